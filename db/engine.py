@@ -1,0 +1,120 @@
+"""Opening the database: pragmas for power cuts, schema checks, migrations when due."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .location import DataPaths
+from .schema import HEAD, REVISIONS, is_empty, read_revision
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or used; the message tells the user what to do."""
+
+
+class NoDatabaseError(DatabaseError):
+    pass
+
+
+class NewerSchemaError(DatabaseError):
+    pass
+
+
+def _on_connect(dbapi_con: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is unreliable).
+    dbapi_con.isolation_level = None
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")  # power cuts are common in rural offices
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+class Database:
+    """An open database and the folder beside it (evidence, backups, keys, logs)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.paths = DataPaths(path)
+        self.engine = make_engine(path)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _create(path: Path) -> None:
+    from .models import Base
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        with engine.begin() as conn:
+            Base.metadata.create_all(conn)
+            conn.exec_driver_sql(
+                "CREATE TABLE IF NOT EXISTS alembic_version "
+                "(version_num VARCHAR(32) NOT NULL PRIMARY KEY)"
+            )
+            conn.exec_driver_sql("INSERT INTO alembic_version VALUES (?)", (HEAD,))
+    finally:
+        engine.dispose()
+
+
+def open_database(path: Path, *, create: bool = False) -> Database:
+    """Open (or with ``create`` make) the database at ``path``, migrating if it is older.
+
+    A newer schema than this program knows is refused and left untouched.
+    """
+    if not path.exists() or (create and path.stat().st_size == 0):
+        if not create:
+            raise NoDatabaseError(f"There is no database at {path}. Run 'parapp init' first.")
+        _create(path)
+        return Database(path)
+    try:
+        revision = read_revision(path)
+        empty = is_empty(path) if revision is None else False
+    except sqlite3.DatabaseError:
+        raise DatabaseError(f"{path} is not a parapp database (or it is damaged).") from None
+    if revision is None:
+        if empty and create:
+            _create(path)
+            return Database(path)
+        raise DatabaseError(f"{path} is not a parapp database.")
+    if revision not in REVISIONS:
+        raise NewerSchemaError(
+            f"The database {path} was written by a newer version of parapp; "
+            "please install the newer version. The database has not been changed."
+        )
+    if revision != HEAD:
+        from .backup import make_backup
+        from .migrate import upgrade
+
+        make_backup(path, DataPaths(path).backups, reason="before-migration")
+        upgrade(path)
+    return Database(path)

@@ -1,0 +1,22 @@
+"""Alembic, imported only when a migration is due (it costs start-up time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(db_path: Path) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", f"sqlite:///{db_path}")
+    return config
+
+
+def upgrade(db_path: Path, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(db_path), revision)  # type: ignore[arg-type]

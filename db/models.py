@@ -1,0 +1,220 @@
+"""SQLAlchemy 2 typed models. Services map them to domain objects; ui/ never sees them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import ExactDecimal
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    appraiser_code: Mapped[str] = mapped_column(String(32), default="")
+    appraiser_name: Mapped[str] = mapped_column(String(200), default="")
+    province_name: Mapped[str] = mapped_column(String(200), default="")
+    is_self: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CriteriaSetRow(Base):
+    __tablename__ = "criteria_sets"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    index_kind: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(32), default="")
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    na_policy: Mapped[str] = mapped_column(String(16))
+    bonus_may_exceed_max: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    bands_json: Mapped[str] = mapped_column(Text, default="[]")
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    nodes: Mapped[list[CriterionNodeRow]] = relationship(
+        back_populates="criteria_set",
+        order_by="CriterionNodeRow.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class CriterionNodeRow(Base):
+    __tablename__ = "criterion_nodes"
+    __table_args__ = (UniqueConstraint("set_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("criteria_sets.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    part: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    title_folded: Mapped[str] = mapped_column(Text, default="")
+    max_points: Mapped[Decimal] = mapped_column(ExactDecimal)
+    max_text: Mapped[str] = mapped_column(String(40), default="")
+    rule_json: Mapped[str | None] = mapped_column(Text)
+    scoring_text: Mapped[str] = mapped_column(Text, default="")
+    evidence_text: Mapped[str] = mapped_column(Text, default="")
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    score_kinds: Mapped[str] = mapped_column(String(32), default="self")
+    criteria_set: Mapped[CriteriaSetRow] = relationship(back_populates="nodes")
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("unit_id", "set_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    set_id: Mapped[int] = mapped_column(ForeignKey("criteria_sets.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    unit: Mapped[UnitRow] = relationship()
+    criteria_set: Mapped[CriteriaSetRow] = relationship()
+
+
+class NodeScoreRow(Base):
+    __tablename__ = "node_scores"
+    __table_args__ = (UniqueConstraint("assessment_id", "node_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    node_code: Mapped[str] = mapped_column(String(32))
+    declared_json: Mapped[str] = mapped_column(Text, default="{}")
+    self_score: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    appraised_score: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    appraisal_comment: Mapped[str] = mapped_column(Text, default="")
+    survey_score: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    needs_reappraisal: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    title_folded: Mapped[str] = mapped_column(Text, default="")
+    doc_number: Mapped[str] = mapped_column(String(100), default="")
+    doc_date: Mapped[date | None] = mapped_column(Date)
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class EvidenceLinkRow(Base):
+    __tablename__ = "evidence_links"
+    __table_args__ = (UniqueConstraint("evidence_id", "assessment_id", "node_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id", ondelete="CASCADE"))
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    node_code: Mapped[str] = mapped_column(String(32))
+    evidence: Mapped[EvidenceRow] = relationship()
+
+
+class PublishedResultRow(Base):
+    __tablename__ = "published_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    index_value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    points: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    max_points: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    rank_of: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(64), default="")
+    decision_number: Mapped[str] = mapped_column(String(100), default="")
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    areas_json: Mapped[str] = mapped_column(Text, default="[]")
+    source: Mapped[str] = mapped_column(String(16), default="typed")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("unit_id", "year", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32), default="remediation")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    document_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    items: Mapped[list[PlanItemRow]] = relationship(
+        back_populates="plan", order_by="PlanItemRow.position", cascade="all, delete-orphan"
+    )
+
+
+class PlanItemRow(Base):
+    __tablename__ = "plan_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    area_code: Mapped[str | None] = mapped_column(String(32))
+    node_codes: Mapped[str] = mapped_column(Text, default="")  # comma-separated codes
+    index_kind: Mapped[str] = mapped_column(String(16), default="PAR")
+    shortcoming: Mapped[str] = mapped_column(Text, default="")
+    points_lost: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    tasks: Mapped[str] = mapped_column(Text, default="")
+    lead: Mapped[str] = mapped_column(Text, default="")
+    coordinating: Mapped[str] = mapped_column(Text, default="")
+    deadline_text: Mapped[str] = mapped_column(Text)
+    deadline_kind: Mapped[str] = mapped_column(String(16))
+    deadline_start: Mapped[date | None] = mapped_column(Date)
+    deadline_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="not_started")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    keep_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    carried_from: Mapped[str | None] = mapped_column(String(36))
+    plan: Mapped[PlanRow] = relationship(back_populates="items")
+    updates: Mapped[list[ProgressUpdateRow]] = relationship(
+        order_by="ProgressUpdateRow.on_date", cascade="all, delete-orphan"
+    )
+
+
+class ProgressUpdateRow(Base):
+    __tablename__ = "progress_updates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id", ondelete="CASCADE"))
+    on_date: Mapped[date] = mapped_column(Date)
+    percent: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")

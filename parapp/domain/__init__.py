@@ -1,0 +1,1 @@
+"""Domain model: plain dataclasses and rules, standard library only."""

@@ -1,0 +1,1 @@
+"""File formats the program reads and writes (each documented in docs/)."""

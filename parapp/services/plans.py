@@ -1,0 +1,274 @@
+"""Remediation plans: draft from lost points, carry over, edit items, record progress."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import PlanItemRow, PlanRow, ProgressUpdateRow, UnitRow
+from parapp.domain.deadlines import parse_deadline
+from parapp.domain.remediation import (
+    ItemStatus,
+    PlanDocument,
+    ProgressUpdate,
+    RemediationItem,
+    Signer,
+    SignMode,
+    carry_over,
+    draft_items,
+)
+from parapp.domain.text import clean
+
+from .assessments import find_row, view
+from .common import NotFound, ServiceError, now
+from .mapping import item_from_row, item_to_row
+
+KIND_REMEDIATION = "remediation"
+
+
+@dataclass(frozen=True)
+class PlanView:
+    id: int
+    uuid: str
+    unit_code: str
+    unit_name: str
+    year: int
+    kind: str
+    status: str
+    document: PlanDocument
+    items: tuple[RemediationItem, ...]
+
+    def overdue(self, as_of: date) -> list[RemediationItem]:
+        return [i for i in self.items if i.is_overdue(as_of)]
+
+
+def document_to_json(doc: PlanDocument) -> str:
+    data = asdict(doc)
+    data["issued_on"] = doc.issued_on.isoformat() if doc.issued_on else None
+    data["signer"]["mode"] = doc.signer.mode.value
+    return json.dumps(data, ensure_ascii=False)
+
+
+def document_from_json(text: str) -> PlanDocument:
+    data: dict[str, Any] = json.loads(text or "{}")
+    if not data:
+        return PlanDocument()
+    signer = data.pop("signer", {}) or {}
+    issued = data.pop("issued_on", None)
+    return PlanDocument(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()},
+        issued_on=date.fromisoformat(issued) if issued else None,
+        signer=Signer(**{**signer, "mode": SignMode(signer.get("mode", "TM."))}),
+    )
+
+
+def _view(row: PlanRow) -> PlanView:
+    unit = row.__dict__.get("_unit")
+    return PlanView(
+        id=row.id,
+        uuid=row.uuid,
+        unit_code=unit.code if unit else "",
+        unit_name=unit.name if unit else "",
+        year=row.year,
+        kind=row.kind,
+        status=row.status,
+        document=document_from_json(row.document_json),
+        items=tuple(item_from_row(i) for i in row.items),
+    )
+
+
+def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> PlanRow:
+    unit = s.scalars(select(UnitRow).where(UnitRow.is_self)).first()
+    if unit is None:
+        raise NotFound("This database does not say which unit it belongs to yet.")
+    query = select(PlanRow).where(PlanRow.unit_id == unit.id, PlanRow.kind == kind)
+    if year is not None:
+        query = query.where(PlanRow.year == year)
+    row = s.scalars(query.order_by(PlanRow.year.desc())).first()
+    if row is None:
+        raise NotFound("There is no remediation plan yet. Draft one with 'parapp plan draft'.")
+    row.__dict__["_unit"] = unit
+    return row
+
+
+def default_document(unit_name: str, place: str, year: int, result_text: str) -> PlanDocument:
+    """A first document the clerk edits; the printing capability supplies the full texts."""
+    return PlanDocument(
+        place=place,
+        summary=f"Khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
+        legal_bases=(result_text,) if result_text else (),
+        recipients=("Như trên;", "Lưu: VT."),
+        signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
+    )
+
+
+def draft_plan(
+    db: Database,
+    assessment_year: int | None = None,
+    *,
+    include_full_marks: bool = False,
+    carry_over_unfinished: bool = False,
+    replace_existing: bool = False,
+    default_lead: str = "",
+) -> PlanView:
+    """Draft the remediation plan that follows an assessment's result.
+
+    The plan is for the year after the assessed one (results of 2023 are remedied in 2024).
+    One item per criterion that lost points; optionally "tiếp tục duy trì" items for those at
+    full marks and last plan's unfinished items.
+    """
+    v = view(db, assessment_year)
+    year = v.info.year + 1
+    items = draft_items(
+        v.cset,
+        v.totals,
+        year=year,
+        include_full_marks=include_full_marks,
+        default_lead=default_lead,
+    )
+    with db.session() as s:
+        arow = find_row(s, v.info.year)
+        existing = s.scalars(
+            select(PlanRow).where(
+                PlanRow.unit_id == arow.unit_id,
+                PlanRow.year == year,
+                PlanRow.kind == KIND_REMEDIATION,
+            )
+        ).first()
+        if existing is not None:
+            if existing.status != "draft":
+                raise ServiceError(
+                    "The {year} plan has been issued and cannot be redrafted.", year=year
+                )
+            if not replace_existing:
+                raise ServiceError(
+                    "There is already a {year} plan. Use --replace to draft it again "
+                    "(the items typed so far will be replaced).",
+                    year=year,
+                )
+            s.delete(existing)
+            s.flush()
+        if carry_over_unfinished:
+            previous = s.scalars(
+                select(PlanRow)
+                .where(
+                    PlanRow.unit_id == arow.unit_id,
+                    PlanRow.year < year,
+                    PlanRow.kind == KIND_REMEDIATION,
+                )
+                .order_by(PlanRow.year.desc())
+            ).first()
+            if previous is not None:
+                old = [item_from_row(r) for r in previous.items]
+                items.extend(
+                    replace(c, position=len(items) + i) for i, c in enumerate(carry_over(old, year))
+                )
+        result_text = ""
+        if v.result and v.result.decision_number:
+            result_text = f"Căn cứ Quyết định số {v.result.decision_number}"
+            if v.result.decision_date:
+                d = v.result.decision_date
+                result_text += f" ngày {d.day:02d}/{d.month:02d}/{d.year}"
+            if v.result.issuer:
+                result_text += f" của {v.result.issuer}"
+            result_text += f" công bố Chỉ số cải cách hành chính năm {v.info.year}"
+        stamp = now()
+        plan = PlanRow(
+            uuid=str(uuid.uuid4()),
+            unit_id=arow.unit_id,
+            assessment_id=arow.id,
+            year=year,
+            kind=KIND_REMEDIATION,
+            status="draft",
+            document_json=document_to_json(
+                default_document(arow.unit.name, "", v.info.year, result_text)
+            ),
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        plan.items = [item_to_row(i) for i in items]
+        s.add(plan)
+        s.flush()
+        plan.__dict__["_unit"] = arow.unit
+        return _view(plan)
+
+
+def get_plan(db: Database, year: int | None = None) -> PlanView:
+    with db.session() as s:
+        return _view(_plan_row(s, year))
+
+
+def _item_row(s: Session, item_id: str) -> PlanItemRow:
+    row = s.scalars(select(PlanItemRow).where(PlanItemRow.uuid == item_id)).first()
+    if row is None:
+        raise NotFound("There is no plan item {id}.", id=item_id)
+    if row.plan.status != "draft" and row.plan.status != "issued":
+        raise ServiceError("This plan can no longer be changed.")
+    return row
+
+
+def update_item(db: Database, item_id: str, **fields: str) -> RemediationItem:
+    """Edit an item's texts; a deadline is re-parsed from the clerk's new wording."""
+    allowed = {"shortcoming", "tasks", "lead", "coordinating", "deadline"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown item fields {sorted(unknown)}")
+    with db.session() as s:
+        row = _item_row(s, item_id)
+        if row.plan.status != "draft" and set(fields) - {"deadline"}:
+            raise ServiceError("The plan has been issued; its items' wording is frozen.")
+        item = item_from_row(row)
+        changes: dict[str, Any] = {k: clean(v) for k, v in fields.items() if k != "deadline"}
+        if "deadline" in fields:
+            try:
+                changes["deadline"] = parse_deadline(fields["deadline"], default_year=row.plan.year)
+            except ValueError:
+                raise ServiceError("The deadline cannot be empty.") from None
+        item = replace(item, **changes)
+        item_to_row(item, row)
+        row.plan.updated_at = now()
+        return item
+
+
+def add_item(db: Database, year: int | None, item: RemediationItem) -> RemediationItem:
+    """Add an item by hand (PAPI or Dân vận items have no scored node)."""
+    with db.session() as s:
+        plan = _plan_row(s, year)
+        if plan.status != "draft":
+            raise ServiceError("The plan has been issued; items cannot be added.")
+        item = replace(item, position=len(plan.items))
+        plan.items.append(item_to_row(item))
+        plan.updated_at = now()
+        return item
+
+
+def record_progress(
+    db: Database, item_id: str, on: date, percent: int, note: str = ""
+) -> RemediationItem:
+    """A dated progress update (what the quarterly reports quote); 100% marks it done."""
+    if not 0 <= percent <= 100:
+        raise ServiceError("Progress must be between 0 and 100%.")
+    with db.session() as s:
+        row = _item_row(s, item_id)
+        item = item_from_row(row).with_progress(ProgressUpdate(on, percent, clean(note)))
+        row.updates.append(ProgressUpdateRow(on_date=on, percent=percent, note=clean(note)))
+        row.progress = item.progress
+        row.status = item.status.value
+        row.plan.updated_at = now()
+        return item_from_row(row)
+
+
+def set_status(db: Database, item_id: str, status: ItemStatus) -> RemediationItem:
+    with db.session() as s:
+        row = _item_row(s, item_id)
+        row.status = status.value
+        if status is ItemStatus.DONE:
+            row.progress = 100
+        return item_from_row(row)

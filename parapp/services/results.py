@@ -1,0 +1,258 @@
+"""Published results: typed in or imported on a commune's database; ranked on the
+appraiser's, where the database holds many units."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import AssessmentRow, CriteriaSetRow, PublishedResultRow
+from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
+from parapp.domain.errors import DomainError
+from parapp.domain.numbers import NumberError, normalize, to_decimal
+from parapp.domain.results import AreaResult, PublishedResult, rank
+from parapp.domain.text import clean
+from parapp.domain.totals import Basis, compute_totals
+
+from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row
+from .common import ServiceError, now
+from .mapping import set_from_rows
+
+RESULT_FORMAT = "parapp-published-result"
+RESULT_FORMAT_VERSION = 1
+
+
+def load_result(s: Session, assessment_id: int) -> PublishedResult | None:
+    row = s.scalars(
+        select(PublishedResultRow).where(PublishedResultRow.assessment_id == assessment_id)
+    ).first()
+    if row is None:
+        return None
+    return PublishedResult(
+        index=row.index_value,
+        points=row.points,
+        max_points=row.max_points,
+        rank=row.rank,
+        rank_of=row.rank_of,
+        band=row.band,
+        decision_number=row.decision_number,
+        decision_date=row.decision_date,
+        issuer=row.issuer,
+        areas=tuple(
+            AreaResult(a["code"], Decimal(a["points"]), Decimal(a["max"]), a.get("rank"))
+            for a in json.loads(row.areas_json)
+        ),
+    )
+
+
+def record_result(
+    db: Database,
+    result: PublishedResult,
+    year: int | None = None,
+    source: str = "typed",
+    unit_code: str | None = None,
+) -> PublishedResult:
+    """Store the published result and mark the assessment published."""
+    with db.session() as s:
+        return store_result(s, find_row(s, year, unit_code), result, source)
+
+
+def store_result(
+    s: Session, row: AssessmentRow, result: PublishedResult, source: str
+) -> PublishedResult:
+    """Inside the caller's transaction; the band comes from the set's bands when not given."""
+    try:
+        result.validate()
+    except DomainError as exc:
+        raise ServiceError(str(exc)) from None
+    status = AssessmentStatus(row.status)
+    if status in {AssessmentStatus.DRAFT, AssessmentStatus.RETURNED}:
+        raise ServiceError(
+            "The {year} assessment has not been submitted yet, so it has no published "
+            "result. Submit it first.",
+            year=row.year,
+        )
+    require_editable(status, FieldGroup.RESULT)
+    cset = set_from_rows(row.criteria_set)
+    if not result.band:
+        band = cset.band_for(result.index)
+        result = replace(result, band=band.label if band else "")
+    for area in result.areas:
+        if not cset.has(area.code) or cset.node(area.code).parent_code is not None:
+            raise ServiceError("'{code}' is not an area of this criteria set.", code=area.code)
+    stored = s.scalars(
+        select(PublishedResultRow).where(PublishedResultRow.assessment_id == row.id)
+    ).first()
+    if stored is None:
+        stored = PublishedResultRow(assessment_id=row.id)
+        s.add(stored)
+    stored.index_value = result.index
+    stored.points = result.points
+    stored.max_points = result.max_points
+    stored.rank = result.rank
+    stored.rank_of = result.rank_of
+    stored.band = clean(result.band)
+    stored.decision_number = clean(result.decision_number)
+    stored.decision_date = result.decision_date
+    stored.issuer = clean(result.issuer)
+    stored.areas_json = json.dumps(
+        [
+            {
+                "code": a.code,
+                "points": f"{normalize(a.points):f}",
+                "max": f"{normalize(a.max_points):f}",
+                "rank": a.rank,
+            }
+            for a in result.areas
+        ]
+    )
+    stored.source = source
+    stored.recorded_at = now()
+    row.status = AssessmentStatus.PUBLISHED.value
+    row.updated_at = now()
+    return result
+
+
+def _dec(value: Any, where: str) -> Decimal:
+    try:
+        return to_decimal(value)
+    except NumberError:
+        raise ServiceError(
+            "{where}: '{value}' is not a number.", where=where, value=value
+        ) from None
+
+
+def _opt_int(value: Any, where: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ServiceError("{where} must be a whole number.", where=where)
+    return value
+
+
+def parse_result_file(data: bytes) -> tuple[dict[str, Any], PublishedResult, list[AppraisalEntry]]:
+    """Read a published-result file (docs/result-format.md), refusing anything invalid."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ServiceError("The result file is not valid JSON.") from None
+    if not isinstance(doc, dict) or doc.get("format") != RESULT_FORMAT:
+        raise ServiceError("This file is not a parapp published-result file.")
+    version = doc.get("format_version")
+    if not isinstance(version, int) or version > RESULT_FORMAT_VERSION:
+        raise ServiceError("This result file uses a newer format; please update the program.")
+    if doc.get("index") is None:
+        raise ServiceError("The result file has no index.")
+    decision_date = None
+    if doc.get("decision_date"):
+        try:
+            decision_date = date.fromisoformat(str(doc["decision_date"]))
+        except ValueError:
+            raise ServiceError(
+                "The decision date '{value}' is not a date (YYYY-MM-DD).",
+                value=doc["decision_date"],
+            ) from None
+    areas = []
+    for i, a in enumerate(doc.get("areas") or [], start=1):
+        where = f"area {i}"
+        if not isinstance(a, dict) or not a.get("code"):
+            raise ServiceError("{where} has no code.", where=where)
+        areas.append(
+            AreaResult(
+                clean(str(a["code"])),
+                _dec(a.get("points"), where),
+                _dec(a.get("max"), where),
+                _opt_int(a.get("rank"), where),
+            )
+        )
+    result = PublishedResult(
+        index=_dec(doc["index"], "index"),
+        points=_dec(doc["points"], "points") if doc.get("points") is not None else None,
+        max_points=_dec(doc["max_points"], "max_points")
+        if doc.get("max_points") is not None
+        else None,
+        rank=_opt_int(doc.get("rank"), "rank"),
+        rank_of=_opt_int(doc.get("rank_of"), "rank_of"),
+        band=clean(doc.get("band")),
+        decision_number=clean(doc.get("decision_number")),
+        decision_date=decision_date,
+        issuer=clean(doc.get("issuer")),
+        areas=tuple(areas),
+    )
+    entries = []
+    for i, sc in enumerate(doc.get("scores") or [], start=1):
+        where = f"score {i}"
+        if not isinstance(sc, dict) or not sc.get("code"):
+            raise ServiceError("{where} has no code.", where=where)
+        entries.append(
+            AppraisalEntry(
+                code=clean(str(sc["code"])),
+                appraised=_dec(sc["appraised"], where) if sc.get("appraised") is not None else None,
+                survey=_dec(sc["survey"], where) if sc.get("survey") is not None else None,
+                comment=clean(sc.get("comment")) if sc.get("comment") is not None else None,
+            )
+        )
+    return doc, result, entries
+
+
+def import_result_file(db: Database, path: Path) -> PublishedResult:
+    """Record appraised scores (if the file has them) and the published result, together in
+    one transaction: a problem anywhere leaves the database as it was."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ServiceError("Cannot read {path}: {reason}", path=path, reason=exc.strerror) from None
+    doc, result, entries = parse_result_file(data)
+    year = doc.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise ServiceError("The result file does not say which year it is for.")
+    with db.session() as s:
+        row = find_row(s, year)
+        if doc.get("unit_code") and doc["unit_code"] != row.unit.code:
+            raise ServiceError(
+                "This result is for unit {other}, not for {unit}.",
+                other=doc["unit_code"],
+                unit=row.unit.name,
+            )
+        if entries:
+            apply_appraisals(s, row, entries)
+        return store_result(s, row, result, "imported")
+
+
+@dataclass(frozen=True)
+class RankRow:
+    unit_code: str
+    unit_name: str
+    index: Decimal
+    rank: int
+
+
+def compute_ranking(db: Database, set_code: str, year: int) -> list[RankRow]:
+    """Rank every unit in this database assessed with ``set_code`` for ``year`` on the
+    official basis (the appraiser's hub). Equal indices share a rank."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(AssessmentRow)
+            .join(CriteriaSetRow, AssessmentRow.set_id == CriteriaSetRow.id)
+            .where(CriteriaSetRow.code == set_code, AssessmentRow.year == year)
+        ).all()
+        indices: dict[str, Decimal] = {}
+        names: dict[str, str] = {}
+        for row in rows:
+            cset = set_from_rows(row.criteria_set)
+            totals = compute_totals(cset, _scores(s, row.id), Basis.OFFICIAL)
+            indices[row.unit.code] = totals.index
+            names[row.unit.code] = row.unit.name
+        ranks = rank(indices)
+        return sorted(
+            (RankRow(code, names[code], indices[code], ranks[code]) for code in indices),
+            key=lambda r: (r.rank, r.unit_code),
+        )

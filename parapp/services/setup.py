@@ -1,0 +1,88 @@
+"""Creating the office's database and saying who the office is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.engine import Database, open_database
+from db.models import Setting, UnitRow
+from parapp.domain.text import clean
+from parapp.domain.units import Unit
+
+from .common import NotFound, ServiceError
+from .mapping import unit_from_row
+
+
+@dataclass(frozen=True)
+class InitResult:
+    path: Path
+    created: bool
+    unit: Unit | None
+
+
+def init_database(path: Path, unit: Unit | None = None, role: str = "commune") -> InitResult:
+    """Create the database (or open an existing one) and record this office's unit."""
+    if role not in {"commune", "appraiser"}:
+        raise ServiceError("The role must be 'commune' or 'appraiser'.")
+    existed = path.exists() and path.stat().st_size > 0
+    db = open_database(path, create=True)
+    try:
+        if unit is not None:
+            save_unit(db, unit, is_self=True)
+            set_setting(db, "role", role)
+        return InitResult(path, not existed, own_unit_or_none(db))
+    finally:
+        db.close()
+
+
+def save_unit(db: Database, unit: Unit, *, is_self: bool = False) -> None:
+    if not clean(unit.code) or not clean(unit.name):
+        raise ServiceError("A unit needs an official code and a name.")
+    with db.session() as s:
+        if is_self:
+            for other in s.scalars(select(UnitRow).where(UnitRow.is_self.is_(True))):
+                other.is_self = False
+        row = s.scalars(select(UnitRow).where(UnitRow.code == clean(unit.code))).first()
+        if row is None:
+            row = UnitRow(code=clean(unit.code))
+            s.add(row)
+        row.name = clean(unit.name)
+        row.kind = unit.kind.value
+        row.appraiser_code = clean(unit.appraiser_code)
+        row.appraiser_name = clean(unit.appraiser_name)
+        row.province_name = clean(unit.province_name)
+        row.is_self = is_self or row.is_self
+
+
+def own_unit_or_none(db: Database) -> Unit | None:
+    with db.session() as s:
+        row = s.scalars(select(UnitRow).where(UnitRow.is_self.is_(True))).first()
+        return unit_from_row(row) if row else None
+
+
+def own_unit(db: Database) -> Unit:
+    unit = own_unit_or_none(db)
+    if unit is None:
+        raise NotFound(
+            "This database does not say which unit it belongs to yet. "
+            "Run 'parapp init --unit-code CODE --unit-name NAME'."
+        )
+    return unit
+
+
+def get_setting(db: Database, key: str, default: str = "") -> str:
+    with db.session() as s:
+        row = s.get(Setting, key)
+        return row.value if row else default
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    with db.session() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=clean(value)))
+        else:
+            row.value = clean(value)

@@ -1,0 +1,1 @@
+"""Data shipped with parapp: criteria sets, fonts, translations, schemas."""
