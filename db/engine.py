@@ -12,11 +12,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from parapp.domain.errors import DomainError
+
 from .location import DataPaths
 from .schema import HEAD, REVISIONS, is_empty, read_revision
 
 
-class DatabaseError(Exception):
+class DatabaseError(DomainError):
     """The database cannot be opened or used; the message tells the user what to do."""
 
 
@@ -93,23 +95,28 @@ def open_database(path: Path, *, create: bool = False) -> Database:
     """
     if not path.exists() or (create and path.stat().st_size == 0):
         if not create:
-            raise NoDatabaseError(f"There is no database at {path}. Run 'parapp init' first.")
+            raise NoDatabaseError(
+                "There is no database at {path}. Run 'parapp init' first.", path=path
+            )
         _create(path)
         return Database(path)
     try:
         revision = read_revision(path)
         empty = is_empty(path) if revision is None else False
     except sqlite3.DatabaseError:
-        raise DatabaseError(f"{path} is not a parapp database (or it is damaged).") from None
+        raise DatabaseError(
+            "{path} is not a parapp database (or it is damaged).", path=path
+        ) from None
     if revision is None:
         if empty and create:
             _create(path)
             return Database(path)
-        raise DatabaseError(f"{path} is not a parapp database.")
+        raise DatabaseError("{path} is not a parapp database.", path=path)
     if revision not in REVISIONS:
         raise NewerSchemaError(
-            f"The database {path} was written by a newer version of parapp; "
-            "please install the newer version. The database has not been changed."
+            "The database {path} was written by a newer version of parapp; "
+            "please install the newer version. The database has not been changed.",
+            path=path,
         )
     if revision != HEAD:
         from .backup import make_backup

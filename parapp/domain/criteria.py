@@ -125,6 +125,13 @@ class CriteriaSet:
     def leaves(self) -> Iterator[CriterionNode]:
         return (n for n in self.nodes if self.is_leaf(n.code))
 
+    def leaves_under(self, code: str) -> list[CriterionNode]:
+        """The leaves of the subtree rooted at ``code`` (the node itself if it is a leaf)."""
+        kids = self.children(code)
+        if not kids:
+            return [self.node(code)]
+        return [leaf for kid in kids for leaf in self.leaves_under(kid.code)]
+
     def area_of(self, code: str) -> CriterionNode:
         node = self.node(code)
         while node.parent_code is not None:
@@ -169,6 +176,13 @@ class CriteriaSet:
         for node in self.nodes:
             if node.max_points < ZERO:
                 raise CriteriaError("Criterion '{code}' has a negative maximum.", code=node.code)
+            if node.max_text and _parse_max(node.max_text) != node.max_points:
+                raise CriteriaError(
+                    "Criterion '{code}': the maximum as written ({text}) is not {max}.",
+                    code=node.code,
+                    text=node.max_text,
+                    max=node.max_points,
+                )
             if not node.title.strip():
                 raise CriteriaError("Criterion '{code}' has no title.", code=node.code)
             if node.parent_code is not None:
@@ -199,6 +213,15 @@ class CriteriaSet:
                 raise CriteriaError("Criterion '{code}' has no scoring rule.", code=node.code)
             else:
                 _check_rule(node)
+
+
+def _parse_max(text: str) -> Decimal | None:
+    from .numbers import NumberError, to_decimal
+
+    try:
+        return to_decimal(text)
+    except NumberError:
+        return None
 
 
 def _check_rule(node: CriterionNode) -> None:
@@ -234,9 +257,14 @@ def _check_rule(node: CriterionNode) -> None:
                     "A threshold of '{code}' gives more than its maximum.", code=node.code
                 )
     elif isinstance(rule, DeductionRule):
-        if rule.per_item <= ZERO or rule.free_items < 0:
+        if rule.per_item <= ZERO:
             raise CriteriaError(
                 "The deduction per item of '{code}' must be positive.", code=node.code
+            )
+        if rule.free_items < 0:
+            raise CriteriaError(
+                "The number of items without deduction of '{code}' cannot be negative.",
+                code=node.code,
             )
     elif isinstance(rule, FreeRule) and rule.step is not None and rule.step <= ZERO:
         raise CriteriaError("The score step of '{code}' must be positive.", code=node.code)

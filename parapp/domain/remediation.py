@@ -187,15 +187,20 @@ def _lost_leaves(cset: CriteriaSet, totals: Totals, code: str) -> list[str]:
     return found
 
 
-def carry_over(items: Iterable[RemediationItem], year: int) -> list[RemediationItem]:
+def carry_over(
+    items: Iterable[RemediationItem], year: int, covered: Iterable[str] = ()
+) -> list[RemediationItem]:
     """Copy last period's unfinished items into a new plan, linked to where they came from.
 
-    The clerk's deadline wording is kept only when it is ongoing; dated ones would be wrong
-    in the new year, so they become "trong năm <year>" for the clerk to refine.
+    Items about criteria the new plan already covers (``covered`` node codes) are left out:
+    the new shortcoming, with this year's points, replaces them. The clerk's deadline wording
+    is kept only when it is ongoing; dated ones would be wrong in the new year, so they
+    become "trong năm <year>" for the clerk to refine.
     """
+    skip = set(covered)
     out: list[RemediationItem] = []
     for item in items:
-        if item.status is ItemStatus.DONE:
+        if item.status is ItemStatus.DONE or (skip & set(item.node_codes)):
             continue
         deadline = (
             item.deadline

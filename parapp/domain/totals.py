@@ -32,8 +32,10 @@ class NodeTotal:
     max_points: Decimal  # effective maximum on this basis
     achieved: Decimal  # points counted on this basis
     self_points: Decimal
-    appraised_points: Decimal | None  # None until any leaf below is appraised
-    survey_points: Decimal | None
+    # The self-scored part as appraised: the appraised score, or the self score the
+    # appraiser left unchanged; None where no self-scored leaf has any score.
+    appraised_points: Decimal | None
+    survey_points: Decimal | None  # None where no survey leaf has a score
     scored: int  # leaves with a score on this basis
     leaves: int  # leaves that count on this basis
     excluded: bool = False  # not applicable and removed from the maximum
@@ -70,7 +72,11 @@ def _leaf_total(
     survey_applies = ScoreKind.SURVEY in node.score_kinds
     s = score or NodeScore(code=node.code)
     self_points = s.self_score if self_applies and s.self_score is not None else ZERO
-    appraised = s.appraised_score if self_applies else None
+    appraised = (
+        (s.appraised_score if s.appraised_score is not None else s.self_score)
+        if self_applies
+        else None
+    )
     survey = s.survey_score if survey_applies else None
     if excluded_na and s.not_applicable:
         return NodeTotal(node.code, ZERO, ZERO, ZERO, None, None, 0, 0, excluded=True)
@@ -84,9 +90,8 @@ def _leaf_total(
     parts: list[Decimal] = []
     known = True
     if self_applies:
-        official_self = s.appraised_score if s.appraised_score is not None else s.self_score
-        known = known and official_self is not None
-        parts.append(official_self if official_self is not None else ZERO)
+        known = known and appraised is not None
+        parts.append(appraised if appraised is not None else ZERO)
     if survey_applies:
         known = known and s.survey_score is not None
         parts.append(s.survey_score if s.survey_score is not None else ZERO)

@@ -69,6 +69,23 @@ def _enum(enum: type[Any], value: Any, where: str) -> Any:
         ) from None
 
 
+def _flag(value: Any, where: str) -> bool:
+    """A yes/no field: only JSON true/false (the text "false" must not mean yes)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise CriteriaFileError("{where} must be true or false.", where=where)
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise CriteriaFileError("{where} must be a list.", where=where)
+    return value
+
+
 def _obj(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise CriteriaFileError("{where} must be an object.", where=where)
@@ -77,12 +94,12 @@ def _obj(value: Any, where: str) -> dict[str, Any]:
 
 def rule_from_dict(data: dict[str, Any], where: str) -> Rule:
     kind = data.get("type")
-    allow_na = bool(data.get("allow_na", False))
+    allow_na = _flag(data.get("allow_na"), f"{where}: allow_na")
     if kind == "yes_no":
         return YesNoRule(allow_na=allow_na)
     if kind == "tiers":
         tiers = []
-        for i, raw in enumerate(data.get("tiers") or [], start=1):
+        for i, raw in enumerate(_list(data.get("tiers"), f"{where}: tiers"), start=1):
             t = _obj(raw, f"{where}, level {i}")
             key = clean(t.get("key") or t.get("label"))
             tiers.append(
@@ -93,10 +110,13 @@ def rule_from_dict(data: dict[str, Any], where: str) -> Rule:
                     percent=_opt_dec(t, "percent", where),
                 )
             )
+        keys = [t.key for t in tiers]
+        if any(not k for k in keys) or len(set(keys)) != len(keys):
+            raise CriteriaFileError("{where}: each level needs its own key.", where=where)
         return TiersRule(tuple(tiers), allow_na=allow_na)
     if kind == "ratio":
         thresholds = []
-        for i, raw in enumerate(data.get("thresholds") or [], start=1):
+        for i, raw in enumerate(_list(data.get("thresholds"), f"{where}: thresholds"), start=1):
             t = _obj(raw, f"{where}, threshold {i}")
             if t.get("min_percent") is None:
                 raise CriteriaFileError("{where}: a threshold has no min_percent.", where=where)
@@ -113,8 +133,10 @@ def rule_from_dict(data: dict[str, Any], where: str) -> Rule:
         if data.get("per_item") is None:
             raise CriteriaFileError("{where}: a deduction rule needs per_item.", where=where)
         free_items = data.get("free_items", 0)
-        if not isinstance(free_items, int) or isinstance(free_items, bool):
-            raise CriteriaFileError("{where}: free_items must be a whole number.", where=where)
+        if not isinstance(free_items, int) or isinstance(free_items, bool) or free_items < 0:
+            raise CriteriaFileError(
+                "{where}: free_items must be a whole number, 0 or more.", where=where
+            )
         return DeductionRule(_dec(data["per_item"], where), free_items=free_items)
     if kind == "free":
         return FreeRule(step=_opt_dec(data, "step", where), allow_na=allow_na)
@@ -169,12 +191,12 @@ def _nodes(raw: Any, parent: str | None, part: Part, out: list[CriterionNode]) -
         if not isinstance(kinds, list):
             raise CriteriaFileError("{where}: score_kinds must be a list.", where=where)
         rule = data.get("rule")
-        max_raw = data["max"]
+        max_points = _dec(data["max"], where)
         out.append(
             CriterionNode(
                 code=code,
                 title=clean(data.get("title")),
-                max_points=_dec(max_raw, where),
+                max_points=max_points,
                 parent_code=parent,
                 part=node_part,
                 rule=rule_from_dict(_obj(rule, where), where) if rule is not None else None,
@@ -182,7 +204,10 @@ def _nodes(raw: Any, parent: str | None, part: Part, out: list[CriterionNode]) -
                 evidence_text=clean(data.get("evidence")),
                 guidance=clean(data.get("guidance")),
                 score_kinds=frozenset(_enum(ScoreKind, k, where) for k in kinds),
-                max_text=clean(str(max_raw)).replace(".", ","),
+                # Kept as the set writes it ("0,50" stays "0,50"): documents print maxima so.
+                max_text=clean(data["max"]).replace(".", ",")
+                if isinstance(data["max"], str)
+                else format_max(max_points),
             )
         )
         _nodes(data.get("children", []), code, node_part, out)
@@ -194,8 +219,8 @@ def from_dict(data: Any) -> CriteriaSet:
     if doc.get("format") != FORMAT_NAME:
         raise CriteriaFileError("This file is not a parapp criteria set.")
     version = doc.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise CriteriaFileError("The file has no format version.")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise CriteriaFileError("The file has no valid format version.")
     if version > FORMAT_VERSION:
         raise CriteriaFileError(
             "This criteria set uses format version {v}; please update the program.", v=version
@@ -211,22 +236,22 @@ def from_dict(data: Any) -> CriteriaSet:
             label=clean(b.get("label")),
             group=clean(b.get("group")),
         )
-        for b in doc.get("bands", [])
+        for b in _list(doc.get("bands"), "bands")
     )
     cset = CriteriaSet(
         code=clean(doc.get("code")),
         name=clean(doc.get("name")),
         index_kind=_enum(IndexKind, doc.get("index_kind", "PAR"), "index_kind"),
-        period=clean(str(doc.get("period", ""))),
+        period=clean(str(doc["period"])) if doc.get("period") is not None else "",
         version=set_version,
         nodes=tuple(nodes),
         issuer=clean(doc.get("issuer")),
         decision=clean(doc.get("decision")),
         status=_enum(SetStatus, doc.get("status", "published"), "status"),
         na_policy=_enum(NaPolicy, doc.get("na_policy", "full"), "na_policy"),
-        bonus_may_exceed_max=bool(doc.get("bonus_may_exceed_max", False)),
+        bonus_may_exceed_max=_flag(doc.get("bonus_may_exceed_max"), "bonus_may_exceed_max"),
         bands=bands,
-        is_sample=bool(doc.get("is_sample", False)),
+        is_sample=_flag(doc.get("is_sample"), "is_sample"),
         description=clean(doc.get("description")),
     )
     cset.validate()
@@ -234,6 +259,8 @@ def from_dict(data: Any) -> CriteriaSet:
 
 
 def loads(text: str | bytes) -> CriteriaSet:
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")  # Notepad saves UTF-8 with a BOM
     try:
         data = json.loads(text, parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -294,4 +321,14 @@ def dumps(cset: CriteriaSet) -> str:
     return json.dumps(to_dict(cset), ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["FORMAT_VERSION", "CriteriaFileError", "dumps", "format_max", "from_dict", "loads"]
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "CriteriaFileError",
+    "dumps",
+    "from_dict",
+    "loads",
+    "rule_from_dict",
+    "rule_to_dict",
+    "to_dict",
+]

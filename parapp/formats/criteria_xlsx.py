@@ -48,35 +48,13 @@ HEADERS = (
     "Tài liệu kiểm chứng",
 )
 WIDTHS = (9, 60, 11, 45, 45)
-META_KEYS = (
-    "format",
-    "format_version",
-    "code",
-    "name",
-    "index_kind",
-    "period",
-    "version",
-    "status",
-    "issuer",
-    "decision",
-    "is_sample",
-    "description",
-    "na_policy",
-    "bonus_may_exceed_max",
-    "bands",
-)
-COLUMNS = (
-    "code",
-    "parent_code",
-    "part",
-    "title",
-    "max",
-    "score_kinds",
-    "rule",
-    "scoring_text",
-    "evidence",
-    "guidance",
-)
+# fmt: off
+META_KEYS = ("format", "format_version", "code", "name", "index_kind", "period", "version",
+             "status", "issuer", "decision", "is_sample", "description", "na_policy",
+             "bonus_may_exceed_max", "bands")
+COLUMNS = ("code", "parent_code", "part", "title", "max", "score_kinds", "rule",
+           "scoring_text", "evidence", "guidance")
+# fmt: on
 REQUIRED_COLUMNS = ("code", "parent_code", "title", "max")
 FIXED_TIME = datetime(2000, 1, 1)  # workbook properties and zip entries: same set, same bytes
 
@@ -131,10 +109,6 @@ def _number_format(text: str) -> str:
     return "0." + "0" * places if places else "0"
 
 
-def _vi(value: Decimal) -> str:
-    return format_max(value)
-
-
 def describe(rule: Rule | None, max_points: Decimal, na: NaPolicy) -> str:
     """A short Vietnamese wording of a rule, for sets that give no scoring text."""
     if rule is None:
@@ -146,23 +120,25 @@ def describe(rule: Rule | None, max_points: Decimal, na: NaPolicy) -> str:
     )
     parts: list[str] = []
     if isinstance(rule, YesNoRule):
-        parts = [f"Có: {_vi(max_points)} điểm", "Không: 0 điểm"]
+        parts = [f"Có: {format_max(max_points)} điểm", "Không: 0 điểm"]
     elif isinstance(rule, TiersRule):
-        parts = [f"{t.label}: {_vi(t.value(max_points))} điểm" for t in rule.tiers]
+        parts = [f"{t.label}: {format_max(t.value(max_points))} điểm" for t in rule.tiers]
     elif isinstance(rule, RatioRule):
         parts = [
-            f"Tỷ lệ từ {_vi(t.min_percent)}%: {_vi(t.value(max_points))} điểm"
+            f"Tỷ lệ từ {format_max(t.min_percent)}%: {format_max(t.value(max_points))} điểm"
             for t in rule.thresholds
         ]
         parts.append(
-            f"Dưới {_vi(rule.thresholds[-1].min_percent)}%: 0 điểm" if rule.thresholds else "0 điểm"
+            f"Dưới {format_max(rule.thresholds[-1].min_percent)}%: 0 điểm"
+            if rule.thresholds
+            else "0 điểm"
         )
     elif isinstance(rule, DeductionRule):
         free = f" (không tính {rule.free_items} trường hợp đầu)" if rule.free_items else ""
-        parts = [f"Mỗi trường hợp trừ {_vi(rule.per_item)} điểm{free}, tối thiểu 0 điểm"]
+        parts = [f"Mỗi trường hợp trừ {format_max(rule.per_item)} điểm{free}, tối thiểu 0 điểm"]
     elif isinstance(rule, FreeRule):
-        step = f", bước {_vi(rule.step)} điểm" if rule.step is not None else ""
-        parts = [f"Chấm từ 0 đến {_vi(max_points)} điểm{step}"]
+        step = f", bước {format_max(rule.step)} điểm" if rule.step is not None else ""
+        parts = [f"Chấm từ 0 đến {format_max(max_points)} điểm{step}"]
     if isinstance(rule, YesNoRule | TiersRule | FreeRule) and rule.allow_na:
         parts.append(na_text)
     return "; ".join(parts) + "."

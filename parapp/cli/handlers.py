@@ -1,0 +1,311 @@
+"""One function per sub-command: parse arguments into service calls and print results."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from db.engine import Database, open_database
+from db.location import resolve_db_path
+from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.numbers import NumberError, to_decimal
+from parapp.domain.results import PublishedResult
+from parapp.domain.units import Unit, UnitKind
+from parapp.i18n import _, format_date, format_percent
+from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
+from parapp.services.common import ServiceError
+
+from . import render
+
+
+@contextmanager
+def _db(args: argparse.Namespace) -> Iterator[Database]:
+    db = open_database(resolve_db_path(args.db))
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ServiceError("'{value}' is not a date; write it as dd/mm/yyyy.", value=text)
+
+
+def _number(text: str | None, what: str) -> object:
+    if text is None:
+        return None
+    try:
+        return to_decimal(text)
+    except NumberError:
+        raise ServiceError("{what}: '{value}' is not a number.", what=what, value=text) from None
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def init(args: argparse.Namespace) -> int:
+    path = resolve_db_path(args.db)
+    unit = None
+    if args.unit_code or args.unit_name:
+        from parapp.services.units_catalog import official_unit
+
+        official = official_unit(args.unit_code) if args.unit_code else None
+        if official is None and not (args.unit_code and args.unit_name):
+            raise ServiceError(
+                "The unit code {code} is not in the official list; give both --unit-code and "
+                "--unit-name.",
+                code=args.unit_code or "-",
+            )
+        base = official or Unit(args.unit_code, args.unit_name, UnitKind.COMMUNE)
+        unit = Unit(
+            code=base.code,
+            name=args.unit_name or base.name,
+            kind=UnitKind(args.kind) if args.kind else base.kind,
+            appraiser_code=args.appraiser_code or base.appraiser_code,
+            appraiser_name=args.appraiser_name or base.appraiser_name,
+            province_name=args.province or base.province_name,
+        )
+    result = setup.init_database(path, unit, role=args.role)
+    _out(
+        (
+            _("Created the database {path}") if result.created else _("Opened the database {path}")
+        ).format(path=path)
+    )
+    if result.unit:
+        _out(
+            _("Unit: {name} ({code}); appraised by: {appraiser}").format(
+                name=result.unit.name,
+                code=result.unit.code,
+                appraiser=result.unit.appraiser_name or "-",
+            )
+        )
+    if args.sample:
+        with _db(args) as db:
+            imported = criteria.import_set(db, criteria.sample_set())
+        _out(
+            _("Loaded the sample criteria set {code} (a sample, not an official set).").format(
+                code=imported.summary.code
+            )
+        )
+    return 0
+
+
+def criteria_import(args: argparse.Namespace) -> int:
+    cset = criteria.read_set_file(Path(args.file))
+    with _db(args) as db:
+        result = criteria.import_set(db, cset)
+    s = result.summary
+    if result.created:
+        _out(
+            _("Loaded criteria set {code} version {version}: {n} criteria.").format(
+                code=s.code, version=s.version, n=s.nodes
+            )
+        )
+    else:
+        _out(
+            _("Criteria set {code} version {version} is already loaded; nothing changed.").format(
+                code=s.code, version=s.version
+            )
+        )
+    return 0
+
+
+def criteria_export(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        out = criteria.export_set(db, Path(args.file), args.code, args.set_version)
+    _out(_("Wrote {path}").format(path=out))
+    return 0
+
+
+def criteria_list(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        sets = criteria.list_sets(db)
+    if not sets:
+        _out(_("No criteria set is loaded yet."))
+    for s in sets:
+        sample = " " + _("(sample)") if s.is_sample else ""
+        _out(f"{s.code}\tv{s.version}\t{s.index_kind}\t{s.period}\t{s.nodes}\t{s.name}{sample}")
+    return 0
+
+
+def assessment_new(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        info = assessments.new_assessment(db, args.period, args.set_code, args.set_version)
+    _out(
+        _("Started the {year} assessment of {unit} with criteria set {code}.").format(
+            year=info.year, unit=info.unit_name, code=info.set_code
+        )
+    )
+    return 0
+
+
+def assessment_show(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        v = assessments.view(db, args.period)
+    _out(render.assessment_tree(v, args.depth))
+    return 0
+
+
+def assessment_status(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        info = assessments.get_info(db, args.period)
+        info = assessments.change_status(db, info.id, AssessmentStatus(args.status))
+    _out(
+        _("The {year} assessment is now: {status}").format(
+            year=info.year, status=render.status_text(info.status)
+        )
+    )
+    return 0
+
+
+def scores_import(args: argparse.Namespace) -> int:
+    from parapp.services.scores_import import import_scores
+
+    with _db(args) as db:
+        result = import_scores(db, Path(args.file), args.period)
+    _out(
+        _("Read {rows} rows; {changed} criteria changed.").format(
+            rows=result.rows, changed=result.changed
+        )
+    )
+    return 0
+
+
+def evidence_add(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        info = evidence.add_evidence(
+            db,
+            Path(args.file),
+            node_codes=[c for c in args.nodes.split(",") if c.strip()],
+            title=args.title,
+            doc_number=args.number,
+            doc_date=_date(args.date),
+            year=args.period,
+        )
+    _out(
+        _("Stored {title} ({sha}); linked to: {nodes}").format(
+            title=info.citation, sha=info.sha256[:12], nodes=", ".join(info.node_codes) or "-"
+        )
+    )
+    return 0
+
+
+def evidence_list(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        items = evidence.list_evidence(db, args.period)
+    for e in items:
+        _out(f"{e.sha256[:12]}\t{e.citation}\t{', '.join(e.node_codes)}")
+    return 0
+
+
+def result_set(args: argparse.Namespace) -> int:
+    result = PublishedResult(
+        index=_number(args.index, "--index"),  # type: ignore[arg-type]
+        points=_number(args.points, "--points"),  # type: ignore[arg-type]
+        max_points=_number(args.max_points, "--max-points"),  # type: ignore[arg-type]
+        rank=args.rank,
+        rank_of=args.rank_of,
+        band=args.band,
+        decision_number=args.decision_number,
+        decision_date=_date(args.decision_date),
+        issuer=args.issuer,
+    )
+    with _db(args) as db:
+        stored = results.record_result(db, result, year=args.period)
+    _out(_("Recorded the published result: {index}.").format(index=format_percent(stored.index)))
+    return 0
+
+
+def result_import(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        stored = results.import_result_file(db, Path(args.file))
+    _out(_("Recorded the published result: {index}.").format(index=format_percent(stored.index)))
+    return 0
+
+
+def result_rank(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        rows = results.compute_ranking(db, args.set_code, args.period)
+    for row in rows:
+        _out(
+            f"{row.rank}/{len(rows)}\t{format_percent(row.index)}\t{row.unit_code}\t{row.unit_name}"
+        )
+    return 0
+
+
+def plan_draft(args: argparse.Namespace) -> int:
+    with _db(args) as db:
+        plan = plans.draft_plan(
+            db,
+            args.period,
+            include_full_marks=args.keep_full_marks,
+            carry_over_unfinished=args.carry_over,
+            replace_existing=args.replace,
+            default_lead=args.lead,
+        )
+    _out(render.plan_text(plan, date.today()))
+    return 0
+
+
+def plan_show(args: argparse.Namespace) -> int:
+    as_of = _date(args.as_of) or date.today()
+    with _db(args) as db:
+        plan = plans.get_plan(db, args.year)
+    _out(render.plan_text(plan, as_of))
+    return 0
+
+
+def backup_make(args: argparse.Namespace) -> int:
+    info = backups.make(resolve_db_path(args.db))
+    _out(_("Backup written: {path}").format(path=info.path))
+    return 0
+
+
+def backup_list(args: argparse.Namespace) -> int:
+    found = backups.available(resolve_db_path(args.db))
+    if not found:
+        _out(_("There are no backups yet."))
+    for b in found:
+        _out(
+            f"{b.path.name}\t{format_date(b.created.date())} {b.created:%H:%M:%S}\t{b.reason}\t"
+            f"{b.size // 1024} KB"
+        )
+    return 0
+
+
+def backup_restore(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise ServiceError(
+            "Restoring replaces the current data (it is backed up first). Add --yes to confirm."
+        )
+    kept = backups.restore(resolve_db_path(args.db), args.name)
+    _out(
+        _("Restored {name}. The data it replaced was kept as {kept}.").format(
+            name=args.name, kept=kept.path.name
+        )
+    )
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from parapp.services.demo import build_demo
+
+    for name, path in build_demo(Path(args.dir), progress=_err):
+        _out(f"{name}\t{path}")
+    return 0

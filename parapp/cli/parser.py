@@ -1,0 +1,172 @@
+"""Argument parsing for ``parapp``; each sub-command names its handler."""
+
+from __future__ import annotations
+
+import argparse
+
+from parapp import __version__
+
+from . import handlers as h
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return year
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="parapp",
+        description="PAR Index self-assessment and remediation plans (parapp).",
+    )
+    p.add_argument("--version", action="version", version=f"parapp {__version__}")
+    p.add_argument("--db", help="database file (default: parapp.sqlite3 in the data folder)")
+    p.add_argument("--lang", choices=("vi", "en"), help="language of messages (default vi)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("init", help="create the office's database and say who the office is")
+    c.add_argument("--unit-code", help="official unit code, e.g. 06172")
+    c.add_argument("--unit-name", help="unit name, e.g. 'Xã Hoàng Văn Thụ'")
+    c.add_argument(
+        "--kind",
+        default=None,
+        choices=(
+            "commune",
+            "ward",
+            "special_zone",
+            "township",
+            "district",
+            "province",
+            "department",
+        ),
+    )
+    c.add_argument("--appraiser-code", default=None)
+    c.add_argument("--appraiser-name", default=None, help="e.g. 'Sở Nội vụ tỉnh Lạng Sơn'")
+    c.add_argument("--province", default=None)
+    c.add_argument("--role", choices=("commune", "appraiser"), default="commune")
+    c.add_argument("--sample", action="store_true", help="also load the sample criteria set")
+    c.set_defaults(handler=h.init)
+
+    crit = sub.add_parser("criteria", help="criteria sets").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = crit.add_parser("import", help="load a criteria set from .json or .xlsx")
+    c.add_argument("file")
+    c.set_defaults(handler=h.criteria_import)
+    c = crit.add_parser("export", help="write a criteria set to .json or .xlsx")
+    c.add_argument("file")
+    c.add_argument("--code")
+    c.add_argument("--set-version", type=int)
+    c.set_defaults(handler=h.criteria_export)
+    c = crit.add_parser("list", help="list the loaded criteria sets")
+    c.set_defaults(handler=h.criteria_list)
+
+    a = sub.add_parser("assessment", help="assessments").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = a.add_parser("new", help="start the self-assessment of a year")
+    c.add_argument("--period", "--year", dest="period", type=_year, required=True)
+    c.add_argument("--set", dest="set_code", help="criteria set code (default: latest loaded)")
+    c.add_argument("--set-version", type=int)
+    c.set_defaults(handler=h.assessment_new)
+    c = a.add_parser("show", help="the criteria tree with scores, totals and index")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.add_argument("--depth", type=int, help="show only this many levels (0 = areas)")
+    c.set_defaults(handler=h.assessment_show)
+    c = a.add_parser("status", help="move the assessment on (submit, return, ...)")
+    c.add_argument("status", choices=("submitted", "returned", "appraised", "published"))
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.set_defaults(handler=h.assessment_status)
+
+    s = sub.add_parser("scores", help="self scores").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = s.add_parser("import", help="self scores from CSV or XLSX (all rows or none)")
+    c.add_argument("file")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.set_defaults(handler=h.scores_import)
+
+    e = sub.add_parser("evidence", help="evidence documents").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = e.add_parser("add", help="add a document and link it to criteria")
+    c.add_argument("file")
+    c.add_argument("--nodes", default="", help="criterion codes, comma-separated")
+    c.add_argument("--title", default="")
+    c.add_argument("--number", default="", help="document number, e.g. 12/KH-UBND")
+    c.add_argument("--date", default=None, help="document date, dd/mm/yyyy")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.set_defaults(handler=h.evidence_add)
+    c = e.add_parser("list", help="documents linked to the assessment")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.set_defaults(handler=h.evidence_list)
+
+    r = sub.add_parser("result", help="the published result").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = r.add_parser("set", help="type in the published result")
+    c.add_argument("--index", required=True, help="e.g. 86,50")
+    c.add_argument("--points")
+    c.add_argument("--max-points")
+    c.add_argument("--rank", type=int)
+    c.add_argument("--rank-of", type=int)
+    c.add_argument("--band", default="")
+    c.add_argument("--decision-number", default="")
+    c.add_argument("--decision-date", default=None, help="dd/mm/yyyy")
+    c.add_argument("--issuer", default="")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.set_defaults(handler=h.result_set)
+    c = r.add_parser("import", help="import a published-result file (.json)")
+    c.add_argument("file")
+    c.set_defaults(handler=h.result_import)
+    c = r.add_parser("rank", help="rank all units in this database (appraiser)")
+    c.add_argument("--set", dest="set_code", required=True)
+    c.add_argument("--period", "--year", dest="period", type=_year, required=True)
+    c.set_defaults(handler=h.result_rank)
+
+    pl = sub.add_parser("plan", help="remediation plan").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = pl.add_parser("draft", help="draft items from the criteria that lost points")
+    c.add_argument(
+        "--period",
+        "--year",
+        dest="period",
+        type=_year,
+        help="assessed year (default: latest); the plan is for the next year",
+    )
+    c.add_argument(
+        "--keep-full-marks",
+        action="store_true",
+        help="also list criteria at full marks ('tiếp tục duy trì')",
+    )
+    c.add_argument("--carry-over", action="store_true", help="copy last plan's unfinished items")
+    c.add_argument("--lead", default="", help="default lead unit for new items")
+    c.add_argument("--replace", action="store_true", help="replace an existing draft")
+    c.set_defaults(handler=h.plan_draft)
+    c = pl.add_parser("show", help="the plan's items, overdue ones marked")
+    c.add_argument("--year", type=_year)
+    c.add_argument("--as-of", default=None, help="dd/mm/yyyy (default: today)")
+    c.set_defaults(handler=h.plan_show)
+
+    b = sub.add_parser("backup", help="backups of the database").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = b.add_parser("make", help="make a backup now")
+    c.set_defaults(handler=h.backup_make)
+    c = b.add_parser("list", help="list backups, newest first")
+    c.set_defaults(handler=h.backup_list)
+    c = b.add_parser("restore", help="restore a backup (the current data is backed up first)")
+    c.add_argument("name", help="backup file name as listed, or a path")
+    c.add_argument("--yes", action="store_true", help="confirm replacing the current data")
+    c.set_defaults(handler=h.backup_restore)
+
+    c = sub.add_parser("demo", help="build a demo office with two years of history in DIR")
+    c.add_argument("dir")
+    c.set_defaults(handler=h.demo)
+    return p

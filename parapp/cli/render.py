@@ -1,0 +1,164 @@
+"""Text output for the terminal: the criteria tree with scores, totals and the result."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.criteria import Part
+from parapp.domain.numbers import ZERO
+from parapp.domain.remediation import RemediationItem
+from parapp.domain.totals import Basis
+from parapp.i18n import _, format_date, format_max, format_percent, format_points
+from parapp.services.assessments import AssessmentView
+from parapp.services.plans import PlanView
+
+TITLE_WIDTH = 46
+
+STATUS_TEXT = {
+    AssessmentStatus.DRAFT: "draft",
+    AssessmentStatus.SUBMITTED: "submitted",
+    AssessmentStatus.RETURNED: "returned for correction",
+    AssessmentStatus.APPRAISED: "appraised",
+    AssessmentStatus.PUBLISHED: "published",
+}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else format_points(value)
+
+
+def status_text(status: AssessmentStatus) -> str:
+    return _(STATUS_TEXT[status])
+
+
+def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
+    """The criteria tree with max / self / appraised / survey / lost, then totals."""
+    lines = [
+        f"{v.info.unit_name} — {v.cset.name} ({v.cset.code} v{v.cset.version})",
+        _("Year {year} — status: {status}").format(
+            year=v.info.year, status=status_text(v.info.status)
+        ),
+        _("Totals use the self scores (provisional).")
+        if v.basis is Basis.SELF
+        else _("Totals use the official scores (appraised + survey)."),
+        "",
+    ]
+    header = (
+        f"{_('No.'):<9}{_('Criterion'):<{TITLE_WIDTH}} {_('Max'):>7} {_('Self'):>8}"
+        f" {_('Appraised'):>9} {_('Survey'):>8} {_('Lost'):>7}"
+    )
+    lines += [header, "-" * len(header)]
+    for depth, node in v.cset.walk():
+        if max_depth is not None and depth > max_depth:
+            continue
+        t = v.totals.nodes[node.code]
+        score = v.scores.get(node.code)
+        code = "  " * depth + node.code
+        title = _cut("  " * depth + node.title, TITLE_WIDTH)
+        appraised = t.appraised_points
+        survey = t.survey_points
+        self_points: Decimal | None = t.self_points
+        if v.cset.is_leaf(node.code) and (score is None or score.self_score is None):
+            self_points = None
+        lost = "" if t.excluded else _num(t.lost) if node.part is Part.MAIN else ""
+        mark = " " + _("(N/A)") if t.excluded or (score and score.not_applicable) else ""
+        lines.append(
+            f"{code:<9}{title:<{TITLE_WIDTH}} {format_max(node.max_points):>7}"
+            f" {_num(self_points):>8} {_num(appraised):>9} {_num(survey):>8} {lost:>7}{mark}"
+        )
+    lines.append("-" * len(header))
+    totals = v.totals
+    lines.append(
+        _("Points: {points}/{max}").format(
+            points=format_points(totals.main_points), max=format_max(totals.main_max)
+        )
+    )
+    if totals.bonus or totals.penalty:
+        lines.append(
+            _("Bonus: +{bonus}; penalties: −{penalty}; total {total}").format(
+                bonus=format_points(totals.bonus),
+                penalty=format_points(totals.penalty),
+                total=format_points(totals.total),
+            )
+        )
+    lines.append(_("Index: {index}").format(index=format_percent(totals.index)))
+    lines.append(_("Points lost: {lost}").format(lost=format_points(totals.lost)))
+    pending = sum(t.leaves - t.scored for t in (totals.nodes[n.code] for n in v.cset.roots()))
+    if pending:
+        lines.append(_("Criteria still without a score: {n}").format(n=pending))
+    missing = [
+        n.code
+        for n in v.cset.leaves()
+        if n.part is Part.MAIN
+        and n.evidence_text
+        and not v.evidence_counts.get(n.code)
+        and not totals.nodes[n.code].excluded
+        and totals.nodes[n.code].leaves
+    ]
+    if missing:
+        lines.append(_("Criteria without evidence: {n}").format(n=len(missing)))
+    if v.result is not None:
+        lines.append(result_line(v))
+    if v.previous is not None and v.change is not None:
+        ch = v.change
+        word = _("up") if ch.points > ZERO else _("down") if ch.points < ZERO else _("unchanged")
+        rel = ch.relative_percent
+        lines.append(
+            _("Compared with {year}: {word} {points} percentage points ({rel} relative)").format(
+                year=v.previous.year,
+                word=word,
+                points=format_points(abs(ch.points)),
+                rel=format_percent(abs(rel)) if rel is not None else "—",
+            )
+        )
+    return "\n".join(lines)
+
+
+def result_line(v: AssessmentView) -> str:
+    r = v.result
+    assert r is not None
+    parts = [_("Published result: {index}").format(index=format_percent(r.index))]
+    if r.rank is not None:
+        of = f"/{r.rank_of}" if r.rank_of else ""
+        parts.append(_("rank {rank}").format(rank=f"{r.rank}{of}"))
+    if r.band:
+        parts.append(r.band)
+    if r.decision_number:
+        decision = _("Decision No. {number}").format(number=r.decision_number)
+        if r.decision_date:
+            decision += " " + format_date(r.decision_date)
+        parts.append(decision)
+    return " — ".join(parts)
+
+
+def item_line(item: RemediationItem, overdue: bool) -> str:
+    flag = " " + _("[OVERDUE]") if overdue else ""
+    lead = f" — {item.lead}" if item.lead else ""
+    return (
+        f"- [{item.area_code or '-'}] {item.shortcoming}{lead} — {item.deadline.text}"
+        f" — {item.progress}%{flag}"
+    )
+
+
+def plan_text(plan: PlanView, as_of: object) -> str:
+    from datetime import date
+
+    assert isinstance(as_of, date)
+    lines = [
+        _("Remediation plan {year} — {unit} — {n} items").format(
+            year=plan.year, unit=plan.unit_name, n=len(plan.items)
+        )
+    ]
+    for item in plan.items:
+        lines.append(item_line(item, item.is_overdue(as_of)))
+    overdue = plan.overdue(as_of)
+    if overdue:
+        lines.append(
+            _("{n} items are overdue as of {date}.").format(n=len(overdue), date=format_date(as_of))
+        )
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+"""The official list of units after the 2025 rearrangement (package ``vietnam-provinces``).
+
+Historical district-level units are not in it; they are typed in by hand where needed.
+"""
+
+from __future__ import annotations
+
+from parapp.domain.text import fold
+from parapp.domain.units import Unit, UnitKind
+
+_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
+
+
+def _province_appraiser(province_name: str) -> str:
+    # Since 1 July 2025 communes are appraised by the province's Department of Home Affairs.
+    return f"Sở Nội vụ {province_name[0].lower()}{province_name[1:]}"
+
+
+def official_unit(code: str) -> Unit | None:
+    """The commune, ward or special zone with this official code ("06172" or "6172")."""
+    from vietnam_provinces import Province, Ward
+
+    try:
+        number = int(code)
+    except ValueError:
+        return None
+    for ward in Ward.iter_all():
+        if int(ward.code) == number:
+            province = Province.from_code(ward.province_code)
+            prefix = "Thành phố" if province.division_type.value != "tỉnh" else "Tỉnh"
+            province_name = f"{prefix} {province.name}"
+            return Unit(
+                code=f"{number:05d}",
+                name=ward.name,
+                kind=_KINDS.get(ward.division_type.value, UnitKind.COMMUNE),
+                appraiser_code=f"{int(province.code):02d}",
+                appraiser_name=_province_appraiser(province_name),
+                province_name=province_name,
+            )
+    return None
+
+
+def search_units(text: str, limit: int = 20) -> list[Unit]:
+    """Communes and wards whose name contains ``text``, ignoring diacritics and case."""
+    from vietnam_provinces import Ward
+
+    wanted = fold(text)
+    found = []
+    for ward in Ward.iter_all():
+        if wanted in fold(ward.name):
+            unit = official_unit(str(int(ward.code)))
+            if unit is not None:
+                found.append(unit)
+            if len(found) >= limit:
+                break
+    return found
