@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from db.engine import Database, open_database
+from parapp.domain.assessment import NodeScore
 from parapp.domain.scoring import Answer, Declared
 from parapp.domain.units import Unit, UnitKind
 from parapp.services.assessments import new_assessment, view
@@ -217,17 +218,17 @@ def test_empty_cells_keep_what_is_stored(db: Database, tmp_path: Path) -> None:
     assert stored.explanation == "Hai báo cáo trễ"
 
 
-def _snapshot(database: Database) -> tuple[object, dict[str, int], dict[str, list[tuple]]]:
+def _snapshot(
+    database: Database,
+) -> tuple[dict[str, NodeScore], dict[str, int], dict[str, list[str]]]:
     con = sqlite3.connect(database.path)
     try:
-        tables = [
-            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         content = {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"'))) for t in tables}
         counts = {t: len(rows) for t, rows in content.items()}
     finally:
         con.close()
-    return view(database).scores, counts, content  # type: ignore[return-value]
+    return view(database).scores, counts, content
 
 
 HEADER = "code,declared,self_score,explanation\n"
@@ -277,7 +278,9 @@ MALFORMED |= {
         "Line 4: a cell holds a date",
     ),
     "xlsx typed vs float": (
-        _xlsx_file("bad.xlsx", [["Mã", "Số liệu kê khai", "Điểm tự chấm"], [], [], ["1.6.2", "tot", 0.37]]),
+        _xlsx_file(
+            "bad.xlsx", [["Mã", "Số liệu kê khai", "Điểm tự chấm"], [], [], ["1.6.2", "tot", 0.37]]
+        ),
         "Line 4: criterion 1.6.2: The typed score 0.37 disagrees with the rule, which gives 0.375",
     ),
     "no code column": (_text_file("bad.csv", "declared,self_score\nyes,1\n"), "no 'code' column"),
@@ -286,7 +289,7 @@ MALFORMED |= {
     "header only": (_text_file("bad.csv", HEADER), "The file has no rows of scores"),
     "two code columns": (_text_file("bad.csv", "code,Code\n1.3.1,1.3.1\n"), "two 'code' columns"),
     "not utf-8": (
-        _text_file("bad.csv", "code,explanation\n1.3.1,Đã làm\n", encoding="cp1258"),
+        _text_file("bad.csv", "code,explanation\n1.3.1,Café crème\n", encoding="latin-1"),
         "Cannot read the file as CSV or Excel",
     ),
     "not excel": (_text_file("bad.xlsx", "code\n1.3.1\n"), "Cannot read the file as CSV or Excel."),
@@ -314,3 +317,12 @@ def test_mapped_error_keeps_the_code(db: Database, tmp_path: Path) -> None:
         import_scores(db, path)
     assert str(caught.value).startswith("Line 3: ")
     assert caught.value.params["code"] == "8.1"
+
+
+def test_xlsx_floats_read_as_excel_shows_them(db: Database, tmp_path: Path) -> None:
+    # 0.1 + 0.2 as a formula result is stored as 0.30000000000000004; Excel shows 0.3.
+    rows = [["code", "score"], ["2.4", 0.1 + 0.2], ["5.5", 0.37], ["6.5", 1.0]]
+    path = _xlsx_file("floats.xlsx", rows)(tmp_path)
+    typed = {r.code: r.typed for r in read_scores_file(path, get_set(db))}
+    assert typed == {"2.4": D("0.3"), "5.5": D("0.37"), "6.5": D("1")}
+    assert str(typed["5.5"]) == "0.37"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from parapp.domain.assessment import AssessmentStatus
-from parapp.domain.criteria import Part
+from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.numbers import ZERO
 from parapp.domain.remediation import RemediationItem
 from parapp.domain.totals import Basis
@@ -60,13 +60,23 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
         score = v.scores.get(node.code)
         code = "  " * depth + node.code
         title = _cut("  " * depth + node.title, TITLE_WIDTH)
-        appraised = t.appraised_points
-        survey = t.survey_points
-        self_points: Decimal | None = t.self_points
+        has_self = any(
+            ScoreKind.SELF in leaf.score_kinds for leaf in v.cset.leaves_under(node.code)
+        )
+        self_points: Decimal | None = t.self_points if has_self else None
         if v.cset.is_leaf(node.code) and (score is None or score.self_score is None):
             self_points = None
+        # Before appraisal the appraised column would only repeat the self scores.
+        appraised = t.appraised_points if v.basis is Basis.OFFICIAL else None
+        survey = t.survey_points
         lost = "" if t.excluded else _num(t.lost) if node.part is Part.MAIN else ""
         mark = " " + _("(N/A)") if t.excluded or (score and score.not_applicable) else ""
+        if (
+            score
+            and score.appraised_score is not None
+            and score.appraised_score != (score.self_score)
+        ):
+            mark += " *"
         lines.append(
             f"{code:<9}{title:<{TITLE_WIDTH}} {format_max(node.max_points):>7}"
             f" {_num(self_points):>8} {_num(appraised):>9} {_num(survey):>8} {lost:>7}{mark}"
@@ -87,6 +97,11 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
             )
         )
     lines.append(_("Index: {index}").format(index=format_percent(totals.index)))
+    if v.basis is Basis.OFFICIAL and any(
+        s.appraised_score is not None and s.appraised_score != s.self_score
+        for s in v.scores.values()
+    ):
+        lines.append(_("* the appraiser changed the self score"))
     lines.append(_("Points lost: {lost}").format(lost=format_points(totals.lost)))
     pending = sum(t.leaves - t.scored for t in (totals.nodes[n.code] for n in v.cset.roots()))
     if pending:
