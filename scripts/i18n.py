@@ -315,7 +315,7 @@ def cmd_check() -> int:
     for line in found:
         print(line)
     if found:
-        print(f"{len(found)} problem(s); see the docstring of scripts/i18n.py", file=sys.stderr)
+        print(f"{len(found)} problem(s); see the docstring of scripts/i18n.py")
         return 1
     print("translation catalogs are complete and compiled")
     return 0
