@@ -147,6 +147,43 @@ EVIDENCE = [
         ["5.3.1", "5.3.2"],
     ),
     ("Báo cáo số hóa hồ sơ, kết quả giải quyết TTHC", "176/BC-UBND", (11, 20), ["7.3", "7.2.3"]),
+    (
+        "Kế hoạch rà soát, đánh giá thủ tục hành chính năm {y}",
+        "09/KH-UBND",
+        (1, 15),
+        ["3.1.1", "3.1.2", "3.1.3"],
+    ),
+    (
+        "Báo cáo công khai thủ tục hành chính tại Bộ phận Một cửa",
+        "61/BC-UBND",
+        (4, 2),
+        ["3.2.1", "3.2.2", "3.3.1", "3.3.2", "3.3.3", "3.5"],
+    ),
+    (
+        "Kế hoạch theo dõi thi hành pháp luật năm {y}",
+        "11/KH-UBND",
+        (1, 18),
+        ["2.1.1", "2.1.2", "2.3", "2.4"],
+    ),
+    (
+        "Quyết định phê duyệt danh mục vị trí việc làm",
+        "33/QĐ-UBND",
+        (3, 20),
+        ["5.1.1", "5.1.2", "5.2", "5.4", "5.5", "4.2", "4.3", "4.4"],
+    ),
+    (
+        "Quy chế chi tiêu nội bộ năm {y}",
+        "03/QĐ-UBND",
+        (1, 10),
+        ["6.1", "6.2.1", "6.2.2", "6.2.3", "6.3", "6.4", "6.5"],
+    ),
+    (
+        "Báo cáo ứng dụng công nghệ thông tin, chuyển đổi số năm {y}",
+        "201/BC-UBND",
+        (12, 1),
+        ["7.1.1", "7.1.2", "7.1.3", "7.2.1", "7.2.2", "7.4"],
+    ),
+    ("Báo cáo kết quả thực hiện nhiệm vụ cấp trên giao", "205/BC-UBND", (12, 8), ["1.5", "1.7"]),
 ]
 
 
