@@ -1,5 +1,7 @@
-"""``python -m parapp ...``: the same as the ``parapp`` command with arguments."""
+"""``python -m parapp ...``: the command line (never the GUI, which lives in ``ui``)."""
 
-from ui.launcher import main
+import sys
 
-raise SystemExit(main())
+from parapp.cli import main
+
+raise SystemExit(main(sys.argv[1:]))
