@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from parapp.domain.errors import DomainError
+
 from .schema import REVISIONS
 
 NAME_RE = re.compile(r"^parapp-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """A backup cannot be made, read or restored; the message says why."""
 
 
@@ -43,7 +45,7 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
         target.execute("PRAGMA journal_mode=DELETE")
         result = _integrity(target)
         if result != "ok":
-            raise BackupError(f"the copy failed its integrity check: {result}")
+            raise BackupError("the copy failed its integrity check: {result}", result=result)
     finally:
         target.close()
 
@@ -77,7 +79,7 @@ def make_backup(
 def _parse_created(name: str) -> datetime:
     m = NAME_RE.match(name)
     if not m:
-        raise BackupError(f"{name} is not a parapp backup")
+        raise BackupError("{name} is not a parapp backup", name=name)
     return datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
 
 
@@ -96,13 +98,13 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
 def check_backup(path: Path) -> str | None:
     """Verify a backup file; return its schema revision. Raise BackupError if unusable."""
     if not path.is_file():
-        raise BackupError(f"there is no backup file {path}")
+        raise BackupError("there is no backup file {path}", path=path)
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             result = _integrity(con)
             if result != "ok":
-                raise BackupError(f"the backup is damaged: {result}")
+                raise BackupError("the backup is damaged: {result}", result=result)
             has = con.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
             ).fetchone()
@@ -114,7 +116,7 @@ def check_backup(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"the file is not a readable database ({exc})") from None
+        raise BackupError("the file is not a readable database ({reason})", reason=exc) from None
     if revision not in REVISIONS:
         raise BackupError("the backup comes from a newer or unknown version of the program")
     return revision
@@ -151,7 +153,7 @@ def restore_backup(
             verified.backup(live)  # one write transaction on the live database
             result = _integrity(live)
             if result != "ok":
-                raise BackupError(f"the restored database failed its check: {result}")
+                raise BackupError("the restored database failed its check: {result}", result=result)
         finally:
             live.close()
             verified.close()

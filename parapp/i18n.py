@@ -24,13 +24,14 @@ import gettext
 import os
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from functools import cache
 
 from babel import Locale
 from babel.numbers import format_decimal as _babel_format_decimal
 
 from parapp import resources
-from parapp.domain.errors import DomainError
+from parapp.domain.errors import DomainError, Phrase
 from parapp.domain.numbers import NumberError, normalize, round_half_up, to_decimal
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "format_percent",
     "format_points",
     "get_language",
+    "label",
     "message",
     "ngettext",
     "parse_decimal",
@@ -192,8 +194,10 @@ def format_datetime(moment: datetime) -> str:
 
 
 def _param(value: object) -> str:
-    if isinstance(value, BaseException):
+    if isinstance(value, BaseException | Phrase):
         return message(value)
+    if isinstance(value, Enum):
+        return label(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, Decimal):
@@ -205,14 +209,42 @@ def _param(value: object) -> str:
     return str(value)
 
 
-def message(exc: BaseException) -> str:
+def _labels() -> dict[Enum, str]:
+    from parapp.domain.assessment import AssessmentStatus, FieldGroup
+    from parapp.domain.criteria import ScoreKind
+    from parapp.domain.remediation import ItemStatus
+
+    return {
+        AssessmentStatus.DRAFT: N_("draft"),
+        AssessmentStatus.SUBMITTED: N_("submitted"),
+        AssessmentStatus.RETURNED: N_("returned for correction"),
+        AssessmentStatus.APPRAISED: N_("appraised"),
+        AssessmentStatus.PUBLISHED: N_("published"),
+        FieldGroup.SELF: N_("self-assessment"),
+        FieldGroup.APPRAISAL: N_("appraisal"),
+        FieldGroup.RESULT: N_("published result"),
+        ScoreKind.SELF: N_("self"),
+        ScoreKind.SURVEY: N_("survey"),
+        ItemStatus.NOT_STARTED: N_("not started"),
+        ItemStatus.IN_PROGRESS: N_("in progress"),
+        ItemStatus.DONE: N_("done"),
+    }
+
+
+def label(value: Enum) -> str:
+    """A domain enum member as a word in the current language ("đã nộp")."""
+    text = _labels().get(value)
+    return _(text) if text is not None else str(value.value)
+
+
+def message(exc: BaseException | Phrase) -> str:
     """The sentence to show the user for ``exc``, in the current language.
 
     A :class:`DomainError` is translated from its template and its parameters laid out for
     the locale (Decimals exact with the locale's decimal mark, nested errors translated,
     dates dd/MM/yyyy). Anything else is ``str(exc)``.
     """
-    if not isinstance(exc, DomainError):
+    if not isinstance(exc, DomainError | Phrase):
         return str(exc)
     template = _(exc.template)
     if not exc.params:

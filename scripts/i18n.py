@@ -62,12 +62,18 @@ ERROR_CLASSES = (
     "CriteriaFileError",
     "ScoreError",
     "StateError",
+    "Phrase",
+    "DatabaseError",
+    "NoDatabaseError",
+    "NewerSchemaError",
+    "BackupError",
 )
 KEYWORDS: dict[str, object] = {
     "_": DEFAULT_KEYWORDS["_"],
     "N_": DEFAULT_KEYWORDS["N_"],
     "ngettext": DEFAULT_KEYWORDS["ngettext"],
     **{name: (1,) for name in ERROR_CLASSES},
+    "_err": (2,),  # parapp/formats/criteria_xlsx.py: _err(row, template, **params)
 }
 COMMENT_TAGS = ("TRANSLATORS:",)
 HEADERS = {

@@ -48,7 +48,9 @@ def _number(text: str | None, what: str) -> object:
     try:
         return to_decimal(text)
     except NumberError:
-        raise ServiceError("{what}: '{value}' is not a number.", what=what, value=text) from None
+        raise ServiceError(
+            "{option}: '{value}' is not a number.", option=what, value=text
+        ) from None
 
 
 def _out(text: str) -> None:

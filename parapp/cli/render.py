@@ -9,19 +9,11 @@ from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.numbers import ZERO
 from parapp.domain.remediation import RemediationItem
 from parapp.domain.totals import Basis
-from parapp.i18n import _, format_date, format_max, format_percent, format_points
+from parapp.i18n import _, format_date, format_max, format_percent, format_points, label
 from parapp.services.assessments import AssessmentView
 from parapp.services.plans import PlanView
 
 TITLE_WIDTH = 46
-
-STATUS_TEXT = {
-    AssessmentStatus.DRAFT: "draft",
-    AssessmentStatus.SUBMITTED: "submitted",
-    AssessmentStatus.RETURNED: "returned for correction",
-    AssessmentStatus.APPRAISED: "appraised",
-    AssessmentStatus.PUBLISHED: "published",
-}
 
 
 def _cut(text: str, width: int) -> str:
@@ -33,7 +25,7 @@ def _num(value: Decimal | None) -> str:
 
 
 def status_text(status: AssessmentStatus) -> str:
-    return _(STATUS_TEXT[status])
+    return label(status)
 
 
 def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:

@@ -52,8 +52,8 @@ def require_editable(status: AssessmentStatus, group: FieldGroup) -> None:
     if not can_edit(status, group):
         raise StateError(
             "This assessment is '{status}', so its {group} fields can no longer be changed.",
-            status=status.value,
-            group=group.value,
+            status=status,
+            group=group,
         )
 
 
@@ -61,8 +61,8 @@ def require_transition(current: AssessmentStatus, target: AssessmentStatus) -> N
     if target not in TRANSITIONS[current]:
         raise StateError(
             "An assessment that is '{current}' cannot become '{target}'.",
-            current=current.value,
-            target=target.value,
+            current=current,
+            target=target,
         )
 
 

@@ -12,6 +12,24 @@ class DomainError(ValueError):
         self.params = params
 
 
+class Phrase:
+    """A translatable fragment placed inside another message ("criterion '1.2'").
+
+    Like an error it keeps its English template and parameters, so the edge translates the
+    fragment and the sentence around it together instead of mixing languages.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
+
+    def __repr__(self) -> str:
+        return f"Phrase({str(self)!r})"
+
+
 class CriteriaError(DomainError):
     """A criteria set is inconsistent."""
 

@@ -268,6 +268,12 @@ def resolve_self_score(
     """
     outcome = rule.compute(declared, max_points, na)
     if outcome.not_applicable:
+        if typed is not None and outcome.score is None:
+            raise ScoreError(
+                "The criterion is marked not applicable and leaves the total, so it takes no "
+                "score (typed: {typed}).",
+                typed=typed,
+            )
         if typed is not None and outcome.score is not None and typed != outcome.score:
             raise ScoreError(
                 "The typed score {typed} disagrees with the rule, which gives {computed}.",

@@ -19,7 +19,7 @@ from parapp.domain.criteria import (
     ScoreKind,
     SetStatus,
 )
-from parapp.domain.errors import CriteriaError
+from parapp.domain.errors import CriteriaError, Phrase
 from parapp.domain.numbers import NumberError, format_max, normalize, to_decimal
 from parapp.domain.scoring import (
     DeductionRule,
@@ -43,7 +43,7 @@ class CriteriaFileError(CriteriaError):
     """The file cannot be read as a criteria set."""
 
 
-def _dec(value: Any, where: str) -> Decimal:
+def _dec(value: Any, where: object) -> Decimal:
     try:
         return to_decimal(value)
     except NumberError:
@@ -52,11 +52,11 @@ def _dec(value: Any, where: str) -> Decimal:
         ) from None
 
 
-def _opt_dec(obj: dict[str, Any], key: str, where: str) -> Decimal | None:
+def _opt_dec(obj: dict[str, Any], key: str, where: object) -> Decimal | None:
     return _dec(obj[key], where) if obj.get(key) is not None else None
 
 
-def _enum(enum: type[Any], value: Any, where: str) -> Any:
+def _enum(enum: type[Any], value: Any, where: object) -> Any:
     try:
         return enum(value)
     except ValueError:
@@ -69,7 +69,7 @@ def _enum(enum: type[Any], value: Any, where: str) -> Any:
         ) from None
 
 
-def _flag(value: Any, where: str) -> bool:
+def _flag(value: Any, where: object) -> bool:
     """A yes/no field: only JSON true/false (the text "false" must not mean yes)."""
     if value is None:
         return False
@@ -78,7 +78,7 @@ def _flag(value: Any, where: str) -> bool:
     return value
 
 
-def _list(value: Any, where: str) -> list[Any]:
+def _list(value: Any, where: object) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -86,21 +86,23 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
+def _obj(value: Any, where: object) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise CriteriaFileError("{where} must be an object.", where=where)
     return value
 
 
-def rule_from_dict(data: dict[str, Any], where: str) -> Rule:
+def rule_from_dict(data: dict[str, Any], where: object) -> Rule:
     kind = data.get("type")
-    allow_na = _flag(data.get("allow_na"), f"{where}: allow_na")
+    allow_na = _flag(data.get("allow_na"), Phrase("{where}: allow_na", where=where))
     if kind == "yes_no":
         return YesNoRule(allow_na=allow_na)
     if kind == "tiers":
         tiers = []
-        for i, raw in enumerate(_list(data.get("tiers"), f"{where}: tiers"), start=1):
-            t = _obj(raw, f"{where}, level {i}")
+        for i, raw in enumerate(
+            _list(data.get("tiers"), Phrase("{where}: tiers", where=where)), start=1
+        ):
+            t = _obj(raw, Phrase("{where}, level {i}", where=where, i=i))
             key = clean(t.get("key") or t.get("label"))
             tiers.append(
                 Tier(
@@ -116,8 +118,10 @@ def rule_from_dict(data: dict[str, Any], where: str) -> Rule:
         return TiersRule(tuple(tiers), allow_na=allow_na)
     if kind == "ratio":
         thresholds = []
-        for i, raw in enumerate(_list(data.get("thresholds"), f"{where}: thresholds"), start=1):
-            t = _obj(raw, f"{where}, threshold {i}")
+        for i, raw in enumerate(
+            _list(data.get("thresholds"), Phrase("{where}: thresholds", where=where)), start=1
+        ):
+            t = _obj(raw, Phrase("{where}, threshold {i}", where=where, i=i))
             if t.get("min_percent") is None:
                 raise CriteriaFileError("{where}: a threshold has no min_percent.", where=where)
             thresholds.append(
@@ -179,9 +183,14 @@ def _nodes(raw: Any, parent: str | None, part: Part, out: list[CriterionNode]) -
     if not isinstance(raw, list):
         raise CriteriaFileError("'nodes' and 'children' must be lists.")
     for i, item in enumerate(raw, start=1):
-        data = _obj(item, f"Criterion {i} under '{parent or 'the set'}'")
+        data = _obj(
+            item,
+            Phrase("Criterion {i} under '{parent}'", i=i, parent=parent)
+            if parent
+            else Phrase("Criterion {i} of the set", i=i),
+        )
         code = clean(data.get("code"))
-        where = f"Criterion '{code or i}'"
+        where = Phrase("Criterion '{code}'", code=code or i)
         if not code:
             raise CriteriaFileError("{where} has no code.", where=where)
         if data.get("max") is None:
@@ -215,7 +224,7 @@ def _nodes(raw: Any, parent: str | None, part: Part, out: list[CriterionNode]) -
 
 def from_dict(data: Any) -> CriteriaSet:
     """Build and validate a criteria set; raise CriteriaFileError with the first problem."""
-    doc = _obj(data, "The file")
+    doc = _obj(data, Phrase("The file"))
     if doc.get("format") != FORMAT_NAME:
         raise CriteriaFileError("This file is not a parapp criteria set.")
     version = doc.get("format_version")
@@ -232,7 +241,7 @@ def from_dict(data: Any) -> CriteriaSet:
     _nodes(doc.get("nodes"), None, Part.MAIN, nodes)
     bands = tuple(
         Band(
-            min_index=_dec(_obj(b, "A band").get("min_index"), "A band"),
+            min_index=_dec(_obj(b, Phrase("A band")).get("min_index"), Phrase("A band")),
             label=clean(b.get("label")),
             group=clean(b.get("group")),
         )

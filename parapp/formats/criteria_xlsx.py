@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from parapp.domain.criteria import CriteriaSet, Part, ScoreKind
-from parapp.domain.errors import CriteriaError
+from parapp.domain.errors import CriteriaError, Phrase
 from parapp.domain.numbers import NumberError, format_max, to_decimal
 from parapp.domain.scoring import (
     DeductionRule,
@@ -253,7 +253,10 @@ def write_xlsx(cset: CriteriaSet) -> bytes:
 
 def _err(row: int, message: str, **params: Any) -> CriteriaFileError:
     return CriteriaFileError(
-        "Sheet '{sheet}', row {row}: " + message, sheet=MACHINE_SHEET, row=row, **params
+        "Sheet '{sheet}', row {row}: {reason}",
+        sheet=MACHINE_SHEET,
+        row=row,
+        reason=Phrase(message, **params),
     )
 
 

@@ -302,7 +302,7 @@ def apply_appraisals(s: Session, row: AssessmentRow, entries: list[AppraisalEntr
                 continue
             if kind not in node.score_kinds:
                 raise ServiceError(
-                    "Criterion '{code}' has no {kind} score.", code=entry.code, kind=kind.value
+                    "Criterion '{code}' has no {kind} score.", code=entry.code, kind=kind
                 )
             try:
                 check_score(node.rule, value, node.max_points)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, CriteriaSetRow, PublishedResultRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
-from parapp.domain.errors import DomainError
+from parapp.domain.errors import Phrase
 from parapp.domain.numbers import NumberError, normalize, to_decimal
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
@@ -69,10 +69,7 @@ def store_result(
     s: Session, row: AssessmentRow, result: PublishedResult, source: str
 ) -> PublishedResult:
     """Inside the caller's transaction; the band comes from the set's bands when not given."""
-    try:
-        result.validate()
-    except DomainError as exc:
-        raise ServiceError(str(exc)) from None
+    result.validate()  # its DomainError is already a sentence for the user
     status = AssessmentStatus(row.status)
     if status in {AssessmentStatus.DRAFT, AssessmentStatus.RETURNED}:
         raise ServiceError(
@@ -162,7 +159,7 @@ def parse_result_file(data: bytes) -> tuple[dict[str, Any], PublishedResult, lis
             ) from None
     areas = []
     for i, a in enumerate(doc.get("areas") or [], start=1):
-        where = f"area {i}"
+        where = Phrase("area {i}", i=i)
         if not isinstance(a, dict) or not a.get("code"):
             raise ServiceError("{where} has no code.", where=where)
         areas.append(
@@ -189,7 +186,7 @@ def parse_result_file(data: bytes) -> tuple[dict[str, Any], PublishedResult, lis
     )
     entries = []
     for i, sc in enumerate(doc.get("scores") or [], start=1):
-        where = f"score {i}"
+        where = Phrase("score {i}", i=i)
         if not isinstance(sc, dict) or not sc.get("code"):
             raise ServiceError("{where} has no code.", where=where)
         entries.append(

@@ -343,7 +343,7 @@ def import_scores(db: Database, path: Path, year: int | None = None) -> ScoresIm
         if isinstance(code, str) and code in lines:
             # The clerk fixes the file, so point at its line, keeping the reason.
             raise ServiceError(
-                "Line {line}: {reason}", line=lines[code], code=code, reason=str(exc)
+                "Line {line}: {reason}", line=lines[code], code=code, reason=exc
             ) from None
         raise
     return ScoresImportResult(rows=len(rows), changed=changed)
