@@ -178,6 +178,7 @@ class PlanRow(Base):
     document_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    unit: Mapped[UnitRow] = relationship()
     items: Mapped[list[PlanItemRow]] = relationship(
         back_populates="plan", order_by="PlanItemRow.position", cascade="all, delete-orphan"
     )

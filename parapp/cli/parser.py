@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from parapp import __version__
 
@@ -19,8 +20,23 @@ def _year(text: str) -> int:
     return year
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes get one sentence on stderr, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        from parapp.i18n import _
+
+        self.exit(
+            2,
+            _("The command was not understood: {detail}. See '{prog} --help'.").format(
+                detail=message, prog=self.prog
+            )
+            + "\n",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="parapp",
         description="PAR Index self-assessment and remediation plans (parapp).",
     )

@@ -70,12 +70,11 @@ def document_from_json(text: str) -> PlanDocument:
 
 
 def _view(row: PlanRow) -> PlanView:
-    unit = row.__dict__.get("_unit")
     return PlanView(
         id=row.id,
         uuid=row.uuid,
-        unit_code=unit.code if unit else "",
-        unit_name=unit.name if unit else "",
+        unit_code=row.unit.code,
+        unit_name=row.unit.name,
         year=row.year,
         kind=row.kind,
         status=row.status,
@@ -94,14 +93,21 @@ def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> Pla
     row = s.scalars(query.order_by(PlanRow.year.desc())).first()
     if row is None:
         raise NotFound("There is no remediation plan yet. Draft one with 'parapp plan draft'.")
-    row.__dict__["_unit"] = unit
     return row
 
 
-def default_document(unit_name: str, place: str, year: int, result_text: str) -> PlanDocument:
+def place_of(unit_name: str) -> str:
+    """The place in the date line: "Xã Hoàng Văn Thụ" -> "Hoàng Văn Thụ"."""
+    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
+        if unit_name.startswith(prefix):
+            return unit_name[len(prefix) :]
+    return unit_name
+
+
+def default_document(unit_name: str, year: int, result_text: str) -> PlanDocument:
     """A first document the clerk edits; the printing capability supplies the full texts."""
     return PlanDocument(
-        place=place,
+        place=place_of(unit_name),
         summary=f"Khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
         legal_bases=(result_text,) if result_text else (),
         recipients=("Như trên;", "Lưu: VT."),
@@ -188,7 +194,7 @@ def draft_plan(
             kind=KIND_REMEDIATION,
             status="draft",
             document_json=document_to_json(
-                default_document(arow.unit.name, "", v.info.year, result_text)
+                default_document(arow.unit.name, v.info.year, result_text)
             ),
             created_at=stamp,
             updated_at=stamp,
@@ -196,7 +202,7 @@ def draft_plan(
         plan.items = [item_to_row(i) for i in items]
         s.add(plan)
         s.flush()
-        plan.__dict__["_unit"] = arow.unit
+        s.refresh(plan)
         return _view(plan)
 
 
