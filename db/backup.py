@@ -8,7 +8,9 @@ old or the restored content, never a mix; the replaced content is kept as a back
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,30 +52,49 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
         target.close()
 
 
-def make_backup(
-    db_path: Path, backups_dir: Path, reason: str = "manual", now: datetime | None = None
+def _target(backups_dir: Path, stamp: str, reason: str) -> Path:
+    """A new file name; backups made within one second get increasing sequence numbers so
+    they still list in the order they were made."""
+    taken = [NAME_RE.match(p.name) for p in backups_dir.glob(f"parapp-{stamp}-*.sqlite3")]
+    seqs = [int(m.group(3) or 0) for m in taken if m]
+    if not seqs:
+        return backups_dir / f"parapp-{stamp}-{reason}.sqlite3"
+    return backups_dir / f"parapp-{stamp}-{max(seqs) + 1}-{reason}.sqlite3"
+
+
+def _backup_from(
+    source: sqlite3.Connection, backups_dir: Path, reason: str, now: datetime | None = None
 ) -> BackupInfo:
-    """Write ``backups_dir/parapp-YYYYMMDD-HHMMSS-<reason>.sqlite3`` and verify it."""
     if not re.fullmatch(r"[a-z-]+", reason):
         raise ValueError(f"bad backup reason {reason!r}")
     backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    target = backups_dir / f"parapp-{stamp}-{reason}.sqlite3"
-    counter = 1
-    while target.exists():
-        target = backups_dir / f"parapp-{stamp}-{counter}-{reason}.sqlite3"
-        counter += 1
+    target = _target(backups_dir, (now or datetime.now()).strftime("%Y%m%d-%H%M%S"), reason)
     partial = target.with_suffix(".partial")
-    source = sqlite3.connect(db_path)
     try:
         _copy(source, partial)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    finally:
-        source.close()
     partial.replace(target)
     return BackupInfo(target, _parse_created(target.name), reason, target.stat().st_size)
+
+
+def make_backup(
+    db_path: Path, backups_dir: Path, reason: str = "manual", now: datetime | None = None
+) -> BackupInfo:
+    """Write ``backups_dir/parapp-YYYYMMDD-HHMMSS[-N]-<reason>.sqlite3`` and verify it."""
+    if not re.fullmatch(r"[a-z-]+", reason):
+        raise ValueError(f"bad backup reason {reason!r}")
+    if not db_path.is_file():
+        # sqlite3.connect would create an empty database here, hiding the real problem.
+        raise BackupError("there is no database at {path}", path=db_path)
+    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return _backup_from(source, backups_dir, reason, now)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError("the database cannot be read ({reason})", reason=exc) from None
+    finally:
+        source.close()
 
 
 def _parse_created(name: str) -> datetime:
@@ -92,7 +113,12 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
         m = NAME_RE.match(path.name)
         if m:
             out.append(BackupInfo(path, _parse_created(path.name), m.group(4), path.stat().st_size))
-    return sorted(out, key=lambda b: (b.created, b.path.name), reverse=True)
+    return sorted(out, key=lambda b: (b.created, _seq(b.path.name)), reverse=True)
+
+
+def _seq(name: str) -> int:
+    m = NAME_RE.match(name)
+    return int(m.group(3) or 0) if m else 0
 
 
 def check_backup(path: Path) -> str | None:
@@ -122,6 +148,109 @@ def check_backup(path: Path) -> str | None:
     return revision
 
 
+def _columns(con: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [r[1] for r in con.execute(f'PRAGMA {schema}.table_info("{table}")')]
+
+
+def _tables(con: sqlite3.Connection, schema: str) -> list[str]:
+    rows = con.execute(
+        f"SELECT name FROM {schema}.sqlite_master WHERE type='table' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
+    return [r[0] for r in rows]
+
+
+def _live_is_readable(db_path: Path) -> bool:
+    try:
+        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _swap_in_place(temp: Path, db_path: Path, backups_dir: Path) -> BackupInfo:
+    """Replace the live content with ``temp``'s in one transaction that holds the write lock
+    from before the safety backup to the end, so no write can slip in between."""
+    live = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        live.execute("PRAGMA foreign_keys=OFF")  # rows are replaced table by table
+        live.execute("ATTACH DATABASE ? AS restored", (str(temp),))
+        kept = _locked_safety_backup(live, backups_dir)
+        try:
+            tables = _tables(live, "main")
+            if tables != _tables(live, "restored"):
+                raise BackupError("the backup does not have the tables of this program")
+            for table in tables:
+                columns = _columns(live, "main", table)
+                if sorted(columns) != sorted(_columns(live, "restored", table)):
+                    raise BackupError("the backup does not have the tables of this program")
+                names = ", ".join(f'"{c}"' for c in columns)
+                live.execute(f'DELETE FROM main."{table}"')
+                live.execute(
+                    f'INSERT INTO main."{table}" ({names}) SELECT {names} FROM restored."{table}"'
+                )
+            problems = live.execute("PRAGMA main.foreign_key_check").fetchall()
+            if problems:
+                raise BackupError("the backup's rows do not fit together")
+            live.execute("COMMIT")
+        except BaseException:
+            live.execute("ROLLBACK")
+            raise
+        live.execute("DETACH DATABASE restored")
+        result = _integrity(live)
+        if result != "ok":
+            raise BackupError("the restored database failed its check: {result}", result=result)
+        return kept
+    finally:
+        live.close()
+
+
+def _locked_safety_backup(live: sqlite3.Connection, backups_dir: Path) -> BackupInfo:
+    """Back up the live data, then take the write lock, making sure nobody committed in
+    between (SQLite cannot back up from a connection that holds a write transaction)."""
+    for _attempt in range(5):
+        before = live.execute("PRAGMA data_version").fetchone()[0]
+        kept = _backup_from(live, backups_dir, "before-restore")
+        try:
+            live.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            kept.path.unlink(missing_ok=True)
+            raise BackupError(
+                "the database is in use by another program; close it and try again"
+            ) from None
+        if live.execute("PRAGMA data_version").fetchone()[0] == before:
+            return kept
+        live.execute("ROLLBACK")  # a write landed after the copy: copy again
+        kept.path.unlink(missing_ok=True)
+    raise BackupError("the database is in use by another program; close it and try again")
+
+
+def _replace_damaged(temp: Path, db_path: Path, backups_dir: Path) -> BackupInfo:
+    """The live file is unreadable (a bad disk, a torn write): keep a raw copy of it for
+    the record, then put the verified backup in its place."""
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(str(db_path) + suffix)
+        if part.exists():
+            shutil.copy2(part, backups_dir / f"damaged-{stamp}-{db_path.name}{suffix}")
+    with open(temp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(temp, db_path)
+    kept = backups_dir / f"damaged-{stamp}-{db_path.name}"
+    return BackupInfo(
+        kept,
+        datetime.strptime(stamp, "%Y%m%d-%H%M%S"),
+        "damaged",
+        kept.stat().st_size if kept.exists() else 0,
+    )
+
+
 def restore_backup(
     backup_path: Path,
     db_path: Path,
@@ -130,8 +259,11 @@ def restore_backup(
 ) -> BackupInfo:
     """Restore ``backup_path`` into ``db_path``; return the backup of the replaced data.
 
-    The backup is first copied to a temporary file beside the database and checked there,
-    so a backup that changes under us (a USB stick pulled out) cannot reach the live data.
+    The backup is copied to a temporary file beside the database, checked there, and
+    brought to this program's schema (so a USB stick pulled out mid-way, or an old backup,
+    cannot reach the live data half-done). Then, holding the database's write lock, the
+    current data is backed up ("before-restore") and replaced in the same transaction.
+    A live database too damaged to read is kept aside as a raw copy and replaced whole.
     """
     check_backup(backup_path)
     temp = db_path.with_name(db_path.name + ".restore-tmp")
@@ -142,21 +274,23 @@ def restore_backup(
     finally:
         source.close()
     try:
-        check_backup(temp)
-        kept = make_backup(db_path, backups_dir, reason="before-restore")
+        if check_backup(temp) != REVISIONS[-1]:
+            from .migrate import upgrade
+
+            upgrade(temp)
+            _checkpoint_to_single_file(temp)
         if before_swap is not None:
             before_swap()
-        verified = sqlite3.connect(temp)
-        live = sqlite3.connect(db_path, timeout=30)
-        try:
-            live.execute("PRAGMA busy_timeout=30000")
-            verified.backup(live)  # one write transaction on the live database
-            result = _integrity(live)
-            if result != "ok":
-                raise BackupError("the restored database failed its check: {result}", result=result)
-        finally:
-            live.close()
-            verified.close()
+        if db_path.is_file() and _live_is_readable(db_path):
+            return _swap_in_place(temp, db_path, backups_dir)
+        return _replace_damaged(temp, db_path, backups_dir)
     finally:
         temp.unlink(missing_ok=True)
-    return kept
+
+
+def _checkpoint_to_single_file(path: Path) -> None:
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        con.close()

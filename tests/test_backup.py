@@ -331,15 +331,95 @@ def test_open_database_sees_the_restore(db_path: Path) -> None:
     assert integrity(db_path) == "ok"
 
 
+def test_writes_racing_the_restore_are_kept(db_path: Path) -> None:
+    """Whatever the restore replaces must be in its 'before-restore' backup, including a
+    write another connection commits after that backup was taken but before the swap."""
+    made = backups.make(db_path)
+    original = dump(db_path)
+    change_data(db_path)
+    replaced: dict[str, str] = {}
+
+    def another_writer() -> None:
+        con = sqlite3.connect(db_path)
+        try:
+            con.execute("INSERT INTO settings (key, value) VALUES ('late', 'write')")
+            con.commit()
+        finally:
+            con.close()
+        replaced["dump"] = dump(db_path)
+
+    kept = restore_backup(made.path, db_path, backups_dir(db_path), before_swap=another_writer)
+    assert dump(db_path) == original
+    assert integrity(db_path) == "ok"
+    con = sqlite3.connect(kept.path)
+    try:
+        late = con.execute("SELECT value FROM settings WHERE key = 'late'").fetchone()
+    finally:
+        con.close()
+    assert late == ("write",), "a committed write was replaced without being backed up"
+    assert dump(kept.path) == replaced["dump"]
+
+
+@pytest.mark.parametrize("damage", ["page-header", "truncated", "garbage"])
+def test_restore_over_a_damaged_database(db_path: Path, damage: str) -> None:
+    """The reason backups exist: the live database is damaged (a power cut, a bad disk) and
+    the office restores yesterday's backup over it."""
+    made = backups.make(db_path)
+    good = dump(db_path)
+    data = db_path.read_bytes()
+    page = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // page // 2) * page
+    if damage == "page-header":
+        damaged = data[:middle] + b"\xa5" * 512 + data[middle + 512 :]
+    elif damage == "truncated":
+        damaged = data[: len(data) // 2]
+    else:
+        damaged = bytes((b * 7 + 13) % 256 for b in data)
+    db_path.write_bytes(damaged)
+    try:
+        backups.restore(db_path, made.path.name)
+    except ServiceError:
+        pytest.fail("restoring a good backup over a damaged database was refused")
+    except sqlite3.Error as exc:
+        pytest.fail(f"restore over a damaged database crashed with {exc!r}, not a ServiceError")
+    assert dump(db_path) == good
+    assert integrity(db_path) == "ok"
+
+
+def test_restore_into_a_fresh_installation(db_path: Path, tmp_path: Path) -> None:
+    """A new computer: the backup is copied from a USB stick and restored before any
+    database exists there."""
+    made = backups.make(db_path)
+    stick = tmp_path / "stick" / made.path.name
+    stick.parent.mkdir()
+    shutil.copyfile(made.path, stick)
+    fresh = tmp_path / "new-computer" / "parapp.sqlite3"
+    fresh.parent.mkdir()
+    backups.restore(fresh, str(stick))
+    assert dump(fresh) == dump(db_path)
+    assert integrity(fresh) == "ok"
+    db = open_database(fresh)
+    try:
+        assert get_setting(db, "role") == "commune"
+    finally:
+        db.close()
+
+
+def test_backup_of_a_missing_database_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "parapp.sqlite3"
+    with pytest.raises((BackupError, OSError)):
+        make_backup(missing, tmp_path / "backups")
+    assert not missing.exists(), "making a backup created an empty database file"
+    assert list_backups(tmp_path / "backups") == []
+
+
 # -- backup before a migration -----------------------------------------------------------
 
 
 @pytest.fixture
 def older_database(tmp_path: Path) -> Iterator[Path]:
     if len(REVISIONS) < 2:
-        pytest.skip(
-            f"only one schema revision ({REVISIONS[0]}): no older database to migrate from"
-        )
+        pytest.skip(f"only one schema revision ({REVISIONS[0]}): no older database to migrate from")
     path = tmp_path / "old" / "parapp.sqlite3"
     path.parent.mkdir()
     path.touch()

@@ -170,6 +170,9 @@ def test_published_result_accepted(kw: dict[str, object]) -> None:
         {"rank": 0},
         {"rank": -1},
         {"rank": 18},
+        {"rank": None, "rank_of": 0},  # "xếp thứ .../0" is not a ranking
+        {"rank": None, "rank_of": -3},
+        {"points": D("-1")},  # published points below zero
         {"areas": (AreaResult("1", D("-0.25"), D("16.5")),)},
         {"areas": (AreaResult("1", D("16.75"), D("16.5")),)},
         {"areas": (AreaResult("1", D(1), D(2)), AreaResult("2", D(8), D(7)))},

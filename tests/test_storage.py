@@ -99,9 +99,7 @@ def schema_of(path: Path) -> dict[str, dict[str, Any]]:
                 )
             ]
             indexes = set()
-            for _seq, name, unique, origin, partial in con.execute(
-                f"PRAGMA index_list('{table}')"
-            ):
+            for _seq, name, unique, origin, partial in con.execute(f"PRAGMA index_list('{table}')"):
                 cols = tuple(r[2] for r in con.execute(f"PRAGMA index_info('{name}')"))
                 # Explicit index names matter; sqlite's own autoindex names only number them.
                 label = "" if name.startswith("sqlite_autoindex_") else name
@@ -376,9 +374,7 @@ def test_points_are_stored_exactly(db: Database) -> None:
     )
 
     with db.session() as s:
-        rows = {
-            (r.assessment_id, r.node_code): r for r in s.scalars(select(NodeScoreRow)).all()
-        }
+        rows = {(r.assessment_id, r.node_code): r for r in s.scalars(select(NodeScoreRow)).all()}
     self_sample = rows[(sample.id, "1.6.2")].self_score
     self_free = rows[(free.id, "1.1")].self_score
     appraised = rows[(free.id, "1.1")].appraised_score
@@ -462,6 +458,23 @@ def test_published_set_with_changed_content_is_refused(db: Database) -> None:
     # A corrected set under a new version number is accepted alongside.
     doc["version"] = 2
     assert criteria.import_set(db, criteria_json.from_dict(doc)).created
+
+
+def test_draft_set_in_use_cannot_change(db: Database) -> None:
+    doc = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    doc.update(code="DRAFT-SET", status="draft")
+    assert criteria.import_set(db, criteria_json.from_dict(doc)).created
+    # Unused, a draft may still be corrected under the same version.
+    doc["name"] = "Bộ tiêu chí (dự thảo 2)"
+    replaced = criteria.import_set(db, criteria_json.from_dict(doc))
+    assert replaced.created and replaced.summary.name == "Bộ tiêu chí (dự thảo 2)"
+    assert [s.code for s in criteria.list_sets(db)] == ["DRAFT-SET"]
+    assessments.new_assessment(db, 2025, set_code="DRAFT-SET")
+    before = dump(db.path)
+    doc["name"] = "Bộ tiêu chí (dự thảo 3)"
+    with pytest.raises(ServiceError):
+        criteria.import_set(db, criteria_json.from_dict(doc))
+    assert dump(db.path) == before
 
 
 @pytest.mark.parametrize(
@@ -589,7 +602,7 @@ def test_submitted_assessment_locks_self_scores(
 
 
 def test_result_on_draft_is_refused(assessed: tuple[Database, int]) -> None:
-    db, assessment_id = assessed
+    db, _ = assessed
     before = dump(db.path)
     with pytest.raises(ServiceError) as err:
         results.record_result(db, PublishedResult(index=D("84.96")), year=2025)

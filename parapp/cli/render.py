@@ -40,10 +40,10 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
         else _("Totals use the official scores (appraised + survey)."),
         "",
     ]
-    header = (
-        f"{_('No.'):<9}{_('Criterion'):<{TITLE_WIDTH}} {_('Max'):>7} {_('Self'):>8}"
-        f" {_('Appraised'):>9} {_('Survey'):>8} {_('Lost'):>7}"
-    )
+    # Babel's extractor does not look inside f-strings: translate first, then lay out.
+    no, crit, mx = _("No."), _("Criterion"), _("Max")
+    own, appr, surv, lost_h = _("Self"), _("Appraised"), _("Survey"), _("Lost")
+    header = f"{no:<9}{crit:<{TITLE_WIDTH}} {mx:>7} {own:>8} {appr:>9} {surv:>8} {lost_h:>7}"
     lines += [header, "-" * len(header)]
     for depth, node in v.cset.walk():
         if max_depth is not None and depth > max_depth:
@@ -103,7 +103,7 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
         for n in v.cset.leaves()
         if n.part is Part.MAIN
         and n.evidence_text
-        and not v.evidence_counts.get(n.code)
+        and not v.has_evidence(n.code)
         and not totals.nodes[n.code].excluded
         and totals.nodes[n.code].leaves
     ]
@@ -135,11 +135,14 @@ def result_line(v: AssessmentView) -> str:
         parts.append(_("rank {rank}").format(rank=f"{r.rank}{of}"))
     if r.band:
         parts.append(r.band)
-    if r.decision_number:
-        decision = _("Decision No. {number}").format(number=r.decision_number)
-        if r.decision_date:
-            decision += " " + format_date(r.decision_date)
-        parts.append(decision)
+    if r.decision_number and r.decision_date:
+        parts.append(
+            _("Decision No. {number} dated {date}").format(
+                number=r.decision_number, date=format_date(r.decision_date)
+            )
+        )
+    elif r.decision_number:
+        parts.append(_("Decision No. {number}").format(number=r.decision_number))
     return " — ".join(parts)
 
 

@@ -39,6 +39,12 @@ class PublishedResult:
             raise DomainError("The index {index} is not a plausible value.", index=self.index)
         if self.rank is not None and self.rank < 1:
             raise DomainError("The rank must be 1 or more.")
+        if self.rank_of is not None and self.rank_of < 1:
+            raise DomainError("The number of units ranked must be 1 or more.")
+        if self.points is not None and self.points < ZERO:
+            raise DomainError("The points cannot be negative.")
+        if self.max_points is not None and self.max_points <= ZERO:
+            raise DomainError("The maximum points must be more than 0.")
         if self.rank_of is not None and self.rank is not None and self.rank > self.rank_of:
             raise DomainError(
                 "Rank {rank} cannot be out of only {of} units.", rank=self.rank, of=self.rank_of

@@ -292,4 +292,33 @@ def resolve_self_score(
     if typed is None:
         return PENDING
     check_score(rule, typed, max_points)
+    allowed = possible_scores(rule, max_points)
+    if allowed is not None and typed not in allowed:
+        raise ScoreError(
+            "The score {score} is not one this rule can give ({allowed}).",
+            score=typed,
+            allowed=", ".join(str(v) for v in sorted(allowed)),
+        )
     return Outcome(typed)
+
+
+def possible_scores(rule: Rule, max_points: Decimal) -> frozenset[Decimal] | None:
+    """Every score a computing rule can give (None: any value in range, for free scores).
+
+    Lets a score typed without its declared data be checked against the rule: a yes/no
+    criterion of 0,5 can score 0 or 0,5, never 0,3.
+    """
+    if isinstance(rule, YesNoRule):
+        return frozenset({ZERO, max_points})
+    if isinstance(rule, TiersRule):
+        return frozenset({t.value(max_points) for t in rule.tiers} | {max_points})
+    if isinstance(rule, RatioRule):
+        return frozenset({t.value(max_points) for t in rule.thresholds} | {ZERO, max_points})
+    if isinstance(rule, DeductionRule):
+        values = {max_points, ZERO}
+        value = max_points - rule.per_item
+        while value > ZERO:
+            values.add(value)
+            value -= rule.per_item
+        return frozenset(values)
+    return None

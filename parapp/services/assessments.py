@@ -70,6 +70,16 @@ class AssessmentView:
     result: PublishedResult | None
     previous: PreviousPeriod | None
 
+    def has_evidence(self, code: str) -> bool:
+        """Evidence linked to the criterion or to one above it (a document filed under
+        criterion 1.2 serves its sub-criteria too)."""
+        node: str | None = code
+        while node is not None:
+            if self.evidence_counts.get(node):
+                return True
+            node = self.cset.node(node).parent_code
+        return False
+
     @property
     def index(self) -> Decimal:
         """The published index when there is one, else the computed index."""

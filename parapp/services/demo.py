@@ -33,6 +33,7 @@ from parapp.domain.scoring import (
 )
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import Unit, UnitKind
+from parapp.i18n import _
 
 from . import assessments, criteria, evidence, plans, results, setup
 from .common import ServiceError
@@ -314,21 +315,25 @@ def build_demo(
     commune = target / "commune"
     files = target / "files"
     db_path = commune / "parapp.sqlite3"
-    say("1/6 database")
+    say(_("1/6 database"))
     setup.init_database(db_path, UNIT, role="commune")
     db = open_database(db_path)
     try:
         cset = criteria.sample_set()
         criteria.import_set(db, cset)
         for step, year in enumerate((2024, 2025), start=2):
-            say(f"{step}/6 {year}: self-assessment, evidence, appraisal, result")
+            say(
+                _("{step}/6 {year}: self-assessment, evidence, appraisal, result").format(
+                    step=step, year=year
+                )
+            )
             _self_assess(db, cset, year, files / f"diem-tu-cham-{year}.csv")
             _evidence(db, files / f"tai-lieu-{year}", year)
             _appraise_and_publish(db, cset, year)
             if year == 2024:
                 plan = plans.draft_plan(db, 2024, default_lead="Văn phòng - Thống kê")
                 _progress_2025(db, plan)
-        say("4/6 plan 2026")
+        say(_("4/6 remediation plan 2026"))
         plans.draft_plan(
             db,
             2025,
@@ -336,12 +341,12 @@ def build_demo(
             include_full_marks=False,
             default_lead="Văn phòng - Thống kê",
         )
-        say("5/6 files")
+        say(_("5/6 sample files"))
         criteria.export_set(db, files / "bo-tieu-chi-mau.xlsx")
         criteria.export_set(db, files / "bo-tieu-chi-mau.json")
         result_file = files / "ket-qua-2025.json"
         write_atomic(result_file, _result_json(db, 2025))
-        say("6/6 backup")
+        say(_("6/6 backup"))
         from .backups import make
 
         make(db_path, reason="demo")

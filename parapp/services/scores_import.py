@@ -28,6 +28,7 @@ from parapp.domain.scoring import (
     resolve_self_score,
 )
 from parapp.domain.text import clean, fold
+from parapp.i18n import N_
 
 from .assessments import SelfEntry, get_info, set_self_scores
 from .common import ServiceError
@@ -67,16 +68,26 @@ NA_WORDS = frozenset(map(_key, ("không áp dụng", "kad", "n/a", "na", "không
 
 # What a declared-data cell the rule cannot read should look like, by rule kind.
 BAD_DECLARED = {
-    RuleKind.YES_NO: "Line {line}: declared data '{value}' for criterion {code} should be "
-    "'Có', 'Không' or 'Không áp dụng'.",
-    RuleKind.TIERS: "Line {line}: declared data '{value}' for criterion {code} is not one of "
-    "its levels: {levels}.",
-    RuleKind.RATIO: "Line {line}: declared data '{value}' for criterion {code} should be "
-    "achieved/total, like 98/100.",
-    RuleKind.DEDUCTION: "Line {line}: declared data '{value}' for criterion {code} should be "
-    "a whole number of items.",
-    RuleKind.FREE: "Line {line}: declared data '{value}' for criterion {code} must be empty: "
-    "it is scored by judgement, so type its score.",
+    RuleKind.YES_NO: N_(
+        "Line {line}: declared data '{value}' for criterion {code} should be "
+        "'Có', 'Không' or 'Không áp dụng'."
+    ),
+    RuleKind.TIERS: N_(
+        "Line {line}: declared data '{value}' for criterion {code} is not one of "
+        "its levels: {levels}."
+    ),
+    RuleKind.RATIO: N_(
+        "Line {line}: declared data '{value}' for criterion {code} should be "
+        "achieved/total, like 98/100."
+    ),
+    RuleKind.DEDUCTION: N_(
+        "Line {line}: declared data '{value}' for criterion {code} should be "
+        "a whole number of items."
+    ),
+    RuleKind.FREE: N_(
+        "Line {line}: declared data '{value}' for criterion {code} must be empty: "
+        "it is scored by judgement, so type its score."
+    ),
 }
 
 Cell = str | int | float | bool | Decimal | date | time | timedelta | None
@@ -268,10 +279,10 @@ def _check(line: int, node: CriterionNode, cset: CriteriaSet, row: ScoreRow, raw
     """Apply the rule now when the row carries declared data, so the message names the cell."""
     if row.declared is None or node.rule is None:
         return  # the stored data takes part: set_self_scores checks it
-    template = "Line {line}: declared data '{value}' for criterion {code} is refused: {reason}"
+    template = N_("Line {line}: declared data '{value}' for criterion {code} is refused: {reason}")
     try:
         node.rule.compute(row.declared, node.max_points, cset.na_policy)
-        template = "Line {line}: criterion {code}: {reason}"  # the data is fine, the score not
+        template = N_("Line {line}: criterion {code}: {reason}")  # data fine, score not
         resolve_self_score(node.rule, row.declared, row.typed, node.max_points, cset.na_policy)
     except DomainError as exc:
         raise ServiceError(template, line=line, value=raw, code=node.code, reason=exc) from None
