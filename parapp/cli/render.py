@@ -82,9 +82,9 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
     )
     if totals.bonus or totals.penalty:
         lines.append(
-            _("Bonus: +{bonus}; penalties: −{penalty}; total {total}").format(
+            _("Bonus: +{bonus}; penalties: {penalty}; total {total}").format(
                 bonus=format_points(totals.bonus),
-                penalty=format_points(totals.penalty),
+                penalty=("−" if totals.penalty else "") + format_points(totals.penalty),
                 total=format_points(totals.total),
             )
         )

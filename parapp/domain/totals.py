@@ -62,7 +62,8 @@ class Totals:
 
     @property
     def lost(self) -> Decimal:
-        return max(ZERO, self.main_max - self.total)
+        """Points lost in the scored criteria (bonus does not make up for them)."""
+        return max(ZERO, self.main_max - self.main_points)
 
 
 def _leaf_total(
