@@ -585,3 +585,8 @@ def test_clean() -> None:
     assert composed == "Ủy ban nhân dân"
     assert unicodedata.is_normalized("NFC", composed)
     assert len(composed) == len("Ủy ban nhân dân")
+
+
+def test_clean_makes_line_ends_unix() -> None:
+    # Windows files bring "\r\n"; stored text must not depend on where it was typed.
+    assert clean("  a\r\nb\rc\n ") == "a\nb\nc"

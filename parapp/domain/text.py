@@ -11,10 +11,11 @@ def nfc(value: str) -> str:
 
 
 def clean(value: str | None) -> str:
-    """NFC-normalise and strip; ``None`` becomes the empty string."""
+    """NFC-normalise, make line ends "\n" (Windows files bring "\r\n"), and strip;
+    ``None`` becomes the empty string."""
     if value is None:
         return ""
-    return nfc(str(value)).strip()
+    return nfc(str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def fold(value: str) -> str:
