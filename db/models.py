@@ -178,6 +178,8 @@ class PlanRow(Base):
     document_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Added by migration 0002, so after the older columns (a test compares with migrations).
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     unit: Mapped[UnitRow] = relationship()
     items: Mapped[list[PlanItemRow]] = relationship(
         back_populates="plan", order_by="PlanItemRow.position", cascade="all, delete-orphan"
@@ -206,6 +208,8 @@ class PlanItemRow(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0)
     keep_up: Mapped[bool] = mapped_column(Boolean, default=False)
     carried_from: Mapped[str | None] = mapped_column(String(36))
+    # Added by migration 0002.
+    product: Mapped[str] = mapped_column(Text, default="", server_default="")  # sản phẩm
     plan: Mapped[PlanRow] = relationship(back_populates="items")
     updates: Mapped[list[ProgressUpdateRow]] = relationship(
         order_by="ProgressUpdateRow.on_date", cascade="all, delete-orphan"
@@ -219,3 +223,26 @@ class ProgressUpdateRow(Base):
     on_date: Mapped[date] = mapped_column(Date)
     percent: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IssuedDocumentRow(Base):
+    """A document as issued: its number, date and the exact PDF bytes (by SHA-256, in the
+    documents store beside the database), so it can be reprinted and proven unchanged."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("kind", "plan_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    number: Mapped[str] = mapped_column(String(32))
+    symbol: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    signed_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -80,6 +80,7 @@ class RemediationItem:
     tasks: str = ""
     lead: str = ""
     coordinating: str = ""
+    product: str = ""  # sản phẩm: what the task delivers (annual plans' appendix)
     status: ItemStatus = ItemStatus.NOT_STARTED
     progress: int = 0
     keep_up: bool = False  # "tiếp tục duy trì": already at full marks, kept on purpose

@@ -149,6 +149,7 @@ def item_from_row(row: PlanItemRow) -> RemediationItem:
         tasks=row.tasks,
         lead=row.lead,
         coordinating=row.coordinating,
+        product=row.product,
         status=ItemStatus(row.status),
         progress=row.progress,
         keep_up=row.keep_up,
@@ -169,6 +170,7 @@ def item_to_row(item: RemediationItem, row: PlanItemRow | None = None) -> PlanIt
     row.tasks = item.tasks
     row.lead = item.lead
     row.coordinating = item.coordinating
+    row.product = item.product
     row.deadline_text = item.deadline.text
     row.deadline_kind = item.deadline.kind.value
     row.deadline_start = item.deadline.start
