@@ -4,6 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
+# The DOCX tests convert with LibreOffice and the PDF checks use poppler's tools: install them
+# when missing and we may (CI runs as root on Debian/Ubuntu).
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing ${need[*]} for the document tests..." >&2
+        apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+    else
+        echo "Note: ${need[*]} missing; the tests that need them will be skipped." >&2
+    fi
+fi
 make_venv .venv-test
 .venv-test/bin/python -m pip install --quiet -e ".[test]" >&2
 .venv-test/bin/ruff check parapp db ui tests scripts bench
