@@ -143,6 +143,8 @@ def check_backup(path: Path) -> str | None:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError("the file is not a readable database ({reason})", reason=exc) from None
+    if revision is None:
+        raise BackupError("the file is not a parapp backup")
     if revision not in REVISIONS:
         raise BackupError("the backup comes from a newer or unknown version of the program")
     return revision
@@ -266,6 +268,7 @@ def restore_backup(
     A live database too damaged to read is kept aside as a raw copy and replaced whole.
     """
     check_backup(backup_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)  # restoring onto a new PC
     temp = db_path.with_name(db_path.name + ".restore-tmp")
     temp.unlink(missing_ok=True)
     source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)

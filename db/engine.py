@@ -46,7 +46,10 @@ def _on_begin(conn: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # The path goes to sqlite3 directly: in a URL, "?" or "%" in a folder name would change
+    # which file is opened.
+    target = str(path)
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(target))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -12,7 +12,7 @@ def alembic_config(db_path: Path) -> object:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", f"sqlite:///{db_path}")
+    config.attributes["db_path"] = db_path  # not a URL: see db.engine.make_engine
     return config
 
 

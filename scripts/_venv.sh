@@ -2,7 +2,15 @@
 # created on a fresh Debian/Ubuntu machine (python3-venv is a separate package there).
 set -euo pipefail
 
+ensure_python() {
+    if ! python3 -c "import sys; sys.exit(sys.version_info < (3, 11))" >/dev/null 2>&1; then
+        echo "parapp needs Python 3.11 or newer; this machine has $(python3 --version 2>&1)." >&2
+        exit 1
+    fi
+}
+
 ensure_venv_support() {
+    ensure_python
     if python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
         return 0
     fi

@@ -7,7 +7,6 @@ screen); without arguments it opens the GUI, or prints help until the GUI exists
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Sequence
 
@@ -24,7 +23,6 @@ def _utf8_console() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _utf8_console()
-    os.environ.setdefault("PYTHONUTF8", "1")
     if args:
         from parapp.cli import main as cli_main
 

@@ -10,8 +10,7 @@ from db.engine import make_engine
 from db.models import Base
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url") or ""
-engine = make_engine(Path(url.removeprefix("sqlite:///")))
+engine = make_engine(Path(config.attributes["db_path"]))
 try:
     with engine.connect() as connection:
         context.configure(

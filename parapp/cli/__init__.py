@@ -12,14 +12,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from parapp.domain.errors import DomainError
+from parapp.domain.errors import DomainError, Phrase
+from parapp.services.common import os_reason
 
 
-def _log_crash(exc: BaseException) -> Path | None:
-    from db.location import default_data_dir
+def _log_crash(exc: BaseException, db: str | None) -> Path | None:
+    """Logs live beside the database in use (docs/data.md)."""
+    from db.location import DataPaths, resolve_db_path
 
     try:
-        folder = default_data_dir() / "logs"
+        folder = DataPaths(resolve_db_path(db)).logs
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
         path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
@@ -45,9 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
+        reason = os_reason(exc)
         print(
             _("The file system refused the operation: {reason}{where}").format(
-                reason=exc.strerror or exc, where=where
+                reason=i18n.message(reason) if isinstance(reason, Phrase) else reason,
+                where=where,
             ),
             file=sys.stderr,
         )
@@ -56,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("Interrupted."), file=sys.stderr)
         return 130
     except Exception as exc:  # the last line of defence: never show a traceback
-        log = _log_crash(exc)
+        log = _log_crash(exc, getattr(args, "db", None))
         print(
             _("An unexpected error occurred ({kind}). Details were written to {log}.").format(
                 kind=type(exc).__name__, log=log or "-"

@@ -7,13 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from db.engine import Database, open_database
 from db.location import resolve_db_path
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, to_decimal
-from parapp.domain.results import PublishedResult
+from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, format_date, format_percent
 from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
@@ -42,7 +43,7 @@ def _date(text: str | None) -> date | None:
     raise ServiceError("'{value}' is not a date; write it as dd/mm/yyyy.", value=text)
 
 
-def _number(text: str | None, what: str) -> object:
+def _number(text: str | None, what: str) -> Decimal | None:
     if text is None:
         return None
     try:
@@ -67,8 +68,10 @@ def init(args: argparse.Namespace) -> int:
     if args.unit_code or args.unit_name:
         from parapp.services.units_catalog import official_unit
 
-        official = official_unit(args.unit_code) if args.unit_code else None
-        if official is None and not (args.unit_code and args.unit_name):
+        if not args.unit_code:
+            raise ServiceError("Give the unit's official code with --unit-code.")
+        official = official_unit(args.unit_code)
+        if official is None and not args.unit_name:
             raise ServiceError(
                 "The unit code {code} is not in the official list; give both --unit-code and "
                 "--unit-name.",
@@ -83,7 +86,7 @@ def init(args: argparse.Namespace) -> int:
             appraiser_name=args.appraiser_name or base.appraiser_name,
             province_name=args.province or base.province_name,
         )
-    result = setup.init_database(path, unit, role=args.role)
+    result = setup.init_database(path, unit, role=args.role, change_unit=args.change_unit)
     _out(
         (
             _("Created the database {path}") if result.created else _("Opened the database {path}")
@@ -109,9 +112,8 @@ def init(args: argparse.Namespace) -> int:
 
 
 def criteria_import(args: argparse.Namespace) -> int:
-    cset = criteria.read_set_file(Path(args.file))
     with _db(args) as db:
-        result = criteria.import_set(db, cset)
+        result = criteria.import_file(db, Path(args.file))
     s = result.summary
     if result.created:
         _out(
@@ -212,24 +214,43 @@ def evidence_list(args: argparse.Namespace) -> int:
     with _db(args) as db:
         items = evidence.list_evidence(db, args.period)
     for e in items:
-        _out(f"{e.sha256[:12]}\t{e.citation}\t{', '.join(e.node_codes)}")
+        nodes = ", ".join(e.node_codes) or _("(not linked to a criterion yet)")
+        _out(f"{e.sha256[:12]}\t{e.citation}\t{nodes}")
     return 0
 
 
+def _area(text: str) -> tuple[str, Decimal, int | None]:
+    """ "1=13,63" or "1=13,63:9" (area code, points, rank)."""
+    code, sep, rest = text.partition("=")
+    points_text, _sep, rank_text = rest.partition(":")
+    points = _number(points_text, "--area")
+    if not sep or not code.strip() or points is None:
+        raise ServiceError("--area: '{value}' should look like 1=13,63 or 1=13,63:9.", value=text)
+    try:
+        rank = int(rank_text) if rank_text.strip() else None
+    except ValueError:
+        raise ServiceError(
+            "--area: '{value}' should look like 1=13,63 or 1=13,63:9.", value=text
+        ) from None
+    return code.strip(), points, rank
+
+
 def result_set(args: argparse.Namespace) -> int:
-    result = PublishedResult(
-        index=_number(args.index, "--index"),  # type: ignore[arg-type]
-        points=_number(args.points, "--points"),  # type: ignore[arg-type]
-        max_points=_number(args.max_points, "--max-points"),  # type: ignore[arg-type]
-        rank=args.rank,
-        rank_of=args.rank_of,
-        band=args.band,
-        decision_number=args.decision_number,
-        decision_date=_date(args.decision_date),
-        issuer=args.issuer,
-    )
+    given = {
+        "index": _number(args.index, "--index"),
+        "points": _number(args.points, "--points"),
+        "max_points": _number(args.max_points, "--max-points"),
+        "rank": args.rank,
+        "rank_of": args.rank_of,
+        "band": clean(args.band) or None,
+        "decision_number": clean(args.decision_number) or None,
+        "decision_date": _date(args.decision_date),
+        "issuer": clean(args.issuer) or None,
+        "areas": [_area(a) for a in args.area] if args.area else None,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
     with _db(args) as db:
-        stored = results.record_result(db, result, year=args.period)
+        stored = results.amend_result(db, changes, year=args.period)
     _out(_("Recorded the published result: {index}.").format(index=format_percent(stored.index)))
     return 0
 

@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--province", default=None)
     c.add_argument("--role", choices=("commune", "appraiser"), default="commune")
     c.add_argument("--sample", action="store_true", help="also load the sample criteria set")
+    c.add_argument(
+        "--change-unit",
+        action="store_true",
+        help="let an existing database become another unit's",
+    )
     c.set_defaults(handler=h.init)
 
     crit = sub.add_parser("criteria", help="criteria sets").add_subparsers(
@@ -126,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     c = r.add_parser("set", help="type in the published result")
-    c.add_argument("--index", required=True, help="e.g. 86,50")
+    c.add_argument("--index", help="e.g. 86,50 (needed the first time)")
     c.add_argument("--points")
     c.add_argument("--max-points")
     c.add_argument("--rank", type=int)
@@ -135,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--decision-number", default="")
     c.add_argument("--decision-date", default=None, help="dd/mm/yyyy")
     c.add_argument("--issuer", default="")
+    c.add_argument(
+        "--area",
+        action="append",
+        metavar="CODE=POINTS[:RANK]",
+        help="an area's published points and rank, e.g. 1=13,63:9 (repeatable)",
+    )
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.result_set)
     c = r.add_parser("import", help="import a published-result file (.json)")

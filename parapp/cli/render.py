@@ -69,6 +69,8 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
             and score.appraised_score != (score.self_score)
         ):
             mark += " *"
+        if score and score.needs_reappraisal:
+            mark += " " + _("(to re-appraise)")
         lines.append(
             f"{code:<9}{title:<{TITLE_WIDTH}} {format_max(node.max_points):>7}"
             f" {_num(self_points):>8} {_num(appraised):>9} {_num(survey):>8} {lost:>7}{mark}"
@@ -111,6 +113,16 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
         lines.append(_("Criteria without evidence: {n}").format(n=len(missing)))
     if v.result is not None:
         lines.append(result_line(v))
+        for area in v.result.areas:
+            rank = _(", rank {rank}").format(rank=area.rank) if area.rank else ""
+            lines.append(
+                _("  area {code}: {points}/{max}{rank}").format(
+                    code=area.code,
+                    points=format_points(area.points),
+                    max=format_max(area.max_points),
+                    rank=rank,
+                )
+            )
     if v.previous is not None and v.change is not None:
         ch = v.change
         word = _("up") if ch.points > ZERO else _("down") if ch.points < ZERO else _("unchanged")

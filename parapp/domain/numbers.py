@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
+LIMIT = Decimal(10) ** 9  # no point, count or index comes near a billion
+MAX_PLACES = 10
 
 
 class NumberError(ValueError):
@@ -37,6 +39,10 @@ def to_decimal(value: object) -> Decimal:
         raise NumberError(f"not a number: {value!r}")
     if not result.is_finite():
         raise NumberError(f"not a finite number: {value!r}")
+    # Points, counts and indices of this domain are small; a value like 1e30 is a typing
+    # mistake, and letting it in would break exact arithmetic further on.
+    if abs(result) >= LIMIT or (result != 0 and result.as_tuple().exponent < -MAX_PLACES):
+        raise NumberError(f"out of range: {value!r}")
     return result
 
 
@@ -48,6 +54,8 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
 def normalize(value: Decimal) -> Decimal:
     """Canonical exact form for storage: 0.3750 -> 0.375, 1E+1 -> 10."""
     result = value.normalize()
+    if result.adjusted() >= 27:  # quantize cannot hold it; leave it in exponent form
+        return result
     if result == result.to_integral_value():
         return result.quantize(Decimal(1))
     return result

@@ -13,6 +13,8 @@ from enum import StrEnum
 from .errors import ScoreError
 from .numbers import HUNDRED, ZERO, is_multiple, to_decimal
 
+MAX_COUNT = 1_000_000  # items counted for a deduction; more is a typing mistake
+
 
 class RuleKind(StrEnum):
     YES_NO = "yes_no"
@@ -218,6 +220,8 @@ class DeductionRule:
             return PENDING
         if declared.count < 0:
             raise ScoreError("The number of items cannot be negative.")
+        if declared.count > MAX_COUNT:
+            raise ScoreError("The number of items {count} is not plausible.", count=declared.count)
         counted = max(0, declared.count - self.free_items)
         return Outcome(max(ZERO, max_points - self.per_item * counted))
 
@@ -292,33 +296,30 @@ def resolve_self_score(
     if typed is None:
         return PENDING
     check_score(rule, typed, max_points)
-    allowed = possible_scores(rule, max_points)
-    if allowed is not None and typed not in allowed:
+    if not rule_can_give(rule, max_points, typed):
         raise ScoreError(
-            "The score {score} is not one this rule can give ({allowed}).",
+            "The score {score} is not one this rule can give; enter the declared data instead.",
             score=typed,
-            allowed=", ".join(str(v) for v in sorted(allowed)),
         )
     return Outcome(typed)
 
 
-def possible_scores(rule: Rule, max_points: Decimal) -> frozenset[Decimal] | None:
-    """Every score a computing rule can give (None: any value in range, for free scores).
+def rule_can_give(rule: Rule, max_points: Decimal, score: Decimal) -> bool:
+    """Whether a computing rule can give ``score`` at all (free rules: anything in range).
 
-    Lets a score typed without its declared data be checked against the rule: a yes/no
-    criterion of 0,5 can score 0 or 0,5, never 0,3.
+    Lets a score typed without its declared data be checked: a yes/no criterion of 0,5 can
+    score 0 or 0,5, never 0,3.
     """
     if isinstance(rule, YesNoRule):
-        return frozenset({ZERO, max_points})
+        return score in (ZERO, max_points)
     if isinstance(rule, TiersRule):
-        return frozenset({t.value(max_points) for t in rule.tiers} | {max_points})
+        return score == max_points or any(t.value(max_points) == score for t in rule.tiers)
     if isinstance(rule, RatioRule):
-        return frozenset({t.value(max_points) for t in rule.thresholds} | {ZERO, max_points})
+        return score in (ZERO, max_points) or any(
+            t.value(max_points) == score for t in rule.thresholds
+        )
     if isinstance(rule, DeductionRule):
-        values = {max_points, ZERO}
-        value = max_points - rule.per_item
-        while value > ZERO:
-            values.add(value)
-            value -= rule.per_item
-        return frozenset(values)
-    return None
+        return score == ZERO or (
+            ZERO <= score <= max_points and is_multiple(max_points - score, rule.per_item)
+        )
+    return True

@@ -285,6 +285,10 @@ def set_self_scores(db: Database, assessment_id: int, entries: list[SelfEntry]) 
             if before != after:
                 score_row.updated_at = now()
                 changed += 1
+                if score_row.appraised_score is not None:
+                    # Returned for correction and changed: the appraiser must look again;
+                    # the old appraised score stays official until then.
+                    score_row.needs_reappraisal = True
         if changed:
             row.updated_at = now()
         return changed
@@ -299,9 +303,17 @@ def set_appraisals(db: Database, assessment_id: int, entries: list[AppraisalEntr
         return apply_appraisals(s, row, entries)
 
 
-def apply_appraisals(s: Session, row: AssessmentRow, entries: list[AppraisalEntry]) -> int:
-    """Check every entry, then write them all, inside the caller's transaction."""
-    require_editable(AssessmentStatus(row.status), FieldGroup.APPRAISAL)
+def apply_appraisals(
+    s: Session, row: AssessmentRow, entries: list[AppraisalEntry], *, correction: bool = False
+) -> int:
+    """Check every entry, then write them all, inside the caller's transaction.
+
+    ``correction``: the appraiser's own corrected result for a published assessment (a
+    result file imported again), which may change what was published.
+    """
+    status = AssessmentStatus(row.status)
+    if not (correction and status is AssessmentStatus.PUBLISHED):
+        require_editable(status, FieldGroup.APPRAISAL)
     cset = set_from_rows(row.criteria_set)
     for entry in entries:
         _leaf(cset, entry.code)

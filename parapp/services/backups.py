@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from db.backup import BackupError, BackupInfo, list_backups, make_backup, restore_backup
@@ -18,6 +19,12 @@ def make(db_path: Path, reason: str = "manual") -> BackupInfo:
         return make_backup(db_path, DataPaths(db_path).backups, reason)
     except (BackupError, OSError) as exc:
         raise ServiceError("The backup could not be made: {reason}", reason=exc) from None
+
+
+def before_import(db_path: Path) -> BackupInfo:
+    """The backup every import batch is preceded by (database only: the evidence store
+    is append-only, so nothing in it can be lost by an import)."""
+    return make(db_path, reason="before-import")
 
 
 def available(db_path: Path) -> list[BackupInfo]:
@@ -40,7 +47,7 @@ def restore(db_path: Path, name: str) -> BackupInfo:
     source = find(db_path, name)
     try:
         kept = restore_backup(source, db_path, DataPaths(db_path).backups)
-    except (BackupError, OSError) as exc:
+    except (BackupError, OSError, sqlite3.Error) as exc:
         raise ServiceError("The backup could not be restored: {reason}", reason=exc) from None
     open_database(db_path).close()  # migrates a backup from an older version of the program
     return kept

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 
-from parapp.domain.errors import DomainError
+from parapp.domain.errors import DomainError, Phrase
 
 
 class ServiceError(DomainError):
@@ -13,6 +14,27 @@ class ServiceError(DomainError):
 
 class NotFound(ServiceError):
     pass
+
+
+_REASONS = {
+    errno.ENOENT: Phrase("the file or folder does not exist"),
+    errno.EISDIR: Phrase("it is a folder, not a file"),
+    errno.ENOTDIR: Phrase("a part of the path is not a folder"),
+    errno.EACCES: Phrase("access is denied"),
+    errno.EPERM: Phrase("the operation is not permitted"),
+    errno.EEXIST: Phrase("it already exists"),
+    errno.ENOSPC: Phrase("the disk is full"),
+    errno.EROFS: Phrase("the disk is read-only"),
+}
+
+
+def os_reason(exc: OSError) -> Phrase | str:
+    """A translatable reason for a file-system error (the OS's own text is English)."""
+    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def file_error(path: object, exc: OSError) -> ServiceError:
+    return ServiceError("Cannot read {path}: {reason}", path=path, reason=os_reason(exc))
 
 
 def now() -> datetime:

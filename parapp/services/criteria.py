@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, CriteriaSetRow
 from parapp.domain.criteria import CriteriaSet, SetStatus
+from parapp.domain.text import clean
 from parapp.formats import criteria_json
 
-from .common import NotFound, ServiceError, now
+from .common import NotFound, ServiceError, file_error, now
 from .mapping import set_from_rows, set_to_rows
 
 
@@ -43,7 +44,7 @@ def read_set_file(path: Path) -> CriteriaSet:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ServiceError("Cannot read {path}: {reason}", path=path, reason=exc.strerror) from None
+        raise file_error(path, exc) from None
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         from parapp.formats.criteria_xlsx import read_xlsx
 
@@ -51,6 +52,15 @@ def read_set_file(path: Path) -> CriteriaSet:
     if path.suffix.lower() != ".json":
         raise CriteriaFileError("A criteria set must be a .json or .xlsx file.")
     return criteria_json.loads(data)
+
+
+def import_file(db: Database, path: Path) -> SetImport:
+    """Read, check and load a criteria-set file, after a backup."""
+    from .backups import before_import
+
+    cset = read_set_file(path)
+    before_import(db.path)
+    return import_set(db, cset)
 
 
 def sample_set() -> CriteriaSet:
@@ -119,10 +129,13 @@ def find_set_row(s: Session, code: str | None = None, version: int | None = None
     """The named set (latest version when none given); without a code, the latest import."""
     query = select(CriteriaSetRow)
     if code:
-        query = query.where(CriteriaSetRow.code == code)
+        query = query.where(CriteriaSetRow.code == clean(code))
+        order = (CriteriaSetRow.version.desc(), CriteriaSetRow.id.desc())
+    else:
+        order = (CriteriaSetRow.id.desc(),)  # the set loaded last, whatever its code
     if version is not None:
         query = query.where(CriteriaSetRow.version == version)
-    row = s.scalars(query.order_by(CriteriaSetRow.version.desc(), CriteriaSetRow.id.desc())).first()
+    row = s.scalars(query.order_by(*order)).first()
     if row is None:
         if code:
             raise NotFound("There is no criteria set {code} in this database.", code=code)

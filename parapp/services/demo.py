@@ -20,7 +20,7 @@ from pathlib import Path
 from db.engine import Database, open_database
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import CriteriaSet, Part, ScoreKind
-from parapp.domain.numbers import format_max
+from parapp.domain.numbers import format_max, round_half_up
 from parapp.domain.results import AreaResult, PublishedResult
 from parapp.domain.scoring import (
     Answer,
@@ -287,7 +287,7 @@ def _appraise_and_publish(db: Database, cset: CriteriaSet, year: int) -> None:
     results.record_result(
         db,
         PublishedResult(
-            index=totals.index,
+            index=round_half_up(totals.index, 2),  # indices are published with two decimals
             points=totals.total,
             max_points=totals.main_max,
             areas=areas,
@@ -398,8 +398,8 @@ def _result_json(db: Database, year: int) -> bytes:
         "scores": [
             {
                 "code": code,
-                "appraised": s.appraised_score and str(s.appraised_score),
-                "survey": s.survey_score and str(s.survey_score),
+                "appraised": None if s.appraised_score is None else str(s.appraised_score),
+                "survey": None if s.survey_score is None else str(s.survey_score),
                 "comment": s.appraisal_comment,
             }
             for code, s in sorted(v.scores.items())

@@ -151,7 +151,8 @@ def add_evidence(
 
 
 def list_evidence(db: Database, year: int | None = None) -> list[EvidenceInfo]:
-    """Documents linked to the assessment of ``year`` (latest if None), by title."""
+    """Documents linked to the assessment of ``year`` (latest if None), and documents not
+    linked to any criterion yet (added, waiting to be filed), by title."""
     with db.session() as s:
         arow = find_row(s, year)
         ids = set(
@@ -159,7 +160,12 @@ def list_evidence(db: Database, year: int | None = None) -> list[EvidenceInfo]:
                 select(EvidenceLinkRow.evidence_id).where(EvidenceLinkRow.assessment_id == arow.id)
             )
         )
-        rows = s.scalars(select(EvidenceRow).where(EvidenceRow.id.in_(ids))).all()
+        linked_anywhere = select(EvidenceLinkRow.evidence_id)
+        rows = s.scalars(
+            select(EvidenceRow).where(
+                EvidenceRow.id.in_(ids) | EvidenceRow.id.not_in(linked_anywhere)
+            )
+        ).all()
         return sorted((_info(s, r, arow.id) for r in rows), key=lambda e: fold(e.title))
 
 

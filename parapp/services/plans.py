@@ -137,7 +137,7 @@ def draft_plan(
         v.totals,
         year=year,
         include_full_marks=include_full_marks,
-        default_lead=default_lead,
+        default_lead=clean(default_lead),
     )
     with db.session() as s:
         arow = find_row(s, v.info.year)
@@ -173,9 +173,18 @@ def draft_plan(
             ).first()
             if previous is not None:
                 old = [item_from_row(r) for r in previous.items]
-                items.extend(
-                    replace(c, position=len(items) + i) for i, c in enumerate(carry_over(old, year))
+                covered = {code for item in items for code in item.node_codes}
+                items.extend(carry_over(old, year, covered))
+                # Keep the plan grouped by area, in the criteria set's order.
+                order = {n.code: k for k, n in enumerate(v.cset.nodes)}
+                items.sort(
+                    key=lambda i: (
+                        order.get(i.area_code or "", len(order)),
+                        i.carried_from is not None,
+                        i.position,
+                    )
                 )
+        items = [replace(item, position=k) for k, item in enumerate(items)]
         result_text = ""
         if v.result and v.result.decision_number:
             result_text = f"Căn cứ Quyết định số {v.result.decision_number}"

@@ -14,16 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AssessmentRow, CriteriaSetRow, PublishedResultRow
+from db.models import AssessmentRow, PublishedResultRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
 from parapp.domain.errors import Phrase
 from parapp.domain.numbers import NumberError, normalize, to_decimal
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
+from parapp.domain.units import LOCAL_KINDS, UnitKind
 
 from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row
-from .common import ServiceError, now
+from .common import ServiceError, file_error, now
+from .criteria import find_set_row
 from .mapping import set_from_rows
 
 RESULT_FORMAT = "parapp-published-result"
@@ -63,6 +65,33 @@ def record_result(
     """Store the published result and mark the assessment published."""
     with db.session() as s:
         return store_result(s, find_row(s, year, unit_code), result, source)
+
+
+def amend_result(db: Database, changes: dict[str, Any], year: int | None = None) -> PublishedResult:
+    """Change only the given fields of the stored result (typing a corrected rank must not
+    wipe the decision typed last week); the first time, an index is needed.
+
+    ``areas`` may hold ``(code, points, rank)`` triples; the maximum comes from the set.
+    """
+    with db.session() as s:
+        row = find_row(s, year)
+        current = load_result(s, row.id)
+        areas = changes.pop("areas", None)
+        if areas is not None:
+            cset = set_from_rows(row.criteria_set)
+            built = []
+            for code, points, area_rank in areas:
+                if not cset.has(code) or cset.node(code).parent_code is not None:
+                    raise ServiceError("'{code}' is not an area of this criteria set.", code=code)
+                built.append(AreaResult(code, points, cset.node(code).max_points, area_rank))
+            changes["areas"] = tuple(built)
+        if current is None:
+            if changes.get("index") is None:
+                raise ServiceError("The first time, give the published index (--index).")
+            result = PublishedResult(**changes)
+        else:
+            result = replace(current, **changes)
+        return store_result(s, row, result, "typed")
 
 
 def store_result(
@@ -206,21 +235,24 @@ def import_result_file(db: Database, path: Path) -> PublishedResult:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ServiceError("Cannot read {path}: {reason}", path=path, reason=exc.strerror) from None
+        raise file_error(path, exc) from None
     doc, result, entries = parse_result_file(data)
+    from .backups import before_import
+
+    before_import(db.path)
     year = doc.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         raise ServiceError("The result file does not say which year it is for.")
     with db.session() as s:
         row = find_row(s, year)
-        if doc.get("unit_code") and doc["unit_code"] != row.unit.code:
+        if doc.get("unit_code") and clean(str(doc["unit_code"])) != row.unit.code:
             raise ServiceError(
                 "This result is for unit {other}, not for {unit}.",
                 other=doc["unit_code"],
                 unit=row.unit.name,
             )
         if entries:
-            apply_appraisals(s, row, entries)
+            apply_appraisals(s, row, entries, correction=True)
         return store_result(s, row, result, "imported")
 
 
@@ -232,24 +264,38 @@ class RankRow:
     rank: int
 
 
-def compute_ranking(db: Database, set_code: str, year: int) -> list[RankRow]:
-    """Rank every unit in this database assessed with ``set_code`` for ``year`` on the
-    official basis (the appraiser's hub). Equal indices share a rank."""
+def compute_ranking(
+    db: Database, set_code: str, year: int, set_version: int | None = None
+) -> list[RankRow]:
+    """Rank the units in this database (the appraiser's hub) that were appraised with one
+    criteria set version for ``year``, on the official basis; equal indices share a rank.
+
+    Communes, wards, townships and special zones are ranked together, as provinces publish
+    them; other kinds of unit are ranked among their own kind. Drafts and submissions not
+    yet appraised are left out: their scores are not official.
+    """
     with db.session() as s:
+        set_row = find_set_row(s, set_code, set_version)
         rows = s.scalars(
-            select(AssessmentRow)
-            .join(CriteriaSetRow, AssessmentRow.set_id == CriteriaSetRow.id)
-            .where(CriteriaSetRow.code == set_code, AssessmentRow.year == year)
+            select(AssessmentRow).where(
+                AssessmentRow.set_id == set_row.id,
+                AssessmentRow.year == year,
+                AssessmentRow.status.in_(
+                    [AssessmentStatus.APPRAISED.value, AssessmentStatus.PUBLISHED.value]
+                ),
+            )
         ).all()
-        indices: dict[str, Decimal] = {}
+        cset = set_from_rows(set_row)
+        groups: dict[str, dict[str, Decimal]] = {}
         names: dict[str, str] = {}
         for row in rows:
-            cset = set_from_rows(row.criteria_set)
+            kind = UnitKind(row.unit.kind)
+            group = "local" if kind in LOCAL_KINDS else kind.value
             totals = compute_totals(cset, _scores(s, row.id), Basis.OFFICIAL)
-            indices[row.unit.code] = totals.index
+            groups.setdefault(group, {})[row.unit.code] = totals.index
             names[row.unit.code] = row.unit.name
-        ranks = rank(indices)
-        return sorted(
-            (RankRow(code, names[code], indices[code], ranks[code]) for code in indices),
-            key=lambda r: (r.rank, r.unit_code),
-        )
+        out = []
+        for indices in groups.values():
+            ranks = rank(indices)
+            out += [RankRow(code, names[code], indices[code], ranks[code]) for code in indices]
+        return sorted(out, key=lambda r: (r.rank, r.unit_code))

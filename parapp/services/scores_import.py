@@ -31,7 +31,7 @@ from parapp.domain.text import clean, fold
 from parapp.i18n import N_
 
 from .assessments import SelfEntry, get_info, set_self_scores
-from .common import ServiceError
+from .common import ServiceError, file_error
 from .criteria import get_set
 
 
@@ -181,7 +181,7 @@ def _raw_rows(path: Path) -> Iterable[RawRow]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ServiceError("Cannot read {path}: {reason}", path=path, reason=exc.strerror) from None
+        raise file_error(path, exc) from None
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx", ".xlsm"}:
         raise ServiceError("Scores must be in a .csv or .xlsx file, not '{name}'.", name=path.name)
@@ -210,6 +210,15 @@ def _columns(line: int, header: list[Cell]) -> dict[str, int]:
                 break
     if "code" not in found:
         raise ServiceError("The file has no 'code' column.")
+    if len(found) == 1:
+        # Only codes: a header like "Điểm" instead of "Điểm tự chấm" would silently import
+        # nothing, so say which headers were not understood.
+        ignored = [str(cell) for i, cell in enumerate(header) if i != found["code"] and cell]
+        raise ServiceError(
+            "The file has no column of declared data, self scores or explanations "
+            "(headers not understood: {headers}).",
+            headers=", ".join(ignored) or "-",
+        )
     return found
 
 
@@ -345,6 +354,9 @@ def import_scores(db: Database, path: Path, year: int | None = None) -> ScoresIm
     info = get_info(db, year)
     cset = get_set(db, info.set_code, info.set_version)
     rows = read_scores_file(path, cset)
+    from .backups import before_import
+
+    before_import(db.path)  # only once the file reads cleanly
     entries = [SelfEntry(r.code, r.declared, r.typed, r.explanation) for r in rows]
     lines = {r.code: r.line for r in rows}
     try:

@@ -23,13 +23,32 @@ class InitResult:
     unit: Unit | None
 
 
-def init_database(path: Path, unit: Unit | None = None, role: str = "commune") -> InitResult:
-    """Create the database (or open an existing one) and record this office's unit."""
+def init_database(
+    path: Path, unit: Unit | None = None, role: str = "commune", *, change_unit: bool = False
+) -> InitResult:
+    """Create the database (or open an existing one) and record this office's unit.
+
+    A database that already belongs to another unit is not re-pointed silently: its
+    assessments would vanish from view. ``change_unit`` says the user means it.
+    """
     if role not in {"commune", "appraiser"}:
         raise ServiceError("The role must be 'commune' or 'appraiser'.")
     existed = path.exists() and path.stat().st_size > 0
     db = open_database(path, create=True)
     try:
+        current = own_unit_or_none(db)
+        if (
+            unit is not None
+            and current is not None
+            and current.code != clean(unit.code)
+            and not change_unit
+        ):
+            raise ServiceError(
+                "This database belongs to {current} ({code}). To make it another unit's, "
+                "add --change-unit.",
+                current=current.name,
+                code=current.code,
+            )
         if unit is not None:
             save_unit(db, unit, is_self=True)
             set_setting(db, "role", role)

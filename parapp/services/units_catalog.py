@@ -28,7 +28,10 @@ def official_unit(code: str) -> Unit | None:
         if int(ward.code) == number:
             province = Province.from_code(ward.province_code)
             prefix = "Thành phố" if province.division_type.value != "tỉnh" else "Tỉnh"
-            province_name = f"{prefix} {province.name}"
+            # The package already names the centrally-run cities "Thành phố Hà Nội".
+            province_name = (
+                province.name if province.name.startswith(prefix) else f"{prefix} {province.name}"
+            )
             return Unit(
                 code=f"{number:05d}",
                 name=ward.name,

@@ -1,0 +1,148 @@
+"""What the screens share: the open database, the current assessment and plan.
+
+The database is opened on the worker thread (that is where SQLAlchemy is first imported,
+after the window has painted); screens only ever see plain result objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from parapp.domain.errors import DomainError
+    from parapp.domain.units import Unit
+    from parapp.services.assessments import AssessmentView
+    from parapp.services.plans import PlanView
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything loaded at once: the assessment's view and the current plan."""
+
+    view: AssessmentView | None
+    plan: PlanView | None
+    unit: Unit | None
+    problem: DomainError | None = None  # why there is no view (no unit, no assessment)
+
+
+def open_db(path: Path) -> Database:
+    from db.engine import open_database
+
+    return open_database(path)
+
+
+def load_snapshot(db: Database, year: int | None = None) -> Snapshot:
+    """Runs on the worker thread."""
+    from parapp.services import assessments, plans, setup
+    from parapp.services.common import NotFound
+
+    unit = setup.own_unit_or_none(db)
+    view = plan = None
+    problem = None
+    try:
+        view = assessments.view(db, year)
+    except NotFound as exc:
+        problem = exc
+    try:
+        plan = plans.get_plan(db)
+    except NotFound:
+        plan = None
+    return Snapshot(view, plan, unit, problem)
+
+
+class AppState(QObject):
+    """The open database and the latest snapshot; ``changed`` tells the screens."""
+
+    loaded = Signal()  # the first snapshot arrived (or the database failed to open)
+    changed = Signal()  # a new snapshot or view: screens refresh
+    saved = Signal(object)  # datetime of the last write
+    failed = Signal(str)  # the database could not be opened: the reason, translated
+
+    def __init__(self, tasks: TaskManager, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.db_path = db_path
+        self.db: Database | None = None
+        self.snapshot: Snapshot | None = None
+        self.problem: str = ""
+        self.last_saved: datetime | None = None
+        self.today: date = date.today()
+
+    # -- accessors -----------------------------------------------------------------
+    @property
+    def view(self) -> AssessmentView | None:
+        return self.snapshot.view if self.snapshot else None
+
+    @property
+    def plan(self) -> PlanView | None:
+        return self.snapshot.plan if self.snapshot else None
+
+    @property
+    def log_dir(self) -> Path:
+        return self.db_path.parent / "logs"
+
+    # -- loading -------------------------------------------------------------------
+    def open(self) -> None:
+        """Open the database and load the first snapshot on the worker."""
+        path = self.db_path
+
+        def job() -> tuple[Database, Snapshot]:
+            db = open_db(path)
+            return db, load_snapshot(db)
+
+        self.tasks.run(job, self._opened, self._open_failed)
+
+    def _opened(self, result: tuple[Database, Snapshot]) -> None:
+        self.db, self.snapshot = result
+        self.loaded.emit()
+        self.changed.emit()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from parapp.i18n import message
+
+        if not hasattr(exc, "template"):
+            from ui import crash
+
+            crash.report(exc)
+        self.problem = message(exc)
+        self.failed.emit(self.problem)
+        self.loaded.emit()
+
+    def reload(self) -> None:
+        db = self.db
+        if db is None:
+            return
+        year = self.view.info.year if self.view else None
+        self.tasks.run(lambda: load_snapshot(db, year), self._reloaded)
+
+    def _reloaded(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.changed.emit()
+
+    def set_view(self, view: AssessmentView) -> None:
+        """A fresh view returned by a save: share it with every screen."""
+        if self.snapshot is None:
+            return
+        self.snapshot = Snapshot(view, self.snapshot.plan, self.snapshot.unit)
+        self.changed.emit()
+
+    def mark_saved(self, when: datetime | None = None) -> None:
+        self.last_saved = when or datetime.now()
+        self.saved.emit(self.last_saved)
+
+    def close(self) -> None:
+        db = self.db
+        self.db = None
+        if db is not None:
+            self.tasks.run(db.close)
+
+    def run(self, fn: Any, on_done: Any = None, on_error: Any = None, **kw: Any) -> None:
+        self.tasks.run(fn, on_done, on_error, **kw)

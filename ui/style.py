@@ -1,0 +1,45 @@
+"""Look and feel shared by every screen: font, spacing, colours."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+SPACING = 8  # the one spacing unit: margins and gaps are multiples of it
+NAV_WIDTH = 216
+
+# Fonts with complete Vietnamese glyphs, best first (Segoe UI on Windows).
+FONT_FAMILIES = ["Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
+FONT_POINT_SIZE = 10 if sys.platform != "win32" else 9
+
+AREA_BACKGROUND = QColor("#eef2f7")
+ERROR_BACKGROUND = QColor("#fde2e1")
+ERROR_TEXT = QColor("#b3261e")
+LOST_TEXT = QColor("#b45309")
+MUTED_TEXT = QColor("#5f6b7a")
+ACCENT = QColor("#1f5fae")
+BANNER_BACKGROUND = "#fff4ce"
+BANNER_BORDER = "#e0c45c"
+
+
+def app_font() -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSize(FONT_POINT_SIZE)
+    return font
+
+
+def scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
+    out = QFont(font)
+    out.setPointSizeF(font.pointSizeF() * factor)
+    out.setBold(bold)
+    return out
+
+
+def apply(app: QApplication) -> None:
+    """The platform's own style on Windows, Fusion elsewhere; a Vietnamese-capable font."""
+    if sys.platform != "win32" and "Fusion" in QStyleFactory.keys():
+        app.setStyle("Fusion")
+    app.setFont(app_font())
