@@ -334,19 +334,14 @@ def test_rules_under_issuing_body_motto_and_summary(reference_docx: bytes) -> No
     assert len(rules) == 3
     for p in rules:
         assert not "".join(t.text or "" for t in p.iter(qn("w:t")))
-    ind = [rules[0].find(f".//{qn('w:ind')}") for _ in (0,)][0]
-    left = int(ind.get(qn("w:left")))
+    left = int(rules[0].find(f".//{qn('w:ind')}").get(qn("w:left")))
     width = Mm(165 * 0.4).twips - 2 * left  # rule length under the issuing body
     assert Mm(12).twips < width < Mm(25).twips
 
 
 def test_body_paragraphs(reference_docx: bytes) -> None:
     document = read(reference_docx)
-    basis = document.paragraphs[3] if False else None  # noqa: SIM108 - readability
-    for p in document.paragraphs:
-        if p.text.startswith("Căn cứ"):
-            basis = p
-    assert basis is not None
+    basis = next(p for p in document.paragraphs if p.text.startswith("Căn cứ"))
     assert all(r.italic for r in basis.runs)
     fmt = basis.paragraph_format
     assert fmt.alignment == 3  # justify
@@ -354,10 +349,10 @@ def test_body_paragraphs(reference_docx: bytes) -> None:
     assert fmt.space_after >= Pt(6)
     assert 1.15 <= fmt.line_spacing <= 1.3
     assert all(r.font.size == Pt(14) for r in basis.runs)
-    last = [p for p in document.paragraphs if p.text.startswith("Các công chức")][0]
+    last = next(p for p in document.paragraphs if p.text.startswith("Các công chức"))
     assert last.text.endswith("tổng hợp./.")
     for text in ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Nội dung khắc phục"):
-        heading = [p for p in document.paragraphs if p.text == text][0]
+        heading = next(p for p in document.paragraphs if p.text == text)
         assert heading.paragraph_format.keep_with_next, text
         assert heading.runs[0].bold, text
 

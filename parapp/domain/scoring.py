@@ -93,6 +93,14 @@ class Outcome:
 PENDING = Outcome(None)
 
 
+def _points_or_percent(points: Decimal | None, percent: Decimal | None, of: Decimal) -> Decimal:
+    """Fixed points, or a percentage of the node's maximum computed exactly."""
+    if points is not None:
+        return points
+    assert percent is not None
+    return of * percent / HUNDRED
+
+
 @dataclass(frozen=True)
 class Tier:
     key: str
@@ -101,10 +109,7 @@ class Tier:
     percent: Decimal | None = None
 
     def value(self, max_points: Decimal) -> Decimal:
-        if self.points is not None:
-            return self.points
-        assert self.percent is not None
-        return max_points * self.percent / HUNDRED
+        return _points_or_percent(self.points, self.percent, max_points)
 
 
 @dataclass(frozen=True)
@@ -116,10 +121,7 @@ class Threshold:
     percent: Decimal | None = None
 
     def value(self, max_points: Decimal) -> Decimal:
-        if self.points is not None:
-            return self.points
-        assert self.percent is not None
-        return max_points * self.percent / HUNDRED
+        return _points_or_percent(self.points, self.percent, max_points)
 
 
 def _na(policy: NaPolicy, max_points: Decimal) -> Outcome:

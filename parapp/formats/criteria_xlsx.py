@@ -166,7 +166,7 @@ def _human_sheet(ws: Worksheet, cset: CriteriaSet, rows: list[tuple[Any, ...]]) 
         values = (
             node["code"],
             node["title"],
-            float(to_decimal(node["max"])),
+            to_decimal(node["max"]),
             text,
             node.get("evidence", ""),
         )
@@ -180,7 +180,7 @@ def _human_sheet(ws: Worksheet, cset: CriteriaSet, rows: list[tuple[Any, ...]]) 
         ws.cell(row, 3).number_format = _number_format(node["max"])
     row += 1
     total = cset.max_total
-    for col, value in ((2, "Tổng cộng"), (3, float(total))):
+    for col, value in ((2, "Tổng cộng"), (3, total)):
         cell = _put(ws.cell(row, col), value)
         cell.font = _BOLD
     ws.cell(row, 3).number_format = _number_format(str(total))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AssessmentRow, EvidenceLinkRow, NodeScoreRow, UnitRow
+from db.models import AssessmentRow, EvidenceLinkRow, NodeScoreRow
 from parapp.domain.assessment import (
     AssessmentInfo,
     AssessmentStatus,
@@ -27,7 +27,7 @@ from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, Change, Totals, compute_totals
 
-from .common import NotFound, ServiceError, now
+from .common import NotFound, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .mapping import score_from_row, set_from_rows
 
@@ -104,18 +104,6 @@ def _info(row: AssessmentRow) -> AssessmentInfo:
     )
 
 
-def _own_unit_row(s: Session, unit_code: str | None) -> UnitRow:
-    query = select(UnitRow)
-    query = query.where(UnitRow.code == unit_code) if unit_code else query.where(UnitRow.is_self)
-    row = s.scalars(query).first()
-    if row is None:
-        raise NotFound(
-            "This database does not say which unit it belongs to yet. "
-            "Run 'parapp init --unit-code CODE --unit-name NAME'."
-        )
-    return row
-
-
 def new_assessment(
     db: Database,
     year: int,
@@ -126,7 +114,7 @@ def new_assessment(
     if not 2000 <= year <= 2100:
         raise ServiceError("The year {year} is not valid.", year=year)
     with db.session() as s:
-        unit = _own_unit_row(s, unit_code)
+        unit = unit_row(s, unit_code)
         cset = find_set_row(s, set_code, set_version)
         exists = s.scalars(
             select(AssessmentRow).where(
@@ -163,7 +151,7 @@ def find_row(
     index_kind: str | None = None,
 ) -> AssessmentRow:
     """The unit's assessment for ``year``; the latest one when no year is given."""
-    unit = _own_unit_row(s, unit_code)
+    unit = unit_row(s, unit_code)
     query = select(AssessmentRow).where(AssessmentRow.unit_id == unit.id)
     if year is not None:
         query = query.where(AssessmentRow.year == year)

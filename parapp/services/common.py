@@ -5,6 +5,10 @@ from __future__ import annotations
 import errno
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import UnitRow
 from parapp.domain.errors import DomainError, Phrase
 
 
@@ -40,3 +44,18 @@ def file_error(path: object, exc: OSError) -> ServiceError:
 def now() -> datetime:
     """Local wall-clock time without tz: the office's own clock is the reference."""
     return datetime.now().replace(microsecond=0)
+
+
+def unit_row(s: Session, unit_code: str | None = None) -> UnitRow:
+    """The unit with ``unit_code``, or this office's own unit; a clear error if unknown."""
+    query = select(UnitRow)
+    query = query.where(UnitRow.code == unit_code) if unit_code else query.where(UnitRow.is_self)
+    row = s.scalars(query).first()
+    if row is None:
+        if unit_code:
+            raise NotFound("There is no unit {code} in this database.", code=unit_code)
+        raise NotFound(
+            "This database does not say which unit it belongs to yet. "
+            "Run 'parapp init --unit-code CODE --unit-name NAME'."
+        )
+    return row

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import PlanItemRow, PlanRow, ProgressUpdateRow, UnitRow
+from db.models import PlanItemRow, PlanRow, ProgressUpdateRow
 from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import (
     ItemStatus,
@@ -27,7 +27,7 @@ from parapp.domain.remediation import (
 from parapp.domain.text import clean
 
 from .assessments import find_row, view
-from .common import NotFound, ServiceError, now
+from .common import NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row
 
 KIND_REMEDIATION = "remediation"
@@ -84,9 +84,7 @@ def _view(row: PlanRow) -> PlanView:
 
 
 def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> PlanRow:
-    unit = s.scalars(select(UnitRow).where(UnitRow.is_self)).first()
-    if unit is None:
-        raise NotFound("This database does not say which unit it belongs to yet.")
+    unit = unit_row(s)
     query = select(PlanRow).where(PlanRow.unit_id == unit.id, PlanRow.kind == kind)
     if year is not None:
         query = query.where(PlanRow.year == year)

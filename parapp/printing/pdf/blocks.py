@@ -226,7 +226,8 @@ def grid(table: Table, width: float) -> RLTable:
         ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_TOP),
         ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_BOTTOM),
     ]
-    commands += [("FONTNAME", (0, i + 1), (-1, i + 1), BOLD) for i in sorted(table.bold_rows)]
+    bold_rows = sorted(i for i in table.bold_rows if 0 <= i < len(table.rows))
+    commands += [("FONTNAME", (0, i + 1), (-1, i + 1), BOLD) for i in bold_rows]
     return RLTable(
         data,
         colWidths=column_widths(columns, width),

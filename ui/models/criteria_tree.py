@@ -1,0 +1,416 @@
+"""The criteria tree of one assessment as an editable Qt item model.
+
+Rows are criteria nodes (areas at the top); columns are the ``COL_*`` constants. Totals are
+self-assessment totals (the "Điểm tự chấm" column is the unit's own score, whatever the
+assessment's state), recomputed locally after each edit so the area rows change at once;
+the save itself goes through the service on the worker (see ``score_editing``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QFont, QGuiApplication
+
+from parapp.domain.assessment import NodeScore
+from parapp.domain.criteria import CriteriaSet, CriterionNode, ScoreKind
+from parapp.domain.errors import DomainError
+from parapp.domain.scoring import FreeRule
+from parapp.domain.text import fold
+from parapp.domain.totals import Basis, NodeTotal, Totals, compute_totals
+from parapp.i18n import _, format_max, format_points
+from ui import style
+from ui.models import cells
+
+COL_STT, COL_TITLE, COL_MAX, COL_DECLARED, COL_SELF, COL_EVIDENCE, COL_EXPLANATION = range(7)
+COLUMN_COUNT = 7
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+EDIT_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+CHOICES_ROLE = Qt.ItemDataRole.UserRole + 3
+FOLD_ROLE = Qt.ItemDataRole.UserRole + 4
+IS_LEAF_ROLE = Qt.ItemDataRole.UserRole + 5
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 6
+
+Index = QModelIndex | QPersistentModelIndex
+Committer = Callable[[str, NodeScore, NodeScore], None]
+_NUMERIC = (COL_MAX, COL_SELF, COL_EVIDENCE)
+
+
+def _headers() -> list[str]:
+    return [
+        _("No."),
+        _("Criterion"),
+        _("Max points"),
+        _("Declared data"),
+        _("Self score"),
+        _("Evidence files"),
+        _("Explanation"),
+    ]
+
+
+class CriteriaTreeModel(QAbstractItemModel):
+    """A QAbstractItemModel over a criteria set and one assessment's scores."""
+
+    edit_refused = QtSignal(str, int, str)  # code, column, reason (translated)
+    totals_changed = QtSignal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cset: CriteriaSet | None = None
+        self.scores: dict[str, NodeScore] = {}
+        self.totals: Totals | None = None
+        self.evidence_counts: dict[str, int] = {}
+        self.editable = False
+        self.committer: Committer | None = None
+        self._codes: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._parent: list[int] = []
+        self._row: list[int] = []
+        self._kids: dict[int, list[int]] = {}
+        self._folded: list[str] = []
+        self._errors: dict[tuple[str, int], str] = {}
+        self._headers = _headers()
+        self._bold: Any = None
+
+    # -- loading -------------------------------------------------------------------
+    def set_data(
+        self,
+        cset: CriteriaSet,
+        scores: dict[str, NodeScore],
+        evidence_counts: dict[str, int],
+        editable: bool,
+    ) -> None:
+        """Show another assessment; when only scores changed, update rows in place."""
+        same = self.cset is not None and (cset.code, cset.version) == (
+            self.cset.code,
+            self.cset.version,
+        ) and len(cset.nodes) == len(self._codes)
+        if not same:
+            self.beginResetModel()
+            self._build(cset)
+            self.scores = dict(scores)
+            self.evidence_counts = dict(evidence_counts)
+            self.editable = editable
+            self._errors.clear()
+            self.totals = compute_totals(cset, self.scores, Basis.SELF)
+            self.endResetModel()
+            self.totals_changed.emit()
+            return
+        changed = {c for c in set(scores) | set(self.scores) if scores.get(c) != self.scores.get(c)}
+        changed |= {
+            c
+            for c in set(evidence_counts) | set(self.evidence_counts)
+            if evidence_counts.get(c) != self.evidence_counts.get(c)
+        }
+        flags_changed = editable != self.editable
+        self.cset = cset
+        self.scores = dict(scores)
+        self.evidence_counts = dict(evidence_counts)
+        self.editable = editable
+        self._refresh(changed, all_rows=flags_changed)
+
+    def _build(self, cset: CriteriaSet) -> None:
+        self.cset = cset
+        self._codes = [n.code for n in cset.nodes]
+        self._ids = {code: i for i, code in enumerate(self._codes)}
+        self._parent = [
+            self._ids[n.parent_code] if n.parent_code is not None else -1 for n in cset.nodes
+        ]
+        self._kids = {-1: []}
+        self._row = [0] * len(self._codes)
+        for i, p in enumerate(self._parent):
+            siblings = self._kids.setdefault(p, [])
+            self._row[i] = len(siblings)
+            siblings.append(i)
+        self._folded = [fold(f"{n.code} {n.title}") for n in cset.nodes]
+
+    # -- local edits ---------------------------------------------------------------
+    def apply_local(self, code: str, score: NodeScore) -> None:
+        """Show ``score`` for ``code`` at once and update the totals above it."""
+        self.scores[code] = score
+        self._errors = {k: v for k, v in self._errors.items() if k[0] != code}
+        self._refresh({code})
+
+    def _refresh(self, codes: set[str], *, all_rows: bool = False) -> None:
+        assert self.cset is not None
+        old = self.totals
+        self.totals = compute_totals(self.cset, self.scores, Basis.SELF)
+        rows = set(range(len(self._codes))) if all_rows else {self._ids[c] for c in codes}
+        for code in codes:
+            node: CriterionNode | None = self.cset.node(code)
+            while node is not None and node.parent_code is not None:
+                rows.add(self._ids[node.parent_code])
+                node = self.cset.node(node.parent_code)
+        if old is not None and not all_rows:
+            rows |= {
+                self._ids[c]
+                for c, t in self.totals.nodes.items()
+                if old.nodes.get(c) != t and c in self._ids
+            }
+        for i in sorted(rows):
+            left = self.createIndex(self._row[i], 0, i)
+            right = self.createIndex(self._row[i], COLUMN_COUNT - 1, i)
+            self.dataChanged.emit(left, right)
+        self.totals_changed.emit()
+
+    # -- tree structure ------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        pid = parent.internalId() if parent.isValid() else -1
+        kids = self._kids.get(pid, [])
+        if not 0 <= row < len(kids) or not 0 <= column < COLUMN_COUNT:
+            return QModelIndex()
+        return self.createIndex(row, column, kids[row])
+
+    def parent(self, index: Index | None = None) -> QModelIndex:  # type: ignore[override]
+        if index is None:
+            return QObject.parent(self)  # type: ignore[return-value]
+        if not index.isValid():
+            return QModelIndex()
+        p = self._parent[index.internalId()]
+        return QModelIndex() if p < 0 else self.createIndex(self._row[p], 0, p)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        pid = parent.internalId() if parent.isValid() else -1
+        return len(self._kids.get(pid, []))
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return COLUMN_COUNT
+
+    def index_of(self, code: str, column: int = 0) -> QModelIndex:
+        i = self._ids.get(code)
+        return QModelIndex() if i is None else self.createIndex(self._row[i], column, i)
+
+    def code_at(self, index: Index) -> str:
+        return self._codes[index.internalId()]
+
+    def node_total(self, code: str) -> NodeTotal | None:
+        return self.totals.nodes.get(code) if self.totals else None
+
+    # -- what a cell shows ---------------------------------------------------------
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _is_self_leaf(self, node: CriterionNode) -> bool:
+        assert self.cset is not None
+        return self.cset.is_leaf(node.code) and ScoreKind.SELF in node.score_kinds
+
+    def is_editable(self, index: Index) -> bool:
+        if not self.editable or not index.isValid() or self.cset is None:
+            return False
+        node = self.cset.node(self._codes[index.internalId()])
+        if not self._is_self_leaf(node):
+            return False
+        col = index.column()
+        if col == COL_DECLARED:
+            return cells.declared_kind(node.rule) is not None
+        if col == COL_SELF:
+            score = self.scores.get(node.code)
+            return isinstance(node.rule, FreeRule) and not (score and score.not_applicable)
+        return col == COL_EXPLANATION
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if self.is_editable(index) else base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.cset is None:
+            return None
+        i = index.internalId()
+        code = self._codes[i]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(code, col)
+        if role == Qt.ItemDataRole.EditRole:
+            return self._edit_value(code, col)
+        if role == CODE_ROLE:
+            return code
+        if role == FOLD_ROLE:
+            return self._folded[i]
+        if role == IS_LEAF_ROLE:
+            return self.cset.is_leaf(code)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            align = Qt.AlignmentFlag.AlignVCenter
+            if col in _NUMERIC:
+                return int(align | Qt.AlignmentFlag.AlignRight)
+            return int(align | Qt.AlignmentFlag.AlignLeft)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._font(code)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if (code, col) in self._errors:
+                return style.ERROR_BACKGROUND
+            return style.AREA_BACKGROUND if self._parent[i] < 0 else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(code, col)
+        if role in (Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
+            error = self._errors.get((code, col))
+            if error or role == ERROR_ROLE:
+                return error
+            return self._tooltip(code, col)
+        if role == EDIT_KIND_ROLE:
+            return self._edit_kind(code, col)
+        if role == CHOICES_ROLE:
+            rule = self.cset.node(code).rule
+            return cells.choices(rule) if rule is not None else []
+        return None
+
+    def _font(self, code: str) -> Any:
+        if self._parent[self._ids[code]] >= 0:
+            return None
+        if self._bold is None:
+            self._bold = QFont(QGuiApplication.font())
+            self._bold.setBold(True)
+        return self._bold
+
+    def _display(self, code: str, col: int) -> str:
+        assert self.cset is not None
+        node = self.cset.node(code)
+        if col == COL_STT:
+            return code
+        if col == COL_TITLE:
+            return node.title
+        if col == COL_MAX:
+            return format_max(node.max_points)
+        leaf = self.cset.is_leaf(code)
+        score = self.scores.get(code)
+        if col == COL_DECLARED:
+            return cells.declared_text(node.rule, score.declared) if leaf and score else ""
+        if col == COL_SELF:
+            return self._self_text(node, score, leaf)
+        if col == COL_EVIDENCE:
+            count = self._evidence(code)
+            if count:
+                return str(count)
+            return _("None") if leaf and ScoreKind.SELF in node.score_kinds else ""
+        if col == COL_EXPLANATION:
+            text = score.explanation if score else ""
+            return " ".join(text.split())
+        return ""
+
+    def _self_text(self, node: CriterionNode, score: NodeScore | None, leaf: bool) -> str:
+        if not leaf:
+            total = self.node_total(node.code)
+            if total is None or total.leaves == 0:
+                return "—"
+            return format_points(total.self_points) if total.scored else ""
+        if ScoreKind.SELF not in node.score_kinds:
+            return "—"
+        if score is None or score.self_score is None:
+            return "—" if score is not None and score.not_applicable else ""
+        return format_points(score.self_score)
+
+    def _evidence(self, code: str) -> int:
+        """Documents linked to the node or to a node above it."""
+        assert self.cset is not None
+        count, node = 0, self.cset.node(code)
+        while True:
+            count += self.evidence_counts.get(node.code, 0)
+            if node.parent_code is None:
+                return count
+            node = self.cset.node(node.parent_code)
+
+    def _foreground(self, code: str, col: int) -> Any:
+        assert self.cset is not None
+        if (code, col) in self._errors:
+            return style.ERROR_TEXT
+        node = self.cset.node(code)
+        if col == COL_SELF:
+            if ScoreKind.SELF not in node.score_kinds:
+                return style.MUTED_TEXT
+            total = self.node_total(code)
+            if total is not None and total.scored and total.lost > 0:
+                return style.LOST_TEXT
+        if col == COL_EVIDENCE and self._display(code, col) == _("None"):
+            return style.ERROR_TEXT
+        return None
+
+    def _tooltip(self, code: str, col: int) -> str | None:
+        assert self.cset is not None
+        node = self.cset.node(code)
+        if col == COL_TITLE:
+            return node.title
+        if col == COL_SELF and ScoreKind.SELF not in node.score_kinds:
+            return _("Scored by the appraiser's sociological survey.")
+        if col == COL_SELF and self.cset.is_leaf(code) and not isinstance(node.rule, FreeRule):
+            return _("Computed from the declared data by the scoring rule.")
+        if col == COL_DECLARED and node.scoring_text:
+            return node.scoring_text
+        if col == COL_EXPLANATION:
+            score = self.scores.get(code)
+            return score.explanation if score and score.explanation else None
+        return None
+
+    def _edit_kind(self, code: str, col: int) -> str | None:
+        assert self.cset is not None
+        if col == COL_DECLARED:
+            return cells.declared_kind(self.cset.node(code).rule)
+        if col == COL_SELF:
+            return cells.KIND_SCORE
+        if col == COL_EXPLANATION:
+            return cells.KIND_TEXT
+        return None
+
+    def _edit_value(self, code: str, col: int) -> str:
+        assert self.cset is not None
+        score = self.scores.get(code) or NodeScore(code=code)
+        if col == COL_DECLARED:
+            return cells.declared_edit_text(self.cset.node(code).rule, score.declared)
+        if col == COL_SELF:
+            return format_max(score.self_score) if score.self_score is not None else ""
+        if col == COL_EXPLANATION:
+            return score.explanation
+        return self._display(code, col)
+
+    # -- editing -------------------------------------------------------------------
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not self.is_editable(index):
+            return False
+        assert self.cset is not None
+        code, col = self._codes[index.internalId()], index.column()
+        node = self.cset.node(code)
+        old = self.scores.get(code) or NodeScore(code=code)
+        text = "" if value is None else str(value)
+        na = self.cset.na_policy
+        try:
+            if col == COL_DECLARED:
+                new = cells.with_declared(node, old, cells.parse_declared(node.rule, text), na)
+            elif col == COL_SELF:
+                new = cells.with_typed(node, old, text, na)
+            else:
+                new = cells.with_explanation(old, text)
+        except DomainError as exc:
+            reason = cells.refusal(code, exc)
+            self._errors[(code, col)] = reason
+            self.dataChanged.emit(index, index)
+            self.edit_refused.emit(code, col, reason)
+            return False
+        if self._errors.pop((code, col), None) is not None:
+            self.dataChanged.emit(index, index)
+        if new == old:
+            return True
+        if self.committer is not None:
+            self.committer(code, old, new)
+        else:
+            self.apply_local(code, new)
+        return True
+
+    def show_error(self, code: str, col: int, reason: str) -> None:
+        """Mark a cell refused by the service (after the local checks passed)."""
+        self._errors[(code, col)] = reason
+        index = self.index_of(code, col)
+        self.dataChanged.emit(index, index)
