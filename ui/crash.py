@@ -17,6 +17,7 @@ from parapp.i18n import _
 
 _log_dir: Callable[[], Path] | None = None
 _showing = False
+_interactive = True
 
 
 def _default_log_dir() -> Path:
@@ -49,6 +50,9 @@ def report(exc: BaseException, parent: object = None) -> Path | None:
 
     if QApplication.instance() is None:
         return path
+    if not _interactive:  # smoke runs and benchmarks: fail loudly, never wait for a click
+        QApplication.exit(3)
+        return path
     _showing = True
     try:
         box = QMessageBox(parent if isinstance(parent, QWidget) else None)
@@ -72,9 +76,7 @@ def report(exc: BaseException, parent: object = None) -> Path | None:
     return path
 
 
-def _hook(
-    kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-) -> None:
+def _hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, exc, tb)
         return
@@ -83,10 +85,11 @@ def _hook(
     report(exc)
 
 
-def install(log_dir: Callable[[], Path] | None = None) -> None:
+def install(log_dir: Callable[[], Path] | None = None, *, interactive: bool = True) -> None:
     """Route uncaught exceptions (including those in Qt slots) to :func:`report`."""
-    global _log_dir
+    global _log_dir, _interactive
     _log_dir = log_dir
+    _interactive = interactive
     sys.excepthook = _hook
 
 

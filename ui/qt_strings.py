@@ -64,7 +64,7 @@ class QtStringTranslator(QTranslator):
         msgid = QT_STRINGS.get(source_text)
         return _(msgid) if msgid else ""
 
-    def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
+    def isEmpty(self) -> bool:
         return False
 
 

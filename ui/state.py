@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ui.tasks import TaskManager
-
 if TYPE_CHECKING:
     from db.engine import Database
     from parapp.domain.errors import DomainError
-    from parapp.domain.units import Unit
     from parapp.services.assessments import AssessmentView
     from parapp.services.plans import PlanView
+    from ui.tasks import TaskManager
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,6 @@ class Snapshot:
 
     view: AssessmentView | None
     plan: PlanView | None
-    unit: Unit | None
     problem: DomainError | None = None  # why there is no view (no unit, no assessment)
 
 
@@ -41,10 +38,9 @@ def open_db(path: Path) -> Database:
 
 def load_snapshot(db: Database, year: int | None = None) -> Snapshot:
     """Runs on the worker thread."""
-    from parapp.services import assessments, plans, setup
+    from parapp.services import assessments, plans
     from parapp.services.common import NotFound
 
-    unit = setup.own_unit_or_none(db)
     view = plan = None
     problem = None
     try:
@@ -55,7 +51,7 @@ def load_snapshot(db: Database, year: int | None = None) -> Snapshot:
         plan = plans.get_plan(db)
     except NotFound:
         plan = None
-    return Snapshot(view, plan, unit, problem)
+    return Snapshot(view, plan, problem)
 
 
 class AppState(QObject):
@@ -66,9 +62,11 @@ class AppState(QObject):
     saved = Signal(object)  # datetime of the last write
     failed = Signal(str)  # the database could not be opened: the reason, translated
 
-    def __init__(self, tasks: TaskManager, db_path: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, tasks: TaskManager | None, db_path: Path, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.tasks = tasks
+        self._tasks = tasks
         self.db_path = db_path
         self.db: Database | None = None
         self.snapshot: Snapshot | None = None
@@ -77,6 +75,19 @@ class AppState(QObject):
         self.today: date = date.today()
 
     # -- accessors -----------------------------------------------------------------
+    @property
+    def tasks(self) -> TaskManager:
+        """The database thread, started on first use (after the first paint)."""
+        if self._tasks is None:
+            from ui.tasks import TaskManager
+
+            self._tasks = TaskManager(self)
+        return self._tasks
+
+    @property
+    def has_tasks(self) -> bool:
+        return self._tasks is not None
+
     @property
     def view(self) -> AssessmentView | None:
         return self.snapshot.view if self.snapshot else None
@@ -95,8 +106,14 @@ class AppState(QObject):
         path = self.db_path
 
         def job() -> tuple[Database, Snapshot]:
+            from ui import bench
+
+            bench.mark("worker_start")
             db = open_db(path)
-            return db, load_snapshot(db)
+            bench.mark("db_open")
+            snapshot = load_snapshot(db)
+            bench.mark("snapshot")
+            return db, snapshot
 
         self.tasks.run(job, self._opened, self._open_failed)
 
@@ -131,7 +148,7 @@ class AppState(QObject):
         """A fresh view returned by a save: share it with every screen."""
         if self.snapshot is None:
             return
-        self.snapshot = Snapshot(view, self.snapshot.plan, self.snapshot.unit)
+        self.snapshot = Snapshot(view, self.snapshot.plan)
         self.changed.emit()
 
     def mark_saved(self, when: datetime | None = None) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
 
 SPACING = 8  # the one spacing unit: margins and gaps are multiples of it
 NAV_WIDTH = 216
@@ -25,6 +29,8 @@ BANNER_BORDER = "#e0c45c"
 
 
 def app_font() -> QFont:
+    from PySide6.QtGui import QFont
+
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
     font.setPointSize(FONT_POINT_SIZE)
@@ -32,6 +38,8 @@ def app_font() -> QFont:
 
 
 def scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
+    from PySide6.QtGui import QFont
+
     out = QFont(font)
     out.setPointSizeF(font.pointSizeF() * factor)
     out.setBold(bold)
@@ -40,6 +48,8 @@ def scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
 
 def apply(app: QApplication) -> None:
     """The platform's own style on Windows, Fusion elsewhere; a Vietnamese-capable font."""
-    if sys.platform != "win32" and "Fusion" in QStyleFactory.keys():
+    from PySide6.QtWidgets import QStyleFactory
+
+    if sys.platform != "win32" and "Fusion" in QStyleFactory.keys():  # noqa: SIM118 (a list)
         app.setStyle("Fusion")
     app.setFont(app_font())

@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from parapp.i18n import _
+from ui import qt_compat
 
 BUSY_CURSOR_MS = 300
 PROGRESS_DIALOG_MS = 600
@@ -101,6 +102,7 @@ class TaskManager(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        qt_compat.apply()
         self._ids = itertools.count(1)
         self._tasks: dict[int, Task] = {}
         self._thread = QThread()

@@ -8,24 +8,18 @@ the header of every page but the first. Rules: Nghị định 30/2020/NĐ-CP (nd
 
 from __future__ import annotations
 
-import io
-import unicodedata
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.shared import Mm
 
+from parapp.printing import docx_xml as x
 from parapp.printing import nd30
 from parapp.printing.model import (
     Align,
@@ -42,17 +36,18 @@ from parapp.printing.model import (
     Title,
 )
 
-FONT = "Times New Roman"
 PAGE_MM = (210.0, 297.0)
-MARGIN_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
-HEADER_DISTANCE_MM = 10.0
-BODY_PT = 14.0
+# (top, bottom, left, right); a landscape page turns the binding margin to the top, as the PDF
+MARGINS_MM = {False: (20.0, 20.0, 30.0, 15.0), True: (30.0, 15.0, 20.0, 20.0)}
+PAGE_NUMBER_MM = 2.3  # half the height of the 13 pt page number: centred in the top margin
+BODY_PT = x.BODY_PT
 BODY_LINE = 1.15  # line spacing of body text (a multiple of single)
 AFTER_PT = 6.0  # space after body paragraphs
 INDENT_MM = 10.0  # first-line indent
 LEFT_SHARE = 0.4  # width of the left column of the header and the signature block
-GRID_CELL_MARGIN_MM = 1.5
 MARK = "./."
+MIN_FLEXIBLE_MM = 10.0  # a column given no width gets at least this
+TABLE_AFTER_PT = 9.0
 
 _ALIGN = {
     Align.JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -60,28 +55,28 @@ _ALIGN = {
     Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
     Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
 }
-_CENTER = WD_ALIGN_PARAGRAPH.CENTER
 _AFTER_PGNUMTYPE = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:docGrid")
 
+# --- the parts of a document ---------------------------------------------------------------
 
 
 def _header(doc: Any, header: Header, width_mm: float) -> None:
     left_mm = width_mm * LEFT_SHARE
     right_mm = width_mm - left_mm
-    table = x.table(doc, (left_mm, right_mm), rows=2, grid=False)
+    table = x.fixed_table(doc, (left_mm, right_mm), rows=2, grid=False)
     left, right = table.rows[0].cells
     if header.parent_body:
         x.para(left, [(header.parent_body.upper(), False, False)], size=13)
     lines = [x.nfc(line).upper() for line in header.issuing_body]
     for line in lines:
         x.para(left, [(line, True, False)], size=13)
-    widest = max((text_width_mm(line, 13, bold=True) for line in lines), default=30.0)
+    widest = max((x.text_width_mm(line, 13, bold=True) for line in lines), default=30.0)
     x.rule(left, widest * 0.4, left_mm)
 
     motto = "Độc lập - Tự do - Hạnh phúc"
     x.para(right, [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False)], size=12)
     x.para(right, [(motto, True, False)], size=13)
-    x.rule(right, text_width_mm(motto, 13, bold=True), right_mm)
+    x.rule(right, x.text_width_mm(motto, 13, bold=True), right_mm)
 
     number, date = table.rows[1].cells
     line = nd30.number_line(header.number, header.symbol)
@@ -96,18 +91,25 @@ def _title(doc: Any, title: Title, width_mm: float) -> None:
     x.para(doc, [(title.kind.upper(), True, False)], before=18, keep=True)
     for line in title.summary:
         x.para(doc, [(line, True, False)], keep=True)
-    widest = max((text_width_mm(s, BODY_PT, bold=True) for s in title.summary), default=60.0)
-    x.rule(doc, min(widest * 0.45, width_mm), width_mm, after=14)
+    widest = max((x.text_width_mm(s, BODY_PT, bold=True) for s in title.summary), default=0.0)
+    widest = min(widest, width_mm) or x.text_width_mm(title.kind, BODY_PT, bold=True)
+    # a third of the text width, kept within 1/3-1/2 of the summary line (as the PDF)
+    x.rule(doc, max(widest / 3, min(width_mm / 3, widest / 2)), width_mm, after=14)
 
 
 def _paragraph(doc: Any, block: Paragraph, mark: bool, keep: bool = False) -> None:
     pieces = [(r.text, r.bold, r.italic or block.italic) for r in block.runs]
-    if mark:
-        if pieces:
-            text, bold, italic = pieces[-1]
-            pieces[-1] = (x.nfc(text).rstrip().rstrip(".;,") + MARK, bold, italic)
+    if mark:  # on the last run with text (trailing blank runs dropped), as the PDF
+        last = max((i for i, piece in enumerate(pieces) if piece[0].strip()), default=-1)
+        if last < 0:
+            pieces.append((MARK, False, block.italic))
         else:
-            pieces = [(MARK, False, block.italic)]
+            text, bold, italic = pieces[last]
+            text = x.nfc(text).rstrip()
+            if not text.endswith(MARK):
+                text = text.rstrip(".;,") + MARK
+            pieces[last + 1 :] = []
+            pieces[last] = (text, bold, italic)
     x.para(
         doc,
         pieces,
@@ -129,7 +131,7 @@ def _heading(doc: Any, block: Heading | PartHeading) -> None:
     x.para(
         doc,
         [(text, bold, False)],
-        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
         first_mm=INDENT_MM,
         after=AFTER_PT,
         line=BODY_LINE,
@@ -137,28 +139,47 @@ def _heading(doc: Any, block: Heading | PartHeading) -> None:
     )
 
 
+def column_widths(block: Table, width_mm: float) -> list[float]:
+    """Widths from ``Column.width_mm``, scaled down to ``width_mm`` when wider; columns of width
+    0 share what is left (at least 1 cm). The same rule as the PDF."""
+    widths = [max(column.width_mm, 0.0) for column in block.columns]
+    flexible = [i for i, w in enumerate(widths) if w == 0]
+    if flexible:
+        share = max((width_mm - sum(widths)) / len(flexible), MIN_FLEXIBLE_MM)
+        for i in flexible:
+            widths[i] = share
+    total = sum(widths)
+    return [w * width_mm / total for w in widths] if total > width_mm else widths
+
+
 def _grid(doc: Any, block: Table, width_mm: float) -> None:
     size = block.font_size
-    if block.caption:
+    if block.caption.strip():
         caption = [(block.caption, False, True)]
-        x.para(doc, caption, size=size, align=_ALIGN[Align.RIGHT], after=3, keep=True)
-    widths = [c.width_mm for c in block.columns]
-    scale = min(1.0, width_mm / sum(widths)) if sum(widths) > 0 else 1.0
-    table = x.table(doc, [w * scale for w in widths], rows=1 + len(block.rows), grid=True)
+        x.para(doc, caption, size=size + 1, align=_ALIGN[Align.RIGHT], after=2, keep=True)
+    if not block.columns:
+        return
+    count = len(block.columns)
+    for index, values in enumerate(block.rows):
+        if len(values) > count:
+            raise ValueError(f"row {index} has {len(values)} cells for {count} columns")
+    widths = column_widths(block, width_mm)
+    table = x.fixed_table(doc, widths, rows=1 + len(block.rows), grid=True)
     head = table.rows[0]
     x.cant_split(head, header=True)
     for cell, column in zip(head.cells, block.columns, strict=True):
-        x.para(cell, [(column.title, True, False)], size=size, before=3, after=3, keep=True)
+        x.para(cell, [(column.title, True, False)], size=size, before=3, after=4, keep=True)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     for index, values in enumerate(block.rows):
         row = table.rows[index + 1]
         x.cant_split(row)
         bold = index in block.bold_rows
-        for cell, column, value in zip(row.cells, block.columns, values, strict=False):
+        values = (*values, *[""] * (count - len(values)))
+        for cell, column, value in zip(row.cells, block.columns, values, strict=True):
             align = _ALIGN[column.align]
-            x.para(cell, [(value, bold, False)], size=size, align=align, before=3, after=3)
+            x.para(cell, [(value, bold, False)], size=size, align=align, before=3, after=4)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    x.spacer(doc, 10)  # also keeps two tables from merging
+    x.spacer(doc, TABLE_AFTER_PT)  # also keeps two tables from merging
 
 
 def _blocks(doc: Any, blocks: Sequence[Block], width_mm: float, end_mark: bool) -> None:
@@ -177,11 +198,13 @@ def _blocks(doc: Any, blocks: Sequence[Block], width_mm: float, end_mark: bool) 
 
 def _signature(doc: Any, signature: Signature, width_mm: float) -> None:
     left_mm = width_mm * LEFT_SHARE
-    table = x.table(doc, (left_mm, width_mm - left_mm), rows=1, grid=False)
+    table = x.fixed_table(doc, (left_mm, width_mm - left_mm), rows=1, grid=False)
     x.cant_split(table.rows[0])
     left, right = table.rows[0].cells
     left_align = WD_ALIGN_PARAGRAPH.LEFT
-    x.para(left, [("Nơi nhận:", True, True)], size=12, align=left_align, before=8, keep=True)
+    if signature.recipients:
+        label = [("Nơi nhận:", True, True)]
+        x.para(left, label, size=12, align=left_align, before=8, keep=True)
     for line in signature.recipients:
         x.para(left, [(line, False, False)], size=11, align=left_align, keep=True)
     for i, line in enumerate(signature.authority):
@@ -196,7 +219,7 @@ def _signature(doc: Any, signature: Signature, width_mm: float) -> None:
 def _appendix(doc: Any, appendix: Appendix, width_mm: float) -> None:
     x.para(doc, [(appendix.label, True, False)], keep=True)
     x.para(doc, [(x.nfc(appendix.title).upper(), True, False)], keep=True)
-    if appendix.note:
+    if appendix.note.strip():
         x.para(doc, [(appendix.note, False, True)], keep=True)
     x.spacer(doc, 12)
     _blocks(doc, appendix.blocks, width_mm, end_mark=False)
@@ -205,16 +228,17 @@ def _appendix(doc: Any, appendix: Appendix, width_mm: float) -> None:
 # --- sections, page numbers, document properties -------------------------------------------
 
 
-
 def _setup(section: Any, landscape: bool, restart: bool) -> float:
     """Page size, margins, headers of ``section``; returns the width of its text in mm."""
     short, long = PAGE_MM
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     width, height = (long, short) if landscape else (short, long)
     section.page_width, section.page_height = Mm(width), Mm(height)
-    section.top_margin, section.bottom_margin = Mm(MARGIN_MM["top"]), Mm(MARGIN_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGIN_MM["left"]), Mm(MARGIN_MM["right"])
-    section.header_distance = section.footer_distance = Mm(HEADER_DISTANCE_MM)
+    top, bottom, left, right = MARGINS_MM[landscape]
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    section.header_distance = Mm(top / 2 - PAGE_NUMBER_MM)
+    section.footer_distance = Mm(bottom / 2)
     section.gutter = Mm(0)
     section.different_first_page_header_footer = True  # page 1 has no number
     section.header.is_linked_to_previous = False
@@ -224,8 +248,7 @@ def _setup(section: Any, landscape: bool, restart: bool) -> float:
     if restart:  # an appendix is paginated on its own
         number_type = x.child(section._sectPr, "w:pgNumType", _AFTER_PGNUMTYPE)
         number_type.set(qn("w:start"), "1")
-    return width - MARGIN_MM["left"] - MARGIN_MM["right"]
-
+    return width - left - right
 
 
 def _properties(document: Any, doc: Document) -> None:
@@ -238,7 +261,6 @@ def _properties(document: Any, doc: Document) -> None:
     props.comments = ""
     props.language = "vi-VN"
     props.revision = 1
-
 
 
 def render_docx(doc: Document) -> bytes:
@@ -258,10 +280,6 @@ def render_docx(doc: Document) -> bytes:
         _appendix(document, appendix, width)
     if document.element.body[-2].tag == qn("w:tbl"):  # Word wants a paragraph to end on
         x.spacer(document, 1)
-    buffer = io.BytesIO()
-    document.save(buffer)
     created = doc.created
     stamp = (max(created.year, 1980), created.month, created.day)  # zip dates start in 1980
-    return x.fixed_zip(buffer.getvalue(), stamp)
-
-
+    return x.save(document, stamp)

@@ -16,6 +16,7 @@ from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -164,7 +165,7 @@ def spacer(parent: Any, points: float) -> DocxParagraph:
     return p
 
 
-def table(parent: Any, widths_mm: Sequence[float], rows: int, grid: bool) -> DocxTable:
+def fixed_table(parent: Any, widths_mm: Sequence[float], rows: int, grid: bool) -> DocxTable:
     """A fixed-layout table with every column and cell width set; borderless unless ``grid``."""
     table = parent.add_table(rows=rows, cols=len(widths_mm))
     table.autofit = False  # w:tblLayout fixed
@@ -183,14 +184,13 @@ def table(parent: Any, widths_mm: Sequence[float], rows: int, grid: bool) -> Doc
             el.set(qn("w:color"), "000000")
         borders.append(el)
     child(tblpr, "w:tblLayout").addprevious(borders)
-    margins = OxmlElement("w:tblCellMar")
+    margins = child(tblpr, "w:tblCellMar", ("w:tblLook", "w:tblCaption", "w:tblDescription"))
     pad = Mm(GRID_CELL_MARGIN_MM if grid else 0).twips
     for side, twips in (("top", 0), ("left", pad), ("bottom", 0), ("right", pad)):
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:w"), str(twips))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    tblpr.append(margins)
     for column, width in zip(table.columns, widths_mm, strict=True):
         column.width = Mm(width)
     for row in table.rows:
@@ -200,16 +200,18 @@ def table(parent: Any, widths_mm: Sequence[float], rows: int, grid: bool) -> Doc
 
 
 def cant_split(row: Any, header: bool = False) -> None:
+    """Keep ``row`` on one page; ``header`` repeats it at the top of every page."""
     trpr = row._tr.get_or_add_trPr()
     child(trpr, "w:cantSplit")
     if header:
         child(trpr, "w:tblHeader")
 
 
-# --- the parts of a document ---------------------------------------------------------------
+# --- page numbers, defaults, the package ---------------------------------------------------
 
 
 def page_number(header: Any) -> None:
+    """A centred 13 pt PAGE field (Word and LibreOffice fill in the number)."""
     p = para(header, size=13)
     parts = (("begin", ""), ("instr", " PAGE "), ("separate", ""), ("", "2"), ("end", ""))
     for kind, text in parts:
@@ -228,7 +230,6 @@ def page_number(header: Any) -> None:
             run.text = text
 
 
-
 def defaults(document: Any) -> None:
     """Times New Roman 14 pt, no spacing, Vietnamese as the defaults; Word 2013+ layout."""
     styles = document.styles.element
@@ -237,8 +238,8 @@ def defaults(document: Any) -> None:
     lang = child(rpr, "w:lang")
     for attr in ("w:val", "w:eastAsia", "w:bidi"):
         lang.set(qn(attr), "vi-VN")
-    spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    spacing = child(spacing, "w:spacing")
+    ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = child(ppr, "w:spacing")
     spacing.attrib.clear()
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
@@ -246,20 +247,26 @@ def defaults(document: Any) -> None:
     for setting in document.settings.element.iter(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")
+    # python-docx's template carries a thumbnail of another page: drop it
+    for preview in document.settings.element.findall(qn("w:savePreviewPicture")):
+        document.settings.element.remove(preview)
+    rels = document.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        rels.pop(rid)
 
 
-
-def fixed_zip(data: bytes, stamp: tuple[int, int, int]) -> bytes:
-    """The same package with fixed entry times, so equal documents give equal bytes."""
+def save(document: Any, stamp: tuple[int, int, int]) -> bytes:
+    """The package as bytes with fixed entry times, so equal documents give equal bytes."""
+    buffer = io.BytesIO()
+    document.save(buffer)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=(*stamp, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, src.read(info.filename))
     return out.getvalue()
-
 
 
 def spacer_from(p: DocxParagraph) -> None:

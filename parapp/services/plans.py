@@ -31,6 +31,7 @@ from .common import NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row
 
 KIND_REMEDIATION = "remediation"
+KIND_ANNUAL = "annual"  # kế hoạch cải cách hành chính năm
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def document_from_json(text: str) -> PlanDocument:
     )
 
 
-def _view(row: PlanRow) -> PlanView:
+def plan_view(row: PlanRow) -> PlanView:
     return PlanView(
         id=row.id,
         uuid=row.uuid,
@@ -90,6 +91,10 @@ def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> Pla
         query = query.where(PlanRow.year == year)
     row = s.scalars(query.order_by(PlanRow.year.desc())).first()
     if row is None:
+        if kind == KIND_ANNUAL:
+            raise NotFound(
+                "There is no annual reform plan yet. Draft one with 'parapp plan draft --annual'."
+            )
         raise NotFound("There is no remediation plan yet. Draft one with 'parapp plan draft'.")
     return row
 
@@ -102,13 +107,12 @@ def place_of(unit_name: str) -> str:
     return unit_name
 
 
-def default_document(unit_name: str, year: int, result_text: str) -> PlanDocument:
-    """A first document the clerk edits; the printing capability supplies the full texts."""
+def default_document(unit_name: str, year: int) -> PlanDocument:
+    """A first document the clerk edits. Texts left empty print the defaults of
+    ``resources/documents/defaults.json``; the legal basis is written from the result."""
     return PlanDocument(
         place=place_of(unit_name),
         summary=f"Khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
-        legal_bases=(result_text,) if result_text else (),
-        recipients=("Như trên;", "Lưu: VT."),
         signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
     )
 
@@ -183,15 +187,6 @@ def draft_plan(
                     )
                 )
         items = [replace(item, position=k) for k, item in enumerate(items)]
-        result_text = ""
-        if v.result and v.result.decision_number:
-            result_text = f"Căn cứ Quyết định số {v.result.decision_number}"
-            if v.result.decision_date:
-                d = v.result.decision_date
-                result_text += f" ngày {d.day:02d}/{d.month:02d}/{d.year}"
-            if v.result.issuer:
-                result_text += f" của {v.result.issuer}"
-            result_text += f" công bố Chỉ số cải cách hành chính năm {v.info.year}"
         stamp = now()
         plan = PlanRow(
             uuid=str(uuid.uuid4()),
@@ -201,7 +196,7 @@ def draft_plan(
             kind=KIND_REMEDIATION,
             status="draft",
             document_json=document_to_json(
-                default_document(arow.unit.name, v.info.year, result_text)
+                default_document(arow.unit.name, v.info.year)
             ),
             created_at=stamp,
             updated_at=stamp,
@@ -210,12 +205,12 @@ def draft_plan(
         s.add(plan)
         s.flush()
         s.refresh(plan)
-        return _view(plan)
+        return plan_view(plan)
 
 
-def get_plan(db: Database, year: int | None = None) -> PlanView:
+def get_plan(db: Database, year: int | None = None, kind: str = KIND_REMEDIATION) -> PlanView:
     with db.session() as s:
-        return _view(_plan_row(s, year))
+        return plan_view(_plan_row(s, year, kind))
 
 
 def _item_row(s: Session, item_id: str) -> PlanItemRow:

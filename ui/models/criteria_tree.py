@@ -21,8 +21,9 @@ from parapp.domain.errors import DomainError
 from parapp.domain.scoring import FreeRule
 from parapp.domain.text import fold
 from parapp.domain.totals import Basis, NodeTotal, Totals, compute_totals
-from parapp.i18n import _, format_max, format_points
+from parapp.i18n import _, format_max
 from ui import style
+from ui.fmt import points
 from ui.models import cells
 
 COL_STT, COL_TITLE, COL_MAX, COL_DECLARED, COL_SELF, COL_EVIDENCE, COL_EXPLANATION = range(7)
@@ -34,10 +35,12 @@ CHOICES_ROLE = Qt.ItemDataRole.UserRole + 3
 FOLD_ROLE = Qt.ItemDataRole.UserRole + 4
 IS_LEAF_ROLE = Qt.ItemDataRole.UserRole + 5
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 6
+EVIDENCE_COUNT_ROLE = Qt.ItemDataRole.UserRole + 7
 
 Index = QModelIndex | QPersistentModelIndex
 Committer = Callable[[str, NodeScore, NodeScore], None]
 _NUMERIC = (COL_MAX, COL_SELF, COL_EVIDENCE)
+_ROOT = QModelIndex()
 
 
 def _headers() -> list[str]:
@@ -85,10 +88,15 @@ class CriteriaTreeModel(QAbstractItemModel):
         editable: bool,
     ) -> None:
         """Show another assessment; when only scores changed, update rows in place."""
-        same = self.cset is not None and (cset.code, cset.version) == (
-            self.cset.code,
-            self.cset.version,
-        ) and len(cset.nodes) == len(self._codes)
+        same = (
+            self.cset is not None
+            and (cset.code, cset.version)
+            == (
+                self.cset.code,
+                self.cset.version,
+            )
+            and len(cset.nodes) == len(self._codes)
+        )
         if not same:
             self.beginResetModel()
             self._build(cset)
@@ -158,7 +166,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         self.totals_changed.emit()
 
     # -- tree structure ------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
         pid = parent.internalId() if parent.isValid() else -1
         kids = self._kids.get(pid, [])
         if not 0 <= row < len(kids) or not 0 <= column < COLUMN_COUNT:
@@ -173,13 +181,13 @@ class CriteriaTreeModel(QAbstractItemModel):
         p = self._parent[index.internalId()]
         return QModelIndex() if p < 0 else self.createIndex(self._row[p], 0, p)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = _ROOT) -> int:
         if parent.isValid() and parent.column() != 0:
             return 0
         pid = parent.internalId() if parent.isValid() else -1
         return len(self._kids.get(pid, []))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = _ROOT) -> int:
         return COLUMN_COUNT
 
     def index_of(self, code: str, column: int = 0) -> QModelIndex:
@@ -193,7 +201,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         return self.totals.nodes.get(code) if self.totals else None
 
     # -- what a cell shows ---------------------------------------------------------
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -244,6 +252,8 @@ class CriteriaTreeModel(QAbstractItemModel):
             return self._folded[i]
         if role == IS_LEAF_ROLE:
             return self.cset.is_leaf(code)
+        if role == EVIDENCE_COUNT_ROLE:
+            return self._evidence(code)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             align = Qt.AlignmentFlag.AlignVCenter
             if col in _NUMERIC:
@@ -307,12 +317,12 @@ class CriteriaTreeModel(QAbstractItemModel):
             total = self.node_total(node.code)
             if total is None or total.leaves == 0:
                 return "—"
-            return format_points(total.self_points) if total.scored else ""
+            return points(total.self_points) if total.scored else ""
         if ScoreKind.SELF not in node.score_kinds:
             return "—"
         if score is None or score.self_score is None:
             return "—" if score is not None and score.not_applicable else ""
-        return format_points(score.self_score)
+        return points(score.self_score)
 
     def _evidence(self, code: str) -> int:
         """Documents linked to the node or to a node above it."""
@@ -377,7 +387,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         return self._display(code, col)
 
     # -- editing -------------------------------------------------------------------
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not self.is_editable(index):
             return False
         assert self.cset is not None

@@ -1,0 +1,108 @@
+"""The screens of the main window, in navigation order.
+
+Each entry: key, title and what the screen is for (shown on its placeholder until built).
+Strings are marked here and translated when the window is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parapp.i18n import N_
+
+
+@dataclass(frozen=True)
+class ScreenInfo:
+    key: str
+    title: str  # msgid
+    purpose: str  # msgid: what the screen is for
+    built: bool = False
+
+
+OVERVIEW = "overview"
+SELF_ASSESSMENT = "self_assessment"
+EVIDENCE = "evidence"
+PLAN = "plan"
+DOCUMENTS = "documents"
+SYNC = "sync"
+APPRAISAL = "appraisal"
+SETTINGS = "settings"
+
+SCREENS: tuple[ScreenInfo, ...] = (
+    ScreenInfo(
+        OVERVIEW,
+        N_("Overview"),
+        N_(
+            "The index and rank, the change from last year, where points were lost and what is "
+            "left to do."
+        ),
+        built=True,
+    ),
+    ScreenInfo(
+        SELF_ASSESSMENT,
+        N_("Self-assessment"),
+        N_(
+            "Declare the data and scores of every criterion, with explanations; totals update "
+            "as you type."
+        ),
+        built=True,
+    ),
+    ScreenInfo(
+        EVIDENCE,
+        N_("Evidence"),
+        N_(
+            "Add evidence files (by choosing them or dragging them here), record their number, "
+            "date and title, link them to criteria, open them, and see which criteria still "
+            "lack evidence."
+        ),
+    ),
+    ScreenInfo(
+        PLAN,
+        N_("Remediation plan"),
+        N_(
+            "Draft the plan from the criteria that lost points, edit its items (tasks, lead, "
+            "deadline), record progress, see overdue items and copy last year's unfinished "
+            "ones."
+        ),
+    ),
+    ScreenInfo(
+        DOCUMENTS,
+        N_("Documents"),
+        N_(
+            "Fill in the document's number, date, legal bases, recipients and signer, preview "
+            "it, print it, save it as PDF or Word, issue it and sign it."
+        ),
+    ),
+    ScreenInfo(
+        SYNC,
+        N_("Sync"),
+        N_(
+            "Send the self-assessment to the appraiser on a USB stick or through a folder, "
+            "receive packages after seeing what they will change, and keep the history of "
+            "transfers, keys and fingerprints."
+        ),
+    ),
+    ScreenInfo(
+        APPRAISAL,
+        N_("Appraisal / Summary"),
+        N_(
+            "For the appraiser: the units and whether they have submitted, appraisal criterion "
+            "by criterion with comments, the ranking, publishing and exporting the results."
+        ),
+    ),
+    ScreenInfo(
+        SETTINGS,
+        N_("Settings"),
+        N_(
+            "Your unit and its appraiser, the default signer, the language, backups (make, "
+            "list, restore) and the data folder."
+        ),
+    ),
+)
+
+
+def info(key: str) -> ScreenInfo:
+    for screen in SCREENS:
+        if screen.key == key:
+            return screen
+    raise KeyError(key)

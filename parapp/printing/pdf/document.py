@@ -44,6 +44,8 @@ def render_pdf(doc: Document) -> bytes:
         producer=CREATOR,
         invariant=1,
         lang="vi-VN",
+        initialFontName=REGULAR,  # else every page refers to Helvetica (unembedded)
+        initialFontSize=PAGE_NUMBER_SIZE,
     )
     template.addPageTemplates(
         [_page_template(name, geometry, numbering) for name, geometry in _TEMPLATES.values()]

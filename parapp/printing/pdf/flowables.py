@@ -41,7 +41,7 @@ class Rule(Flowable):
         self.spaceAfter = space_after
         self._room = length
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._room = availWidth
         return availWidth, self.above + self.thickness + self.below
 
@@ -86,19 +86,19 @@ class KeepChain(Flowable):
     def __repr__(self) -> str:
         return f"KeepChain({[type(link.flowable).__name__ for link in self._links]})"
 
-    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+    def getSpaceBefore(self) -> float:
         return float(self._links[0].flowable.getSpaceBefore())
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         return float(self._links[-1].flowable.getSpaceAfter())
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return availWidth, 0xFFFFFF  # never fits whole: the frame asks split() to lay it out
 
     def draw(self) -> None:  # pragma: no cover - always split into its members first
         raise AssertionError("KeepChain is laid out by split()")
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         frame = getattr(self, "_frame", None)
         at_top = bool(getattr(frame, "_atTop", False))
         return self._lay_out(availWidth, availHeight, at_top)
@@ -172,7 +172,7 @@ class SectionStart(Flowable):
         super().__init__()
         self._numbering = numbering
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0.0, 0.0
 
     def draw(self) -> None:

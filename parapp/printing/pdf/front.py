@@ -20,6 +20,7 @@ from parapp.printing.pdf.styles import (
     MOTTO_SIZE,
     RECIPIENT_LEADING,
     RECIPIENT_SIZE,
+    RECIPIENTS_LABEL_LEADING,
     RECIPIENTS_LABEL_SIZE,
     SIGNING_SPACE,
     TITLE_LEADING,
@@ -34,7 +35,7 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL = "Nơi nhận:"
 
 ISSUER_RULE_SHARE = 0.4  # of the widest issuing-body line (ND30: 1/3 to 1/2)
-RULE_GAP = 2.0  # between the descenders of a line and the rule under it
+RULE_GAP = 3.5  # from the bottom of a line box (leading - size under the baseline) to its rule
 NUMBER_ROW_GAP = 8.0  # between the rules of the header and the number / date row
 TITLE_BEFORE = 20.0  # between the number / date row and "KẾ HOẠCH"
 TITLE_AFTER = 15.0  # between the rule under the summary and the body
@@ -74,8 +75,12 @@ def header_flowables(header: Header, width: float) -> list[Flowable]:
     if issuer:
         widest = max(text_width(line, BOLD, HEADER_SIZE) for line in issuer)
         left.append(Rule(min(widest, left_width) * ISSUER_RULE_SHARE, above=RULE_GAP))
+    # the smaller nation line is set 1 pt lower (a paragraph's first baseline is one font
+    # size down) with 1 pt less leading: baselines and rules level with the left column
+    offset = HEADER_SIZE - MOTTO_SIZE
     right: list[Flowable] = [
-        _centred(NATION, MOTTO_SIZE, HEADER_LEADING, bold=True),
+        Spacer(0, offset),
+        _centred(NATION, MOTTO_SIZE, HEADER_LEADING - offset, bold=True),
         _centred(MOTTO, HEADER_SIZE, HEADER_LEADING, bold=True),
         Rule(text_width(MOTTO, BOLD, HEADER_SIZE), above=RULE_GAP),
     ]
@@ -106,7 +111,7 @@ def title_flowables(title: Title, width: float) -> list[Flowable]:
     out += [_centred(line, TITLE_SIZE, TITLE_LEADING, bold=True) for line in lines]
     widest = max((text_width(line, BOLD, TITLE_SIZE) for line in lines), default=0.0)
     widest = min(widest, width) or text_width(title.kind, BOLD, TITLE_SIZE)
-    out.append(Rule(title_rule_length(widest, width), above=3.0, space_after=TITLE_AFTER))
+    out.append(Rule(title_rule_length(widest, width), above=RULE_GAP, space_after=TITLE_AFTER))
     return out
 
 
@@ -119,7 +124,7 @@ def signature_flowable(signature: Signature, width: float) -> Flowable:
     """Recipients left, signer right, in one row that never breaks across pages."""
     left: list[Flowable] = []
     if signature.recipients:
-        label = style(RECIPIENTS_LABEL_SIZE, 14.0, bold=True, italic=True)
+        label = style(RECIPIENTS_LABEL_SIZE, RECIPIENTS_LABEL_LEADING, bold=True, italic=True)
         left.append(RLParagraph(markup(RECIPIENTS_LABEL), label))
         entry = style(RECIPIENT_SIZE, RECIPIENT_LEADING)
         left += [RLParagraph(markup(line), entry) for line in signature.recipients]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import black
@@ -65,6 +65,7 @@ RULE_THICKNESS = 0.6
 
 # Signature block (cells 7, 9b).
 RECIPIENTS_LABEL_SIZE = 12.0
+RECIPIENTS_LABEL_LEADING = 14.0
 RECIPIENT_SIZE = 11.0
 RECIPIENT_LEADING = 13.0
 AUTHORITY_SIZE = 14.0
@@ -114,7 +115,7 @@ def runs_markup(runs: Iterable[Run]) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def style(
     size: float,
     leading: float,

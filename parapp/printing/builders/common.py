@@ -1,0 +1,400 @@
+"""Pieces every document shares: the unit's names, header, title, legal bases, signature,
+the summary score table, grouping items by area, and small number words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from parapp.domain.criteria import CriteriaSet, CriterionNode, Part
+from parapp.domain.numbers import ZERO, format_max, round_half_up
+from parapp.domain.remediation import PlanDocument, RemediationItem
+from parapp.domain.text import clean, fold
+from parapp.domain.totals import NodeTotal, Totals
+from parapp.domain.units import Unit, UnitKind
+from parapp.printing import nd30, texts
+from parapp.printing.model import (
+    Align,
+    Block,
+    Column,
+    Header,
+    Heading,
+    HeadingLevel,
+    Paragraph,
+    Run,
+    Signature,
+    Table,
+    Title,
+)
+
+# Table widths: at most 160 mm portrait (A4 less 30 + 20 mm margins), 247 mm landscape.
+TWO_TIER_FROM = date(2025, 7, 1)  # districts abolished: communes report to the province
+PLAN_KIND, PLAN_SYMBOL = "KẾ HOẠCH", "KH-UBND"
+REPORT_KIND, REPORT_SYMBOL = "BÁO CÁO", "BC-UBND"
+COMMITTEE = "ỦY BAN NHÂN DÂN"
+
+_LETTERS = tuple("abcdđeghiklmnopqrstuvxy")  # the Vietnamese order, without f, j, w, z
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"))
+_ROMAN += ((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_PREFIXES = ("Thị trấn", "Đặc khu", "Phường", "Xã", "Thị xã", "Thành phố", "Huyện", "Quận")
+_KIND_WORDS = {
+    UnitKind.COMMUNE: "xã",
+    UnitKind.WARD: "phường",
+    UnitKind.SPECIAL_ZONE: "đặc khu",
+    UnitKind.TOWNSHIP: "thị trấn",
+    UnitKind.DISTRICT: "huyện",
+    UnitKind.PROVINCE: "tỉnh",
+}
+
+
+def letter(index: int) -> str:
+    """The Vietnamese list letters a, b, c, d, đ, e, ... (0 -> "a"); "aa" after "y"."""
+    n = len(_LETTERS)
+    return _LETTERS[index % n] * (index // n + 1)
+
+
+def roman(number: int) -> str:
+    out = []
+    for value, digits in _ROMAN:
+        while number >= value:
+            out.append(digits)
+            number -= value
+    return "".join(out)
+
+
+def count(n: int) -> str:
+    """Counts as documents write them: "03 nhiệm vụ", "12 nhiệm vụ", "0 nhiệm vụ"."""
+    return f"{n:02d}" if 0 < n < 10 else str(n)
+
+
+def capitalize(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+def sentence(value: str) -> str:
+    """End a clause with a full stop unless it already ends in punctuation."""
+    value = clean(value)
+    return value if not value or value[-1] in ".!?:;" else value + "."
+
+
+def two_tier(when: date) -> bool:
+    return when >= TWO_TIER_FROM
+
+
+@dataclass(frozen=True)
+class Names:
+    """How a unit is named in a document."""
+
+    title: str  # "Xã Hoàng Văn Thụ"
+    running: str  # "xã Hoàng Văn Thụ"
+    kind_word: str  # "xã"
+    upper: str  # "XÃ HOÀNG VĂN THỤ"
+    place: str  # "Hoàng Văn Thụ"
+
+
+def names(unit: Unit) -> Names:
+    name = clean(unit.name)
+    word, place = _KIND_WORDS.get(unit.kind, ""), name
+    for prefix in _PREFIXES:
+        if name.lower().startswith(prefix.lower() + " "):
+            word, place = prefix.lower(), name[len(prefix) :].strip()
+            break
+    running = f"{word} {place}" if word else name
+    title = capitalize(running)
+    return Names(title, running, word, title.upper(), place)
+
+
+def values(
+    unit: Unit,
+    *,
+    year: int,
+    when: date,
+    assessed_year: int | None = None,
+    appraiser: str = "",
+    office: str = "",
+    rank_group: str = "",
+) -> dict[str, str]:
+    """The placeholders every text may use (see defaults.json "_comment")."""
+    n = names(unit)
+    out = {
+        "unit_name": n.running,
+        "unit_title": n.title,
+        "unit_short": n.kind_word or "xã",
+        "year": str(year),
+        "rank_group": clean(rank_group) or texts.text("common.rank_group"),
+    }
+    if assessed_year is not None:
+        out["assessed_year"] = str(assessed_year)
+    who = clean(appraiser) or clean(unit.appraiser_name)
+    if who:
+        out["appraiser"] = who
+    key = "common.office_two_tier" if two_tier(when) else "common.office_before_2025"
+    out["office"] = clean(office) or texts.text(key, out)
+    return out
+
+
+def index_name(kind: str) -> str:
+    names_ = texts.mapping("common.index_names")
+    return names_.get(kind, names_.get("OTHER", kind))
+
+
+def report_document(doc: PlanDocument) -> PlanDocument:
+    """A report stored with the plan's defaults gets the report's kind and symbol."""
+    return replace(
+        doc,
+        title=REPORT_KIND if clean(doc.title).upper() in ("", PLAN_KIND) else doc.title,
+        symbol=REPORT_SYMBOL if clean(doc.symbol) in ("", PLAN_SYMBOL) else doc.symbol,
+    )
+
+
+# -- cells 1-5 and 7-9 ------------------------------------------------------------------
+def header(unit: Unit, doc: PlanDocument, parent_body: str, draft_year: int | None) -> Header:
+    """Issued documents print number and date; a draft leaves them blank (keeping the
+    month and year when the clerk already chose the date)."""
+    n = names(unit)
+    number = clean(doc.number)
+    issued = doc.issued_on
+    base = Header(
+        issuing_body=(COMMITTEE, n.upper),
+        parent_body=clean(parent_body).upper(),
+        number=number,
+        symbol=clean(doc.symbol) or PLAN_SYMBOL,
+        place=clean(doc.place) or n.place,
+        draft_year=draft_year,
+    )
+    if number and issued is not None:
+        return replace(base, date=issued, draft_year=None)
+    if issued is not None:
+        return replace(base, draft_year=issued.year, draft_month=issued.month)
+    return base
+
+
+def balanced_lines(summary: str, limit: int = 60) -> tuple[str, ...]:
+    """Split a long one-line summary into two lines of similar length (as the law's
+    samples centre it), preferring a break before a capitalised name ("Chỉ số ...") or
+    after a comma, and never leaving a one-word line."""
+    if len(summary) <= limit:
+        return (summary,)
+    middle = len(summary) / 2
+    spaces = [i for i, ch in enumerate(summary) if ch == " " and 0 < i < len(summary) - 1]
+    if len(spaces) < 2:
+        return (summary,)
+    spaces = spaces[1:-1] or spaces
+
+    def cost(i: int) -> float:
+        bonus = 8 if summary[i + 1].isupper() else 0
+        bonus += 5 if summary[i - 1] == "," else 0
+        return abs(i - middle) - bonus
+
+    cut = min(spaces, key=cost)
+    return summary[:cut].strip(), summary[cut:].strip()
+
+
+def title(doc: PlanDocument, kind: str, default_summary: Sequence[str]) -> Title:
+    lines = texts.split(doc.summary)
+    if len(lines) == 1:
+        lines = balanced_lines(lines[0])
+    return Title(clean(doc.title).upper() or kind, lines or tuple(default_summary))
+
+
+def recipients(
+    given: Iterable[str], default_path: str, vals: texts.Values, *, nhu_tren: bool
+) -> tuple[str, ...]:
+    """The clerk's list, else the defaults; "Như trên" only where there is a "Kính gửi"."""
+    items = [clean(r) for r in given if clean(r)]
+    if not nhu_tren:
+        items = [r for r in items if not fold(r.lstrip("- ")).startswith("nhu tren")]
+    if not [r for r in items if not fold(r.lstrip("- ")).startswith(("luu", "nhu tren"))]:
+        items = list(texts.paragraphs(default_path, vals))
+    return nd30.recipients_lines(tuple(texts.fill(r, vals) for r in items))
+
+
+def signature(doc: PlanDocument, recipient_lines: tuple[str, ...]) -> Signature:
+    return Signature(recipient_lines, nd30.signer_lines(doc.signer), clean(doc.signer.name))
+
+
+def addressee(vals: texts.Values, path: str) -> Paragraph:
+    """ "Kính gửi: Sở Nội vụ tỉnh ..." centred under the title (reports)."""
+    return Paragraph.of(f"Kính gửi: {texts.text(path, vals)}.", indent=False, align=Align.CENTER)
+
+
+# -- body -------------------------------------------------------------------------------
+def _clause(text: str, first: bool) -> str:
+    text = clean(text).rstrip(" ;,.")
+    lowered = fold(text)
+    if not lowered.startswith(("can cu", "thuc hien", "theo ")):
+        return f"Căn cứ {text}" if first else text
+    if not first and lowered.startswith("can cu "):
+        return text[len("Căn cứ ") :]
+    return text
+
+
+def basis_blocks(
+    clauses: Sequence[str], *, as_sentence: bool, lead_in: str, statement: str = ""
+) -> list[Block]:
+    """Legal bases in italics: one running sentence leading into the body (the seeds), or
+    one line each ending ";" and the last "." followed by ``statement`` and the lead-in."""
+    clauses = [c for c in clauses if clean(c)]
+    if as_sentence:
+        if not clauses:
+            return [Paragraph.of(capitalize(lead_in))]
+        joined = "; ".join(_clause(c, i == 0) for i, c in enumerate(clauses))
+        return [Paragraph((Run(joined + ",", italic=True), Run(" " + lead_in)))]
+    blocks: list[Block] = [
+        Paragraph.of(_clause(c, True) + (";" if i < len(clauses) - 1 else "."), italic=True)
+        for i, c in enumerate(clauses)
+    ]
+    blocks.append(Paragraph.of(" ".join(p for p in (statement, capitalize(lead_in)) if p)))
+    return blocks
+
+
+def drop_date(template: str, when: date | None) -> str:
+    return template if when is not None else template.replace(" ngày {decision_date}", "")
+
+
+def section(text: str) -> Heading:
+    return Heading(text, HeadingLevel.SECTION)
+
+
+def numbered(text: str) -> Heading:
+    return Heading(text, HeadingLevel.NUMBERED)
+
+
+def lettered(text: str) -> Heading:
+    return Heading(text, HeadingLevel.LETTERED)
+
+
+def plain(paragraphs: Iterable[str]) -> list[Block]:
+    return [Paragraph.of(p) for p in paragraphs]
+
+
+def labelled(label: str, text: str, prefix: str = "", keep: bool = False) -> Paragraph:
+    """ "a) Tồn tại: ..." with the label in italics."""
+    runs = [Run(prefix)] if prefix else []
+    runs += [Run(label, italic=True), Run(" " + sentence(text))]
+    return Paragraph(tuple(runs), keep_with_next=keep)
+
+
+def doc_ref(kind: str, doc: PlanDocument, unit: Unit, year: int, *, phrase: bool) -> str:
+    """ "Kế hoạch số 15/KH-UBND ngày 06/02/2026 của Ủy ban nhân dân xã ..."; a draft's
+    number and day are left blank for the clerk to write in (``phrase``: "ngày 06 tháng 02
+    năm 2026", as appendix notes write it)."""
+    who = f"của Ủy ban nhân dân {names(unit).running}"
+    number = clean(doc.number)
+    symbol = clean(doc.symbol) or PLAN_SYMBOL
+    ref = nd30.number_line(number, symbol).replace("Số:", "số", 1)
+    issued = doc.issued_on
+    if number and issued is not None:
+        when = nd30.date_phrase(issued) if phrase else f"ngày {nd30.short_date(issued)}"
+    else:
+        gap = nd30.DRAFT_GAP
+        month = nd30.month_text(issued.month) if issued else gap
+        when = f"ngày{gap}tháng {month} năm {issued.year if issued else year}"
+    return f"{kind} {ref} {when} {who}"
+
+
+# -- numbers and tables -----------------------------------------------------------------
+def max_of(node: CriterionNode, total: NodeTotal | None = None) -> str:
+    """The maximum as the set writes it, or the effective one where N/A removed part."""
+    if total is not None and total.max_points != node.max_points:
+        return format_max(total.max_points)
+    return nd30.maximum(node.max_points, node.max_text)
+
+
+def difference(value: Decimal) -> tuple[int, str]:
+    """Sign of a difference as displayed (-1, 0, 1) and its absolute value, two decimals."""
+    shown = round_half_up(value, 2)
+    sign = 0 if shown == ZERO else (1 if shown > ZERO else -1)
+    return sign, nd30.points(abs(shown))
+
+
+def score_table(
+    cset: CriteriaSet, totals: Totals, achieved_title: str, survey_note: str = ""
+) -> Table:
+    """TT | Nội dung | Điểm tối đa | <achieved> | Điểm bị trừ: one row per area, bonus and
+    penalty rows, and a bold total row."""
+    columns = (
+        Column("TT", 12, Align.CENTER),
+        Column("Nội dung", 82),
+        Column("Điểm tối đa", 22, Align.CENTER),
+        Column(achieved_title, 22, Align.CENTER),
+        Column("Điểm bị trừ", 22, Align.CENTER),
+    )
+    rows: list[tuple[str, ...]] = []
+    for i, area in enumerate(cset.roots(Part.MAIN), start=1):
+        t = totals.nodes[area.code]
+        if t.excluded:
+            rows.append((str(i), area.title, max_of(area), "Không áp dụng", ""))
+        elif t.leaves == 0:  # survey-only area on the self basis
+            rows.append((str(i), area.title, max_of(area), survey_note, ""))
+        else:
+            rows.append(
+                (str(i), area.title, max_of(area, t), nd30.points(t.achieved), nd30.points(t.lost))
+            )
+    for root in cset.roots(Part.BONUS):
+        value = min(totals.nodes[root.code].achieved, root.max_points)
+        rows.append(("", root.title, max_of(root), nd30.points(value), ""))
+    for root in cset.roots(Part.PENALTY):
+        value = min(totals.nodes[root.code].achieved, root.max_points)
+        shown = f"-{nd30.points(value)}" if value > ZERO else nd30.points(value)
+        rows.append(("", root.title, max_of(root), shown, ""))
+    rows.append(
+        (
+            "",
+            "Tổng cộng",
+            format_max(totals.main_max),
+            nd30.points(totals.total),
+            nd30.points(totals.lost),
+        )
+    )
+    return Table(columns, tuple(rows), frozenset({len(rows) - 1}), caption="Đơn vị tính: điểm")
+
+
+# -- items ------------------------------------------------------------------------------
+def area_code_of(item: RemediationItem, cset: CriteriaSet | None) -> str | None:
+    if cset is None:
+        return None
+    for code in (item.area_code, *item.node_codes):
+        if code and cset.has(code):
+            return cset.area_of(code).code
+    return None
+
+
+def group_by_area(
+    items: Iterable[RemediationItem], cset: CriteriaSet | None
+) -> list[tuple[CriterionNode | None, list[RemediationItem]]]:
+    """Items under the set's areas in document order, then those with no area."""
+    groups: dict[str | None, list[RemediationItem]] = {}
+    for item in sorted(items, key=lambda i: i.position):
+        groups.setdefault(area_code_of(item, cset), []).append(item)
+    out: list[tuple[CriterionNode | None, list[RemediationItem]]] = []
+    if cset is not None:
+        out = [(root, groups[root.code]) for root in cset.roots() if root.code in groups]
+    if None in groups:
+        out.append((None, groups[None]))
+    return out
+
+
+def criterion_of(item: RemediationItem, cset: CriteriaSet | None) -> CriterionNode | None:
+    """The one criterion (below an area) an item is about, if it names exactly one."""
+    if cset is None or len(item.node_codes) != 1 or not cset.has(item.node_codes[0]):
+        return None
+    node = cset.node(item.node_codes[0])
+    return None if node.parent_code is None else node
+
+
+def item_label(item: RemediationItem) -> str:
+    return clean(item.shortcoming) or clean(item.tasks).split("\n")[0] or "(chưa ghi nội dung)"
+
+
+def assignment(item: RemediationItem) -> str:
+    """ "Chủ trì: ...; phối hợp: ...; thời gian thực hiện: <the clerk's wording>." """
+    parts = []
+    if clean(item.lead):
+        parts.append(f"Chủ trì: {clean(item.lead)}")
+    if clean(item.coordinating):
+        parts.append(f"phối hợp: {clean(item.coordinating)}")
+    parts.append(f"thời gian thực hiện: {clean(item.deadline.text)}")
+    return sentence(capitalize("; ".join(parts)))

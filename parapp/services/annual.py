@@ -1,0 +1,104 @@
+"""The annual reform plan (kế hoạch cải cách hành chính năm): tasks by reform area.
+
+A first draft takes one task per criterion of the criteria set: what to do is the
+criterion, and its product is the evidence the set asks for ("Kế hoạch CCHC năm của UBND
+xã") — which is exactly what the appraiser will look for at the year's end.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import PlanRow
+from parapp.domain.criteria import CriteriaSet, Part
+from parapp.domain.deadlines import parse_deadline
+from parapp.domain.remediation import PlanDocument, RemediationItem, Signer, SignMode, new_id
+from parapp.domain.text import clean
+
+from .common import ServiceError, now, unit_row
+from .criteria import find_set_row
+from .mapping import item_to_row, set_from_rows
+from .plans import KIND_ANNUAL, PlanView, place_of, plan_view
+
+PLANNING_WORDS = ("kế hoạch", "quy chế", "danh mục")  # things done early in the year
+
+
+def draft_annual_plan(
+    db: Database, year: int, *, default_lead: str = "", replace_existing: bool = False
+) -> PlanView:
+    with db.session() as s:
+        unit = unit_row(s)
+        cset = set_from_rows(find_set_row(s))
+        existing = s.scalars(
+            select(PlanRow).where(
+                PlanRow.unit_id == unit.id, PlanRow.year == year, PlanRow.kind == KIND_ANNUAL
+            )
+        ).first()
+        if existing is not None:
+            if existing.status != "draft" or not replace_existing:
+                raise ServiceError(
+                    "There is already a {year} annual reform plan. Use --replace to draft it "
+                    "again (the tasks typed so far will be replaced).",
+                    year=year,
+                )
+            s.delete(existing)
+            s.flush()
+        items: list[RemediationItem] = []
+        for area in cset.roots(Part.MAIN):
+            for node in cset.children(area.code) or (area,):
+                early = any(word in node.title.lower() for word in PLANNING_WORDS)
+                wording = f"quý I/{year}" if early else f"trong năm {year}"
+                items.append(
+                    RemediationItem(
+                        id=new_id(),
+                        deadline=parse_deadline(wording, default_year=year),
+                        area_code=area.code,
+                        node_codes=(node.code,),
+                        index_kind=cset.index_kind.value,
+                        tasks=node.title,
+                        lead=clean(default_lead),
+                        product=_product(cset, node.code),
+                        position=len(items),
+                    )
+                )
+        stamp = now()
+        plan = PlanRow(
+            uuid=str(uuid.uuid4()),
+            unit_id=unit.id,
+            year=year,
+            kind=KIND_ANNUAL,
+            status="draft",
+            document_json=_document_json(unit.name, year),
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        plan.items = [item_to_row(i) for i in items]
+        s.add(plan)
+        s.flush()
+        s.refresh(plan)
+        return plan_view(plan)
+
+
+def _product(cset: CriteriaSet, code: str) -> str:
+    """What the task delivers: the evidence the set asks for, gathered from its leaves."""
+    texts: list[str] = []
+    for leaf in cset.leaves_under(code):
+        text = leaf.evidence_text.strip().rstrip(".;")
+        if text and text not in texts:
+            texts.append(text)
+    return "; ".join(texts)
+
+
+def _document_json(unit_name: str, year: int) -> str:
+    from .plans import document_to_json
+
+    return document_to_json(
+        PlanDocument(
+            place=place_of(unit_name),
+            summary=f"Cải cách hành chính năm {year}",
+            signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
+        )
+    )

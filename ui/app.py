@@ -1,0 +1,150 @@
+"""Start the desktop program: the window first, the database after its first paint.
+
+Start-up order matters on office PCs: Qt and a few small modules are imported, the window
+is shown with a "Đang mở dữ liệu…" page, and only after it has painted do we start the
+database thread, which imports SQLAlchemy, opens the database and loads the figures.
+Everything not needed for that first paint (crash handler, Qt's own strings, the task
+manager) is set up just after it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+    from ui.state import AppState
+
+SMOKE_TIMEOUT_MS = 120_000
+
+
+@dataclass(frozen=True)
+class Options:
+    db: str | None = None
+    lang: str | None = None
+    smoke: bool = False
+
+
+def parse_args(argv: Sequence[str]) -> Options:
+    """``--db PATH``, ``--lang vi|en``, ``--smoke`` (``ui.launcher`` has checked them)."""
+    values: dict[str, str] = {}
+    smoke = False
+    items = list(argv)
+    while items:
+        arg = items.pop(0)
+        name, eq, value = arg.partition("=")
+        if name == "--smoke":
+            smoke = True
+        elif name in ("--db", "--lang"):
+            values[name] = value if eq else (items.pop(0) if items else "")
+    return Options(values.get("--db") or None, values.get("--lang") or None, smoke)
+
+
+def _demo_database() -> Path:
+    """A fresh demo office in a temporary folder (for ``--smoke`` without ``--db``)."""
+    import tempfile
+
+    from parapp.services.demo import build_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="parapp-smoke-"))
+    paths = dict(build_demo(folder / "demo"))
+    return paths["commune-db"]
+
+
+def _icon_path() -> Path | None:
+    from parapp import resources
+
+    for name in ("icons/parapp.ico", "icons/parapp.png"):
+        path = resources.path(name)
+        if path.exists():
+            return path
+    return None
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Open the main window; returns the exit code."""
+    options = parse_args(sys.argv[1:] if argv is None else argv)
+    from parapp import i18n
+
+    if options.lang:
+        i18n.set_language(options.lang)
+    from PySide6.QtWidgets import QApplication
+
+    from ui import qt_compat, style
+
+    qt_compat.apply()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("parapp")
+    app.setOrganizationName("parapp")
+    style.apply(app)
+
+    from db.location import resolve_db_path
+    from ui.main_window import MainWindow
+    from ui.state import AppState
+
+    demo = options.smoke and not options.db
+    db_path = _demo_database() if demo else resolve_db_path(options.db)
+    state = AppState(None, db_path)
+    window = MainWindow(state)
+    window.first_painted.connect(lambda: _after_first_paint(app, window, state, options))
+    _show(app, window)
+    code = app.exec()
+    if state.has_tasks:
+        state.tasks.shutdown()
+    import shiboken6
+
+    # Delete the window while the application still exists; left to the interpreter's
+    # exit, PySide's clean-up may destroy widgets in an order Qt does not survive.
+    shiboken6.delete(window)
+    return code
+
+
+def _after_first_paint(
+    app: QApplication, window: MainWindow, state: AppState, options: Options
+) -> None:
+    """Start the database thread and everything the first paint could do without."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+
+    from parapp import i18n
+    from ui import crash, dialogs, qt_strings
+
+    crash.install(lambda: state.log_dir, interactive=not options.smoke)
+    qt_strings.install()
+    app.setApplicationDisplayName(i18n._("PAR index of the commune"))
+    icon = _icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+    tasks = state.tasks
+    tasks.dialog_parent = window
+
+    def on_error(exc: BaseException) -> None:
+        if hasattr(exc, "template") or isinstance(exc, OSError):
+            dialogs.show_error(window, exc)
+        else:
+            crash.report(exc, window)
+
+    tasks.default_error = on_error
+    if options.smoke:
+        window.data_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
+        state.loaded.connect(lambda: state.view is None and app.exit(1))
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(2))
+    state.open()
+
+
+def _show(app: QApplication, window: MainWindow) -> None:
+    screen = app.primaryScreen()
+    available = screen.availableGeometry() if screen is not None else None
+    if available is not None and available.width() <= 1440:
+        window.resize(min(1366, available.width()), min(768, available.height()))
+        window.showMaximized()
+    else:
+        window.resize(1366, 800)
+        window.show()

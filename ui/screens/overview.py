@@ -1,0 +1,284 @@
+"""Tổng quan: the index and rank beside last year's, points lost per area, what is left to do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.criteria import Part, ScoreKind
+from parapp.domain.totals import Basis
+from parapp.i18n import _, format_date, label, ngettext
+from ui import screens, style
+from ui.fmt import points
+from ui.models import cells
+from ui.models.criteria_filter import Problem
+from ui.screens.base import Screen, heading, page_layout
+from ui.state import AppState
+from ui.widgets.lost_chart import AreaLoss, LostChart
+
+if TYPE_CHECKING:
+    from parapp.services.assessments import AssessmentView
+
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Card(QFrame):
+    """A titled figure: "Chỉ số năm 2025" / "91,88" / "chính thức"."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setStyleSheet(
+            "#card { background: white; border: 1px solid #d5dbe3; border-radius: 6px; }"
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        unit = style.SPACING
+        layout.setContentsMargins(2 * unit, unit + 4, 2 * unit, unit + 4)
+        layout.setSpacing(4)
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: #5f6b7a;")
+        self.value = QLabel("—")
+        self.value.setFont(style.scaled(self.value.font(), 2.3, bold=True))
+        self.value.setMinimumHeight(self.value.fontMetrics().height() + 4)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setStyleSheet("color: #5f6b7a;")
+        for widget in (self.title, self.value, self.note, self.detail):
+            layout.addWidget(widget)
+
+    def show_figure(self, value: str, note: str = "", detail: str = "", color: str = "") -> None:
+        self.value.setText(value)
+        self.value.setStyleSheet(f"color: {color};" if color else "")
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+
+
+class OverviewScreen(Screen):
+    key = screens.OVERVIEW
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(state, parent)
+        layout = page_layout(self)
+        self.title = heading(_("Overview"))
+        layout.addWidget(self.title)
+        cards = QHBoxLayout()
+        cards.setSpacing(style.SPACING)
+        self.index_card = Card(_("PAR index"))
+        self.rank_card = Card(_("Rank"))
+        self.change_card = Card(_("Compared with last year"))
+        for card in (self.index_card, self.rank_card, self.change_card):
+            cards.addWidget(card)
+        layout.addLayout(cards)
+
+        lower = QHBoxLayout()
+        lower.setSpacing(style.SPACING)
+        chart_box = QGroupBox(_("Points lost per area"))
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(style.SPACING, style.SPACING, style.SPACING, style.SPACING)
+        self.chart = LostChart()
+        self.chart.area_clicked.connect(self._area_clicked)
+        hint = QLabel(_("Click an area to see its criteria that lost points."))
+        hint.setStyleSheet("color: #5f6b7a;")
+        hint.setWordWrap(True)
+        chart_layout.addWidget(self.chart)
+        chart_layout.addWidget(hint)
+        chart_layout.addStretch(1)
+        todo_box = QGroupBox(_("To do"))
+        todo_layout = QVBoxLayout(todo_box)
+        todo_layout.setContentsMargins(style.SPACING, style.SPACING, style.SPACING, style.SPACING)
+        self.todo = QListWidget()
+        self.todo.setWordWrap(True)
+        self.todo.setSpacing(2)
+        self.todo.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        self.todo.itemActivated.connect(self._todo_activated)
+        self.todo.itemClicked.connect(self._todo_activated)
+        todo_layout.addWidget(self.todo)
+        lower.addWidget(chart_box, 3)
+        lower.addWidget(todo_box, 2)
+        layout.addLayout(lower, 1)
+        self.refresh()
+
+    # -- figures -------------------------------------------------------------------
+    def refresh(self) -> None:
+        view = self.state.view
+        if view is None:
+            return
+        info = view.info
+        self.title.setText(
+            _("Overview of {year}: {unit}").format(year=info.year, unit=info.unit_name)
+        )
+        self._show_index(view)
+        self._show_rank(view)
+        self._show_change(view)
+        main = view.cset.roots(Part.MAIN)
+        self.chart.set_areas(
+            [AreaLoss(n.code, n.title, view.totals.nodes[n.code].lost, n.max_points) for n in main]
+        )
+        self._fill_todo(view)
+
+    def _show_index(self, view: AssessmentView) -> None:
+        self.index_card.title.setText(_("PAR index {year}").format(year=view.info.year))
+        official = view.result is not None or view.basis is Basis.OFFICIAL
+        if official:
+            note = _("official")
+            color = style.ACCENT.name()
+        else:
+            note = _("provisional: from the self-assessment, before appraisal")
+            color = style.LOST_TEXT.name()
+        totals = view.totals
+        detail = _("Total {points} of {max} points").format(
+            points=points(totals.total), max=points(totals.main_max)
+        )
+        band = view.result.band if view.result and view.result.band else ""
+        if not band:
+            found = view.cset.band_for(view.index)
+            band = found.label if found else ""
+        if band:
+            detail += " · " + _("Rating: {band}").format(band=band)
+        self.index_card.show_figure(points(view.index), note, detail, color)
+
+    def _show_rank(self, view: AssessmentView) -> None:
+        result = view.result
+        if result is None or result.rank is None:
+            self.rank_card.show_figure("—", _("not published yet"))
+            return
+        value = str(result.rank) if result.rank_of is None else f"{result.rank}/{result.rank_of}"
+        detail = ""
+        if result.decision_number:
+            detail = _("Decision {number}").format(number=result.decision_number)
+            if result.decision_date:
+                detail += " " + _("of {date}").format(date=format_date(result.decision_date))
+        self.rank_card.show_figure(value, _("among the units ranked"), detail)
+
+    def _show_change(self, view: AssessmentView) -> None:
+        previous, change = view.previous, view.change
+        if previous is None or change is None:
+            self.change_card.title.setText(_("Compared with last year"))
+            self.change_card.show_figure("—", _("no earlier assessment in this database"))
+            return
+        self.change_card.title.setText(_("Compared with {year}").format(year=previous.year))
+        delta = change.points
+        if delta > 0:
+            value, note = f"+{points(delta)}", _("up {points} points")
+            color = "#1e7b34"
+        elif delta < 0:
+            value, note = f"−{points(-delta)}", _("down {points} points")
+            color = style.ERROR_TEXT.name()
+        else:
+            value, note, color = "0", _("no change"), ""
+        kind = _("official") if previous.official else _("provisional")
+        detail = _("{year}: {index} ({kind})").format(
+            year=previous.year, index=points(previous.index), kind=kind
+        )
+        self.change_card.show_figure(value, note.format(points=points(abs(delta))), detail, color)
+
+    # -- to do ---------------------------------------------------------------------
+    def _fill_todo(self, view: AssessmentView) -> None:
+        self.todo.clear()
+        leaves = [
+            n
+            for n in view.cset.leaves()
+            if ScoreKind.SELF in n.score_kinds and not view.totals.nodes[n.code].excluded
+        ]
+        unscored = [
+            n
+            for n in leaves
+            if (s := view.scores.get(n.code)) is None
+            or (s.self_score is None and not s.not_applicable)
+        ]
+        no_evidence = [
+            n for n in leaves if cells.needs_evidence(n) and not view.has_evidence(n.code)
+        ]
+        problem = screens.SELF_ASSESSMENT
+        if unscored:
+            text = ngettext(
+                "{n} criterion has no score yet", "{n} criteria have no score yet", len(unscored)
+            )
+            self._add(text.format(n=len(unscored)), problem, problem=Problem.NOT_SCORED)
+        if no_evidence:
+            text = ngettext(
+                "{n} criterion has no evidence yet",
+                "{n} criteria have no evidence yet",
+                len(no_evidence),
+            )
+            self._add(text.format(n=len(no_evidence)), problem, problem=Problem.NO_EVIDENCE)
+        plan = self.state.plan
+        overdue = plan.overdue(self.state.today) if plan is not None else []
+        if overdue:
+            text = ngettext(
+                "{n} remediation item is overdue", "{n} remediation items are overdue", len(overdue)
+            )
+            self._add(text.format(n=len(overdue)), screens.PLAN, overdue=True, warn=True)
+        worst = max(
+            view.cset.roots(Part.MAIN), key=lambda n: view.totals.nodes[n.code].lost, default=None
+        )
+        if worst is not None and view.totals.nodes[worst.code].lost > 0:
+            text = _("Most points lost: {code}. {title} (−{points})").format(
+                code=worst.code,
+                title=worst.title,
+                points=points(view.totals.nodes[worst.code].lost),
+            )
+            self._add(text, problem, area=worst.code, problem=Problem.LOST, warn=False)
+        self._add_next_step(view)
+
+    def _add_next_step(self, view: AssessmentView) -> None:
+        status = view.info.status
+        if status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
+            text = _(
+                "When every criterion is scored and has evidence, send the self-assessment "
+                "to the appraiser."
+            )
+            self._add(text, screens.SYNC, warn=False)
+        elif status is AssessmentStatus.SUBMITTED:
+            self._add(_("Sent to the appraiser: waiting for the appraisal."), "", warn=False)
+        elif self.state.plan is not None:
+            plan = self.state.plan
+            text = _("Remediation plan {year}: {n} items, {status}").format(
+                year=plan.year, n=len(plan.items), status=_(plan.status)
+            )
+            self._add(text, screens.PLAN, warn=False)
+        else:
+            self._add(
+                _("Results are {status}: draft the remediation plan.").format(status=label(status)),
+                screens.PLAN,
+                warn=False,
+            )
+
+    def _add(self, text: str, key: str, *, warn: bool = True, **filters: Any) -> None:
+        item = QListWidgetItem(text)
+        item.setData(TARGET_ROLE, (key, filters))
+        if warn:
+            item.setForeground(QColor(style.ERROR_TEXT))
+        if key:
+            item.setToolTip(_("Click to open"))
+        self.todo.addItem(item)
+
+    def todo_texts(self) -> list[str]:
+        return [self.todo.item(i).text() for i in range(self.todo.count())]
+
+    def _todo_activated(self, item: QListWidgetItem) -> None:
+        key, filters = item.data(TARGET_ROLE)
+        if key:
+            self.navigate.emit(key, dict(filters))
+
+    def _area_clicked(self, code: str) -> None:
+        self.navigate.emit(screens.SELF_ASSESSMENT, {"area": code, "problem": Problem.LOST})

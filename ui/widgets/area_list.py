@@ -1,0 +1,116 @@
+"""The areas of the criteria set with their self-assessment score, beside the table.
+
+Each row: a dot (green when every criterion of the area is scored, orange when some are
+not), the area's name, and "13,63/14". The first row shows every area at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from parapp.domain.criteria import CriteriaSet
+from parapp.domain.totals import Totals
+from parapp.i18n import _, format_max, ngettext
+from ui.fmt import points
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+COMPLETE = QColor("#2e8540")
+INCOMPLETE = QColor("#d9822b")
+NOT_SELF = QColor("#b8c0cc")
+
+
+def _dot(color: QColor, size: int = 10) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class AreaList(QTreeWidget):
+    area_selected = Signal(object)  # an area code, or None for all areas
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(2)
+        self.setHeaderLabels([_("Area"), _("Points")])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._icons = {"complete": _dot(COMPLETE), "open": _dot(INCOMPLETE), "none": _dot(NOT_SELF)}
+        self._codes: list[str | None] = []
+        self.currentItemChanged.connect(self._changed)
+
+    def set_areas(self, cset: CriteriaSet, totals: Totals) -> None:
+        """Rebuild the rows when the set changes; otherwise only update their figures."""
+        codes: list[str | None] = [None, *(n.code for n in cset.roots())]
+        if codes != self._codes:
+            self.blockSignals(True)
+            self.clear()
+            for code in codes:
+                item = QTreeWidgetItem()
+                item.setData(0, CODE_ROLE, code)
+                item.setTextAlignment(
+                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+                self.addTopLevelItem(item)
+            self._codes = codes
+            self.setCurrentItem(self.topLevelItem(0))
+            self.blockSignals(False)
+        for row, code in enumerate(codes):
+            self._fill(self.topLevelItem(row), cset, totals, code)
+
+    def _fill(
+        self, item: QTreeWidgetItem, cset: CriteriaSet, totals: Totals, code: str | None
+    ) -> None:
+        if code is None:
+            item.setText(0, _("All areas"))
+            item.setText(1, f"{points(totals.main_points)}/{format_max(totals.main_max)}")
+            font = item.font(0)
+            font.setBold(True)
+            item.setFont(0, font)
+            item.setFont(1, font)
+            return
+        node = cset.node(code)
+        total = totals.nodes[code]
+        item.setText(0, f"{code}. {node.title}")
+        if total.leaves == 0:
+            item.setText(1, "—")
+            item.setIcon(0, self._icons["none"])
+            item.setToolTip(0, _("Scored by the appraiser, not in the self-assessment."))
+            return
+        item.setText(1, f"{points(total.self_points)}/{format_max(total.max_points)}")
+        missing = total.leaves - total.scored
+        if missing:
+            item.setIcon(0, self._icons["open"])
+            tip = ngettext(
+                "{n} criterion not scored yet", "{n} criteria not scored yet", missing
+            ).format(n=missing)
+        else:
+            item.setIcon(0, self._icons["complete"])
+            tip = _("Every criterion is scored.")
+        item.setToolTip(0, f"{node.title}\n{tip}")
+        item.setToolTip(1, tip)
+
+    def select_area(self, code: str | None) -> None:
+        if code in self._codes:
+            self.setCurrentItem(self.topLevelItem(self._codes.index(code)))
+
+    def score_text(self, code: str | None) -> str:
+        if code not in self._codes:
+            return ""
+        return self.topLevelItem(self._codes.index(code)).text(1)
+
+    def _changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            self.area_selected.emit(current.data(0, CODE_ROLE))

@@ -1,0 +1,83 @@
+"""Cell editors for the self-assessment table: the editor depends on the node's rule.
+
+Choices (Có / Không / Không áp dụng, or the set's levels) get a combo box that saves as soon
+as one is picked; a count of items gets a spin box; ratios ("98/100"), typed scores and
+explanations get a line edit. Whatever is typed is checked by the model, never here, so
+one set of rules refuses bad values whether they come from a delegate, a paste or a test.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QComboBox,
+    QLineEdit,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from parapp.i18n import _
+from ui.models import cells
+from ui.models.criteria_tree import CHOICES_ROLE, EDIT_KIND_ROLE
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ScoreDelegate(QStyledItemDelegate):
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        kind = index.data(EDIT_KIND_ROLE)
+        if kind == cells.KIND_CHOICE:
+            combo = QComboBox(parent)
+            for key, text in index.data(CHOICES_ROLE) or []:
+                combo.addItem(text, key)
+            combo.activated.connect(lambda _i, c=combo: self._picked(c))
+            return combo
+        if kind == cells.KIND_COUNT:
+            spin = QSpinBox(parent)
+            spin.setRange(-1, 9999)  # -1 shows as blank: not declared yet
+            spin.setSpecialValueText(" ")
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            return spin
+        line = QLineEdit(parent)
+        if kind == cells.KIND_RATIO:
+            line.setPlaceholderText(_("achieved/total"))
+        elif kind == cells.KIND_SCORE:
+            line.setPlaceholderText("0,5")
+            line.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return line
+
+    def _picked(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole) or ""
+        if isinstance(editor, QComboBox):
+            found = editor.findData(str(value))
+            editor.setCurrentIndex(max(found, 0))
+        elif isinstance(editor, QSpinBox):
+            editor.setValue(int(value) if str(value).isdigit() else -1)
+            editor.selectAll()
+        elif isinstance(editor, QLineEdit):
+            editor.setText(str(value))
+            editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QComboBox):
+            value = editor.currentData()
+        elif isinstance(editor, QSpinBox):
+            value = str(editor.value()) if editor.value() >= 0 else ""
+        elif isinstance(editor, QLineEdit):
+            value = editor.text()
+        else:
+            return
+        model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        rect = option.rect  # type: ignore[attr-defined]
+        editor.setGeometry(rect.adjusted(0, -1, 0, 1))
