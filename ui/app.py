@@ -116,6 +116,7 @@ def _after_first_paint(
     from parapp import i18n
     from ui import crash, dialogs, qt_strings
 
+    state.open()  # first: the database thread starts while we set up the rest
     crash.install(lambda: state.log_dir, interactive=not options.smoke)
     qt_strings.install()
     app.setApplicationDisplayName(i18n._("PAR index of the commune"))
@@ -136,7 +137,6 @@ def _after_first_paint(
         window.data_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
         state.loaded.connect(lambda: state.view is None and app.exit(1))
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(2))
-    state.open()
 
 
 def _show(app: QApplication, window: MainWindow) -> None:

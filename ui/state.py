@@ -36,22 +36,29 @@ def open_db(path: Path) -> Database:
     return open_database(path)
 
 
-def load_snapshot(db: Database, year: int | None = None) -> Snapshot:
-    """Runs on the worker thread."""
-    from parapp.services import assessments, plans
+def load_plan(db: Database) -> PlanView | None:
+    """The latest remediation plan, if any (runs on the worker thread)."""
+    from parapp.services import plans
     from parapp.services.common import NotFound
 
-    view = plan = None
+    try:
+        return plans.get_plan(db)
+    except NotFound:
+        return None
+
+
+def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = True) -> Snapshot:
+    """The assessment's view and (unless told not to) the plan; runs on the worker."""
+    from parapp.services import assessments
+    from parapp.services.common import NotFound
+
+    view = None
     problem = None
     try:
         view = assessments.view(db, year)
     except NotFound as exc:
         problem = exc
-    try:
-        plan = plans.get_plan(db)
-    except NotFound:
-        plan = None
-    return Snapshot(view, plan, problem)
+    return Snapshot(view, load_plan(db) if with_plan else None, problem)
 
 
 class AppState(QObject):
@@ -111,7 +118,7 @@ class AppState(QObject):
             bench.mark("worker_start")
             db = open_db(path)
             bench.mark("db_open")
-            snapshot = load_snapshot(db)
+            snapshot = load_snapshot(db, with_plan=False)  # the plan follows: see _opened
             bench.mark("snapshot")
             return db, snapshot
 
@@ -121,6 +128,14 @@ class AppState(QObject):
         self.db, self.snapshot = result
         self.loaded.emit()
         self.changed.emit()
+        db = self.db
+        # The plan (overdue items on the overview) is not needed for the first figures.
+        self.tasks.run(lambda: load_plan(db), self._plan_loaded)
+
+    def _plan_loaded(self, plan: PlanView | None) -> None:
+        if self.snapshot is not None and plan is not None:
+            self.snapshot = Snapshot(self.snapshot.view, plan, self.snapshot.problem)
+            self.changed.emit()
 
     def _open_failed(self, exc: BaseException) -> None:
         from parapp.i18n import message

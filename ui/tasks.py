@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QWidget
 
 from parapp.i18n import _
 from ui import qt_compat
@@ -47,7 +47,7 @@ class Task:
     cancel_event: threading.Event = field(default_factory=threading.Event)
     progressive: bool = False
     busy_cursor: bool = False
-    dialog: QProgressDialog | None = None
+    dialog: Any = None  # a QProgressDialog once shown
     last_progress: tuple[int, int, str] = (0, 0, "")
 
     def cancel(self) -> None:
@@ -109,10 +109,12 @@ class TaskManager(QObject):
         self._thread.setObjectName("parapp-database")
         self._worker = _Worker()
         self._worker.moveToThread(self._thread)
-        self._submit.connect(self._worker.execute, Qt.ConnectionType.QueuedConnection)
-        self._worker.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        self._worker.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
-        self._worker.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        # Auto connections across threads are queued: the worker runs jobs in its own
+        # thread and its signals reach our slots on the GUI thread.
+        self._submit.connect(self._worker.execute)
+        self._worker.finished.connect(self._finished)
+        self._worker.failed.connect(self._failed)
+        self._worker.progressed.connect(self._progressed)
         self._thread.start()
         self.dialog_parent: QWidget | None = None
         self.default_error: Failed | None = None
@@ -209,6 +211,8 @@ class TaskManager(QObject):
     def _maybe_busy(self, task_id: int) -> None:
         task = self._tasks.get(task_id)
         if task is not None and not task.busy_cursor:
+            from PySide6.QtCore import Qt
+
             task.busy_cursor = True
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
@@ -218,6 +222,9 @@ class TaskManager(QObject):
             self._show_dialog(task)
 
     def _show_dialog(self, task: Task) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
         dialog = QProgressDialog(self.dialog_parent)
         dialog.setWindowTitle(_("Please wait"))
         dialog.setLabelText(task.label or _("Working…"))

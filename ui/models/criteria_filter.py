@@ -7,21 +7,13 @@ clerk types into them: the filter is applied when she changes it, not on every e
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel
 
 from parapp.domain.criteria import ScoreKind
 from parapp.domain.text import fold
 from ui.models import cells
 from ui.models.criteria_tree import EVIDENCE_COUNT_ROLE, FOLD_ROLE, CriteriaTreeModel
-
-
-class Problem(StrEnum):
-    ALL = "all"
-    LOST = "lost"  # lost points
-    NO_EVIDENCE = "no_evidence"
-    NOT_SCORED = "not_scored"
+from ui.models.problems import Problem
 
 
 class CriteriaFilter(QSortFilterProxyModel):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,7 +24,7 @@ from parapp.i18n import _, format_date, label, ngettext
 from ui import screens, style
 from ui.fmt import points
 from ui.models import cells
-from ui.models.criteria_filter import Problem
+from ui.models.problems import Problem
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.lost_chart import AreaLoss, LostChart
@@ -33,7 +32,7 @@ from ui.widgets.lost_chart import AreaLoss, LostChart
 if TYPE_CHECKING:
     from parapp.services.assessments import AssessmentView
 
-TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+TARGET_ROLE = 257  # Qt.ItemDataRole.UserRole + 1 (the Qt namespace is slow to set up)
 
 
 class Card(QFrame):

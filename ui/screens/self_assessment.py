@@ -23,8 +23,9 @@ from parapp.domain.assessment import AssessmentStatus, FieldGroup, can_edit
 from parapp.i18n import _, format_max, label
 from ui import screens, style
 from ui.fmt import points
-from ui.models.criteria_filter import CriteriaFilter, Problem
+from ui.models.criteria_filter import CriteriaFilter
 from ui.models.criteria_tree import CODE_ROLE, CriteriaTreeModel
+from ui.models.problems import Problem
 from ui.models.score_editing import ScoreEditor, Target
 from ui.screens.base import Screen, heading, page_layout
 from ui.screens.criterion_detail import CriterionDetail

@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from parapp.i18n import _, format_max
 from ui.fmt import points
 from ui.style import SPACING
+
+# Qt.AlignmentFlag values as ints: the chart paints on the start-up path, and the Qt
+# namespace costs tens of milliseconds to set up the first time it is touched.
+ALIGN_LEFT, ALIGN_RIGHT, ALIGN_HCENTER, ALIGN_VCENTER = 0x1, 0x2, 0x4, 0x80
 
 BAR_COLOR = QColor("#d9822b")
 TRACK_COLOR = QColor("#eef0f3")
@@ -29,6 +33,15 @@ class AreaLoss:
     title: str
     lost: Decimal
     max_points: Decimal
+
+
+def _elide(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` cut with "…" to fit ``width`` (QFontMetrics.elidedText needs Qt's enum)."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    while text and metrics.horizontalAdvance(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 class LostChart(QWidget):
@@ -68,11 +81,19 @@ class LostChart(QWidget):
         return row if 0 <= row < len(self._areas) else -1
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        from PySide6.QtCore import Qt
+
         row = self._row_at(event.position().y())
         if row != self._hover:
             self._hover = row
             self.setCursor(
                 Qt.CursorShape.PointingHandCursor if row >= 0 else Qt.CursorShape.ArrowCursor
+            )
+            area = self._areas[row] if row >= 0 else None
+            self.setToolTip(
+                f"{area.code}. {area.title}\n" + _("Click to see its criteria that lost points.")
+                if area is not None
+                else ""
             )
             self.update()
 
@@ -81,6 +102,8 @@ class LostChart(QWidget):
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        from PySide6.QtCore import Qt
+
         row = self._row_at(event.position().y())
         if row >= 0 and event.button() == Qt.MouseButton.LeftButton:
             self.area_clicked.emit(self._areas[row].code)
@@ -92,7 +115,7 @@ class LostChart(QWidget):
         width = self.width()
         if not self._areas:
             painter.setPen(MUTED)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("No data yet."))
+            painter.drawText(QRectF(self.rect()), ALIGN_HCENTER | ALIGN_VCENTER, _("No data yet."))
             return
         label_w = int(width * 0.46)
         value_w = max(metrics.horizontalAdvance("−00,00 / 00") + SPACING, 96)
@@ -105,11 +128,9 @@ class LostChart(QWidget):
             if i == self._hover:
                 painter.fillRect(0, top, width, row_h, QColor("#e8f0fb"))
             painter.setPen(TEXT_COLOR)
-            label = metrics.elidedText(
-                f"{area.code}. {area.title}", Qt.TextElideMode.ElideRight, label_w - SPACING
-            )
+            label = _elide(metrics, f"{area.code}. {area.title}", label_w - SPACING)
             text_rect = QRectF(SPACING, top, label_w - SPACING, row_h)
-            align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+            align = ALIGN_VCENTER | ALIGN_LEFT
             painter.drawText(text_rect, align, label)
             track = QRectF(bar_x, top + SPACING, bar_w, row_h - 2 * SPACING)
             painter.fillRect(track, TRACK_COLOR)
@@ -125,6 +146,6 @@ class LostChart(QWidget):
             )
             painter.setPen(QPen(TEXT_COLOR if area.lost > 0 else MUTED))
             value_rect = QRectF(width - value_w, top, value_w - SPACING, row_h)
-            right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+            right = ALIGN_VCENTER | ALIGN_RIGHT
             painter.drawText(value_rect, right, value)
         painter.end()
