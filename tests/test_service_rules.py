@@ -218,3 +218,9 @@ def test_carried_items_do_not_repeat_this_years_criteria(tmp_path: Path) -> None
     codes = [c for item in plan.items for c in item.node_codes]
     assert len(codes) == len(set(codes))
     assert any(item.carried_from for item in plan.items)
+
+
+def test_computed_values_with_many_places_still_display() -> None:
+    # 62/70 has no finite decimal form; only typed text is bounded, never computed values.
+    assert i18n.format_points(Decimal(62) * 100 / Decimal(70)) == "88,57"
+    assert to_decimal(Decimal(62) / Decimal(70)) == Decimal(62) / Decimal(70)

@@ -39,9 +39,12 @@ def to_decimal(value: object) -> Decimal:
         raise NumberError(f"not a number: {value!r}")
     if not result.is_finite():
         raise NumberError(f"not a finite number: {value!r}")
-    # Points, counts and indices of this domain are small; a value like 1e30 is a typing
-    # mistake, and letting it in would break exact arithmetic further on.
-    if abs(result) >= LIMIT or (result != 0 and result.as_tuple().exponent < -MAX_PLACES):
+    # Typed points, counts and indices are small; a text like "1e30" is a typing mistake,
+    # and letting it in would break exact arithmetic further on. (Computed values, passed in
+    # as Decimal, may carry many places: 62/70 is 88,571428…)
+    if isinstance(value, str) and (
+        abs(result) >= LIMIT or (result != 0 and result.as_tuple().exponent < -MAX_PLACES)
+    ):
         raise NumberError(f"out of range: {value!r}")
     return result
 
