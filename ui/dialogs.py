@@ -25,10 +25,16 @@ def inform(parent: QWidget | None, text: str, detail: str = "", title: str = "")
     box.exec()
 
 
-def warn(parent: QWidget | None, text: str, detail: str = "", title: str = "") -> None:
+def warning_box(
+    parent: QWidget | None, text: str, detail: str = "", title: str = ""
+) -> QMessageBox:
     box = _box(parent, QMessageBox.Icon.Warning, title or _("Cannot do this"), text, detail)
     box.addButton(_("Close"), QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    return box
+
+
+def warn(parent: QWidget | None, text: str, detail: str = "", title: str = "") -> None:
+    warning_box(parent, text, detail, title).exec()
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         nav.setFixedWidth(style.NAV_WIDTH)
         nav.setStyleSheet(
             "QListWidget { background: #f3f5f8; border: none; border-right: 1px solid #d5dbe3;"
-            " font-size: 10.5pt;"
+            " font-size: 10.5pt; outline: 0;"
             " padding-top: 8px; }"
             "QListWidget::item { padding: 8px 12px; }"
             "QListWidget::item:selected { background: #dce7f6; color: #10325c;"
@@ -196,9 +196,8 @@ class MainWindow(QMainWindow):
             return
         info = view.info
         self.unit_label.setText(info.unit_name)
-        self.period_label.setText(
-            _("Assessment of {year} · {set}").format(year=info.year, set=view.cset.name)
-        )
+        self.period_label.setText(_("Assessment of {year}").format(year=info.year))
+        self.period_label.setToolTip(view.cset.name)
         from parapp.i18n import label
 
         self.status_label.setText(_("Status: {status}").format(status=label(info.status)))

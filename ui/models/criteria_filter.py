@@ -12,7 +12,8 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFil
 from parapp.domain.criteria import ScoreKind
 from parapp.domain.text import fold
 from ui.models import cells
-from ui.models.criteria_tree import EVIDENCE_COUNT_ROLE, FOLD_ROLE, CriteriaTreeModel
+from ui.models.columns import EVIDENCE_COUNT_ROLE, FOLD_ROLE
+from ui.models.criteria_tree import CriteriaTreeModel
 from ui.models.problems import Problem
 
 
@@ -39,13 +40,19 @@ class CriteriaFilter(QSortFilterProxyModel):
         query: str | None = None,
     ) -> None:
         """Change any of the three (``area=None`` means every area; omitted: unchanged)."""
+        begin = getattr(self, "beginFilterChange", None)  # Qt 6.9+; invalidateFilter before
+        if begin is not None:
+            begin()
         if area is not False:
             self.area = area if isinstance(area, str) else None
         if problem is not None:
             self.problem = problem
         if query is not None:
             self.query = fold(query)
-        self.invalidateFilter()
+        if begin is not None:
+            self.endFilterChange()
+        else:
+            self.invalidateFilter()
 
     @property
     def active(self) -> bool:

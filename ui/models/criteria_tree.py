@@ -24,35 +24,30 @@ from parapp.domain.totals import Basis, NodeTotal, Totals, compute_totals
 from parapp.i18n import _, format_max
 from ui import style
 from ui.fmt import points
-from ui.models import cells
-
-COL_STT, COL_TITLE, COL_MAX, COL_DECLARED, COL_SELF, COL_EVIDENCE, COL_EXPLANATION = range(7)
-COLUMN_COUNT = 7
-
-CODE_ROLE = Qt.ItemDataRole.UserRole + 1
-EDIT_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
-CHOICES_ROLE = Qt.ItemDataRole.UserRole + 3
-FOLD_ROLE = Qt.ItemDataRole.UserRole + 4
-IS_LEAF_ROLE = Qt.ItemDataRole.UserRole + 5
-ERROR_ROLE = Qt.ItemDataRole.UserRole + 6
-EVIDENCE_COUNT_ROLE = Qt.ItemDataRole.UserRole + 7
+from ui.models import cell_text, cells
+from ui.models.columns import (
+    CHOICES_ROLE,
+    CODE_ROLE,
+    COL_DECLARED,
+    COL_EVIDENCE,
+    COL_EXPLANATION,
+    COL_MAX,
+    COL_SELF,
+    COL_STT,
+    COL_TITLE,
+    COLUMN_COUNT,
+    EDIT_KIND_ROLE,
+    ERROR_ROLE,
+    EVIDENCE_COUNT_ROLE,
+    FOLD_ROLE,
+    IS_LEAF_ROLE,
+    headers,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 Committer = Callable[[str, NodeScore, NodeScore], None]
 _NUMERIC = (COL_MAX, COL_SELF, COL_EVIDENCE)
 _ROOT = QModelIndex()
-
-
-def _headers() -> list[str]:
-    return [
-        _("No."),
-        _("Criterion"),
-        _("Max points"),
-        _("Declared data"),
-        _("Self score"),
-        _("Evidence files"),
-        _("Explanation"),
-    ]
 
 
 class CriteriaTreeModel(QAbstractItemModel):
@@ -76,7 +71,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         self._kids: dict[int, list[int]] = {}
         self._folded: list[str] = []
         self._errors: dict[tuple[str, int], str] = {}
-        self._headers = _headers()
+        self._headers = headers()
         self._bold: Any = None
 
     # -- loading -------------------------------------------------------------------
@@ -351,40 +346,17 @@ class CriteriaTreeModel(QAbstractItemModel):
 
     def _tooltip(self, code: str, col: int) -> str | None:
         assert self.cset is not None
-        node = self.cset.node(code)
-        if col == COL_TITLE:
-            return node.title
-        if col == COL_SELF and ScoreKind.SELF not in node.score_kinds:
-            return _("Scored by the appraiser's sociological survey.")
-        if col == COL_SELF and self.cset.is_leaf(code) and not isinstance(node.rule, FreeRule):
-            return _("Computed from the declared data by the scoring rule.")
-        if col == COL_DECLARED and node.scoring_text:
-            return node.scoring_text
-        if col == COL_EXPLANATION:
-            score = self.scores.get(code)
-            return score.explanation if score and score.explanation else None
-        return None
+        return cell_text.tooltip(self.cset, self.scores.get(code), code, col)
 
     def _edit_kind(self, code: str, col: int) -> str | None:
         assert self.cset is not None
-        if col == COL_DECLARED:
-            return cells.declared_kind(self.cset.node(code).rule)
-        if col == COL_SELF:
-            return cells.KIND_SCORE
-        if col == COL_EXPLANATION:
-            return cells.KIND_TEXT
-        return None
+        return cell_text.edit_kind(self.cset.node(code), col)
 
     def _edit_value(self, code: str, col: int) -> str:
         assert self.cset is not None
         score = self.scores.get(code) or NodeScore(code=code)
-        if col == COL_DECLARED:
-            return cells.declared_edit_text(self.cset.node(code).rule, score.declared)
-        if col == COL_SELF:
-            return format_max(score.self_score) if score.self_score is not None else ""
-        if col == COL_EXPLANATION:
-            return score.explanation
-        return self._display(code, col)
+        value = cell_text.edit_value(self.cset.node(code), score, col)
+        return self._display(code, col) if value is None else value
 
     # -- editing -------------------------------------------------------------------
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

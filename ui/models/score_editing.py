@@ -19,7 +19,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from parapp.domain.assessment import NodeScore
 from parapp.i18n import _, message
-from ui.models.criteria_tree import COL_DECLARED, COL_EXPLANATION, COL_SELF, CriteriaTreeModel
+from ui.models.columns import COL_DECLARED, COL_EXPLANATION, COL_SELF
+from ui.models.criteria_tree import CriteriaTreeModel
 from ui.tasks import TaskManager
 
 if TYPE_CHECKING:

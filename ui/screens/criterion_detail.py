@@ -9,7 +9,8 @@ from parapp.domain.criteria import ScoreKind
 from parapp.i18n import _, format_max, ngettext
 from ui import style
 from ui.fmt import points
-from ui.models.criteria_tree import EVIDENCE_COUNT_ROLE, CriteriaTreeModel
+from ui.models.columns import EVIDENCE_COUNT_ROLE
+from ui.models.criteria_tree import CriteriaTreeModel
 
 
 def _value_label() -> QLabel:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSizePolicy,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.totals import Basis
-from parapp.i18n import _, format_date, label, ngettext
+from parapp.i18n import _, format_date, format_max, label, ngettext
 from ui import screens, style
 from ui.fmt import points
 from ui.models import cells
@@ -44,7 +45,8 @@ class Card(QFrame):
         self.setStyleSheet(
             "#card { background: white; border: 1px solid #d5dbe3; border-radius: 6px; }"
         )
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Preferred height: the three cards of a row grow to the tallest one.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         unit = style.SPACING
         layout.setContentsMargins(2 * unit, unit + 4, 2 * unit, unit + 4)
@@ -65,10 +67,47 @@ class Card(QFrame):
     def show_figure(self, value: str, note: str = "", detail: str = "", color: str = "") -> None:
         self.value.setText(value)
         self.value.setStyleSheet(f"color: {color};" if color else "")
-        self.note.setText(note)
-        self.note.setVisible(bool(note))
-        self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
+        # Empty lines keep their height, so the three cards stay the same size.
+        self.note.setText(note or " ")
+        self.detail.setText(detail or " ")
+
+
+def _unscored(view: AssessmentView) -> list[str]:
+    """Leaves the unit scores itself that have no self score yet."""
+    out = []
+    for node in view.cset.leaves():
+        if ScoreKind.SELF not in node.score_kinds or view.totals.nodes[node.code].excluded:
+            continue
+        score = view.scores.get(node.code)
+        if score is None or (score.self_score is None and not score.not_applicable):
+            out.append(node.code)
+    return out
+
+
+def _area_loss(view: AssessmentView, code: str) -> AreaLoss:
+    """Points lost in an area among its scored criteria (unscored ones are not "lost")."""
+    node = view.cset.node(code)
+    totals = [view.totals.nodes[leaf.code] for leaf in view.cset.leaves_under(code)]
+    scored = [t for t in totals if t.scored]
+    lost = sum((t.lost for t in scored), Decimal(0))
+    return AreaLoss(code, node.title, lost, node.max_points, scored=bool(scored))
+
+
+def _panel(title: str) -> tuple[QFrame, QVBoxLayout]:
+    """A white card with a bold heading, like the figures above it."""
+    frame = QFrame()
+    frame.setObjectName("panel")
+    frame.setStyleSheet(
+        "#panel { background: white; border: 1px solid #d5dbe3; border-radius: 6px; }"
+    )
+    layout = QVBoxLayout(frame)
+    unit = style.SPACING
+    layout.setContentsMargins(2 * unit, unit + 4, 2 * unit, unit + 4)
+    layout.setSpacing(unit)
+    heading_label = QLabel(title)
+    heading_label.setStyleSheet("font-size: 11pt; font-weight: bold;")
+    layout.addWidget(heading_label)
+    return frame, layout
 
 
 class OverviewScreen(Screen):
@@ -90,27 +129,31 @@ class OverviewScreen(Screen):
 
         lower = QHBoxLayout()
         lower.setSpacing(style.SPACING)
-        chart_box = QGroupBox(_("Points lost per area"))
-        chart_layout = QVBoxLayout(chart_box)
-        chart_layout.setContentsMargins(style.SPACING, style.SPACING, style.SPACING, style.SPACING)
+        chart_box, chart_layout = _panel(_("Points lost per area"))
         self.chart = LostChart()
         self.chart.area_clicked.connect(self._area_clicked)
-        hint = QLabel(_("Click an area to see its criteria that lost points."))
-        hint.setStyleSheet("color: #5f6b7a;")
-        hint.setWordWrap(True)
+        self.chart_note = QLabel(_("Click an area to see its criteria that lost points."))
+        self.chart_note.setStyleSheet("color: #5f6b7a;")
+        self.chart_note.setWordWrap(True)
         chart_layout.addWidget(self.chart)
-        chart_layout.addWidget(hint)
         chart_layout.addStretch(1)
-        todo_box = QGroupBox(_("To do"))
-        todo_layout = QVBoxLayout(todo_box)
-        todo_layout.setContentsMargins(style.SPACING, style.SPACING, style.SPACING, style.SPACING)
+        chart_layout.addWidget(self.chart_note)
+        todo_box, todo_layout = _panel(_("To do"))
         self.todo = QListWidget()
         self.todo.setWordWrap(True)
-        self.todo.setSpacing(2)
-        self.todo.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        self.todo.setFrameShape(QFrame.Shape.NoFrame)
+        self.todo.setResizeMode(QListView.ResizeMode.Adjust)
+        self.todo.setStyleSheet(
+            "QListWidget { outline: 0; } QListWidget::item { padding: 6px 0px;"
+            " border-bottom: 1px solid #e6e9ee; }"
+        )
         self.todo.itemActivated.connect(self._todo_activated)
         self.todo.itemClicked.connect(self._todo_activated)
         todo_layout.addWidget(self.todo)
+        todo_note = QLabel(_("Click a line to open the screen where it is done."))
+        todo_note.setStyleSheet("color: #5f6b7a;")
+        todo_note.setWordWrap(True)
+        todo_layout.addWidget(todo_note)
         lower.addWidget(chart_box, 3)
         lower.addWidget(todo_box, 2)
         layout.addLayout(lower, 1)
@@ -128,9 +171,13 @@ class OverviewScreen(Screen):
         self._show_index(view)
         self._show_rank(view)
         self._show_change(view)
-        main = view.cset.roots(Part.MAIN)
-        self.chart.set_areas(
-            [AreaLoss(n.code, n.title, view.totals.nodes[n.code].lost, n.max_points) for n in main]
+        areas = [_area_loss(view, n.code) for n in view.cset.roots(Part.MAIN)]
+        self.chart.set_areas(areas)
+        total_lost = sum((a.lost for a in areas), Decimal(0))
+        self.chart_note.setText(
+            _(
+                "Points lost in all: {points}. Click an area to see its criteria that lost points."
+            ).format(points=points(total_lost))
         )
         self._fill_todo(view)
 
@@ -145,14 +192,21 @@ class OverviewScreen(Screen):
             color = style.LOST_TEXT.name()
         totals = view.totals
         detail = _("Total {points} of {max} points").format(
-            points=points(totals.total), max=points(totals.main_max)
+            points=points(totals.total), max=format_max(totals.main_max)
         )
+        missing = _unscored(view)
         band = view.result.band if view.result and view.result.band else ""
-        if not band:
+        if not band and not missing:
             found = view.cset.band_for(view.index)
             band = found.label if found else ""
         if band:
             detail += " · " + _("Rating: {band}").format(band=band)
+        if missing and not official:
+            note = ngettext(
+                "provisional: {n} criterion is not scored yet",
+                "provisional: {n} criteria are not scored yet",
+                len(missing),
+            ).format(n=len(missing))
         self.index_card.show_figure(points(view.index), note, detail, color)
 
     def _show_rank(self, view: AssessmentView) -> None:
@@ -175,6 +229,20 @@ class OverviewScreen(Screen):
             self.change_card.show_figure("—", _("no earlier assessment in this database"))
             return
         self.change_card.title.setText(_("Compared with {year}").format(year=previous.year))
+        kind = _("official") if previous.official else _("provisional")
+        missing = _unscored(view)
+        if missing and view.result is None:
+            # A half-scored year "down 44 points" would only alarm: show last year's index.
+            self.change_card.show_figure(
+                points(previous.index),
+                _("index of {year} ({kind})").format(year=previous.year, kind=kind),
+                ngettext(
+                    "Compared when this year is fully scored ({n} criterion left).",
+                    "Compared when this year is fully scored ({n} criteria left).",
+                    len(missing),
+                ).format(n=len(missing)),
+            )
+            return
         delta = change.points
         if delta > 0:
             value, note = f"+{points(delta)}", _("up {points} points")
@@ -184,7 +252,6 @@ class OverviewScreen(Screen):
             color = style.ERROR_TEXT.name()
         else:
             value, note, color = "0", _("no change"), ""
-        kind = _("official") if previous.official else _("provisional")
         detail = _("{year}: {index} ({kind})").format(
             year=previous.year, index=points(previous.index), kind=kind
         )
@@ -198,12 +265,7 @@ class OverviewScreen(Screen):
             for n in view.cset.leaves()
             if ScoreKind.SELF in n.score_kinds and not view.totals.nodes[n.code].excluded
         ]
-        unscored = [
-            n
-            for n in leaves
-            if (s := view.scores.get(n.code)) is None
-            or (s.self_score is None and not s.not_applicable)
-        ]
+        unscored = _unscored(view)
         no_evidence = [
             n for n in leaves if cells.needs_evidence(n) and not view.has_evidence(n.code)
         ]
@@ -227,14 +289,10 @@ class OverviewScreen(Screen):
                 "{n} remediation item is overdue", "{n} remediation items are overdue", len(overdue)
             )
             self._add(text.format(n=len(overdue)), screens.PLAN, overdue=True, warn=True)
-        worst = max(
-            view.cset.roots(Part.MAIN), key=lambda n: view.totals.nodes[n.code].lost, default=None
-        )
-        if worst is not None and view.totals.nodes[worst.code].lost > 0:
+        worst = max(self.chart.areas, key=lambda a: a.lost, default=None)
+        if worst is not None and worst.lost > 0:
             text = _("Most points lost: {code}. {title} (−{points})").format(
-                code=worst.code,
-                title=worst.title,
-                points=points(view.totals.nodes[worst.code].lost),
+                code=worst.code, title=worst.title, points=points(worst.lost)
             )
             self._add(text, problem, area=worst.code, problem=Problem.LOST, warn=False)
         self._add_next_step(view)

@@ -23,8 +23,9 @@ from parapp.domain.assessment import AssessmentStatus, FieldGroup, can_edit
 from parapp.i18n import _, format_max, label
 from ui import screens, style
 from ui.fmt import points
+from ui.models.columns import CODE_ROLE
 from ui.models.criteria_filter import CriteriaFilter
-from ui.models.criteria_tree import CODE_ROLE, CriteriaTreeModel
+from ui.models.criteria_tree import CriteriaTreeModel
 from ui.models.problems import Problem
 from ui.models.score_editing import ScoreEditor, Target
 from ui.screens.base import Screen, heading, page_layout
@@ -172,13 +173,13 @@ class SelfAssessmentScreen(Screen):
         totals = self.model.totals
         if totals is None or self.model.cset is None:
             return
-        self.summary.setText(
-            _("Self score: {points}/{max} · provisional index {index}").format(
-                points=points(totals.main_points),
-                max=format_max(totals.main_max),
-                index=points(totals.index),
-            )
+        text = _("Self score: {points}/{max}").format(
+            points=points(totals.main_points), max=format_max(totals.main_max)
         )
+        view = self.state.view
+        if view is not None and view.result is None and self.model.editable:
+            text += " · " + _("provisional index {index}").format(index=points(totals.index))
+        self.summary.setText(text)
         self.areas.set_areas(self.model.cset, totals)
 
     # -- filters -------------------------------------------------------------------

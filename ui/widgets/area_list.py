@@ -14,6 +14,7 @@ from parapp.domain.criteria import CriteriaSet
 from parapp.domain.totals import Totals
 from parapp.i18n import _, format_max, ngettext
 from ui.fmt import points
+from ui.widgets.wrap_delegate import WrapDelegate, relayout_on_resize
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 COMPLETE = QColor("#2e8540")
@@ -41,12 +42,16 @@ class AreaList(QTreeWidget):
         self.setColumnCount(2)
         self.setHeaderLabels([_("Area"), _("Points")])
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setItemDelegate(WrapDelegate(self, (0,)))
+        self.setIndentation(0)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        relayout_on_resize(self)
         self._icons = {"complete": _dot(COMPLETE), "open": _dot(INCOMPLETE), "none": _dot(NOT_SELF)}
         self._codes: list[str | None] = []
         self.currentItemChanged.connect(self._changed)

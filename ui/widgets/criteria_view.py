@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.models.criteria_tree import (
+from ui.models.columns import (
     COL_DECLARED,
     COL_EVIDENCE,
     COL_EXPLANATION,
@@ -31,6 +31,7 @@ from ui.models.criteria_tree import (
     ERROR_ROLE,
 )
 from ui.widgets.score_delegate import ScoreDelegate
+from ui.widgets.wrap_delegate import relayout_on_resize
 
 Hint = QAbstractItemDelegate.EndEditHint
 _MOVES = (Hint.EditNextItem, Hint.EditPreviousItem, Hint.SubmitModelCache)
@@ -44,7 +45,9 @@ class CriteriaView(QTreeView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setItemDelegate(ScoreDelegate(self))
-        self.setUniformRowHeights(True)
+        # Long Vietnamese titles wrap instead of being cut ("Ban hành Kế hoạch CCHC năm…").
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -54,7 +57,7 @@ class CriteriaView(QTreeView):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.setIndentation(14)
+        self.setIndentation(12)
         self.setTabKeyNavigation(True)
 
     def setup_columns(self) -> None:
@@ -63,12 +66,12 @@ class CriteriaView(QTreeView):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
         widths = {
-            COL_STT: 78,
-            COL_MAX: 64,
-            COL_DECLARED: 150,
-            COL_SELF: 72,
-            COL_EVIDENCE: 64,
-            COL_EXPLANATION: 180,
+            COL_STT: 92,
+            COL_MAX: 56,
+            COL_DECLARED: 140,
+            COL_SELF: 64,
+            COL_EVIDENCE: 78,
+            COL_EXPLANATION: 150,
         }
         for col in range(COLUMN_COUNT):
             if col == COL_TITLE:
@@ -77,6 +80,7 @@ class CriteriaView(QTreeView):
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                 self.setColumnWidth(col, widths[col])
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        relayout_on_resize(self)
 
     # -- moving on -----------------------------------------------------------------
     def closeEditor(self, editor: QWidget, hint: Hint) -> None:

@@ -9,24 +9,37 @@ one set of rules refuses bad values whether they come from a delegate, a paste o
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QAbstractItemView,
     QComboBox,
     QLineEdit,
     QSpinBox,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
 
 from parapp.i18n import _
+from ui import style
 from ui.models import cells
-from ui.models.criteria_tree import CHOICES_ROLE, EDIT_KIND_ROLE
+from ui.models.columns import (
+    CHOICES_ROLE,
+    COL_DECLARED,
+    COL_EXPLANATION,
+    COL_TITLE,
+    EDIT_KIND_ROLE,
+    ERROR_ROLE,
+)
+from ui.widgets.wrap_delegate import WrapDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ScoreDelegate(QStyledItemDelegate):
+class ScoreDelegate(WrapDelegate):
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view, (COL_TITLE, COL_DECLARED, COL_EXPLANATION))
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         kind = index.data(EDIT_KIND_ROLE)
         if kind == cells.KIND_CHOICE:
@@ -48,6 +61,15 @@ class ScoreDelegate(QStyledItemDelegate):
             line.setPlaceholderText("0,5")
             line.setAlignment(Qt.AlignmentFlag.AlignRight)
         return line
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        if index.data(ERROR_ROLE):  # keep a refused cell visibly red, even when selected
+            painter.save()
+            painter.setPen(QPen(style.ERROR_TEXT, 2))
+            rect = option.rect.adjusted(1, 1, -1, -1)  # type: ignore[attr-defined]
+            painter.drawRect(rect)
+            painter.restore()
 
     def _picked(self, combo: QComboBox) -> None:
         self.commitData.emit(combo)

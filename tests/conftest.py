@@ -1,0 +1,86 @@
+"""Shared test set-up.
+
+Qt needs a platform before anything imports it: without a display it aborts the whole
+process, so every test run is offscreen unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# --- GUI tests (tests/test_ui_*.py) -----------------------------------------------------
+# Importing ``ui`` guards the process against PySide6 6.12 losing references to None and
+# True on Python 3.11 (see ui/__init__.py); it imports no Qt.
+import ui  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo office (``parapp demo``), built once per session; copy it before writing."""
+    from parapp.services.demo import build_demo
+
+    folder = tmp_path_factory.mktemp("ui-demo")
+    paths = dict(build_demo(folder / "demo"))
+    return Path(paths["commune-db"])
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A consistent copy of a WAL database, made with SQLite's online backup."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+@pytest.fixture
+def published_db(demo_db: Path, tmp_path: Path) -> Path:
+    """A copy of the demo: its latest assessment (2025) is published, so locked."""
+    return copy_database(demo_db, tmp_path / "published" / "parapp.sqlite3")
+
+
+@pytest.fixture
+def draft_db(demo_db: Path, tmp_path: Path) -> Path:
+    """A copy of the demo with a 2026 self-assessment in progress: areas 1-3 carry last
+    year's answers, areas 4 and up are not scored yet."""
+    from db.engine import open_database
+    from parapp.services import assessments
+
+    path = copy_database(demo_db, tmp_path / "draft" / "parapp.sqlite3")
+    db = open_database(path)
+    try:
+        last = assessments.view(db)
+        info = assessments.new_assessment(db, last.info.year + 1)
+        entries = [
+            assessments.SelfEntry(
+                code, declared=score.declared, typed=score.self_score, explanation=score.explanation
+            )
+            for code, score in last.scores.items()
+            if last.cset.area_of(code).code in {"1", "2", "3"} and score.self_score is not None
+        ]
+        assessments.set_self_scores(db, info.id, entries)
+    finally:
+        db.close()
+    return path
+
+
+@pytest.fixture
+def vietnamese() -> Iterator[None]:
+    """Run the test in Vietnamese whatever another test left behind."""
+    from parapp import i18n
+
+    before = i18n.get_language()
+    i18n.set_language("vi")
+    yield
+    i18n.set_language(before)

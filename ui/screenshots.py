@@ -1,0 +1,203 @@
+"""Save a PNG of every screen on demo data, offscreen, at 1366×768 (for review and README).
+
+    python -m ui.screenshots DIR [--db PATH]
+
+Without ``--db`` a demo office is built in a temporary folder. Besides one picture per
+screen (as the demo stands: the 2025 assessment, published), it shows a 2026
+self-assessment in progress on a copy of the database: the table while typing, with a
+refused value in red, and the overview it gives; and one of our message boxes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WIDTH, HEIGHT = 1366, 768
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    from PySide6.QtCore import QCoreApplication, QThread
+
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        QThread.msleep(10)
+    return condition()
+
+
+def _settle(ms: int = 150) -> None:
+    _wait(lambda: False, ms / 1000)
+
+
+def _copy_db(source: Path, target: Path) -> Path:
+    """A consistent copy of a WAL database (SQLite's online backup, not a file copy)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _draft_2026(db_path: Path) -> None:
+    """A 2026 self-assessment half done: areas 1-3 copied from 2025, the rest empty."""
+    from db.engine import open_database
+    from parapp.services import assessments
+
+    db = open_database(db_path)
+    try:
+        last = assessments.view(db)
+        info = assessments.new_assessment(db, last.info.year + 1)
+        entries = [
+            assessments.SelfEntry(
+                code, declared=score.declared, typed=score.self_score, explanation=score.explanation
+            )
+            for code, score in last.scores.items()
+            if last.cset.area_of(code).code in {"1", "2", "3"} and score.self_score is not None
+        ]
+        assessments.set_self_scores(db, info.id, entries)
+    finally:
+        db.close()
+
+
+class Shooter:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.saved: list[Path] = []
+
+    def grab(self, widget: object, name: str) -> None:
+        from PySide6.QtWidgets import QWidget
+
+        assert isinstance(widget, QWidget)
+        _settle()
+        path = self.folder / f"{len(self.saved) + 1:02d}-{name}.png"
+        widget.grab().save(str(path))
+        self.saved.append(path)
+        print(path)
+
+
+def _open_window(db_path: Path) -> object:
+    from ui.main_window import MainWindow
+    from ui.state import AppState
+
+    state = AppState(None, db_path)
+    window = MainWindow(state)
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    _settle(50)
+    state.open()
+    if not _wait(lambda: state.view is not None and state.plan is not None):
+        raise SystemExit(f"the data did not load: {state.problem or 'timeout'}")
+    _settle()
+    return window
+
+
+def _close(window: object) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QMainWindow
+
+    assert isinstance(window, QMainWindow)
+    window.close()
+    state = window.state  # type: ignore[attr-defined]
+    state.tasks.shutdown()
+    shiboken6.delete(window)
+
+
+def shoot(folder: Path, db_path: Path | None) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from ui import qt_compat, qt_strings, style
+
+    qt_compat.apply()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    style.apply(app)
+    qt_strings.install()
+    folder.mkdir(parents=True, exist_ok=True)
+    shooter = Shooter(folder)
+    with tempfile.TemporaryDirectory(prefix="parapp-shots-") as tmp:
+        if db_path is None:
+            from parapp.services.demo import build_demo
+
+            db_path = dict(build_demo(Path(tmp) / "demo"))["commune-db"]
+        from ui import screens
+
+        window = _open_window(db_path)
+        for screen in screens.SCREENS:
+            window.navigate(screen.key)  # type: ignore[attr-defined]
+            shooter.grab(window, screen.key)
+        window.navigate(screens.SELF_ASSESSMENT, problem="lost")  # type: ignore[attr-defined]
+        shooter.grab(window, "self_assessment-lost-points")
+        _close(window)
+
+        draft = _copy_db(db_path, Path(tmp) / "draft" / "parapp.sqlite3")
+        _draft_2026(draft)
+        window = _open_window(draft)
+        shooter.grab(window, "overview-2026-in-progress")
+        _shoot_typing(window, shooter)
+        _shoot_dialog(window, shooter)
+        _close(window)
+    return shooter.saved
+
+
+def _shoot_typing(window: object, shooter: Shooter) -> None:
+    """The table while the clerk types in area 5: two answers saved, one ratio refused."""
+    from parapp.domain.scoring import RatioRule, YesNoRule
+    from ui.models.columns import COL_DECLARED, COL_TITLE
+    from ui.screens.self_assessment import SelfAssessmentScreen
+
+    window.navigate("self_assessment", area="5")  # type: ignore[attr-defined]
+    screen = window.screen("self_assessment")  # type: ignore[attr-defined]
+    assert isinstance(screen, SelfAssessmentScreen)
+    model = screen.model
+    assert model.cset is not None
+    leaves = [n for n in model.cset.leaves() if model.cset.area_of(n.code).code == "5"]
+    for node in [n for n in leaves if isinstance(n.rule, YesNoRule)][:2]:
+        model.setData(model.index_of(node.code, COL_DECLARED), "yes")
+    ratio = next((n.code for n in leaves if isinstance(n.rule, RatioRule)), None)
+    if ratio is not None:
+        model.setData(model.index_of(ratio, COL_DECLARED), "120/100")
+        index = screen.proxy.mapFromSource(model.index_of(ratio, COL_TITLE))
+        screen.table.setCurrentIndex(index)  # the detail pane shows it; the red cell stays red
+        screen.table.scrollTo(index)
+    _wait(lambda: screen.editor.pending == 0)
+    shooter.grab(window, "self_assessment-2026-typing")
+
+
+def _shoot_dialog(window: object, shooter: Shooter) -> None:
+    from parapp.i18n import _
+    from ui import dialogs
+
+    box = dialogs.warning_box(
+        window,  # type: ignore[arg-type]
+        _("The program met an unexpected error. What you typed before it has been saved."),
+        _("Please send this file to the person who supports the program."),
+    )
+    box.show()
+    shooter.grab(box, "dialog-message")
+    box.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshots")
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--db", type=Path)
+    args = parser.parse_args(argv)
+    shoot(args.folder, args.db)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Rows as tall as their wrapped text: long Vietnamese titles are read whole, not cut.
+
+QTreeView wraps text only inside the height a delegate asks for, and the default delegate
+asks for one line; this one measures the text at the column's current width. The view
+must lay its rows out again when a column is resized (see :func:`relayout_on_resize`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+PADDING = 8  # the style's text margins, left and right together, plus a little air
+
+
+class WrapDelegate(QStyledItemDelegate):
+    def __init__(self, view: QAbstractItemView, columns: Collection[int]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.columns = frozenset(columns)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        base = super().sizeHint(option, index)
+        if index.column() not in self.columns or not isinstance(self.view, QTreeView):
+            return base
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return base
+        width = self.view.columnWidth(index.column()) - PADDING
+        if index.column() == 0:
+            width -= self.view.indentation() * (_depth(index) + 1)
+        if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+            width -= option.decorationSize.width() + 4  # type: ignore[attr-defined]
+        if width <= 0:
+            return base
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font if isinstance(font, QFont) else option.font)  # type: ignore[attr-defined]
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+        rect = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, str(text))
+        return QSize(base.width(), max(base.height(), rect.height() + 6))
+
+
+def _depth(index: Index) -> int:
+    depth, parent = 0, index.parent()
+    while parent.isValid():
+        depth, parent = depth + 1, parent.parent()
+    return depth
+
+
+def relayout_on_resize(view: QTreeView) -> None:
+    """Recompute row heights (shortly) after any column is resized."""
+    timer = QTimer(view)
+    timer.setSingleShot(True)
+    timer.setInterval(60)
+    timer.timeout.connect(view.doItemsLayout)
+    view.header().sectionResized.connect(lambda *_args: timer.start())
