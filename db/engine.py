@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from parapp.domain.errors import DomainError
 
@@ -49,7 +50,11 @@ def make_engine(path: Path) -> Engine:
     # The path goes to sqlite3 directly: in a URL, "?" or "%" in a folder name would change
     # which file is opened.
     target = str(path)
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(target))
+    # "sqlite://" alone would make SQLAlchemy think of an in-memory database and share one
+    # connection per thread; a file database wants a pool of its own connections.
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(target), poolclass=QueuePool
+    )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -1,6 +1,7 @@
 """Issuing, freezing, reprinting, verifying and signing plans, on the demo database.
 
-The demo office has a 2026 remediation plan (a draft) drafted from the 2025 result.
+The demo office (``demo_db`` in conftest.py) has a 2026 remediation plan, a draft made from
+the 2025 result.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -29,20 +31,19 @@ ROOT = Path(__file__).resolve().parents[1]
 ISSUED_ON = date(2026, 3, 15)
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from parapp.services.demo import build_demo
-
-    built = dict(build_demo(tmp_path_factory.mktemp("template") / "demo"))
-    return built["commune-db"]
-
-
 @pytest.fixture
-def db_path(demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo office (database and the folders beside it)."""
-    folder = tmp_path / "commune"
-    shutil.copytree(demo_template.parent, folder)
-    return folder / demo_template.name
+def db_path(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database (conftest builds the demo once per session), in
+    a folder of its own so that its documents store starts empty."""
+    target = tmp_path / "commune" / "parapp.sqlite3"
+    target.parent.mkdir()
+    src, dst = sqlite3.connect(demo_db), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
 
 
 @pytest.fixture
@@ -213,7 +214,7 @@ def test_signed_copy_verifies_and_tampering_is_caught(
     assert result.issued is not None and result.issued.sha256 == info.sha256
     sig = result.signature
     assert sig is not None
-    assert sig.intact and sig.covers_issued and sig.whole_file
+    assert sig.intact and sig.whole_file and result.covers_issued
     assert not sig.trusted  # a self-signed test identity is never trusted
     assert "Nguyễn Văn Chủ tịch" in sig.signer
     assert sig.signing_time is not None

@@ -261,6 +261,34 @@ def test_undo_restores_the_previous_value_in_the_database(
     assert screen.model.index_of("1.1.2", COL_DECLARED).data() == "100/100"
 
 
+def test_closing_the_window_saves_what_is_being_typed(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path
+) -> None:
+    window = open_window(draft_db)
+    window.navigate(screens.SELF_ASSESSMENT, area="5")
+    screen = _self_assessment(window)
+    editor = _open_editor(qtbot, screen, "5.3.2", COL_DECLARED)
+    assert isinstance(editor, QLineEdit)
+    editor.setText("9/10")  # no Enter, no Tab: the clerk closes the window
+    window.close()
+    stored = _stored(draft_db, "5.3.2")
+    assert stored is not None and stored.declared.numerator == 9  # type: ignore[attr-defined]
+
+
+def test_vietnamese_capitals_are_not_clipped(
+    open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    window = open_window(published_db)
+    for label in (window.unit_label, _overview(window).title):
+        label.setText("ẬỶĐ Ấp Kỳ")
+        tall = label.fontMetrics().boundingRect("ẬỶĐỹ").height()
+        assert label.height() >= tall, label.text()
+    window.navigate(screens.SELF_ASSESSMENT)
+    header = _self_assessment(window).table.header()
+    two_lines = 2 * header.fontMetrics().lineSpacing()
+    assert header.sizeHint().height() >= two_lines  # "Điểm / tự chấm" on two lines
+
+
 def test_search_finds_diacritic_text_typed_without_accents(
     qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
 ) -> None:

@@ -107,6 +107,9 @@ class MainWindow(QMainWindow):
         self.period_label = QLabel("")
         self.period_label.setStyleSheet("font-size: 11pt;")
         self.status_label = QLabel("")
+        for label in (self.unit_label, self.period_label, self.status_label):
+            label.ensurePolished()  # the style sheet's font size, before measuring
+            style.room_for_marks(label)
         row.addWidget(self.unit_label)
         row.addWidget(self.period_label)
         row.addStretch(1)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
 SPACING = 8  # the one spacing unit: margins and gaps are multiples of it
 NAV_WIDTH = 216
@@ -44,6 +44,16 @@ def scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
     out.setPointSizeF(font.pointSizeF() * factor)
     out.setBold(bold)
     return out
+
+
+TALL_GLYPHS = "ẬỶĐỹ"  # stacked Vietnamese marks reach above and below the font's ascent
+
+
+def room_for_marks(widget: QWidget, extra: int = 4) -> None:
+    """Make ``widget`` tall enough that "Ậ" and "ỷ" are not cut at its top or bottom
+    (a label's size hint only covers the font's ascent and descent)."""
+    needed = widget.fontMetrics().boundingRect(TALL_GLYPHS).height() + extra
+    widget.setMinimumHeight(max(widget.minimumHeight(), needed))
 
 
 def apply(app: QApplication) -> None:

@@ -66,8 +66,9 @@ def plan_render(args: argparse.Namespace) -> int:
     with _db(args) as db:
         plan = plans.get_plan(db, args.year, kind)
         if out.suffix.lower() == ".pdf" and plan.status == "issued":
+            data = issuing.reprint(db, plan.year, kind)  # refuses a missing or altered copy
             info = issuing.list_issued(db, plan.year, kind)[-1]
-            write_atomic(out, issuing.reprint(db, plan.year, kind, info.revision))
+            write_atomic(out, data)
             _out(
                 _("Wrote {path}: the issued {what} No. {ref}, reprinted exactly as issued.").format(
                     path=out, what=_what(kind), ref=info.reference
@@ -181,7 +182,7 @@ def plan_verify(args: argparse.Namespace) -> int:
         _out(_("Certificate trusted: {answer}").format(answer=_yes(sig.trusted)))
         _out(
             _("Signed revision identical to the issued PDF: {answer}").format(
-                answer=_yes(sig.covers_issued)
+                answer=_yes(result.covers_issued)
             )
         )
     return 0 if result.ok else 1

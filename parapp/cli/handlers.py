@@ -273,6 +273,16 @@ def result_rank(args: argparse.Namespace) -> int:
 
 
 def plan_draft(args: argparse.Namespace) -> int:
+    if args.annual:
+        from parapp.services.annual import draft_annual_plan
+
+        with _db(args) as db:
+            plan = draft_annual_plan(
+                db, args.annual, default_lead=args.lead, replace_existing=args.replace
+            )
+        _out(_("Drafted the annual reform plan {year}: {n} tasks.").format(
+            year=plan.year, n=len(plan.items)))
+        return 0
     with _db(args) as db:
         plan = plans.draft_plan(
             db,

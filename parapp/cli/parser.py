@@ -7,6 +7,7 @@ from typing import NoReturn
 
 from parapp import __version__
 
+from . import documents as d
 from . import handlers as h
 
 
@@ -175,11 +176,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--carry-over", action="store_true", help="copy last plan's unfinished items")
     c.add_argument("--lead", default="", help="default lead unit for new items")
     c.add_argument("--replace", action="store_true", help="replace an existing draft")
+    c.add_argument(
+        "--annual", type=_year, metavar="YEAR",
+        help="draft the annual reform plan of YEAR instead (tasks by reform area)",
+    )
     c.set_defaults(handler=h.plan_draft)
     c = pl.add_parser("show", help="the plan's items, overdue ones marked")
     c.add_argument("--year", type=_year)
     c.add_argument("--as-of", default=None, help="dd/mm/yyyy (default: today)")
     c.set_defaults(handler=h.plan_show)
+    d.add_commands(pl, sub)
 
     b = sub.add_parser("backup", help="backups of the database").add_subparsers(
         dest="action", required=True, metavar="ACTION"

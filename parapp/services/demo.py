@@ -21,6 +21,7 @@ from db.engine import Database, open_database
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import CriteriaSet, Part, ScoreKind
 from parapp.domain.numbers import format_max, round_half_up
+from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.results import AreaResult, PublishedResult
 from parapp.domain.scoring import (
     Answer,
@@ -35,9 +36,11 @@ from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _
 
-from . import assessments, criteria, evidence, plans, results, setup
+from . import assessments, criteria, documents, evidence, plans, results, setup
+from .annual import draft_annual_plan
 from .common import ServiceError
 from .files import write_atomic
+from .issuing import issue_plan, reprint
 
 UNIT = Unit(
     code="06172",
@@ -104,6 +107,14 @@ SURVEY: dict[int, dict[str, str]] = {
     2024: {"8.1": "3.25", "8.2": "2.5", "8.3": "1.5", "8.4": "2.5"},
     2025: {"8.1": "3.5", "8.2": "2.75", "8.3": "1.75", "8.4": "2.5"},
 }
+
+SIGNER = Signer(
+    mode=SignMode.KT,
+    body="ỦY BAN NHÂN DÂN",
+    head_title="CHỦ TỊCH",
+    position="PHÓ CHỦ TỊCH",
+    name="Nông Thị Hạnh",
+)  # a made-up name
 
 PUBLISHED = {
     2024: dict(
@@ -331,8 +342,7 @@ def build_demo(
             _evidence(db, files / f"tai-lieu-{year}", year)
             _appraise_and_publish(db, cset, year)
             if year == 2024:
-                plan = plans.draft_plan(db, 2024, default_lead="Văn phòng - Thống kê")
-                _progress_2025(db, plan)
+                _plan_2025(db)
         say(_("4/6 remediation plan 2026"))
         plans.draft_plan(
             db,
@@ -341,7 +351,11 @@ def build_demo(
             include_full_marks=False,
             default_lead="Văn phòng - Thống kê",
         )
-        say(_("5/6 sample files"))
+        plans.update_document(db, 2026, signer=SIGNER)
+        draft_annual_plan(db, 2026, default_lead="Văn phòng HĐND và UBND xã")
+        plans.update_document(db, 2026, plans.KIND_ANNUAL, signer=SIGNER)
+        say(_("5/6 sample files and documents"))
+        docs = _documents(db, files / "van-ban")
         criteria.export_set(db, files / "bo-tieu-chi-mau.xlsx")
         criteria.export_set(db, files / "bo-tieu-chi-mau.json")
         result_file = files / "ket-qua-2025.json"
@@ -358,10 +372,18 @@ def build_demo(
     yield "criteria-xlsx", files / "bo-tieu-chi-mau.xlsx"
     yield "scores-csv", files / "diem-tu-cham-2025.csv"
     yield "result-json", result_file
+    yield from docs.items()
 
 
-def _progress_2025(db: Database, plan: plans.PlanView) -> None:
-    """Through 2025 the commune reported progress; two items are still unfinished."""
+def _plan_2025(db: Database) -> None:
+    """The 2025 plan, drafted from the 2024 result, issued as No. 15 on 6 February 2025,
+    then reported on through the year; some items are still unfinished at its end."""
+    plan = plans.draft_plan(db, 2024, default_lead="Văn phòng - Thống kê")
+    for i, item in enumerate(plan.items):
+        if i % 3 == 2:
+            plans.update_item(db, item.id, deadline="quý II/2025")
+    plans.update_document(db, 2025, signer=SIGNER)
+    issue_plan(db, 2025, number="15", issued_on=date(2025, 2, 6))
     for i, item in enumerate(plan.items):
         if i % 3 == 0:
             plans.record_progress(db, item.id, date(2025, 6, 30), 50, "Đang triển khai.")
@@ -371,8 +393,28 @@ def _progress_2025(db: Database, plan: plans.PlanView) -> None:
                 db, item.id, date(2025, 9, 30), 60, "Đã thực hiện một phần, tiếp tục trong quý IV."
             )
         else:
-            plans.update_item(db, item.id, deadline="quý II/2025")
             plans.record_progress(db, item.id, date(2025, 6, 20), 100, "Đã hoàn thành.")
+
+
+def _documents(db: Database, folder: Path) -> dict[str, Path]:
+    """The documents a clerk prints from the demo: this year's draft plan (PDF and Word),
+    last year's issued plan as issued, the annual plan, the reports."""
+    out = {
+        "plan-pdf": folder / "ke-hoach-khac-phuc-2026.pdf",
+        "plan-docx": folder / "ke-hoach-khac-phuc-2026.docx",
+        "issued-plan-pdf": folder / "ke-hoach-khac-phuc-2025-da-ban-hanh.pdf",
+        "annual-plan-pdf": folder / "ke-hoach-cchc-2026.pdf",
+        "self-assessment-pdf": folder / "bao-cao-tu-danh-gia-2025.pdf",
+        "progress-pdf": folder / "bao-cao-tien-do-khac-phuc-2025.pdf",
+    }
+    plan_2026 = documents.remediation_plan(db, 2026, with_appendix=True)
+    documents.save(plan_2026, out["plan-pdf"])
+    documents.save(plan_2026, out["plan-docx"])
+    write_atomic(out["issued-plan-pdf"], reprint(db, 2025, "remediation"))
+    documents.save(documents.annual_plan(db, 2026), out["annual-plan-pdf"])
+    documents.save(documents.self_report(db, 2025), out["self-assessment-pdf"])
+    documents.save(documents.progress_report(db, date(2025, 12, 20), 2025), out["progress-pdf"])
+    return out
 
 
 def _result_json(db: Database, year: int) -> bytes:

@@ -55,10 +55,17 @@ def _previous_area_points(
 
 
 def remediation_plan(
-    db: Database, year: int | None = None, *, with_appendix: bool = False
+    db: Database,
+    year: int | None = None,
+    *,
+    with_appendix: bool = False,
+    plan: plans.PlanView | None = None,
 ) -> Document:
-    """The remediation plan for ``year`` (the latest when None), from its assessment."""
-    plan = plans.get_plan(db, year)
+    """The remediation plan for ``year`` (the latest when None), from its assessment.
+
+    ``plan`` prints that plan as given instead of the stored one (issuing prints the plan
+    with its number before the number is committed)."""
+    plan = plan or plans.get_plan(db, year)
     assessed = plan.year - 1
     view = assessments.view(db, assessed)
     return builders.build_remediation_plan(
@@ -78,8 +85,10 @@ def remediation_plan(
     )
 
 
-def annual_plan(db: Database, year: int | None = None) -> Document:
-    plan = plans.get_plan(db, year, plans.KIND_ANNUAL)
+def annual_plan(
+    db: Database, year: int | None = None, *, plan: plans.PlanView | None = None
+) -> Document:
+    plan = plan or plans.get_plan(db, year, plans.KIND_ANNUAL)
     from .criteria import get_set
 
     return builders.build_annual_plan(

@@ -14,7 +14,7 @@ import os
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,14 +23,13 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import IssuedDocumentRow, PlanRow
 from parapp.domain.text import clean
-from parapp.printing import builders, signing
+from parapp.printing import signing
 from parapp.printing.model import Document
 
-from . import assessments, documents
+from . import documents
 from .common import NotFound, ServiceError, file_error, now
 from .files import write_atomic
 from .plans import KIND_ANNUAL, KIND_REMEDIATION, PlanView, _plan_row, document_to_json, plan_view
-from .setup import own_unit
 
 DOC_KINDS = {KIND_REMEDIATION: "remediation-plan", KIND_ANNUAL: "annual-plan"}
 DEFAULT_SYMBOL = "KH-UBND"
@@ -62,21 +61,12 @@ class IssuedInfo:
 
 
 @dataclass(frozen=True)
-class SignatureInfo:
-    signer: str
-    signing_time: datetime | None
-    intact: bool  # covered bytes unchanged, signature mathematically valid
-    trusted: bool  # certificate chains to a trusted root (never for test identities)
-    covers_issued: bool  # the signed revision is byte-identical to the issued PDF
-    whole_file: bool  # nothing appended after the signature
-    later_changes: str  # "" or what was appended after it (pyHanko's level)
-
-
-@dataclass(frozen=True)
 class VerifyResult:
     status: str  # "issued" | "signed-copy-of-issued" | "unknown" | "altered"
     issued: IssuedInfo | None = None
-    signature: SignatureInfo | None = None
+    # When signed: signer subject, signing time, intact, trusted, ...
+    signature: signing.SignatureCheck | None = None
+    covers_issued: bool = False  # the signed revision is byte-identical to the issued PDF
     readable: bool = True  # False: not a PDF this program can read
 
     @property
@@ -158,37 +148,11 @@ def _check_number(s: Session, number: str, symbol: str, year: int) -> None:
 
 # -- issuing ------------------------------------------------------------------------------
 def _build(db: Database, plan: PlanView, *, with_appendix: bool) -> Document:
-    """The plan's Document from ``plan`` as given (documents.* read the stored plan, which
-    does not have its number and date until the issuing transaction commits)."""
+    """The plan's Document from ``plan`` as given: the stored plan does not have its number
+    and date until the issuing transaction commits."""
     if plan.kind == KIND_ANNUAL:
-        from .criteria import get_set
-
-        return builders.build_annual_plan(
-            builders.AnnualPlanInput(
-                unit=own_unit(db),
-                document=plan.document,
-                items=plan.items,
-                cset=get_set(db),
-                year=plan.year,
-            )
-        )
-    assessed = plan.year - 1
-    view = assessments.view(db, assessed)
-    return builders.build_remediation_plan(
-        builders.PlanInput(
-            unit=own_unit(db),
-            document=plan.document,
-            items=plan.items,
-            year=plan.year,
-            assessed_year=assessed,
-            cset=view.cset,
-            totals=view.totals,
-            result=view.result,
-            change=view.change,
-            previous_area_points=documents._previous_area_points(db, assessed - 1),
-            with_appendix=with_appendix,
-        )
-    )
+        return documents.annual_plan(db, plan=plan)
+    return documents.remediation_plan(db, with_appendix=with_appendix, plan=plan)
 
 
 def _render_final(db: Database, plan: PlanView, *, with_appendix: bool) -> bytes:
@@ -395,20 +359,11 @@ def verify_pdf(db: Database, path: Path) -> VerifyResult:
         return VerifyResult("unknown")
     prefix = _issued_prefix(data, issued)
     covers = prefix is not None and check.covers_prefix(prefix.size)
-    sig = SignatureInfo(
-        signer=check.signer,
-        signing_time=check.signing_time,
-        intact=check.intact,
-        trusted=check.trusted,
-        covers_issued=covers,
-        whole_file=check.whole_file,
-        later_changes=check.later_changes,
-    )
     if not check.acceptable:
-        return VerifyResult("altered", prefix, sig)
+        return VerifyResult("altered", prefix, check, covers)
     if covers:
-        return VerifyResult("signed-copy-of-issued", prefix, sig)
-    return VerifyResult("unknown", None, sig)
+        return VerifyResult("signed-copy-of-issued", prefix, check, covers)
+    return VerifyResult("unknown", None, check)
 
 
 # -- signing ------------------------------------------------------------------------------
@@ -474,20 +429,3 @@ def sign_issued(
         if row is not None:
             row.signed_sha256 = sha
     return SignedInfo(replace(info, signed_sha256=sha), out, sha, check.signer)
-
-
-__all__ = [
-    "DOC_KINDS",
-    "IssuedInfo",
-    "SignatureInfo",
-    "SignedInfo",
-    "VerifyResult",
-    "issue_plan",
-    "list_issued",
-    "new_revision",
-    "reprint",
-    "sign_issued",
-    "store_path",
-    "suggest_number",
-    "verify_pdf",
-]

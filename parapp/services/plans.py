@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import PlanItemRow, PlanRow, ProgressUpdateRow
+from db.models import IssuedDocumentRow, PlanItemRow, PlanRow, ProgressUpdateRow
 from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import (
     ItemStatus,
@@ -155,6 +155,16 @@ def draft_plan(
                 raise ServiceError(
                     "The {year} plan has been issued and cannot be redrafted.", year=year
                 )
+            issued = s.scalars(
+                select(IssuedDocumentRow.id).where(IssuedDocumentRow.plan_id == existing.id)
+            ).first()
+            if issued is not None:
+                # Its issued revisions must stay linked to it: revise it instead.
+                raise ServiceError(
+                    "The {year} plan has issued revisions; change it with 'parapp plan revise' "
+                    "instead of drafting it again.",
+                    year=year,
+                )
             if not replace_existing:
                 raise ServiceError(
                     "There is already a {year} plan. Use --replace to draft it again "
@@ -195,9 +205,7 @@ def draft_plan(
             year=year,
             kind=KIND_REMEDIATION,
             status="draft",
-            document_json=document_to_json(
-                default_document(arow.unit.name, v.info.year)
-            ),
+            document_json=document_to_json(default_document(arow.unit.name, v.info.year)),
             created_at=stamp,
             updated_at=stamp,
         )
@@ -230,8 +238,12 @@ def update_item(db: Database, item_id: str, **fields: str) -> RemediationItem:
         raise ValueError(f"unknown item fields {sorted(unknown)}")
     with db.session() as s:
         row = _item_row(s, item_id)
-        if row.plan.status != "draft" and set(fields) - {"deadline"}:
-            raise ServiceError("The plan has been issued; its items' wording is frozen.")
+        if row.plan.status != "draft":
+            # The deadline is printed too: changing any wording needs a new revision.
+            raise ServiceError(
+                "The plan has been issued; its wording is frozen. Make a new revision to "
+                "change it ('parapp plan revise')."
+            )
         item = item_from_row(row)
         changes: dict[str, Any] = {k: clean(v) for k, v in fields.items() if k != "deadline"}
         if "deadline" in fields:
@@ -280,3 +292,50 @@ def set_status(db: Database, item_id: str, status: ItemStatus) -> RemediationIte
         if status is ItemStatus.DONE:
             row.progress = 100
         return item_from_row(row)
+
+
+DOCUMENT_FIELDS = frozenset(
+    {"place", "summary", "purposes", "requirements", "solutions", "organisation", "symbol"}
+)
+
+
+def update_document(
+    db: Database,
+    year: int | None = None,
+    kind: str = KIND_REMEDIATION,
+    *,
+    signer: Signer | None = None,
+    recipients: tuple[str, ...] | None = None,
+    legal_bases: tuple[str, ...] | None = None,
+    **texts: str,
+) -> PlanDocument:
+    """Edit the plan's document fields (the header, texts, recipients and signer); the
+    number and date are given when the plan is issued, never here."""
+    unknown = set(texts) - DOCUMENT_FIELDS
+    if unknown:
+        raise ValueError(f"unknown document fields {sorted(unknown)}")
+    with db.session() as s:
+        row = _plan_row(s, year, kind)
+        if row.status != "draft":
+            raise ServiceError(
+                "The plan has been issued; its wording is frozen. Make a new revision to "
+                "change it ('parapp plan revise')."
+            )
+        document = document_from_json(row.document_json)
+        changes: dict[str, Any] = {k: clean(v) for k, v in texts.items()}
+        if signer is not None:
+            changes["signer"] = replace(
+                signer,
+                body=clean(signer.body),
+                head_title=clean(signer.head_title),
+                position=clean(signer.position),
+                name=clean(signer.name),
+            )
+        if recipients is not None:
+            changes["recipients"] = tuple(clean(r) for r in recipients if clean(r))
+        if legal_bases is not None:
+            changes["legal_bases"] = tuple(clean(b) for b in legal_bases if clean(b))
+        document = replace(document, **changes)
+        row.document_json = document_to_json(document)
+        row.updated_at = now()
+        return document

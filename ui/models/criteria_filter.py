@@ -90,4 +90,9 @@ class CriteriaFilter(QSortFilterProxyModel):
                 and tree.data(tree.index_of(code), role=EVIDENCE_COUNT_ROLE) == 0
             )
         total = tree.node_total(code)
-        return total is not None and total.scored > 0 and total.lost > 0
+        if total is not None and total.scored > 0 and total.lost > 0:
+            return True
+        # After appraisal, points the appraiser took away count as lost too.
+        return bool(
+            score and score.appraised_score is not None and score.appraised_score < node.max_points
+        )

@@ -38,6 +38,7 @@ def heading(text: str, factor: float = 1.45) -> QLabel:
     label = QLabel(text)
     label.setFont(style.scaled(QFont(label.font()), factor, bold=True))
     label.setWordWrap(True)
+    style.room_for_marks(label)
     return label
 
 

@@ -62,6 +62,7 @@ class Card(QFrame):
         self.detail.setWordWrap(True)
         self.detail.setStyleSheet("color: #5f6b7a;")
         for widget in (self.title, self.value, self.note, self.detail):
+            style.room_for_marks(widget, extra=2)
             layout.addWidget(widget)
 
     def show_figure(self, value: str, note: str = "", detail: str = "", color: str = "") -> None:
@@ -106,6 +107,8 @@ def _panel(title: str) -> tuple[QFrame, QVBoxLayout]:
     layout.setSpacing(unit)
     heading_label = QLabel(title)
     heading_label.setStyleSheet("font-size: 11pt; font-weight: bold;")
+    heading_label.ensurePolished()
+    style.room_for_marks(heading_label)
     layout.addWidget(heading_label)
     return frame, layout
 

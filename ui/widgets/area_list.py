@@ -54,6 +54,7 @@ class AreaList(QTreeWidget):
         relayout_on_resize(self)
         self._icons = {"complete": _dot(COMPLETE), "open": _dot(INCOMPLETE), "none": _dot(NOT_SELF)}
         self._codes: list[str | None] = []
+        self._shown: dict[str | None, tuple[str, ...]] = {}
         self.currentItemChanged.connect(self._changed)
 
     def set_areas(self, cset: CriteriaSet, totals: Totals) -> None:
@@ -70,6 +71,7 @@ class AreaList(QTreeWidget):
                 )
                 self.addTopLevelItem(item)
             self._codes = codes
+            self._shown.clear()
             self.setCurrentItem(self.topLevelItem(0))
             self.blockSignals(False)
         for row, code in enumerate(codes):
@@ -79,33 +81,40 @@ class AreaList(QTreeWidget):
         self, item: QTreeWidgetItem, cset: CriteriaSet, totals: Totals, code: str | None
     ) -> None:
         if code is None:
-            item.setText(0, _("All areas"))
-            item.setText(1, f"{points(totals.main_points)}/{format_max(totals.main_max)}")
-            font = item.font(0)
-            font.setBold(True)
-            item.setFont(0, font)
-            item.setFont(1, font)
+            state = (_("All areas"), f"{points(totals.main_points)}/{format_max(totals.main_max)}")
+            if self._shown.get(code) != state:
+                item.setText(0, state[0])
+                item.setText(1, state[1])
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+                item.setFont(1, font)
+            self._shown[code] = state
             return
         node = cset.node(code)
         total = totals.nodes[code]
-        item.setText(0, f"{code}. {node.title}")
+        name = f"{code}. {node.title}"
         if total.leaves == 0:
-            item.setText(1, "—")
-            item.setIcon(0, self._icons["none"])
-            item.setToolTip(0, _("Scored by the appraiser, not in the self-assessment."))
-            return
-        item.setText(1, f"{points(total.self_points)}/{format_max(total.max_points)}")
-        missing = total.leaves - total.scored
-        if missing:
-            item.setIcon(0, self._icons["open"])
-            tip = ngettext(
-                "{n} criterion not scored yet", "{n} criteria not scored yet", missing
-            ).format(n=missing)
+            tip = _("Scored by the appraiser, not in the self-assessment.")
+            new = (name, "—", "none", tip, "")
         else:
-            item.setIcon(0, self._icons["complete"])
-            tip = _("Every criterion is scored.")
-        item.setToolTip(0, f"{node.title}\n{tip}")
-        item.setToolTip(1, tip)
+            score = f"{points(total.self_points)}/{format_max(total.max_points)}"
+            missing = total.leaves - total.scored
+            if missing:
+                tip = ngettext(
+                    "{n} criterion not scored yet", "{n} criteria not scored yet", missing
+                ).format(n=missing)
+            else:
+                tip = _("Every criterion is scored.")
+            new = (name, score, "open" if missing else "complete", f"{node.title}\n{tip}", tip)
+        if self._shown.get(code) == new:
+            return  # unchanged: touching the item would re-lay the list out
+        self._shown[code] = new
+        item.setText(0, new[0])
+        item.setText(1, new[1])
+        item.setIcon(0, self._icons[new[2]])
+        item.setToolTip(0, new[3])
+        item.setToolTip(1, new[4])
 
     def select_area(self, code: str | None) -> None:
         if code in self._codes:

@@ -27,26 +27,47 @@ class WrapDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
         self.columns = frozenset(columns)
+        self._heights: dict[tuple[str, int, str], int] = {}
+        self._lines: dict[str, int] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        base = super().sizeHint(option, index)
+        # A tree asks every column of a row for its height whenever the row changes, so
+        # this is on the path of every edit: heights are cached by font, width and text.
+        font = index.data(Qt.ItemDataRole.FontRole)
+        if not isinstance(font, QFont):
+            font = option.font  # type: ignore[attr-defined]
+        line = self._line_height(font, option, index)
         if index.column() not in self.columns or not isinstance(self.view, QTreeView):
-            return base
+            return QSize(0, line)
         text = index.data(Qt.ItemDataRole.DisplayRole)
         if not text:
-            return base
+            return QSize(0, line)
         width = self.view.columnWidth(index.column()) - PADDING
         if index.column() == 0:
             width -= self.view.indentation() * (_depth(index) + 1)
         if index.data(Qt.ItemDataRole.DecorationRole) is not None:
             width -= option.decorationSize.width() + 4  # type: ignore[attr-defined]
         if width <= 0:
-            return base
-        font = index.data(Qt.ItemDataRole.FontRole)
-        metrics = QFontMetrics(font if isinstance(font, QFont) else option.font)  # type: ignore[attr-defined]
-        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
-        rect = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, str(text))
-        return QSize(base.width(), max(base.height(), rect.height() + 6))
+            return QSize(0, line)
+        key = (font.key(), width, str(text))
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 20_000:
+                self._heights.clear()
+            flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+            box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100_000), flags, str(text))
+            height = box.height() + 10  # margins, and room for "Ậ" and "ỷ"
+            self._heights[key] = height
+        return QSize(0, max(line, height))
+
+    def _line_height(self, font: QFont, option: QStyleOptionViewItem, index: Index) -> int:
+        key = font.key()
+        line = self._lines.get(key)
+        if line is None:
+            # One line as the style lays it out, plus room for stacked marks ("Ậ", "ỷ").
+            line = super().sizeHint(option, index).height() + 4
+            self._lines[key] = line
+        return line
 
 
 def _depth(index: Index) -> int:
