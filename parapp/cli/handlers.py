@@ -296,6 +296,42 @@ def plan_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def plan_edit(args: argparse.Namespace) -> int:
+    from dataclasses import replace as _replace
+
+    from parapp.domain.remediation import SignMode
+
+    kind = plans.KIND_ANNUAL if args.annual else plans.KIND_REMEDIATION
+    texts = {
+        name: getattr(args, name)
+        for name in ("place", "summary", "purposes", "requirements", "solutions", "organisation")
+        if getattr(args, name) is not None
+    }
+    with _db(args) as db:
+        signer = None
+        signer_given = {
+            "body": args.signer_body, "head_title": args.signer_head,
+            "position": args.signer_position, "name": args.signer_name,
+        }
+        if args.signer_mode or any(v is not None for v in signer_given.values()):
+            signer = plans.get_plan(db, args.year, kind).document.signer
+            if args.signer_mode:
+                mode = SignMode.DIRECT if args.signer_mode == "direct" else SignMode(
+                    args.signer_mode + ".")
+                signer = _replace(signer, mode=mode)
+            signer = _replace(signer, **{k: v for k, v in signer_given.items() if v is not None})
+        document = plans.update_document(
+            db, args.year, kind, signer=signer,
+            recipients=tuple(args.recipient) if args.recipient else None,
+            legal_bases=tuple(args.basis) if args.basis else None,
+            **texts,
+        )
+    _out(_("Saved. Signer: {signer}").format(
+        signer=" / ".join(filter(None, (document.signer.mode.value, document.signer.position,
+                                        document.signer.name))) or "-"))
+    return 0
+
+
 def plan_show(args: argparse.Namespace) -> int:
     as_of = _date(args.as_of) or date.today()
     with _db(args) as db:

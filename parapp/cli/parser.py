@@ -185,6 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", type=_year)
     c.add_argument("--as-of", default=None, help="dd/mm/yyyy (default: today)")
     c.set_defaults(handler=h.plan_show)
+    c = pl.add_parser("edit", help="the plan's document fields: place, texts, recipients, signer")
+    c.add_argument("--year", type=_year)
+    c.add_argument("--annual", action="store_true", help="the annual reform plan")
+    for name in ("place", "summary", "purposes", "requirements", "solutions", "organisation"):
+        c.add_argument(f"--{name}")
+    c.add_argument("--recipient", action="append", help="one recipient (repeatable)")
+    c.add_argument("--basis", action="append", help="one legal basis (repeatable)")
+    c.add_argument("--signer-mode", choices=("TM", "KT", "Q", "TL", "TUQ", "direct"))
+    c.add_argument("--signer-body", help="e.g. 'ỦY BAN NHÂN DÂN'")
+    c.add_argument("--signer-head", help="whose authority KT./Q./TL./TUQ. stand for")
+    c.add_argument("--signer-position", help="e.g. 'PHÓ CHỦ TỊCH'")
+    c.add_argument("--signer-name")
+    c.set_defaults(handler=h.plan_edit)
     d.add_commands(pl, sub)
 
     b = sub.add_parser("backup", help="backups of the database").add_subparsers(

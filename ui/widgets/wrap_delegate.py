@@ -37,9 +37,10 @@ class WrapDelegate(QStyledItemDelegate):
         if not isinstance(font, QFont):
             font = option.font  # type: ignore[attr-defined]
         line = self._line_height(font, option, index)
-        if index.column() not in self.columns or not isinstance(self.view, QTreeView):
-            return QSize(0, line)
         text = index.data(Qt.ItemDataRole.DisplayRole)
+        if index.column() not in self.columns or not isinstance(self.view, QTreeView):
+            # One line: its width matters to columns sized to their contents.
+            return QSize(self._width(font, str(text or "")), line)
         if not text:
             return QSize(0, line)
         width = self.view.columnWidth(index.column()) - PADDING
@@ -59,6 +60,14 @@ class WrapDelegate(QStyledItemDelegate):
             height = box.height() + 10  # margins, and room for "Ậ" and "ỷ"
             self._heights[key] = height
         return QSize(0, max(line, height))
+
+    def _width(self, font: QFont, text: str) -> int:
+        key = (font.key(), -1, text)
+        width = self._heights.get(key)
+        if width is None:
+            width = QFontMetrics(font).horizontalAdvance(text) + 2 * PADDING
+            self._heights[key] = width
+        return width
 
     def _line_height(self, font: QFont, option: QStyleOptionViewItem, index: Index) -> int:
         key = font.key()
