@@ -289,7 +289,9 @@ def test_demo_plan_signature_and_appendix(demo: dict[str, object]) -> None:
     assert not any("Như trên" in r for r in recipients)  # plans have no "Kính gửi"
     assert recipients[0] == "- Sở Nội vụ tỉnh Lạng Sơn;"
     assert recipients[-1] == "- Lưu: VT, VP."
-    assert doc.signature.authority == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+    # the demo's plan is signed by a vice-chair for the chair
+    assert doc.signature.authority == ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    assert doc.signature.name == "Nông Thị Hạnh"
     (appendix,) = doc.appendices
     assert appendix.landscape and appendix.label == "Phụ lục"
     assert appendix.note.startswith("(Kèm theo Kế hoạch số")

@@ -103,6 +103,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     # Delete the window while the application still exists; left to the interpreter's
     # exit, PySide's clean-up may destroy widgets in an order Qt does not survive.
     shiboken6.delete(window)
+    if demo:
+        import shutil
+
+        shutil.rmtree(db_path.parents[2], ignore_errors=True)  # the smoke run's temporary demo
     return code
 
 
