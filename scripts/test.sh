@@ -4,11 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
-# The DOCX tests convert with LibreOffice and the PDF checks use poppler's tools: install them
-# when missing and we may (CI runs as root on Debian/Ubuntu).
+# The DOCX tests convert with LibreOffice, the PDF checks use poppler's tools and the GUI
+# tests need Qt's system libraries: install them when missing and we may (CI runs as root on
+# Debian/Ubuntu).
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+# Qt's offscreen platform still loads these libraries (and needs one font).
+if command -v dpkg >/dev/null 2>&1; then
+    for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+    done
+fi
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing ${need[*]} for the document tests..." >&2
