@@ -7,8 +7,6 @@ xã") — which is exactly what the appraiser will look for at the year's end.
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from db.engine import Database
@@ -18,10 +16,10 @@ from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import PlanDocument, RemediationItem, Signer, SignMode, new_id
 from parapp.domain.text import clean
 
-from .common import ServiceError, now, unit_row
+from .common import ServiceError, unit_row
 from .criteria import find_set_row
-from .mapping import item_to_row, set_from_rows
-from .plans import KIND_ANNUAL, PlanView, place_of, plan_view
+from .mapping import set_from_rows
+from .plans import KIND_ANNUAL, PlanView, new_plan, place_of
 
 PLANNING_WORDS = ("kế hoạch", "quy chế", "danh mục")  # things done early in the year
 
@@ -64,22 +62,18 @@ def draft_annual_plan(
                         position=len(items),
                     )
                 )
-        stamp = now()
-        plan = PlanRow(
-            uuid=str(uuid.uuid4()),
+        return new_plan(
+            s,
             unit_id=unit.id,
             year=year,
             kind=KIND_ANNUAL,
-            status="draft",
-            document_json=_document_json(unit.name, year),
-            created_at=stamp,
-            updated_at=stamp,
+            document=PlanDocument(
+                place=place_of(unit.name),
+                summary=f"Cải cách hành chính năm {year}",
+                signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
+            ),
+            items=items,
         )
-        plan.items = [item_to_row(i) for i in items]
-        s.add(plan)
-        s.flush()
-        s.refresh(plan)
-        return plan_view(plan)
 
 
 def _product(cset: CriteriaSet, code: str) -> str:
@@ -90,15 +84,3 @@ def _product(cset: CriteriaSet, code: str) -> str:
         if text and text not in texts:
             texts.append(text)
     return "; ".join(texts)
-
-
-def _document_json(unit_name: str, year: int) -> str:
-    from .plans import document_to_json
-
-    return document_to_json(
-        PlanDocument(
-            place=place_of(unit_name),
-            summary=f"Cải cách hành chính năm {year}",
-            signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
-        )
-    )

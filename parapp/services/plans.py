@@ -197,23 +197,45 @@ def draft_plan(
                     )
                 )
         items = [replace(item, position=k) for k, item in enumerate(items)]
-        stamp = now()
-        plan = PlanRow(
-            uuid=str(uuid.uuid4()),
+        return new_plan(
+            s,
             unit_id=arow.unit_id,
-            assessment_id=arow.id,
             year=year,
             kind=KIND_REMEDIATION,
-            status="draft",
-            document_json=document_to_json(default_document(arow.unit.name, v.info.year)),
-            created_at=stamp,
-            updated_at=stamp,
+            document=default_document(arow.unit.name, v.info.year),
+            items=items,
+            assessment_id=arow.id,
         )
-        plan.items = [item_to_row(i) for i in items]
-        s.add(plan)
-        s.flush()
-        s.refresh(plan)
-        return plan_view(plan)
+
+
+def new_plan(
+    s: Session,
+    *,
+    unit_id: int,
+    year: int,
+    kind: str,
+    document: PlanDocument,
+    items: list[RemediationItem],
+    assessment_id: int | None = None,
+) -> PlanView:
+    """Store a new draft plan with its items, inside the caller's transaction."""
+    stamp = now()
+    plan = PlanRow(
+        uuid=str(uuid.uuid4()),
+        unit_id=unit_id,
+        assessment_id=assessment_id,
+        year=year,
+        kind=kind,
+        status="draft",
+        document_json=document_to_json(document),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    plan.items = [item_to_row(i) for i in items]
+    s.add(plan)
+    s.flush()
+    s.refresh(plan)
+    return plan_view(plan)
 
 
 def get_plan(db: Database, year: int | None = None, kind: str = KIND_REMEDIATION) -> PlanView:
