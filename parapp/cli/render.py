@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from parapp.domain.assessment import AssessmentStatus
@@ -167,15 +168,26 @@ def item_line(item: RemediationItem, overdue: bool) -> str:
     )
 
 
-def plan_text(plan: PlanView, as_of: object) -> str:
-    from datetime import date
-
-    assert isinstance(as_of, date)
+def plan_text(plan: PlanView, as_of: date) -> str:
     lines = [
         _("Remediation plan {year} — {unit} — {n} items").format(
             year=plan.year, unit=plan.unit_name, n=len(plan.items)
         )
     ]
+    doc = plan.document
+    if plan.status == "issued" and doc.number and doc.issued_on:
+        lines.append(
+            _("Issued as No. {number}/{symbol} dated {date} (revision {revision}).").format(
+                number=doc.number,
+                symbol=doc.symbol,
+                date=format_date(doc.issued_on),
+                revision=plan.revision,
+            )
+        )
+    else:
+        lines.append(
+            _("Draft (revision {revision}): not issued yet.").format(revision=plan.revision)
+        )
     for item in plan.items:
         lines.append(item_line(item, item.is_overdue(as_of)))
     overdue = plan.overdue(as_of)

@@ -45,6 +45,7 @@ class PlanView:
     status: str
     document: PlanDocument
     items: tuple[RemediationItem, ...]
+    revision: int = 1
 
     def overdue(self, as_of: date) -> list[RemediationItem]:
         return [i for i in self.items if i.is_overdue(as_of)]
@@ -81,6 +82,7 @@ def plan_view(row: PlanRow) -> PlanView:
         status=row.status,
         document=document_from_json(row.document_json),
         items=tuple(item_from_row(i) for i in row.items),
+        revision=row.revision or 1,
     )
 
 
