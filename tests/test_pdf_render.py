@@ -951,3 +951,32 @@ def render_times(doc: Document, runs: int = 5) -> Iterator[float]:
 
 def test_long_document_renders_quickly() -> None:
     assert statistics.median(render_times(long_document())) < 3.0
+
+
+def test_a_group_row_is_never_left_alone_at_a_page_foot() -> None:
+    """Bold rows head groups (areas): the row after one must be on the same page. Several
+    lead-ins move the rows across page feet so that one of them lands on a foot."""
+    from dataclasses import replace as _replace
+
+    from parapp.printing.model import Column, Paragraph, Table
+
+    rows: list[tuple[str, ...]] = []
+    bold: set[int] = set()
+    for area in range(1, 9):
+        bold.add(len(rows))
+        rows.append((str(area), f"NHÓM{area}", ""))
+        rows += [(f"{area}.{k}", "Nhiệm vụ " * 12, "quý II/2026") for k in range(1, 6)]
+    table = Table(
+        (Column("TT", 15), Column("Nội dung", 110), Column("Thời hạn", 40)),
+        tuple(rows),
+        bold_rows=frozenset(bold),
+    )
+    for lead in range(8):
+        body = (*(Paragraph.of("Đoạn mở đầu " * 3) for _ in range(lead)), table)
+        pdf_bytes = render_pdf(_replace(reference_document(), body=body))
+        with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                words = page.extract_words()
+                for word in (w for w in words if w["text"].startswith("NHÓM")):
+                    below = [w for w in words if w["top"] > word["bottom"] + 2]
+                    assert below, f"lead {lead}: {word['text']} alone at the foot of page {number}"

@@ -174,10 +174,16 @@ def _grid(doc: Any, block: Table, width_mm: float) -> None:
         row = table.rows[index + 1]
         x.cant_split(row)
         bold = index in block.bold_rows
+        # a group's bold heading row stays on the page of the row after it (Word keeps a
+        # row with the next when its paragraphs are "keep with next")
+        keep = bold and index + 1 < len(block.rows)
         values = (*values, *[""] * (count - len(values)))
         for cell, column, value in zip(row.cells, block.columns, values, strict=True):
             align = _ALIGN[column.align]
-            x.para(cell, [(value, bold, False)], size=size, align=align, before=3, after=4)
+            x.para(
+                cell, [(value, bold, False)], size=size, align=align, before=3, after=4,
+                keep=keep,
+            )
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     x.spacer(doc, TABLE_AFTER_PT)  # also keeps two tables from merging
 

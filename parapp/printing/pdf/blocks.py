@@ -227,6 +227,11 @@ def grid(table: Table, width: float) -> RLTable:
     ]
     bold_rows = sorted(i for i in table.bold_rows if 0 <= i < len(table.rows))
     commands += [("FONTNAME", (0, i + 1), (-1, i + 1), BOLD) for i in bold_rows]
+    # A bold row inside the table heads a group (an area): never leave it alone at the foot
+    # of a page. (A bold last row is a total; it may start a page.)
+    commands += [
+        ("NOSPLIT", (0, i + 1), (-1, i + 2)) for i in bold_rows if i + 1 < len(table.rows)
+    ]
     return RLTable(
         data,
         colWidths=column_widths(columns, width),

@@ -1,0 +1,292 @@
+"""Sync package format version 1: write and read signed `.cchc` ZIP files (no database here)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from parapp import __version__
+from parapp.domain.errors import Phrase
+from parapp.sync import keys
+from parapp.sync.safety import (
+    DEFAULT_LIMITS,
+    PackageError,
+    VerifyingReader,
+    ZipLimits,
+    check_infos,
+    damaged,
+    verify_entry,
+)
+
+FORMAT_VERSION = 1
+SCHEMA_VERSION = 1
+KINDS = ("criteria-set", "unit-card", "submission", "result", "progress")
+MANIFEST, SIGNATURE, DATA = "manifest.json", "manifest.sig", "data.json"
+EVIDENCE_DIR = "evidence/"
+MAX_MANIFEST_SIZE = 16 * 1024**2
+CHUNK = 1024**2
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_FINGERPRINT = re.compile(r"^[0-9A-F]{4}( [0-9A-F]{4}){15}$")
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    path: Path
+    package_id: str
+    sha256: str  # of the whole package file, for the transfer slip
+    size: int
+    manifest: dict[str, Any]
+
+
+@dataclass
+class OpenedPackage:
+    path: Path
+    manifest: dict[str, Any]
+    data: Any
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def package_id(self) -> str:
+        return str(self.manifest["package_id"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.manifest["kind"])
+
+    def open_evidence(self, sha: str) -> VerifyingReader:
+        """Stream one evidence file; the hash is checked as it is read (PackageError at the end)."""
+        if sha not in self.evidence:
+            raise PackageError("The package has no evidence file {sha}.", sha=sha)
+        archive = zipfile.ZipFile(self.path)
+        try:
+            handle = archive.open(EVIDENCE_DIR + sha)
+        except BaseException:
+            archive.close()
+            raise
+        return VerifyingReader(archive, handle, EVIDENCE_DIR + sha, sha)
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2).encode("utf-8")
+
+
+def _copy_hashed(archive: zipfile.ZipFile, name: str, source: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with source.open("rb") as src, archive.open(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)),
+                                                "w", force_zip64=True) as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            dst.write(chunk)
+    return size, digest.hexdigest()
+
+
+def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender_unit: str,
+                  recipient: Mapping[str, str], data: Any,
+                  evidence: Mapping[str, Path] | None = None,
+                  *, criteria_set: Mapping[str, Any] | None = None, period: int | None = None,
+                  app_version: str = __version__, schema_version: int = SCHEMA_VERSION,
+                  package_id: str | None = None, created_at: str | None = None) -> PackageInfo:
+    """Write a signed package atomically, read it back and verify it before returning."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
+                                     dir=out_path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            with zipfile.ZipFile(raw, "w") as archive:
+                data_bytes = _dump(data)
+                archive.writestr(DATA, data_bytes, zipfile.ZIP_DEFLATED)
+                files = [{"path": DATA, "size": len(data_bytes),
+                          "sha256": hashlib.sha256(data_bytes).hexdigest()}]
+                for sha, source in sorted((evidence or {}).items()):
+                    size, actual = _copy_hashed(archive, EVIDENCE_DIR + sha, Path(source))
+                    if actual != sha:
+                        raise PackageError("Evidence file '{path}' does not have the SHA-256 "
+                                           "{sha} it was listed under.", path=str(source), sha=sha)
+                    files.append({"path": EVIDENCE_DIR + sha, "size": size, "sha256": sha})
+                manifest = {
+                    "format_version": FORMAT_VERSION,
+                    "package_id": package_id or str(uuid.uuid4()),
+                    "kind": kind,
+                    "sender": {"unit_code": sender_unit, "key_fingerprint": sender_key.fingerprint},
+                    "recipient": dict(recipient),
+                    "created_at": created_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                    "app_version": app_version,
+                    "schema_version": schema_version,
+                    "criteria_set": dict(criteria_set) if criteria_set is not None else None,
+                    "period": period,
+                    "files": files,
+                    "history": [],
+                }
+                validate_manifest(manifest)
+                manifest_bytes = _dump(manifest)
+                archive.writestr(MANIFEST, manifest_bytes, zipfile.ZIP_DEFLATED)
+                archive.writestr(SIGNATURE, sender_key.sign(manifest_bytes))
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(temp, out_path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    trusted = {sender_key.fingerprint: sender_key.public_bytes}
+    _read(out_path, trusted, None, DEFAULT_LIMITS)  # read back: everything must verify
+    digest = hashlib.sha256()
+    with out_path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return PackageInfo(out_path, manifest["package_id"], digest.hexdigest(),
+                       out_path.stat().st_size, manifest)
+
+
+def _invalid(reason: Phrase) -> PackageError:
+    return PackageError("The package manifest is invalid: {reason}", reason=reason)
+
+
+def _is_code(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 64
+
+
+def validate_manifest(m: Any) -> None:
+    """Check the manifest's structure (format version 1); raise PackageError."""
+    if not isinstance(m, dict):
+        raise _invalid(Phrase("it is not a JSON object"))
+    expected = {"format_version", "package_id", "kind", "sender", "recipient", "created_at",
+                "app_version", "schema_version", "criteria_set", "period", "files", "history"}
+    if set(m) != expected:
+        raise _invalid(Phrase("fields missing or unknown: {names}", names=", ".join(sorted(set(m) ^ expected))))
+    try:
+        uuid.UUID(str(m["package_id"]))
+        datetime.fromisoformat(str(m["created_at"]))
+    except ValueError as exc:
+        raise _invalid(Phrase("bad package_id or created_at")) from exc
+    if m["kind"] not in KINDS:
+        raise _invalid(Phrase("unknown kind '{kind}'", kind=str(m["kind"])[:80]))
+    sender = m["sender"]
+    if not (isinstance(sender, dict) and set(sender) == {"unit_code", "key_fingerprint"}
+            and _is_code(sender["unit_code"])
+            and _FINGERPRINT.match(str(sender["key_fingerprint"]))):
+        raise _invalid(Phrase("bad sender"))
+    to = m["recipient"]
+    if not (isinstance(to, dict) and len(to) == 1 and set(to) <= {"unit_code", "appraiser_of"}
+            and all(_is_code(v) for v in to.values())):
+        raise _invalid(Phrase("bad recipient"))
+    if not isinstance(m["app_version"], str) or type(m["schema_version"]) is not int:
+        raise _invalid(Phrase("bad app_version or schema_version"))
+    cs = m["criteria_set"]
+    if cs is not None and not (isinstance(cs, dict) and set(cs) == {"code", "version"}
+                               and _is_code(cs["code"]) and type(cs["version"]) is int):
+        raise _invalid(Phrase("bad criteria_set"))
+    if m["period"] is not None and type(m["period"]) is not int:
+        raise _invalid(Phrase("bad period"))
+    if m["history"] != []:
+        raise _invalid(Phrase("history must be an empty list in format version 1"))
+    files = m["files"]
+    if not isinstance(files, list):
+        raise _invalid(Phrase("files is not a list"))
+    paths = set()
+    for entry in files:
+        if not (isinstance(entry, dict) and set(entry) == {"path", "size", "sha256"}
+                and type(entry["size"]) is int and entry["size"] >= 0
+                and _SHA.match(str(entry["sha256"]))):
+            raise _invalid(Phrase("bad file entry {entry}", entry=repr(entry)[:80]))
+        path = entry["path"]
+        if path != DATA and path != EVIDENCE_DIR + entry["sha256"]:
+            raise _invalid(Phrase("unexpected file path '{path}'", path=str(path)[:80]))
+        if path in paths:
+            raise _invalid(Phrase("file '{path}' listed twice", path=path))
+        paths.add(path)
+    if DATA not in paths:
+        raise _invalid(Phrase("data.json is not listed"))
+
+
+def read_package(path: Path, trusted: Mapping[str, bytes], my_unit_code: str,
+                 my_appraiser_code: str | None = None,
+                 limits: ZipLimits = DEFAULT_LIMITS) -> OpenedPackage:
+    """Open and verify a package without extracting anything; raise PackageError on any fault."""
+    return _read(Path(path), trusted, (my_unit_code, my_appraiser_code), limits)
+
+
+def _check_recipient(to: Mapping[str, str], me: str, my_appraiser: str | None) -> None:
+    if "unit_code" in to and to["unit_code"] != me:
+        raise PackageError("This package is for unit '{to}', not for this unit ('{me}').",
+                           to=to["unit_code"], me=me)
+    if "appraiser_of" in to and to["appraiser_of"] != my_appraiser:
+        raise PackageError("This package is for the units under appraiser '{to}'; this unit "
+                           "('{me}') is not one of them.", to=to["appraiser_of"], me=me)
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise PackageError("File '{name}' in the package is too large.", name=name)
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise damaged(name, exc) from exc
+
+
+def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] | None,
+          limits: ZipLimits) -> OpenedPackage:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise PackageError("The file is not a readable package (damaged or not a ZIP file): "
+                           "{reason}", reason=str(exc)) from exc
+    with archive:
+        check_infos(archive.infolist(), limits)
+        names = set(archive.namelist())
+        if MANIFEST not in names:
+            raise PackageError("The package has no manifest.json: it is not a sync package.")
+        manifest_bytes = _read_small(archive, MANIFEST, MAX_MANIFEST_SIZE)
+        try:
+            manifest = json.loads(manifest_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _invalid(Phrase("it is not valid JSON")) from exc
+        version = manifest.get("format_version") if isinstance(manifest, dict) else None
+        if type(version) is int and version > FORMAT_VERSION:
+            raise PackageError("The package was made by a newer version of the program (format "
+                               "{version}): update it to open this package.", version=version)
+        if version != FORMAT_VERSION:
+            raise _invalid(Phrase("format_version is missing or not 1"))
+        validate_manifest(manifest)
+        fp, unit = manifest["sender"]["key_fingerprint"], manifest["sender"]["unit_code"]
+        public = trusted.get(fp)
+        if public is None or keys.fingerprint(public) != fp:
+            raise PackageError("The sender's key is not trusted: unit '{unit}', key fingerprint "
+                               "{fingerprint}. Confirm this fingerprint with the sender (it is "
+                               "printed on the transfer slip) before trusting it.",
+                               unit=unit, fingerprint=fp)
+        signature = _read_small(archive, SIGNATURE, 1024) if SIGNATURE in names else b""
+        if not keys.verify(public, signature, manifest_bytes):
+            raise PackageError("The package signature is not valid: it was changed after "
+                               "signing, or it is not from who it claims ('{unit}').", unit=unit)
+        if me is not None:
+            _check_recipient(manifest["recipient"], *me)
+        listed = {entry["path"]: entry for entry in manifest["files"]}
+        for name in sorted(listed):
+            if name not in names:
+                raise PackageError("File '{name}' listed in the manifest is missing from the "
+                                   "package.", name=name)
+        for name in sorted(names - set(listed) - {MANIFEST, SIGNATURE}):
+            raise PackageError("Entry '{name}' is in the package but not in its manifest.",
+                               name=name)
+        for name, entry in sorted(listed.items()):
+            verify_entry(archive, name, entry["size"], entry["sha256"])
+        try:
+            data = json.loads(_read_small(archive, DATA, limits.max_entry_size).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise PackageError("The package's data.json is not valid JSON.") from exc
+    evidence = sorted(e["sha256"] for e in manifest["files"] if e["path"] != DATA)
+    return OpenedPackage(path, manifest, data, evidence)
