@@ -67,6 +67,8 @@ ERROR_CLASSES = (
     "NoDatabaseError",
     "NewerSchemaError",
     "BackupError",
+    "PackageError",
+    "IdentityError",
 )
 KEYWORDS: dict[str, object] = {
     "_": DEFAULT_KEYWORDS["_"],

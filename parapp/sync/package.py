@@ -141,7 +141,11 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
         temp.unlink(missing_ok=True)
         raise
     trusted = {sender_key.fingerprint: sender_key.public_bytes}
-    _read(out_path, trusted, None, DEFAULT_LIMITS)  # read back: everything must verify
+    try:
+        _read(out_path, trusted, None, DEFAULT_LIMITS)  # read back: everything must verify
+    except PackageError:
+        out_path.unlink(missing_ok=True)
+        raise
     digest = hashlib.sha256()
     with out_path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -165,7 +169,8 @@ def validate_manifest(m: Any) -> None:
     expected = {"format_version", "package_id", "kind", "sender", "recipient", "created_at",
                 "app_version", "schema_version", "criteria_set", "period", "files", "history"}
     if set(m) != expected:
-        raise _invalid(Phrase("fields missing or unknown: {names}", names=", ".join(sorted(set(m) ^ expected))))
+        names = ", ".join(sorted(set(m) ^ expected))
+        raise _invalid(Phrase("fields missing or unknown: {names}", names=names))
     try:
         uuid.UUID(str(m["package_id"]))
         datetime.fromisoformat(str(m["created_at"]))
