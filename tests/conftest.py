@@ -55,21 +55,12 @@ def draft_db(demo_db: Path, tmp_path: Path) -> Path:
     """A copy of the demo with a 2026 self-assessment in progress: areas 1-3 carry last
     year's answers, areas 4 and up are not scored yet."""
     from db.engine import open_database
-    from parapp.services import assessments
+    from parapp.services.demo import start_next_year
 
     path = copy_database(demo_db, tmp_path / "draft" / "parapp.sqlite3")
     db = open_database(path)
     try:
-        last = assessments.view(db)
-        info = assessments.new_assessment(db, last.info.year + 1)
-        entries = [
-            assessments.SelfEntry(
-                code, declared=score.declared, typed=score.self_score, explanation=score.explanation
-            )
-            for code, score in last.scores.items()
-            if last.cset.area_of(code).code in {"1", "2", "3"} and score.self_score is not None
-        ]
-        assessments.set_self_scores(db, info.id, entries)
+        start_next_year(db)
     finally:
         db.close()
     return path

@@ -54,20 +54,11 @@ def _copy_db(source: Path, target: Path) -> Path:
 def _draft_2026(db_path: Path) -> None:
     """A 2026 self-assessment half done: areas 1-3 copied from 2025, the rest empty."""
     from db.engine import open_database
-    from parapp.services import assessments
+    from parapp.services.demo import start_next_year
 
     db = open_database(db_path)
     try:
-        last = assessments.view(db)
-        info = assessments.new_assessment(db, last.info.year + 1)
-        entries = [
-            assessments.SelfEntry(
-                code, declared=score.declared, typed=score.self_score, explanation=score.explanation
-            )
-            for code, score in last.scores.items()
-            if last.cset.area_of(code).code in {"1", "2", "3"} and score.self_score is not None
-        ]
-        assessments.set_self_scores(db, info.id, entries)
+        start_next_year(db)
     finally:
         db.close()
 

@@ -449,3 +449,19 @@ def _result_json(db: Database, year: int) -> bytes:
         ],
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def start_next_year(db: Database, areas: frozenset[str] = frozenset({"1", "2", "3"})) -> int:
+    """A next-year self-assessment half done: the answers of ``areas`` copied from the
+    latest year, the rest not scored (screenshots and tests of work in progress)."""
+    last = assessments.view(db)
+    info = assessments.new_assessment(db, last.info.year + 1)
+    entries = [
+        assessments.SelfEntry(
+            code, declared=score.declared, typed=score.self_score, explanation=score.explanation
+        )
+        for code, score in last.scores.items()
+        if last.cset.area_of(code).code in areas and score.self_score is not None
+    ]
+    assessments.set_self_scores(db, info.id, entries)
+    return info.id
