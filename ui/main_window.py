@@ -39,17 +39,15 @@ STATUS_MESSAGE_MS = 15_000
 
 def _make_screen(key: str, state: AppState) -> QWidget:
     """Import only the screen asked for: the first one is on the start-up path."""
-    if key == screens.OVERVIEW:
-        from ui.screens.overview import OverviewScreen
+    info = screens.info(key)
+    if info.built and info.module:
+        import importlib
 
-        return OverviewScreen(state)
-    if key == screens.SELF_ASSESSMENT:
-        from ui.screens.self_assessment import SelfAssessmentScreen
-
-        return SelfAssessmentScreen(state)
+        module = importlib.import_module(info.module)
+        return getattr(module, info.class_name)(state)
     from ui.screens.placeholder import PlaceholderScreen
 
-    return PlaceholderScreen(screens.info(key))
+    return PlaceholderScreen(info)
 
 
 class MainWindow(QMainWindow):

@@ -17,6 +17,8 @@ class ScreenInfo:
     title: str  # msgid
     purpose: str  # msgid: what the screen is for
     built: bool = False
+    module: str = ""  # where the screen's class lives, imported on first use
+    class_name: str = ""
 
 
 OVERVIEW = "overview"
@@ -37,6 +39,8 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "left to do."
         ),
         built=True,
+        module="ui.screens.overview",
+        class_name="OverviewScreen",
     ),
     ScreenInfo(
         SELF_ASSESSMENT,
@@ -46,6 +50,8 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "as you type."
         ),
         built=True,
+        module="ui.screens.self_assessment",
+        class_name="SelfAssessmentScreen",
     ),
     ScreenInfo(
         EVIDENCE,
@@ -55,6 +61,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "date and title, link them to criteria, open them, and see which criteria still "
             "lack evidence."
         ),
+        built=False,
+        module="ui.screens.evidence",
+        class_name="EvidenceScreen",
     ),
     ScreenInfo(
         PLAN,
@@ -64,6 +73,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "deadline), record progress, see overdue items and copy last year's unfinished "
             "ones."
         ),
+        built=False,
+        module="ui.screens.plan",
+        class_name="PlanScreen",
     ),
     ScreenInfo(
         DOCUMENTS,
@@ -72,6 +84,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "Fill in the document's number, date, legal bases, recipients and signer, preview "
             "it, print it, save it as PDF or Word, issue it and sign it."
         ),
+        built=False,
+        module="ui.screens.documents",
+        class_name="DocumentsScreen",
     ),
     ScreenInfo(
         SYNC,
@@ -81,6 +96,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "receive packages after seeing what they will change, and keep the history of "
             "transfers, keys and fingerprints."
         ),
+        built=False,
+        module="ui.screens.sync",
+        class_name="SyncScreen",
     ),
     ScreenInfo(
         APPRAISAL,
@@ -89,6 +107,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "For the appraiser: the units and whether they have submitted, appraisal criterion "
             "by criterion with comments, the ranking, publishing and exporting the results."
         ),
+        built=False,
+        module="ui.screens.appraisal",
+        class_name="AppraisalScreen",
     ),
     ScreenInfo(
         SETTINGS,
@@ -97,6 +118,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "Your unit and its appraiser, the default signer, the language, backups (make, "
             "list, restore) and the data folder."
         ),
+        built=False,
+        module="ui.screens.settings",
+        class_name="SettingsScreen",
     ),
 )
 
