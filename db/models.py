@@ -246,3 +246,62 @@ class IssuedDocumentRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     signed_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# -- added by migration 0003: sync and the audit trail ---------------------------------
+class TrustedKeyRow(Base):
+    """A unit's public keys, pinned after its fingerprint was confirmed by a person.
+
+    A key replaced by a newer one keeps its row (``replaced_at`` set), so packages signed
+    before the change can still be explained in the sync log.
+    """
+
+    __tablename__ = "trusted_keys"
+    __table_args__ = (UniqueConstraint("unit_code", "fingerprint"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(32))
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16), default="")
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    public_key: Mapped[str] = mapped_column(String(64))  # Ed25519, hex
+    enc_public_key: Mapped[str] = mapped_column(String(64), default="")  # X25519, hex
+    enc_signature: Mapped[str] = mapped_column(String(128), default="")  # binds the two
+    trusted_at: Mapped[datetime] = mapped_column(DateTime)
+    replaced_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SyncLogRow(Base):
+    """Every package made or received: applied, already imported, or refused (and why)."""
+
+    __tablename__ = "sync_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[str] = mapped_column(String(36), index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # in / out
+    kind: Mapped[str] = mapped_column(String(32))
+    sender_code: Mapped[str] = mapped_column(String(32), default="")
+    recipient: Mapped[str] = mapped_column(String(200), default="")
+    assessment_uuid: Mapped[str] = mapped_column(String(36), default="")
+    created_at: Mapped[datetime | None] = mapped_column(DateTime)  # from the manifest
+    logged_at: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(16))  # applied / already / refused / exported
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    summary_json: Mapped[str] = mapped_column(Text, default="{}")
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditRow(Base):
+    """One change to a score, an evidence link, a plan item or a document: who, when, old
+    → new. ``source`` says whether it was typed here or came in a package."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    entity: Mapped[str] = mapped_column(String(32), index=True)
+    entity_key: Mapped[str] = mapped_column(String(200), index=True)
+    assessment_uuid: Mapped[str] = mapped_column(String(36), default="", index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(64), default="local")
