@@ -1,0 +1,395 @@
+"""What each kind of package changes, by field ownership.
+
+The commune owns the self side (declared data, self scores, explanations, evidence links,
+its plan and progress); the appraiser owns the appraisal side (appraised and survey
+scores, comments, the status after submission, published results) and criteria sets.
+A package only ever writes the fields its sender owns. A re-submission that changes a
+node the appraiser has already scored flags it for re-appraisal instead of overwriting
+the appraisal.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuid_module
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    AssessmentRow,
+    CriteriaSetRow,
+    EvidenceLinkRow,
+    EvidenceRow,
+    NodeScoreRow,
+    PlanItemRow,
+    PlanRow,
+    ProgressUpdateRow,
+    Setting,
+    UnitRow,
+)
+from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.criteria import CriteriaSet
+from parapp.domain.deadlines import parse_deadline
+from parapp.domain.errors import DomainError, Phrase
+from parapp.domain.results import PublishedResult
+from parapp.domain.text import fold
+from parapp.formats import criteria_json
+from parapp.sync.package import OpenedPackage
+from parapp.sync.safety import PackageError
+
+from . import sync_data
+from .common import now
+from .mapping import set_from_rows, set_to_rows
+
+NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
+RETURNED_REASON = "returned_reason:"  # + assessment uuid, in the settings table
+
+
+def _change(action: str, what: str, reason: str | None = None, **params: Any) -> Any:
+    from .sync_import import Change
+
+    return Change(action, Phrase(what, **params), Phrase(reason, **params) if reason else None)
+
+
+# -- parse -------------------------------------------------------------------------------
+def parse(s: Session, opened: OpenedPackage, cset: CriteriaSet | None) -> Any:
+    kind, data = opened.kind, opened.data
+    if kind == "submission":
+        assert cset is not None
+        return sync_data.parse_submission(data, cset, set(opened.evidence))
+    if kind == "progress":
+        d = sync_data._obj(data, "data", {"unit", "assessment", "plan"})
+        return {"unit": sync_data.parse_unit(d["unit"]),
+                "assessment": sync_data.parse_assessment(d["assessment"]),
+                "plan": sync_data.parse_plan(d["plan"])}
+    if kind == "result":
+        assert cset is not None
+        return sync_data.parse_result(data, cset)
+    if kind == "criteria-set":
+        try:
+            return criteria_json.from_dict(data.get("criteria_set") if isinstance(data, dict)
+                                           else None)
+        except DomainError as exc:
+            raise PackageError("The criteria set in the package is not valid: {reason}",
+                               reason=exc) from exc
+    raise PackageError("Packages of kind '{kind}' cannot be imported.", kind=kind)
+
+
+def _sender_unit(s: Session, opened: OpenedPackage, code: str) -> UnitRow:
+    sender = opened.manifest["sender"]["unit_code"]
+    if code != sender:
+        raise PackageError("The package is from '{sender}' but carries the data of '{unit}'.",
+                           sender=sender, unit=code)
+    row = s.scalars(select(UnitRow).where(UnitRow.code == code)).first()
+    if row is None:
+        raise PackageError("Unit {code} is not in this database: trust its unit card first.",
+                           code=code)
+    return row
+
+
+def _assessment(s: Session, uuid: str) -> AssessmentRow | None:
+    return s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).first()
+
+
+# -- plan ----------------------------------------------------------------------------------
+def plan(s: Session, opened: OpenedPackage, records: Any, *, me_code: str) -> list[Any]:
+    kind = opened.kind
+    if kind == "submission":
+        return _plan_submission(s, opened, records)
+    if kind == "progress":
+        unit = _sender_unit(s, opened, records["unit"]["code"])
+        return _plan_plan(s, records["plan"], unit)
+    if kind == "result":
+        return _plan_result(s, opened, records, me_code)
+    return _plan_set(s, records)
+
+
+def _self_tuple(row: NodeScoreRow | None) -> tuple[Any, ...]:
+    if row is None:
+        return ({}, None, False, "")
+    return (json.loads(row.declared_json or "{}"), row.self_score, row.not_applicable,
+            row.explanation)
+
+
+def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submission) -> list[Any]:
+    unit = _sender_unit(s, opened, sub.unit["code"])
+    changes: list[Any] = []
+    arow = _assessment(s, sub.assessment["uuid"])
+    year = sub.assessment["year"]
+    if arow is None:
+        changes.append(_change(NEW, "the {year} self-assessment of {unit}", None, year=year,
+                               unit=unit.name))
+        current: dict[str, NodeScoreRow] = {}
+    else:
+        if arow.unit_id != unit.id:
+            return [_change(CONFLICT, "assessment {uuid}", "it belongs to another unit here",
+                            uuid=arow.uuid)]
+        if arow.status == AssessmentStatus.PUBLISHED.value:
+            return [_change(CONFLICT, "the {year} self-assessment of {unit}",
+                            "its results are already published: nothing can change now",
+                            year=year, unit=unit.name)]
+        current = {r.node_code: r for r in s.scalars(
+            select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
+    for rec in sub.scores:
+        row = current.get(rec.code)
+        incoming = (rec.declared.to_dict(), rec.self_score, rec.not_applicable, rec.explanation)
+        if row is None:
+            changes.append(_change(NEW, "criterion {code}", None, code=rec.code))
+        elif _self_tuple(row) == incoming:
+            changes.append(_change(UNCHANGED, "criterion {code}", None, code=rec.code))
+        elif row.appraised_score is not None:
+            changes.append(_change(UPDATED, "criterion {code}",
+                                   "changed after it was appraised: flagged for re-appraisal",
+                                   code=rec.code))
+        else:
+            changes.append(_change(UPDATED, "criterion {code}", None, code=rec.code))
+    known = set(s.scalars(select(EvidenceRow.sha256).where(
+        EvidenceRow.sha256.in_([e.sha256 for e in sub.evidence]))))
+    for ev in sub.evidence:
+        action = UNCHANGED if ev.sha256 in known else NEW
+        changes.append(_change(action, "evidence '{title}'", None, title=ev.title[:80]))
+    if sub.plan is not None:
+        changes.extend(_plan_plan(s, sub.plan, unit))
+    return changes
+
+
+def _plan_plan(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[Any]:
+    row = s.scalars(select(PlanRow).where(PlanRow.uuid == plan_rec["uuid"])).first()
+    if row is not None and row.unit_id != unit.id:
+        return [_change(CONFLICT, "plan {uuid}", "it belongs to another unit here",
+                        uuid=plan_rec["uuid"])]
+    existing = {it.uuid: it for it in row.items} if row is not None else {}
+    changes = []
+    for it in plan_rec["items"]:
+        old = existing.get(it["uuid"])
+        if old is None:
+            changes.append(_change(NEW, "plan item {n}", None, n=it["position"] + 1))
+        elif _item_tuple(old) == _incoming_item(it):
+            changes.append(_change(UNCHANGED, "plan item {n}", None, n=it["position"] + 1))
+        else:
+            changes.append(_change(UPDATED, "plan item {n}", None, n=it["position"] + 1))
+    return changes
+
+
+def _item_tuple(row: PlanItemRow) -> tuple[Any, ...]:
+    return (row.position, row.node_codes, row.shortcoming, row.points_lost, row.tasks, row.lead,
+            row.coordinating, row.product, row.deadline_text, row.status, row.progress,
+            [(u.on_date, u.percent, u.note) for u in row.updates])
+
+
+def _incoming_item(it: dict[str, Any]) -> tuple[Any, ...]:
+    return (it["position"], ",".join(it["node_codes"]), it["shortcoming"], it["points_lost"],
+            it["tasks"], it["lead"], it["coordinating"], it["product"], it["deadline_text"],
+            it["status"], it["progress"],
+            [(u["on_date"], u["percent"], u["note"]) for u in it["updates"]])
+
+
+def _plan_result(s: Session, opened: OpenedPackage, res: sync_data.Result,
+                 me_code: str) -> list[Any]:
+    if res.unit_code != me_code:
+        raise PackageError("The result is for unit '{unit}', not for this unit.",
+                           unit=res.unit_code)
+    arow = _assessment(s, res.assessment["uuid"])
+    if arow is None or arow.unit.code != me_code:
+        raise PackageError("The result is for a {year} assessment this database does not have "
+                           "(it may belong to another computer's data).",
+                           year=res.assessment["year"])
+    current = {r.node_code: r for r in s.scalars(
+        select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
+    changes = []
+    for rec in res.scores:
+        row = current.get(rec.code)
+        old = (row.appraised_score, row.appraisal_comment, row.survey_score) if row else None
+        if old == (rec.appraised, rec.comment, rec.survey):
+            changes.append(_change(UNCHANGED, "appraisal of {code}", None, code=rec.code))
+        else:
+            changes.append(_change(UPDATED if row else NEW, "appraisal of {code}", None,
+                                   code=rec.code))
+    if res.assessment["status"] != arow.status:
+        changes.append(_change(UPDATED, "status: {status}", None,
+                               status=res.assessment["status"]))
+    if res.published is not None:
+        changes.append(_change(NEW, "published result: index {index}", None,
+                               index=res.published["index_value"]))
+    return changes
+
+
+def _plan_set(s: Session, cset: CriteriaSet) -> list[Any]:
+    row = s.scalars(select(CriteriaSetRow).where(CriteriaSetRow.code == cset.code,
+                                                 CriteriaSetRow.version == cset.version)).first()
+    what = "criteria set {code} version {version}"
+    if row is None:
+        return [_change(NEW, what, None, code=cset.code, version=cset.version)]
+    if criteria_json.to_dict(set_from_rows(row)) == criteria_json.to_dict(cset):
+        return [_change(UNCHANGED, what, None, code=cset.code, version=cset.version)]
+    return [_change(CONFLICT, what, "a different set with the same code and version is already "
+                    "loaded: the issuer must give a corrected set a new version number",
+                    code=cset.code, version=cset.version)]
+
+
+# -- apply ---------------------------------------------------------------------------------
+def apply(s: Session, opened: OpenedPackage, records: Any, evidence_folder: Path) -> None:
+    kind = opened.kind
+    if kind == "submission":
+        _apply_submission(s, opened, records)
+    elif kind == "progress":
+        unit = _sender_unit(s, opened, records["unit"]["code"])
+        arow = _assessment(s, records["assessment"]["uuid"])
+        _apply_plan(s, records["plan"], unit, arow)
+    elif kind == "result":
+        _apply_result(s, records)
+    else:
+        s.add(set_to_rows(records, now()))
+        s.flush()
+
+
+def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submission) -> None:
+    unit = _sender_unit(s, opened, sub.unit["code"])
+    stamp = now()
+    arow = _assessment(s, sub.assessment["uuid"])
+    if arow is None:
+        ref = opened.manifest["criteria_set"]
+        cset_row = s.scalars(select(CriteriaSetRow).where(
+            CriteriaSetRow.code == ref["code"], CriteriaSetRow.version == ref["version"])).one()
+        arow = AssessmentRow(uuid=sub.assessment["uuid"], unit=unit, criteria_set=cset_row,
+                             year=sub.assessment["year"], created_at=stamp, updated_at=stamp,
+                             status=AssessmentStatus.SUBMITTED.value)
+        s.add(arow)
+        s.flush()
+    elif arow.status in (AssessmentStatus.DRAFT.value, AssessmentStatus.RETURNED.value):
+        arow.status = AssessmentStatus.SUBMITTED.value
+    current = {r.node_code: r for r in s.scalars(
+        select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
+    for rec in sub.scores:
+        row = current.get(rec.code)
+        incoming = (rec.declared.to_dict(), rec.self_score, rec.not_applicable, rec.explanation)
+        if row is None:
+            row = NodeScoreRow(assessment_id=arow.id, node_code=rec.code, updated_at=stamp)
+            s.add(row)
+        elif _self_tuple(row) == incoming:
+            continue
+        elif row.appraised_score is not None:
+            row.needs_reappraisal = True
+        row.declared_json = json.dumps(rec.declared.to_dict(), ensure_ascii=False)
+        row.self_score, row.not_applicable = rec.self_score, rec.not_applicable
+        row.explanation, row.updated_at = rec.explanation, stamp
+    _apply_evidence(s, arow, sub.evidence)
+    if sub.plan is not None:
+        _apply_plan(s, sub.plan, unit, arow)
+    if sub.history:
+        _import_history(s, sub.history, opened.package_id)
+    arow.updated_at = stamp
+
+
+def _apply_evidence(s: Session, arow: AssessmentRow,
+                    evidence: list[sync_data.EvidenceRecord]) -> None:
+    stamp = now()
+    for link in s.scalars(select(EvidenceLinkRow).where(
+            EvidenceLinkRow.assessment_id == arow.id)):
+        s.delete(link)  # the commune owns its links: the package's set replaces them
+    s.flush()
+    for ev in evidence:
+        row = s.scalars(select(EvidenceRow).where(EvidenceRow.sha256 == ev.sha256)).first()
+        if row is None:
+            row = EvidenceRow(sha256=ev.sha256, filename=ev.filename, size=ev.size,
+                              added_at=stamp)
+            s.add(row)
+        row.title, row.title_folded = ev.title, fold(ev.title)
+        row.doc_number, row.doc_date = ev.doc_number, ev.doc_date
+        s.flush()
+        for code in sorted(set(ev.nodes)):
+            s.add(EvidenceLinkRow(evidence_id=row.id, assessment_id=arow.id, node_code=code))
+    s.flush()
+
+
+def _apply_plan(s: Session, rec: dict[str, Any], unit: UnitRow,
+                arow: AssessmentRow | None) -> None:
+    stamp = now()
+    row = s.scalars(select(PlanRow).where(PlanRow.uuid == rec["uuid"])).first()
+    if row is None:
+        row = PlanRow(uuid=rec["uuid"], unit=unit, year=rec["year"], kind="remediation",
+                      created_at=stamp, updated_at=stamp, document_json="{}")
+        s.add(row)
+    row.assessment_id = arow.id if arow is not None else row.assessment_id
+    row.revision, row.updated_at = rec["revision"], stamp
+    existing = {it.uuid: it for it in row.items}
+    wanted = {it["uuid"] for it in rec["items"]}
+    for gone in [it for uid, it in existing.items() if uid not in wanted]:
+        row.items.remove(gone)
+    for it in rec["items"]:
+        item = existing.get(it["uuid"])
+        if item is None:
+            item = PlanItemRow(uuid=it["uuid"] or str(uuid_module.uuid4()))
+            row.items.append(item)
+        elif _item_tuple(item) == _incoming_item(it):
+            continue
+        try:
+            deadline = parse_deadline(it["deadline_text"], rec["year"])
+        except ValueError:
+            deadline = parse_deadline("thường xuyên", rec["year"])
+        item.position, item.node_codes = it["position"], ",".join(it["node_codes"])
+        item.area_code = it["node_codes"][0].split(".")[0] if it["node_codes"] else None
+        item.shortcoming, item.points_lost = it["shortcoming"], it["points_lost"]
+        item.tasks, item.lead, item.coordinating = it["tasks"], it["lead"], it["coordinating"]
+        item.product, item.deadline_text = it["product"], it["deadline_text"]
+        item.deadline_kind, item.deadline_start = deadline.kind.value, deadline.start
+        item.deadline_end = deadline.end
+        item.status, item.progress = it["status"], it["progress"]
+        item.updates.clear()
+        for u in it["updates"]:
+            item.updates.append(ProgressUpdateRow(on_date=u["on_date"], percent=u["percent"],
+                                                  note=u["note"]))
+    s.flush()
+
+
+def _apply_result(s: Session, res: sync_data.Result) -> None:
+    from .results import store_result
+
+    arow = _assessment(s, res.assessment["uuid"])
+    assert arow is not None  # planned
+    stamp = now()
+    current = {r.node_code: r for r in s.scalars(
+        select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
+    for rec in res.scores:
+        row = current.get(rec.code)
+        if row is None:
+            row = NodeScoreRow(assessment_id=arow.id, node_code=rec.code, updated_at=stamp)
+            s.add(row)
+        if (row.appraised_score, row.appraisal_comment, row.survey_score) == (
+                rec.appraised, rec.comment, rec.survey):
+            continue
+        row.appraised_score, row.appraisal_comment = rec.appraised, rec.comment
+        row.survey_score, row.updated_at = rec.survey, stamp
+        row.needs_reappraisal = False
+    status = res.assessment["status"]
+    key = RETURNED_REASON + arow.uuid
+    setting = s.get(Setting, key)
+    if status == AssessmentStatus.RETURNED.value:
+        if setting is None:
+            setting = Setting(key=key)
+            s.add(setting)
+        setting.value = res.returned_reason
+    if res.published is not None:
+        p = res.published
+        if arow.status in (AssessmentStatus.DRAFT.value, AssessmentStatus.RETURNED.value):
+            arow.status = AssessmentStatus.SUBMITTED.value  # the appraiser's word is final
+        s.flush()
+        store_result(s, arow, PublishedResult(
+            index=p["index_value"], points=p["points"], max_points=p["max_points"],
+            rank=p["rank"], rank_of=p["rank_of"], band=p["band"],
+            decision_number=p["decision_number"], decision_date=p["decision_date"],
+            issuer=p["issuer"]), source="package")
+    else:
+        arow.status = status
+    arow.updated_at = stamp
+
+
+def _import_history(s: Session, rows: list[dict[str, Any]], package_id: str) -> None:
+    try:
+        from . import history
+    except ImportError:  # the audit trail is optional for the format
+        return
+    history.import_history(s, rows, f"package:{package_id}")

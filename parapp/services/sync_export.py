@@ -1,0 +1,227 @@
+"""Export packages: submission and progress (commune), result and criteria set (appraiser).
+
+The package is written to a temp file beside the target, flushed, renamed and read back
+and verified (parapp.sync.package.write_package) before anything in the database changes
+(the status moving to "submitted", the sync log row): so a stick pulled out too early
+leaves the data as it was, and "you can remove the stick" is only said when it is true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow, PlanRow, Setting, SyncLogRow
+from parapp.domain.assessment import AssessmentStatus
+from parapp.formats import criteria_json
+from parapp.sync.package import PackageInfo, write_package
+
+from . import sync_data, sync_keys
+from .assessments import find_row
+from .common import ServiceError, now, unit_row
+from .criteria import find_set_row
+from .evidence import store_path
+from .mapping import set_from_rows
+from .setup import get_setting
+from .sync_apply import RETURNED_REASON
+
+KINDS_BY_ROLE = {
+    "commune": ("submission", "progress", "unit-card"),
+    "appraiser": ("result", "criteria-set", "unit-card"),
+}
+
+
+@dataclass(frozen=True)
+class Exported:
+    info: PackageInfo
+    kind: str
+    recipient: str
+    counts: dict[str, int]
+    sender_name: str
+    sender_code: str
+    fingerprint: str
+
+
+def _history(db: Database, uuid: str) -> list[dict[str, Any]]:
+    try:
+        from . import history
+    except ImportError:
+        return []
+    return history.assessment_history(db, uuid)
+
+
+def _log(db: Database, info: PackageInfo, kind: str, assessment_uuid: str,
+         counts: dict[str, int]) -> None:
+    import json
+
+    with db.session() as s:
+        s.add(SyncLogRow(
+            package_id=info.package_id, direction="out", kind=kind,
+            sender_code=info.manifest["sender"]["unit_code"],
+            recipient=json.dumps(info.manifest["recipient"]),
+            assessment_uuid=assessment_uuid,
+            created_at=datetime.fromisoformat(info.manifest["created_at"]).astimezone()
+            .replace(tzinfo=None),
+            logged_at=now(), outcome="exported", sha256=info.sha256,
+            file_name=str(info.path), summary_json=json.dumps(counts), message=""))
+
+
+def _target(out: Path, default_name: str) -> Path:
+    """A folder (existing, or a path without a suffix) gets the default file name."""
+    out = Path(out)
+    if out.is_dir() or not out.suffix:
+        out.mkdir(parents=True, exist_ok=True)
+        return out / default_name
+    return out
+
+
+def export(db: Database, kind: str, out: Path, *, to: str | None = None,
+           year: int | None = None) -> Exported:
+    role = get_setting(db, "role", "commune")
+    if kind not in KINDS_BY_ROLE.get(role, ()):
+        raise ServiceError("A {role} does not send '{kind}' packages.", role=role, kind=kind)
+    own = sync_keys.own_keys(db.path)
+    with db.session() as s:
+        me = unit_row(s)
+        sender_code, sender_name = me.code, me.name
+    if kind == "unit-card":
+        info = sync_keys.export_card(db, _target(out, f"the-dinh-danh-{sender_code}.cchc"))
+        recipient = _recipient_text(info.manifest["recipient"])
+        _log(db, info, kind, "", {})
+        return Exported(info, kind, recipient, {}, sender_name, sender_code, own.fingerprint)
+    if kind in ("submission", "progress"):
+        info, counts, uuid = _commune_package(db, kind, out, year, own)
+    elif kind == "result":
+        if not to:
+            raise ServiceError("Say which unit the result is for (--to UNIT_CODE).")
+        info, counts, uuid = _result_package(db, out, to, year, own)
+    else:
+        info, counts, uuid = _set_package(db, out, own)
+    _log(db, info, kind, uuid, counts)
+    return Exported(info, kind, _recipient_text(info.manifest["recipient"]), counts,
+                    sender_name, sender_code, own.fingerprint)
+
+
+def _recipient_text(recipient: dict[str, str]) -> str:
+    if "unit_code" in recipient:
+        return recipient["unit_code"]
+    return f"*/{recipient['appraiser_of']}"
+
+
+def _commune_package(db: Database, kind: str, out: Path, year: int | None,
+                     own: sync_keys.OwnKeys) -> tuple[PackageInfo, dict[str, int], str]:
+    appraiser_code = sync_keys.card_recipient(db).get("unit_code", "")
+    sync_keys.trusted_for(db, appraiser_code)  # we must know who we are sending to
+    with db.session() as s:
+        arow = find_row(s, year)
+        me = arow.unit
+        status = AssessmentStatus(arow.status)
+        uuid, set_ref = arow.uuid, {"code": arow.criteria_set.code,
+                                    "version": arow.criteria_set.version}
+        period, unit_code, appraiser = arow.year, me.code, me.appraiser_code
+        if kind == "submission":
+            if status not in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED,
+                              AssessmentStatus.SUBMITTED):
+                raise ServiceError("The {year} assessment is already appraised: there is "
+                                   "nothing to submit.", year=period)
+            data = sync_data.build_submission(s, arow, [])
+            data["assessment"]["status"] = AssessmentStatus.SUBMITTED.value
+            shas = [e["sha256"] for e in data["evidence"]]
+        else:
+            plan = s.scalars(select(PlanRow).where(PlanRow.assessment_id == arow.id,
+                                                   PlanRow.kind == "remediation")).first()
+            if plan is None:
+                plan = s.scalars(select(PlanRow).where(PlanRow.unit_id == me.id,
+                                 PlanRow.kind == "remediation")
+                                 .order_by(PlanRow.year.desc())).first()
+            if plan is None:
+                raise ServiceError("There is no remediation plan to report on yet.")
+            data = {"unit": sync_data.unit_record(me),
+                    "assessment": sync_data.assessment_record(arow),
+                    "plan": sync_data.plan_record(plan)}
+            shas = []
+    if kind == "submission":
+        data["history"] = _history(db, uuid)
+    evidence = {sha: store_path(db.paths.evidence, sha) for sha in shas}
+    missing = [sha for sha, path in evidence.items() if not path.is_file()]
+    if missing:
+        raise ServiceError("The evidence file {sha} is missing from the store: restore it from "
+                           "a backup before sending.", sha=missing[0][:12])
+    name = f"{'nop' if kind == 'submission' else 'tien-do'}-{unit_code}-{period}.cchc"
+    info = write_package(_target(out, name), kind, own.signing, unit_code,
+                         {"unit_code": appraiser}, data, evidence,
+                         criteria_set=set_ref, period=period)
+    counts = {"scores": len(data.get("scores", [])), "evidence": len(evidence),
+              "items": len((data.get("plan") or {}).get("items", []))}
+    if kind == "submission":
+        with db.session() as s:
+            arow = s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).one()
+            if arow.status != AssessmentStatus.SUBMITTED.value:
+                arow.status, arow.updated_at = AssessmentStatus.SUBMITTED.value, now()
+    return info, counts, uuid
+
+
+def _result_package(db: Database, out: Path, to: str, year: int | None,
+                    own: sync_keys.OwnKeys) -> tuple[PackageInfo, dict[str, int], str]:
+    sync_keys.trusted_for(db, to)
+    with db.session() as s:
+        arow = find_row(s, year, unit_code=to)
+        status = AssessmentStatus(arow.status)
+        if status in (AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED):
+            raise ServiceError("{unit}'s {year} assessment is not appraised or returned yet: "
+                               "there is no result to send.", unit=arow.unit.name, year=arow.year)
+        reason = s.get(Setting, RETURNED_REASON + arow.uuid)
+        data = sync_data.build_result(s, arow, reason.value if reason else "")
+        uuid, period = arow.uuid, arow.year
+        set_ref = {"code": arow.criteria_set.code, "version": arow.criteria_set.version}
+    info = write_package(_target(out, f"ket-qua-{to}-{period}.cchc"), "result", own.signing,
+                         unit_row_code(db), {"unit_code": to}, data,
+                         criteria_set=set_ref, period=period)
+    return info, {"scores": len(data["scores"]), "evidence": 0, "items": 0}, uuid
+
+
+def unit_row_code(db: Database) -> str:
+    with db.session() as s:
+        return unit_row(s).code
+
+
+def _set_package(db: Database, out: Path,
+                 own: sync_keys.OwnKeys) -> tuple[PackageInfo, dict[str, int], str]:
+    with db.session() as s:
+        row = find_set_row(s)
+        cset = set_from_rows(row)
+        me = unit_row(s).code
+    data = {"criteria_set": criteria_json.to_dict(cset)}
+    info = write_package(_target(out, f"bo-tieu-chi-{cset.code}-v{cset.version}.cchc"),
+                         "criteria-set", own.signing, me, {"appraiser_of": me}, data,
+                         criteria_set={"code": cset.code, "version": cset.version})
+    return info, {"nodes": len(cset.nodes)}, ""
+
+
+def export_all_results(db: Database, folder: Path, year: int) -> list[Exported]:
+    """A result package for every unit whose assessment of ``year`` is appraised, returned
+    or published (the appraiser's "send back to everyone")."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with db.session() as s:
+        me = unit_row(s).code
+        codes = sorted({
+            row.unit.code for row in s.scalars(select(AssessmentRow).where(
+                AssessmentRow.year == year,
+                AssessmentRow.status.in_([AssessmentStatus.APPRAISED.value,
+                                          AssessmentStatus.RETURNED.value,
+                                          AssessmentStatus.PUBLISHED.value])))
+            if row.unit.code != me
+        })
+    return [export(db, "result", folder, to=code, year=year) for code in codes]
+
+
+def evidence_count(db: Database, uuid: str) -> int:
+    with db.session() as s:
+        arow = s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).one()
+        return len(set(s.scalars(select(EvidenceRow.id).join(EvidenceLinkRow).where(
+            EvidenceLinkRow.assessment_id == arow.id))))

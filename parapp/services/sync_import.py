@@ -1,0 +1,371 @@
+"""Import packages: check everything, show the plan, then apply it in one transaction.
+
+The order is the promise made to the user: the file (ZIP safety, format version,
+signature, recipient, hashes), then the records (schema and values), then "already
+imported" and replay checks, all before the database is touched; then a plan of what
+would change (new / updated / unchanged / conflict, each with its reason); and only
+then, after one backup per batch, the changes in a single transaction with the sync log
+row. A file that fails any check is refused with one sentence and leaves the database
+exactly as it was (refusals go to ``logs/sync-import.log``, not to the database).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import AssessmentRow, SyncLogRow
+from parapp.domain.errors import DomainError, Phrase
+from parapp.sync.package import CHUNK, OpenedPackage, read_package
+from parapp.sync.safety import PackageError
+
+from . import sync_apply, sync_keys
+from .backups import before_import
+from .common import ServiceError, now, unit_row
+from .criteria import find_set_row
+from .evidence import store_path
+from .mapping import set_from_rows
+from .setup import get_setting
+
+NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
+PACKAGE_SUFFIX = ".cchc"
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # new / updated / unchanged / conflict
+    what: Phrase
+    reason: Phrase | None = None
+
+
+@dataclass
+class ImportPlan:
+    package_id: str
+    kind: str
+    sender_code: str
+    sender_name: str
+    fingerprint: str
+    created_at: datetime
+    year: int | None
+    assessment_uuid: str
+    changes: list[Change] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def conflicts(self) -> list[Change]:
+        return [c for c in self.changes if c.action == CONFLICT]
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # applied / already / refused / planned
+    plan: ImportPlan | None = None
+    error: DomainError | None = None
+
+
+@dataclass
+class Prepared:
+    """A package that passed every check, with its records parsed."""
+
+    path: Path
+    opened: OpenedPackage
+    plan: ImportPlan
+    records: Any
+    sha256: str
+
+
+def _file_sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _created(opened: OpenedPackage) -> datetime:
+    stamp = datetime.fromisoformat(opened.manifest["created_at"])
+    return stamp.astimezone().replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+def _assessment_uuid(opened: OpenedPackage) -> str:
+    data = opened.data
+    if isinstance(data, dict) and isinstance(data.get("assessment"), dict):
+        return str(data["assessment"].get("uuid", ""))[:36]
+    return ""
+
+
+# -- checks --------------------------------------------------------------------------
+ACCEPTS = {
+    "commune": {"result", "criteria-set"},
+    "appraiser": {"submission", "progress"},
+}
+
+
+def _check_kind(db: Database, opened: OpenedPackage, role: str) -> sync_keys.TrustedKey:
+    kind = opened.kind
+    sender = sync_keys.sender_of(db, opened.manifest["sender"]["key_fingerprint"])
+    assert sender is not None  # read_package accepted only trusted keys
+    if kind == "unit-card":
+        raise PackageError(
+            "This is a unit card: trust it with 'parapp keys trust FILE --fingerprint …' (or "
+            "in the Sync screen) after checking its fingerprint with the sender."
+        )
+    if kind not in ACCEPTS.get(role, set()):
+        raise PackageError(
+            "A '{kind}' package is not for a {role}: it was sent to the wrong office.",
+            kind=kind,
+            role=role,
+        )
+    if sender.unit_code != opened.manifest["sender"]["unit_code"]:
+        raise PackageError(
+            "The package says it is from unit '{claimed}', but it is signed with the key of "
+            "'{actual}'.",
+            claimed=opened.manifest["sender"]["unit_code"],
+            actual=sender.unit_code,
+        )
+    return sender
+
+
+def _cset_for(s: Session, opened: OpenedPackage) -> Any:
+    ref = opened.manifest["criteria_set"]
+    if ref is None:
+        raise PackageError("The package does not say which criteria set it uses.")
+    try:
+        return set_from_rows(find_set_row(s, ref["code"], ref["version"]))
+    except ServiceError:
+        raise PackageError(
+            "The package uses criteria set {code} version {version}, which is not loaded "
+            "here: import that criteria set first.",
+            code=ref["code"],
+            version=ref["version"],
+        ) from None
+
+
+def _last_applied(s: Session, opened: OpenedPackage, assessment_uuid: str) -> SyncLogRow | None:
+    return s.scalars(
+        select(SyncLogRow)
+        .where(
+            SyncLogRow.direction == "in",
+            SyncLogRow.outcome == "applied",
+            SyncLogRow.kind == opened.kind,
+            SyncLogRow.sender_code == opened.manifest["sender"]["unit_code"],
+            SyncLogRow.assessment_uuid == assessment_uuid,
+        )
+        .order_by(SyncLogRow.created_at.desc())
+    ).first()
+
+
+def already_imported(db: Database, package_id: str) -> bool:
+    with db.session() as s:
+        return (
+            s.scalars(
+                select(SyncLogRow.id).where(
+                    SyncLogRow.package_id == package_id,
+                    SyncLogRow.direction == "in",
+                    SyncLogRow.outcome == "applied",
+                )
+            ).first()
+            is not None
+        )
+
+
+def prepare(db: Database, path: Path) -> Prepared | Outcome:
+    """Every check and the plan; nothing is written (an Outcome 'already' when imported)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ServiceError("There is no file {path}.", path=path)
+    with db.session() as s:
+        me = unit_row(s)
+        my_code, my_appraiser = me.code, me.appraiser_code or None
+    role = get_setting(db, "role", "commune")
+    opened = read_package(
+        path, sync_keys.trusted_map(db), my_code, my_appraiser, verify_evidence=False
+    )
+    sender = _check_kind(db, opened, role)
+    if role == "commune" and sender.unit_code != my_appraiser:
+        raise PackageError(
+            "The package is from '{sender}', which is not this unit's appraiser.",
+            sender=sender.unit_code,
+        )
+    assessment_uuid = _assessment_uuid(opened)
+    created = _created(opened)
+    plan = ImportPlan(
+        package_id=opened.package_id,
+        kind=opened.kind,
+        sender_code=sender.unit_code,
+        sender_name=sender.unit_name,
+        fingerprint=sender.fingerprint,
+        created_at=created,
+        year=opened.manifest["period"],
+        assessment_uuid=assessment_uuid,
+    )
+    if already_imported(db, opened.package_id):
+        return Outcome(path, "already", plan)
+    with db.session() as s:
+        last = _last_applied(s, opened, assessment_uuid)
+        if last is not None and last.created_at is not None and created < last.created_at:
+            raise PackageError(
+                "This package (made {made}) is older than one already imported from the same "
+                "sender (made {last}): importing it would undo newer data, so it is refused.",
+                made=f"{created:%d/%m/%Y %H:%M}",
+                last=f"{last.created_at:%d/%m/%Y %H:%M}",
+            )
+        records = sync_apply.parse(s, opened, _cset_for(s, opened) if opened.kind != "criteria-set"
+                                   else None)
+        plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
+    _check_evidence(db, opened, store=False)
+    return Prepared(path, opened, plan, records, _file_sha(path))
+
+
+def _check_evidence(db: Database, opened: OpenedPackage, *, store: bool) -> None:
+    """Stream every evidence file once: hash checked; copied into the store when asked.
+
+    The store is append-only and content-addressed, so copying before the transaction
+    can at worst leave an unreferenced file, never a row pointing at nothing.
+    """
+    folder = db.paths.evidence
+    for sha in opened.evidence:
+        target = store_path(folder, sha)
+        if not store or target.exists():
+            with opened.open_evidence(sha) as reader:
+                while reader.read(CHUNK):
+                    pass
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+        try:
+            with opened.open_evidence(sha) as reader, os.fdopen(fd, "wb") as out:
+                while chunk := reader.read(CHUNK):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+
+
+def apply(db: Database, prepared: Prepared) -> Outcome:
+    """Write one prepared package (the caller made the batch's backup)."""
+    opened, plan = prepared.opened, prepared.plan
+    _check_evidence(db, opened, store=True)
+    with db.session() as s:
+        s.info["audit_source"] = f"package:{opened.package_id}"
+        if already_imported_in(s, opened.package_id):  # a parallel import got there first
+            return Outcome(prepared.path, "already", plan)
+        sync_apply.apply(s, opened, prepared.records, db.paths.evidence)
+        s.add(
+            SyncLogRow(
+                package_id=opened.package_id,
+                direction="in",
+                kind=opened.kind,
+                sender_code=plan.sender_code,
+                recipient=str(opened.manifest["recipient"]),
+                assessment_uuid=plan.assessment_uuid,
+                created_at=plan.created_at,
+                logged_at=now(),
+                outcome="applied",
+                sha256=prepared.sha256,
+                file_name=prepared.path.name,
+                summary_json=_summary(plan),
+                message="",
+            )
+        )
+    return Outcome(prepared.path, "applied", plan)
+
+
+def already_imported_in(s: Session, package_id: str) -> bool:
+    query = select(SyncLogRow.id).where(
+        SyncLogRow.package_id == package_id,
+        SyncLogRow.direction == "in",
+        SyncLogRow.outcome == "applied",
+    )
+    return s.scalars(query).first() is not None
+
+
+def _summary(plan: ImportPlan) -> str:
+    import json
+
+    return json.dumps({a: plan.count(a) for a in (NEW, UPDATED, UNCHANGED, CONFLICT)})
+
+
+def package_files(source: Path) -> list[Path]:
+    """A file, or every ``.cchc`` file in a folder (not its sub-folders), sorted by name."""
+    source = Path(source)
+    if source.is_dir():
+        return sorted(p for p in source.iterdir() if p.suffix.lower() == PACKAGE_SUFFIX
+                      and p.is_file())
+    return [source]
+
+
+def _log_refusal(db: Database, path: Path, error: BaseException) -> None:
+    """Refusals go to a text log beside the database: the database stays untouched."""
+    from parapp.i18n import message
+
+    try:
+        folder = db.paths.logs
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / "sync-import.log").open("a", encoding="utf-8") as log:
+            log.write(f"{now():%Y-%m-%d %H:%M:%S}\trefused\t{path}\t{message(error)}\n")
+    except OSError:
+        pass  # a log that cannot be written must not hide the refusal itself
+
+
+def import_packages(
+    db: Database, sources: list[Path], *, dry_run: bool = False
+) -> Iterator[tuple[int, int, Outcome]]:
+    """Import files one by one, yielding ``(done, total, outcome)``; one bad file never
+    stops the rest. One backup is made before the first file that will change data."""
+    files = [f for source in sources for f in package_files(source)]
+    backed_up = False
+    for done, path in enumerate(files, start=1):
+        try:
+            prepared = prepare(db, path)
+            if isinstance(prepared, Outcome):
+                outcome = prepared
+            elif dry_run:
+                outcome = Outcome(path, "planned", prepared.plan)
+            elif prepared.plan.conflicts:
+                raise PackageError(
+                    "The package conflicts with data here: {reason}",
+                    reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
+                )
+            else:
+                if not backed_up:
+                    before_import(db.path)
+                    backed_up = True
+                outcome = apply(db, prepared)
+        except DomainError as exc:
+            _log_refusal(db, path, exc)
+            outcome = Outcome(path, "refused", error=exc)
+        except OSError as exc:
+            error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
+            _log_refusal(db, path, error)
+            outcome = Outcome(path, "refused", error=error)
+        yield done, len(files), outcome
+
+
+def history(db: Database, limit: int = 200) -> list[SyncLogRow]:
+    """The sync log, newest first (rows detached: read-only use)."""
+    with db.session() as s:
+        rows = s.scalars(select(SyncLogRow).order_by(SyncLogRow.logged_at.desc(),
+                                                     SyncLogRow.id.desc()).limit(limit)).all()
+        s.expunge_all()
+        return list(rows)
+
+
+def assessment_of(s: Session, uuid: str) -> AssessmentRow | None:
+    return s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).first()
