@@ -9,6 +9,7 @@ from parapp import __version__
 
 from . import documents as d
 from . import handlers as h
+from . import sync_cmds
 
 
 def _year(text: str) -> int:
@@ -211,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("name", help="backup file name as listed, or a path")
     c.add_argument("--yes", action="store_true", help="confirm replacing the current data")
     c.set_defaults(handler=h.backup_restore)
+
+    sync_cmds.register(sub)
 
     c = sub.add_parser("demo", help="build a demo office with two years of history in DIR")
     c.add_argument("dir")

@@ -36,7 +36,7 @@ from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _
 
-from . import assessments, criteria, documents, evidence, plans, results, setup
+from . import assessments, criteria, demo_sync, documents, evidence, plans, results, setup
 from .annual import draft_annual_plan
 from .common import ServiceError
 from .files import write_atomic
@@ -277,9 +277,14 @@ def _evidence(db: Database, folder: Path, year: int) -> None:
         )
 
 
-def _appraise_and_publish(db: Database, cset: CriteriaSet, year: int) -> None:
-    info = assessments.get_info(db, year)
-    assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+def _appraise_and_publish(
+    db: Database, cset: CriteriaSet, year: int, unit_code: str | None = None
+) -> None:
+    """The appraiser's work (in the commune's own database for 2024, whose district
+    appraiser had no parapp; in the appraiser's database for 2025)."""
+    info = assessments.get_info(db, year, unit_code)
+    if info.status is AssessmentStatus.DRAFT:
+        assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
     entries = [
         assessments.AppraisalEntry(code, appraised=Decimal(score), comment=comment)
         for code, (score, comment) in APPRAISALS[year].items()
@@ -289,7 +294,7 @@ def _appraise_and_publish(db: Database, cset: CriteriaSet, year: int) -> None:
     ]
     assessments.set_appraisals(db, info.id, entries)
     assessments.change_status(db, info.id, AssessmentStatus.APPRAISED)
-    v = assessments.view(db, year)
+    v = assessments.view(db, year, unit_code)
     totals = compute_totals(cset, v.scores, Basis.OFFICIAL)
     areas = tuple(
         AreaResult(a.code, totals.nodes[a.code].achieved, a.max_points)
@@ -305,6 +310,7 @@ def _appraise_and_publish(db: Database, cset: CriteriaSet, year: int) -> None:
             **PUBLISHED[year],
         ),  # type: ignore[arg-type]
         year=year,
+        unit_code=unit_code,
     )
 
 
@@ -340,7 +346,10 @@ def build_demo(
             )
             _self_assess(db, cset, year, files / f"diem-tu-cham-{year}.csv")
             _evidence(db, files / f"tai-lieu-{year}", year)
-            _appraise_and_publish(db, cset, year)
+            if year == 2024:
+                _appraise_and_publish(db, cset, year)
+            else:
+                sync_files = demo_sync.round_trip(db, target, cset, year, _appraise_and_publish)
             if year == 2024:
                 _plan_2025(db)
         say(_("4/6 remediation plan 2026"))
@@ -368,6 +377,7 @@ def build_demo(
         db.close()
     yield "commune-db", db_path
     yield "commune-dir", commune
+    yield from sync_files.items()
     yield "criteria-json", files / "bo-tieu-chi-mau.json"
     yield "criteria-xlsx", files / "bo-tieu-chi-mau.xlsx"
     yield "scores-csv", files / "diem-tu-cham-2025.csv"

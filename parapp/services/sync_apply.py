@@ -34,7 +34,7 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import CriteriaSet
 from parapp.domain.deadlines import parse_deadline
 from parapp.domain.errors import DomainError, Phrase
-from parapp.domain.results import PublishedResult
+from parapp.domain.results import AreaResult, PublishedResult
 from parapp.domain.text import fold
 from parapp.formats import criteria_json
 from parapp.sync.package import OpenedPackage
@@ -381,7 +381,9 @@ def _apply_result(s: Session, res: sync_data.Result) -> None:
             index=p["index_value"], points=p["points"], max_points=p["max_points"],
             rank=p["rank"], rank_of=p["rank_of"], band=p["band"],
             decision_number=p["decision_number"], decision_date=p["decision_date"],
-            issuer=p["issuer"]), source="package")
+            issuer=p["issuer"],
+            areas=tuple(AreaResult(a["code"], a["points"], a["max"], a["rank"])
+                        for a in p["areas"])), source="package")
     else:
         arow.status = status
     arow.updated_at = stamp

@@ -406,6 +406,7 @@ def build_result(s: Session, arow: AssessmentRow, returned_reason: str) -> dict[
             "decision_number": pub.decision_number,
             "decision_date": pub.decision_date.isoformat() if pub.decision_date else None,
             "issuer": pub.issuer,
+            "areas": json.loads(pub.areas_json or "[]"),
         }
     return {
         "unit_code": arow.unit.code,
@@ -461,10 +462,10 @@ def parse_result(data: Any, cset: CriteriaSet) -> Result:
     if d["published"] is not None:
         p = _obj(d["published"], "published", {"index_value", "points", "max_points", "rank",
                                                "rank_of", "band", "decision_number",
-                                               "decision_date", "issuer"})
+                                               "decision_date", "issuer", "areas"})
         index = _points(p["index_value"], "published.index_value")
-        if index is None or not Decimal(0) <= index <= Decimal(100):
-            raise _bad("published.index_value", "the index must be from 0 to 100")
+        if index is None or not Decimal(0) <= index <= Decimal(200):  # bonus may pass 100
+            raise _bad("published.index_value", "the index must be from 0 to 200")
         published = {
             "index_value": index,
             "points": _points(p["points"], "published.points"),
@@ -476,6 +477,21 @@ def parse_result(data: Any, cset: CriteriaSet) -> Result:
             "decision_number": _text(p["decision_number"], "published.decision_number", 100),
             "decision_date": _day(p["decision_date"], "published.decision_date"),
             "issuer": _text(p["issuer"], "published.issuer", MAX_SHORT),
+            "areas": [_area(a, cset, i) for i, a in enumerate(_list(p["areas"], "areas", 100))],
         }
     return Result(_text(d["unit_code"], "unit_code", 32), assessment, records, published,
                   _text(d["returned_reason"], "returned_reason"))
+
+
+def _area(value: Any, cset: CriteriaSet, i: int) -> dict[str, Any]:
+    where = f"published.areas[{i}]"
+    a = _obj(value, where, {"code", "points", "max"}, {"rank"})
+    code = _text(a["code"], where, 32)
+    if not cset.has(code) or cset.node(code).parent_code is not None:
+        raise _bad(where, "'{code}' is not an area of set {set}", code=code, set=cset.code)
+    points, maximum = _points(a["points"], where), _points(a["max"], where)
+    if points is None or maximum is None or not Decimal(0) <= points <= maximum:
+        raise _bad(where, "the area's points must be from 0 to its maximum")
+    rank = a.get("rank")
+    return {"code": code, "points": points, "max": maximum,
+            "rank": None if rank is None else _int(rank, where, 1, 100_000)}

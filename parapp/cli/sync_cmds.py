@@ -1,0 +1,223 @@
+"""``parapp sync …`` and ``parapp keys …``: packages on a USB stick, and the keys behind them.
+
+Never prompts: a passphrase comes from ``--passphrase-file`` or the environment variable
+``PARAPP_KEY_PASSPHRASE``; trusting a key needs the fingerprint on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from parapp.i18n import _, message
+from parapp.services.common import ServiceError
+from parapp.sync.words import word as label
+
+from .handlers import _db, _err, _out
+
+PASSPHRASE_ENV = "PARAPP_KEY_PASSPHRASE"
+
+
+def register(sub: Any) -> None:
+    s = sub.add_parser("sync", help="packages to and from the appraiser").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = s.add_parser("export", help="write a signed package (.cchc) to a file or folder")
+    c.add_argument("--kind", required=True,
+                   choices=("submission", "progress", "result", "criteria-set", "unit-card"))
+    c.add_argument("--to", help="the unit a result is for (appraiser)")
+    c.add_argument("--year", type=int, help="the assessment's year (latest if not given)")
+    c.add_argument("--all", action="store_true", help="results for every appraised unit")
+    c.add_argument("--out", required=True, help="file or folder (e.g. the USB stick)")
+    c.set_defaults(handler=sync_export)
+    c = s.add_parser("import", help="import packages: files or folders of .cchc files")
+    c.add_argument("sources", nargs="+")
+    c.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    c.set_defaults(handler=sync_import)
+    c = s.add_parser("slip", help="print the transfer slip of a package (PDF)")
+    c.add_argument("package")
+    c.add_argument("--out", required=True)
+    c.set_defaults(handler=sync_slip)
+    c = s.add_parser("log", help="packages sent and received, newest first")
+    c.set_defaults(handler=sync_log)
+
+    k = sub.add_parser("keys", help="this office's keys and the keys it trusts").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    c = k.add_parser("show", help="this office's fingerprint and the trusted keys")
+    c.set_defaults(handler=keys_show)
+    c = k.add_parser("export-card", help="write this unit's card (public keys) to give out")
+    c.add_argument("--out", required=True)
+    c.set_defaults(handler=keys_export_card)
+    c = k.add_parser("trust", help="trust a unit card after checking its fingerprint")
+    c.add_argument("card")
+    c.add_argument("--fingerprint", required=True, help="as read from the sender's slip")
+    c.set_defaults(handler=keys_trust)
+    c = k.add_parser("export", help="the private keys, passphrase-protected, for a new PC")
+    c.add_argument("--out", required=True)
+    c.add_argument("--passphrase-file", help=f"else the variable {PASSPHRASE_ENV}")
+    c.set_defaults(handler=keys_export)
+    c = k.add_parser("import", help="install keys exported from the old PC")
+    c.add_argument("file")
+    c.add_argument("--passphrase-file", help=f"else the variable {PASSPHRASE_ENV}")
+    c.set_defaults(handler=keys_import)
+
+
+def _passphrase(args: argparse.Namespace) -> str:
+    if args.passphrase_file:
+        return Path(args.passphrase_file).read_text(encoding="utf-8").strip("\r\n")
+    value = os.environ.get(PASSPHRASE_ENV, "")
+    if not value:
+        raise ServiceError(
+            "Give the passphrase with --passphrase-file FILE or the variable {name}.",
+            name=PASSPHRASE_ENV,
+        )
+    return value
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return _("{scores} scores, {evidence} evidence files, {items} plan items").format(
+        scores=counts.get("scores", 0), evidence=counts.get("evidence", 0),
+        items=counts.get("items", 0))
+
+
+def sync_export(args: argparse.Namespace) -> int:
+    from parapp.services import sync_export as service
+
+    with _db(args) as db:
+        if args.all:
+            if args.kind != "result" or args.year is None:
+                raise ServiceError("--all goes with --kind result and --year YEAR.")
+            done = service.export_all_results(db, Path(args.out), args.year)
+        else:
+            done = [service.export(db, args.kind, Path(args.out), to=args.to, year=args.year)]
+    for ex in done:
+        _out(f"{ex.info.path}\t{ex.info.package_id}\t{ex.info.sha256}")
+        _err(_("Written and read back: {kind} for {to}, {counts}. Key fingerprint {fp}.").format(
+            kind=label(ex.kind), to=ex.recipient, counts=_counts(ex.counts), fp=ex.fingerprint))
+    _err(_("The package was checked after writing: you can remove the USB stick."))
+    return 0
+
+
+def _plan_lines(plan: Any) -> list[str]:
+    lines = []
+    for change in plan.changes:
+        if change.action == "unchanged":
+            continue
+        text = f"  {label(change.action)}: {message(change.what)}"
+        if change.reason is not None:
+            text += f" — {message(change.reason)}"
+        lines.append(text)
+    counts = ", ".join(f"{plan.count(a)} {label(a)}"
+                       for a in ("new", "updated", "unchanged", "conflict"))
+    lines.append("  " + counts)
+    return lines
+
+
+def sync_import(args: argparse.Namespace) -> int:
+    from parapp.services import sync_import as service
+
+    refused = 0
+    with _db(args) as db:
+        for _done, _total, outcome in service.import_packages(
+                db, [Path(p) for p in args.sources], dry_run=args.dry_run):
+            name = outcome.path.name
+            if outcome.status == "refused":
+                refused += 1
+                _err(_("{file}: refused. {reason}").format(file=name,
+                                                           reason=message(outcome.error)))
+                continue
+            plan = outcome.plan
+            assert plan is not None
+            if outcome.status == "already":
+                _out(_("{file}: already imported, nothing changed.").format(file=name))
+                continue
+            head = (_("{file}: would import {kind} from {sender}:") if args.dry_run
+                    else _("{file}: imported {kind} from {sender}:"))
+            _out(head.format(file=name, kind=label(plan.kind),
+                             sender=plan.sender_name or plan.sender_code))
+            for line in _plan_lines(plan):
+                _out(line)
+    if args.dry_run:
+        _err(_("Dry run: nothing was changed."))
+    return 1 if refused else 0
+
+
+def sync_slip(args: argparse.Namespace) -> int:
+    from parapp.services import sync_slip as service
+
+    with _db(args) as db:
+        path = service.write_slip(db, Path(args.package), Path(args.out))
+    _out(str(path))
+    return 0
+
+
+def sync_log(args: argparse.Namespace) -> int:
+    from parapp.services import sync_import as service
+
+    with _db(args) as db:
+        rows = service.history(db)
+    if not rows:
+        _out(_("No package has been sent or received yet."))
+    for row in rows:
+        direction = _("sent") if row.direction == "out" else _("received")
+        _out(f"{row.logged_at:%d/%m/%Y %H:%M}\t{direction}\t{label(row.kind)}\t"
+             f"{row.sender_code}\t{label(row.outcome)}\t{row.package_id}")
+    return 0
+
+
+def keys_show(args: argparse.Namespace) -> int:
+    from parapp.services import sync_keys
+
+    with _db(args) as db:
+        own = sync_keys.own_keys(db.path)
+        trusted = sync_keys.trusted(db)
+    _out(_("This office's key fingerprint: {fp}").format(fp=own.fingerprint))
+    if not trusted:
+        _out(_("No other unit's key is trusted yet."))
+    for key in trusted:
+        _out(f"{key.unit_code}\t{key.unit_name}\t{key.fingerprint}")
+    return 0
+
+
+def keys_export_card(args: argparse.Namespace) -> int:
+    from parapp.services import sync_export
+
+    with _db(args) as db:
+        ex = sync_export.export(db, "unit-card", Path(args.out))
+    _out(str(ex.info.path))
+    _err(_("Give this card to the other side and tell them its fingerprint by another way "
+           "(phone, the printed slip): {fp}").format(fp=ex.fingerprint))
+    return 0
+
+
+def keys_trust(args: argparse.Namespace) -> int:
+    from parapp.services import sync_keys
+
+    with _db(args) as db:
+        card = sync_keys.trust_card(db, Path(args.card), args.fingerprint)
+    _out(_("Trusted: {name} ({code}), fingerprint {fp}.").format(
+        name=card.unit.name, code=card.unit.code, fp=card.fingerprint))
+    return 0
+
+
+def keys_export(args: argparse.Namespace) -> int:
+    from db.location import resolve_db_path
+    from parapp.services import sync_keys
+
+    path = sync_keys.export_keys(resolve_db_path(args.db), Path(args.out), _passphrase(args))
+    _out(str(path))
+    _err(_("Keep this file and its passphrase apart: together they can sign in this office's "
+           "name."))
+    return 0
+
+
+def keys_import(args: argparse.Namespace) -> int:
+    from db.location import resolve_db_path
+    from parapp.services import sync_keys
+
+    fp = sync_keys.import_keys(resolve_db_path(args.db), Path(args.file), _passphrase(args))
+    _out(_("Keys installed; this office's fingerprint is now {fp}.").format(fp=fp))
+    return 0
