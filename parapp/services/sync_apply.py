@@ -45,7 +45,9 @@ from .common import now
 from .mapping import set_from_rows, set_to_rows
 
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
-RETURNED_REASON = "returned_reason:"  # + assessment uuid, in the settings table
+# + assessment uuid, in the settings table; the value is JSON {"reason", "at"} (the same
+# key and value the appraiser's side writes in parapp.services.appraisal).
+RETURNED_REASON = "return_reason:"
 
 
 def _change(action: str, what: str, reason: str | None = None, **params: Any) -> Any:
@@ -371,7 +373,8 @@ def _apply_result(s: Session, res: sync_data.Result) -> None:
         if setting is None:
             setting = Setting(key=key)
             s.add(setting)
-        setting.value = res.returned_reason
+        setting.value = json.dumps({"reason": res.returned_reason, "at": stamp.isoformat()},
+                                   ensure_ascii=False)
     if res.published is not None:
         p = res.published
         if arow.status in (AssessmentStatus.DRAFT.value, AssessmentStatus.RETURNED.value):
@@ -395,3 +398,14 @@ def _import_history(s: Session, rows: list[dict[str, Any]], package_id: str) -> 
     except ImportError:  # the audit trail is optional for the format
         return
     history.import_history(s, rows, f"package:{package_id}")
+
+
+def returned_reason_of(s: Session, assessment_uuid: str) -> str:
+    """The reason stored with the latest return for correction ("" if none)."""
+    setting = s.get(Setting, RETURNED_REASON + assessment_uuid)
+    if setting is None or not setting.value:
+        return ""
+    try:
+        return str(json.loads(setting.value)["reason"])
+    except (ValueError, KeyError, TypeError):
+        return setting.value

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow, PlanRow, Setting, SyncLogRow
+from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow, PlanRow, SyncLogRow
 from parapp.domain.assessment import AssessmentStatus
 from parapp.formats import criteria_json
 from parapp.sync.package import PackageInfo, write_package
@@ -28,7 +28,7 @@ from .criteria import find_set_row
 from .evidence import store_path
 from .mapping import set_from_rows
 from .setup import get_setting
-from .sync_apply import RETURNED_REASON
+from .sync_apply import returned_reason_of
 
 KINDS_BY_ROLE = {
     "commune": ("submission", "progress", "unit-card"),
@@ -175,8 +175,8 @@ def _result_package(db: Database, out: Path, to: str, year: int | None,
         if status in (AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED):
             raise ServiceError("{unit}'s {year} assessment is not appraised or returned yet: "
                                "there is no result to send.", unit=arow.unit.name, year=arow.year)
-        reason = s.get(Setting, RETURNED_REASON + arow.uuid)
-        data = sync_data.build_result(s, arow, reason.value if reason else "")
+        reason = returned_reason_of(s, arow.uuid) if status is AssessmentStatus.RETURNED else ""
+        data = sync_data.build_result(s, arow, reason)
         uuid, period = arow.uuid, arow.year
         set_ref = {"code": arow.criteria_set.code, "version": arow.criteria_set.version}
     info = write_package(_target(out, f"ket-qua-{to}-{period}.cchc"), "result", own.signing,
