@@ -270,3 +270,24 @@ def test_decomposed_text_is_stored_as_nfc(
     stored = seen.scores[data["scores"][0]["code"]].explanation
     assert stored == unicodedata.normalize("NFC", nfd) and stored != nfd
     assert info.year == 2026 and Decimal("0") == Decimal(0)
+
+
+def test_transfer_slip_names_the_file_hash_and_the_fingerprint(
+    offices: tuple[Database, Database, Path], tmp_path: Path
+) -> None:
+    import pdfplumber
+
+    commune, _appraiser, usb = offices
+    package = usb / "nop-06172-2025.cchc"
+    out = tmp_path / "phieu.pdf"
+    assert cli_main(["--db", str(commune.path), "sync", "slip", str(package),
+                     "--out", str(out)]) == 0
+    with pdfplumber.open(out) as pdf:
+        text = " ".join((page.extract_text() or "") for page in pdf.pages)
+    digest = hashlib.sha256(package.read_bytes()).hexdigest().upper()
+    flat = text.replace(" ", "").replace("\n", "")
+    # Printed in two lines of 8 groups each (a table cell may put words between them).
+    assert digest[:32] in flat and digest[32:] in flat
+    fingerprint = sync_keys.own_keys(commune.path).fingerprint.replace(" ", "")
+    assert fingerprint[:32] in flat and fingerprint[32:] in flat
+    assert "PHIẾU GIAO NHẬN" in text and "Sở Nội vụ tỉnh Lạng Sơn" in text

@@ -15,7 +15,7 @@ from db.engine import Database, open_database
 from parapp.domain.criteria import CriteriaSet
 from parapp.domain.units import Unit, UnitKind
 
-from . import criteria, setup, sync_export, sync_import, sync_keys
+from . import criteria, setup, sync_export, sync_import, sync_keys, sync_slip
 from .common import ServiceError
 
 APPRAISER = Unit(
@@ -59,6 +59,9 @@ def round_trip(
         appraise(adb, cset, year, unit_code)
         result = sync_export.export(adb, "result", usb, to=unit_code, year=year).info.path
         _import(commune_db, result)
+        slip = sync_slip.write_slip(
+            commune_db, submission, target / "files" / "van-ban" / f"phieu-giao-nhan-{year}.pdf"
+        )
     finally:
         adb.close()
     return {
@@ -66,6 +69,7 @@ def round_trip(
         "appraiser-dir": appraiser_path.parent,
         "submission-package": submission,
         "result-package": result,
+        "transfer-slip-pdf": slip,
         "commune-card": commune_card,
         "appraiser-card": appraiser_card,
     }
