@@ -291,3 +291,26 @@ def test_transfer_slip_names_the_file_hash_and_the_fingerprint(
     fingerprint = sync_keys.own_keys(commune.path).fingerprint.replace(" ", "")
     assert fingerprint[:32] in flat and fingerprint[32:] in flat
     assert "PHIẾU GIAO NHẬN" in text and "Sở Nội vụ tỉnh Lạng Sơn" in text
+
+
+def test_encrypted_submission_opens_only_at_the_appraiser(
+    offices: tuple[Database, Database, Path], tmp_path: Path
+) -> None:
+    from parapp.sync import crypto
+
+    commune, appraiser, usb = offices
+    _draft_2026(commune, tmp_path / "docs")
+    sealed = sync_export.export(commune, "submission", usb / "enc", year=2026, encrypt=True)
+    path = sealed.info.path
+    assert crypto.is_encrypted(path)
+    assert "Biên bản".encode() not in path.read_bytes()  # evidence text is not readable
+    manifest, _info = crypto.read_envelope_header(path)
+    assert b'"submission"' in manifest  # but the label is
+    # The commune itself cannot open it (not its key); nothing changes there.
+    before = dump(commune.path)
+    refused = _import(commune, path)
+    assert refused.status == "refused" and dump(commune.path) == before
+    outcome = _import(appraiser, path)
+    assert outcome.status == "applied", outcome.error and message(outcome.error)
+    assert assessments.get_info(appraiser, 2026, "06172").status is AssessmentStatus.SUBMITTED
+    assert not list((appraiser.path.parent / "tmp").glob("*"))  # no plaintext left behind

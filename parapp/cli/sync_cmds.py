@@ -31,6 +31,8 @@ def register(sub: Any) -> None:
     c.add_argument("--year", type=int, help="the assessment's year (latest if not given)")
     c.add_argument("--all", action="store_true", help="results for every appraised unit")
     c.add_argument("--out", required=True, help="file or folder (e.g. the USB stick)")
+    c.add_argument("--encrypt", action="store_true",
+                   help="only the recipient can open it (its manifest stays readable)")
     c.set_defaults(handler=sync_export)
     c = s.add_parser("import", help="import packages: files or folders of .cchc files")
     c.add_argument("sources", nargs="+")
@@ -92,7 +94,8 @@ def sync_export(args: argparse.Namespace) -> int:
                 raise ServiceError("--all goes with --kind result and --year YEAR.")
             done = service.export_all_results(db, Path(args.out), args.year)
         else:
-            done = [service.export(db, args.kind, Path(args.out), to=args.to, year=args.year)]
+            done = [service.export(db, args.kind, Path(args.out), to=args.to, year=args.year,
+                                   encrypt=args.encrypt)]
     for ex in done:
         _out(f"{ex.info.path}\t{ex.info.package_id}\t{ex.info.sha256}")
         _err(_("Written and read back: {kind} for {to}, {counts}. Key fingerprint {fp}.").format(

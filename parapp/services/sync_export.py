@@ -8,6 +8,9 @@ leaves the data as it was, and "you can remove the stick" is only said when it i
 
 from __future__ import annotations
 
+import hashlib
+import os
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +22,8 @@ from db.engine import Database
 from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow, PlanRow, SyncLogRow
 from parapp.domain.assessment import AssessmentStatus
 from parapp.formats import criteria_json
-from parapp.sync.package import PackageInfo, write_package
+from parapp.sync import crypto
+from parapp.sync.package import MANIFEST, PackageInfo, write_package
 
 from . import sync_data, sync_keys
 from .assessments import find_row
@@ -81,7 +85,52 @@ def _target(out: Path, default_name: str) -> Path:
 
 
 def export(db: Database, kind: str, out: Path, *, to: str | None = None,
-           year: int | None = None) -> Exported:
+           year: int | None = None, encrypt: bool = False) -> Exported:
+    """Write a package; ``encrypt`` seals it to the recipient's key (only they can open it;
+    its manifest stays readable)."""
+    exported = _export(db, kind, out, to=to, year=year)
+    if not encrypt:
+        return exported
+    return _encrypted(db, exported)
+
+
+def _encrypted(db: Database, exported: Exported) -> Exported:
+    recipient = exported.info.manifest["recipient"]
+    if "unit_code" not in recipient:
+        raise ServiceError("A package for every unit cannot be encrypted: send it unencrypted.")
+    key = sync_keys.trusted_for(db, recipient["unit_code"])
+    if not key.enc_public_key:
+        raise ServiceError("The card of {code} has no encryption key.", code=recipient["unit_code"])
+    target = exported.info.path
+    plain = target.with_name(f".{target.name}.plain")
+    os.replace(target, plain)
+    try:
+        with zipfile.ZipFile(plain) as archive:
+            manifest_bytes = archive.read(MANIFEST)
+        crypto.encrypt_file(plain, target, key.enc_public_key, manifest_bytes)
+        crypto.read_envelope_header(target)  # read back: the header must parse
+    except BaseException:
+        if not target.exists():
+            os.replace(plain, target)  # leave the signed package rather than nothing
+        raise
+    finally:
+        plain.unlink(missing_ok=True)
+    info = PackageInfo(target, exported.info.package_id, _sha(target), target.stat().st_size,
+                       exported.info.manifest)
+    return Exported(info, exported.kind, exported.recipient, exported.counts,
+                    exported.sender_name, exported.sender_code, exported.fingerprint)
+
+
+def _sha(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024**2):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _export(db: Database, kind: str, out: Path, *, to: str | None = None,
+            year: int | None = None) -> Exported:
     role = get_setting(db, "role", "commune")
     if kind not in KINDS_BY_ROLE.get(role, ()):
         raise ServiceError("A {role} does not send '{kind}' packages.", role=role, kind=kind)

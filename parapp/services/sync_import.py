@@ -12,6 +12,7 @@ exactly as it was (refusals go to ``logs/sync-import.log``, not to the database)
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, SyncLogRow
 from parapp.domain.errors import DomainError, Phrase
+from parapp.sync import crypto
 from parapp.sync.package import CHUNK, OpenedPackage, read_package
 from parapp.sync.safety import PackageError
 
@@ -191,9 +193,15 @@ def prepare(db: Database, path: Path) -> Prepared | Outcome:
         me = unit_row(s)
         my_code, my_appraiser = me.code, me.appraiser_code or None
     role = get_setting(db, "role", "commune")
+    inner = _decrypted(db, path) if crypto.is_encrypted(path) else path
     opened = read_package(
-        path, sync_keys.trusted_map(db), my_code, my_appraiser, verify_evidence=False
+        inner, sync_keys.trusted_map(db), my_code, my_appraiser, verify_evidence=False
     )
+    if inner != path:
+        outer_manifest, _info = crypto.read_envelope_header(path)
+        if json.loads(outer_manifest.decode("utf-8")) != opened.manifest:
+            raise PackageError("The encrypted package's outer label does not match what is "
+                               "inside: it was tampered with.")
     sender = _check_kind(db, opened, role)
     if role == "commune" and sender.unit_code != my_appraiser:
         raise PackageError(
@@ -228,6 +236,20 @@ def prepare(db: Database, path: Path) -> Prepared | Outcome:
         plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
     _check_evidence(db, opened, store=False)
     return Prepared(path, opened, plan, records, _file_sha(path))
+
+
+def _decrypted(db: Database, path: Path) -> Path:
+    """Decrypt into the data folder (never beside the package: that may be a shared stick);
+    the file is removed when the import of this package ends."""
+    target = _decrypted_path(db, path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    own = sync_keys.own_keys(db.path)
+    crypto.decrypt_file(path, target, own.encryption_key)
+    return target
+
+
+def _decrypted_path(db: Database, path: Path) -> Path:
+    return db.paths.folder / "tmp" / f"{path.stem}.{os.getpid()}.decrypted"
 
 
 def _check_evidence(db: Database, opened: OpenedPackage, *, store: bool) -> None:
@@ -355,6 +377,8 @@ def import_packages(
             error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
             _log_refusal(db, path, error)
             outcome = Outcome(path, "refused", error=error)
+        finally:
+            _decrypted_path(db, path).unlink(missing_ok=True)
         yield done, len(files), outcome
 
 

@@ -28,7 +28,7 @@ from db.location import DataPaths
 from db.models import TrustedKeyRow, UnitRow
 from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
-from parapp.sync import keys
+from parapp.sync import crypto, keys
 from parapp.sync.package import PackageInfo, write_package
 from parapp.sync.safety import PackageError
 
@@ -61,10 +61,11 @@ class OwnKeys:
     @property
     def enc_signature(self) -> bytes:
         """The signing key vouches for the encryption key (a card cannot pair them wrongly)."""
-        return self.signing.sign(ENC_BINDING + self.enc_public)
+        return crypto.sign_encryption_public(self.signing, self.enc_public)
 
-
-ENC_BINDING = b"parapp-x25519-v1"
+    @property
+    def encryption_key(self) -> crypto.EncryptionKey:
+        return crypto.EncryptionKey(self.encryption)
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def read_card(path: Path) -> Card:
         raise PackageError("The unit card {path} is incomplete.", path=str(path)) from exc
     if opened.manifest["sender"]["unit_code"] != unit.code:
         raise PackageError("The unit card {path} is incomplete.", path=str(path))
-    if not keys.verify(public, enc_signature, ENC_BINDING + enc_public):
+    if not crypto.verify_encryption_public(public, enc_public, enc_signature):
         raise PackageError("The unit card's encryption key is not vouched for by its signing key.")
     return Card(unit, role, fingerprint, public, enc_public, enc_signature)
 
