@@ -314,3 +314,39 @@ def test_encrypted_submission_opens_only_at_the_appraiser(
     assert outcome.status == "applied", outcome.error and message(outcome.error)
     assert assessments.get_info(appraiser, 2026, "06172").status is AssessmentStatus.SUBMITTED
     assert not list((appraiser.path.parent / "tmp").glob("*"))  # no plaintext left behind
+
+
+def test_every_kind_of_data_matches_the_documented_schema(
+    offices: tuple[Database, Database, Path], tmp_path: Path
+) -> None:
+    import json
+
+    import jsonschema
+    from referencing import Registry, Resource
+
+    from parapp import resources
+    from parapp.sync.package import read_package
+
+    commune, appraiser, usb = offices
+    schemas = {name: json.loads(resources.path(f"schemas/{name}").read_text(encoding="utf-8"))
+               for name in ("sync-data-1.schema.json", "criteria-set-1.schema.json")}
+    registry = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s)) for s in schemas.values())
+    data_schema = schemas["sync-data-1.schema.json"]
+    packages = {
+        "submission": usb / "nop-06172-2025.cchc",
+        "result": usb / "ket-qua-06172-2025.cchc",
+        "unit-card": usb / "the-dinh-danh-06172.cchc",
+        "progress": sync_export.export(commune, "progress", tmp_path, year=2025).info.path,
+        "criteria-set": sync_export.export(appraiser, "criteria-set", tmp_path).info.path,
+    }
+    for kind, path in packages.items():
+        opened = read_package(path, {**sync_keys.trusted_map(commune),
+                                     **sync_keys.trusted_map(appraiser)}, None)
+        assert opened.kind == kind
+        schema = {"$ref": f"{data_schema['$id']}#/$defs/{kind}"}
+        jsonschema.validate(opened.data, schema, registry=registry)
+        bad = dict(opened.data) if isinstance(opened.data, dict) else {}
+        bad["unexpected"] = 1
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema, registry=registry)
