@@ -204,12 +204,22 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("backup", help="backups of the database").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    c = b.add_parser("make", help="make a backup now")
+    c = b.add_parser("make", help="make a backup now (database + new evidence and documents)")
+    c.add_argument(
+        "--full",
+        action="store_true",
+        help="read every file back and check it (for moving to another computer)",
+    )
+    c.add_argument("--to", metavar="DIR", help="write it into DIR (e.g. a USB stick)")
     c.set_defaults(handler=h.backup_make)
     c = b.add_parser("list", help="list backups, newest first")
+    c.add_argument("--from", dest="source", metavar="DIR", help="list the backups in DIR")
     c.set_defaults(handler=h.backup_list)
+    c = b.add_parser("show", help="a backup's date and contents")
+    c.add_argument("name", help="backup file name as listed, a path, or a folder (newest)")
+    c.set_defaults(handler=h.backup_show)
     c = b.add_parser("restore", help="restore a backup (the current data is backed up first)")
-    c.add_argument("name", help="backup file name as listed, or a path")
+    c.add_argument("name", help="backup file name as listed, a path, or a folder (newest)")
     c.add_argument("--yes", action="store_true", help="confirm replacing the current data")
     c.set_defaults(handler=h.backup_restore)
 
@@ -218,4 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("demo", help="build a demo office with two years of history in DIR")
     c.add_argument("dir")
     c.set_defaults(handler=h.demo)
+    from . import appraise_cmds
+
+    appraise_cmds.register(sub)
     return p

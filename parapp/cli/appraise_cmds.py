@@ -1,0 +1,277 @@
+"""``parapp appraise ...`` and ``parapp ranking``: the appraiser's hub on the command line.
+
+    parapp appraise units [--year Y] [--set CODE]
+    parapp appraise add-units --province CODE
+    parapp appraise add-unit --code CODE --name NAME --kind KIND     (historical units)
+    parapp appraise score UNIT CODE SCORE [--comment TEXT] [--year Y] [--set CODE]
+    parapp appraise accept UNIT [--year Y] [--set CODE]
+    parapp appraise return UNIT --reason TEXT [--year Y] [--set CODE]
+    parapp appraise publish --decision-number N --decision-date DD/MM/YYYY [--year Y] [--set]
+    parapp ranking [--year Y] [--set CODE] --out FILE.xlsx|.pdf|.docx [--date DD/MM/YYYY]
+
+Without --year a command works on the latest year any unit (or the unit named) submitted.
+Never prompts; errors are one sentence and a non-zero exit (see parapp.cli.main).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from parapp.domain.units import Unit, UnitKind
+from parapp.i18n import _, format_percent
+from parapp.services.common import NotFound, ServiceError
+
+from . import handlers as h
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return year
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _year_or_latest(db: Any, args: argparse.Namespace, unit_code: str | None = None) -> int:
+    from parapp.services.appraisal import latest_year
+
+    return args.period if args.period is not None else latest_year(db, unit_code)
+
+
+def _index(value: Any) -> str:
+    return format_percent(value) if value is not None else "-"
+
+
+def units(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal import unit_statuses
+
+    from .render import status_text
+
+    with h._db(args) as db:
+        try:
+            year = _year_or_latest(db, args)
+        except NotFound:  # nothing submitted yet: list the units, none submitted
+            year = date.today().year
+        rows = unit_statuses(db, year, args.set_code)
+    if not rows:
+        _out(_("No unit is registered yet. Add them with 'parapp appraise add-units'."))
+        return 0
+    for r in rows:
+        status = status_text(r.status) if r.status is not None else _("not submitted")
+        extra = []
+        if r.to_appraise:
+            extra.append(_("{n} to appraise").format(n=r.to_appraise))
+        if r.to_reappraise:
+            extra.append(_("{n} to re-appraise").format(n=r.to_reappraise))
+        if r.rank is not None:
+            extra.append(_("rank {rank}/{of}").format(rank=r.rank, of=r.rank_of))
+        if r.return_reason:
+            extra.append(_("returned: {reason}").format(reason=r.return_reason))
+        _out(
+            "\t".join(
+                (
+                    r.unit_code,
+                    r.unit_name,
+                    status,
+                    r.set_code or "-",
+                    _index(r.self_index),
+                    _index(r.appraised_index),
+                    "; ".join(extra),
+                )
+            ).rstrip("\t")
+        )
+    return 0
+
+
+def add_units(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal import add_units_from_catalog
+
+    with h._db(args) as db:
+        done = add_units_from_catalog(db, args.province)
+    _out(
+        _("{province}: {added} units added, {updated} updated, {unchanged} unchanged.").format(
+            province=done.province_name,
+            added=done.added,
+            updated=done.updated,
+            unchanged=done.unchanged,
+        )
+    )
+    return 0
+
+
+def add_unit(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal import add_unit as add
+
+    unit = Unit(args.code, args.name, UnitKind(args.kind), province_name=args.province or "")
+    with h._db(args) as db:
+        new = add(db, unit)
+    _out((_("Added {name} ({code}).") if new else _("Updated {name} ({code}).")).format(
+        name=unit.name, code=unit.code))
+    return 0
+
+
+def score(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal import appraise_node
+
+    value = h._number(args.score, "SCORE")
+    with h._db(args) as db:
+        year = _year_or_latest(db, args, args.unit)
+        done = appraise_node(
+            db, args.unit, year, args.code, value, args.comment or "", set_code=args.set_code
+        )
+    from parapp.i18n import format_max
+
+    shown = done.appraised if done.appraised is not None else done.survey
+    _out(
+        _("{unit} {year}, criterion {code}: {score}/{max}.").format(
+            unit=done.unit_code,
+            year=year,
+            code=done.code,
+            score=format_max(shown) if shown is not None else "-",
+            max=format_max(done.max_points),
+        )
+    )
+    return 0
+
+
+def accept(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal import accept_self_scores
+
+    from .render import status_text
+
+    with h._db(args) as db:
+        year = _year_or_latest(db, args, args.unit)
+        done = accept_self_scores(db, args.unit, year, set_code=args.set_code)
+    _out(
+        _("Accepted the self scores of {n} criteria; status: {status}.").format(
+            n=done.accepted, status=status_text(done.status)
+        )
+    )
+    if done.to_reappraise:
+        _out(_("{n} criteria changed by the unit still need re-appraisal.").format(
+            n=done.to_reappraise))
+    return 0
+
+
+def return_(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal import return_for_correction
+
+    with h._db(args) as db:
+        year = _year_or_latest(db, args, args.unit)
+        return_for_correction(db, args.unit, year, args.reason, set_code=args.set_code)
+    _out(_("Returned the {year} assessment of {unit} for correction.").format(
+        year=year, unit=args.unit))
+    return 0
+
+
+def publish(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal_publish import publish as do_publish
+
+    decision_date = h._date(args.decision_date)
+    with h._db(args) as db:
+        year = _year_or_latest(db, args)
+        outcome = do_publish(
+            db,
+            year,
+            args.set_code,
+            decision_number=args.decision_number,
+            decision_date=decision_date,
+            issuer=args.issuer or "",
+        )
+    for p in outcome.published:
+        _out(f"{p.rank}/{p.rank_of}\t{format_percent(p.index)}\t{p.band}\t{p.unit_code}\t"
+             f"{p.unit_name}")
+    _out(_("Published the {year} results of {n} units.").format(
+        year=year, n=len(outcome.published)))
+    for code, name, status in outcome.skipped:
+        from .render import status_text
+
+        sys.stderr.write(
+            _("Not published: {name} ({code}) is {status}.").format(
+                name=name, code=code, status=status_text(status)
+            )
+            + "\n"
+        )
+    return 0
+
+
+def ranking(args: argparse.Namespace) -> int:
+    from parapp.services.appraisal_publish import ranking_inputs
+    from parapp.services.files import write_atomic
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".pdf", ".docx"):
+        raise ServiceError("Save the ranking as a .xlsx, .pdf or .docx file.")
+    with h._db(args) as db:
+        year = _year_or_latest(db, args)
+        data = ranking_inputs(db, year, args.set_code, issued_on=h._date(args.date))
+    if suffix == ".xlsx":
+        from parapp.formats.ranking_xlsx import ranking_xlsx
+
+        write_atomic(out, ranking_xlsx(data))
+    else:
+        from parapp.printing.builders.ranking import build_ranking
+        from parapp.services.documents import save
+
+        save(build_ranking(data), out)
+    _out(_("Wrote {path}").format(path=out))
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``appraise`` and ``ranking`` to the sub-parsers of ``parapp``."""
+    a = sub.add_parser("appraise", help="appraiser: units, appraisal, return, publish")
+    acts = a.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def with_year(c: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        c.add_argument("--period", "--year", dest="period", type=_year)
+        c.add_argument("--set", dest="set_code", help="criteria set code")
+        return c
+
+    c = with_year(acts.add_parser("units", help="every unit with the state of its assessment"))
+    c.set_defaults(handler=units)
+    c = acts.add_parser("add-units", help="the communes and wards of a province (official list)")
+    c.add_argument("--province", required=True, help="province code after 2025, e.g. 20")
+    c.set_defaults(handler=add_units)
+    c = acts.add_parser("add-unit", help="one unit by hand (a district of a past year)")
+    c.add_argument("--code", required=True)
+    c.add_argument("--name", required=True)
+    c.add_argument("--kind", required=True, choices=[k.value for k in UnitKind])
+    c.add_argument("--province", default="")
+    c.set_defaults(handler=add_unit)
+    c = with_year(acts.add_parser("score", help="appraise one criterion"))
+    c.add_argument("unit", help="unit code")
+    c.add_argument("code", help="criterion code, e.g. 1.2.1")
+    c.add_argument("score", help="appraised score, e.g. 0,5")
+    c.add_argument("--comment", default="")
+    c.set_defaults(handler=score)
+    c = with_year(acts.add_parser("accept", help="appraised = self for every unscored criterion"))
+    c.add_argument("unit", help="unit code")
+    c.set_defaults(handler=accept)
+    c = with_year(acts.add_parser("return", help="return the assessment for correction"))
+    c.add_argument("unit", help="unit code")
+    c.add_argument("--reason", required=True)
+    c.set_defaults(handler=return_)
+    c = with_year(acts.add_parser("publish", help="publish index, rank and band of all units"))
+    c.add_argument("--decision-number", required=True, help="e.g. 70/QĐ-UBND")
+    c.add_argument("--decision-date", required=True, help="dd/mm/yyyy")
+    c.add_argument("--issuer", default="", help="who issued the decision")
+    c.set_defaults(handler=publish)
+
+    c = sub.add_parser("ranking", help="the ranking of all units to .xlsx, .pdf or .docx")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.add_argument("--set", dest="set_code", help="criteria set code")
+    c.add_argument("--out", required=True)
+    c.add_argument("--date", default=None, help="date printed on the document, dd/mm/yyyy")
+    c.set_defaults(handler=ranking)

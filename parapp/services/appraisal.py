@@ -1,0 +1,473 @@
+"""The appraiser's hub: units from the official list, appraisal of each criterion, return for
+correction, and the state of every unit at a glance.
+
+One appraiser database holds many units (``UnitRow``, one per commune; ``is_self`` marks the
+appraiser itself) and their assessments as they arrive in submission packages. Publishing the
+index, rank and band lives in :mod:`parapp.services.appraisal_publish`.
+
+Two choices worth knowing (docs/appraisal.md):
+
+- An assessment becomes APPRAISED by itself once every self-scored criterion the unit scored
+  has an appraised score and none waits for re-appraisal: there is no separate "done" step a
+  clerk could forget before publishing.
+- The reason for a return (trả lại để chỉnh sửa) has no column; it is kept as a ``Setting``
+  keyed by the assessment's UUID (``return_reason:<uuid>``), so the result package can carry
+  it and a later return replaces it. A root-node comment was rejected: comments belong to
+  leaves, travel with the appraised scores and would be published with them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import AssessmentRow, NodeScoreRow, Setting, UnitRow
+from parapp.domain.assessment import AssessmentStatus, NodeScore, require_transition
+from parapp.domain.criteria import CriteriaSet, ScoreKind
+from parapp.domain.text import clean
+from parapp.domain.totals import Basis, compute_totals
+from parapp.domain.units import Unit, UnitKind
+
+from .assessments import AppraisalEntry, _scores, apply_appraisals
+from .common import NotFound, ServiceError, now
+from .mapping import set_from_rows
+
+RETURN_REASON_PREFIX = "return_reason:"
+# Statuses in which the appraiser has something in hand (a draft was never sent).
+RECEIVED = frozenset(
+    {
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.RETURNED,
+        AssessmentStatus.APPRAISED,
+        AssessmentStatus.PUBLISHED,
+    }
+)
+_CATALOG_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
+
+
+# -- units -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitsAdded:
+    province_name: str
+    added: int
+    updated: int
+    unchanged: int
+
+
+def _province(code: str) -> Any:
+    from vietnam_provinces import Province
+
+    text = clean(code)
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    for province in Province.iter_all():
+        if int(province.code) == number or province.codename == text:
+            return province
+    raise NotFound(
+        "There is no province with code {code} in the official list (post-2025 codes, "
+        "e.g. 20 for Lạng Sơn).",
+        code=code,
+    )
+
+
+def add_units_from_catalog(db: Database, province_code: str) -> UnitsAdded:
+    """Every commune, ward and special zone of the province (official list after 1 July
+    2025, package ``vietnam-provinces``) as a unit of this database.
+
+    Existing units keep their row (and their assessments); a changed name or kind is
+    updated. The catalogue has no units from before July 2025: districts and townships of
+    historical years are added one by one with :func:`add_unit`.
+    """
+    from vietnam_provinces import Ward
+
+    from .units_catalog import official_unit
+
+    province = _province(province_code)
+    wards = list(Ward.iter_by_province(province.code))
+    if not wards:
+        raise NotFound("The official list has no communes for province {code}.", code=province_code)
+    # One official_unit() call gives the province's names as the rest of the program writes
+    # them; the other wards share them (calling it per ward would scan the list each time).
+    first = official_unit(str(int(wards[0].code)))
+    assert first is not None
+    added = updated = unchanged = 0
+    with db.session() as s:
+        existing = {r.code: r for r in s.scalars(select(UnitRow))}
+        for ward in wards:
+            unit = Unit(
+                code=f"{int(ward.code):05d}",
+                name=clean(ward.name),
+                kind=_CATALOG_KINDS.get(ward.division_type.value, UnitKind.COMMUNE),
+                appraiser_code=first.appraiser_code,
+                appraiser_name=first.appraiser_name,
+                province_name=first.province_name,
+            )
+            row = existing.get(unit.code)
+            if row is None:
+                s.add(_new_unit_row(unit))
+                added += 1
+            elif row.is_self:
+                unchanged += 1  # the appraiser's own row is never rewritten from the list
+            elif _update_unit_row(row, unit):
+                updated += 1
+            else:
+                unchanged += 1
+    return UnitsAdded(first.province_name, added, updated, unchanged)
+
+
+def _new_unit_row(unit: Unit) -> UnitRow:
+    row = UnitRow(code=clean(unit.code), is_self=False)
+    _update_unit_row(row, unit)
+    return row
+
+
+def _update_unit_row(row: UnitRow, unit: Unit) -> bool:
+    before = (row.name, row.kind, row.appraiser_code, row.appraiser_name, row.province_name)
+    row.name = clean(unit.name)
+    row.kind = unit.kind.value
+    row.appraiser_code = clean(unit.appraiser_code)
+    row.appraiser_name = clean(unit.appraiser_name)
+    row.province_name = clean(unit.province_name)
+    return before != (row.name, row.kind, row.appraiser_code, row.appraiser_name, row.province_name)
+
+
+def add_unit(db: Database, unit: Unit) -> bool:
+    """One unit typed by hand (a district or township of a historical year, or a unit the
+    official list does not have yet); True when it was new."""
+    if not clean(unit.code) or not clean(unit.name):
+        raise ServiceError("A unit needs an official code and a name.")
+    with db.session() as s:
+        row = s.scalars(select(UnitRow).where(UnitRow.code == clean(unit.code))).first()
+        if row is not None and row.is_self:
+            raise ServiceError(
+                "{code} is this database's own unit (the appraiser), not a unit it appraises.",
+                code=unit.code,
+            )
+        if row is None:
+            s.add(_new_unit_row(unit))
+            return True
+        _update_unit_row(row, unit)
+        return False
+
+
+# -- finding an assessment ---------------------------------------------------------------
+def assessment_row(
+    s: Session, unit_code: str, year: int, set_code: str | None = None
+) -> AssessmentRow:
+    """The unit's assessment for ``year`` (with ``set_code`` when it has several)."""
+    unit = s.scalars(select(UnitRow).where(UnitRow.code == clean(unit_code))).first()
+    if unit is None:
+        raise NotFound("There is no unit {code} in this database.", code=unit_code)
+    rows = list(
+        s.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.unit_id == unit.id, AssessmentRow.year == year)
+            .order_by(AssessmentRow.id.desc())
+        )
+    )
+    if set_code:
+        rows = [r for r in rows if r.criteria_set.code == clean(set_code)]
+    if not rows:
+        raise NotFound(
+            "{unit} has no assessment for {year} in this database.", unit=unit.name, year=year
+        )
+    if len({r.criteria_set.code for r in rows}) > 1:
+        raise ServiceError(
+            "{unit} has several assessments for {year}; say which criteria set (--set).",
+            unit=unit.name,
+            year=year,
+        )
+    return rows[0]
+
+
+def _self_leaves(cset: CriteriaSet) -> list[str]:
+    return [n.code for n in cset.leaves() if ScoreKind.SELF in n.score_kinds]
+
+
+def _pending(cset: CriteriaSet, scores: dict[str, NodeScore]) -> tuple[int, int]:
+    """(self-scored leaves the appraiser has not scored yet, leaves to re-appraise)."""
+    pending = reappraise = 0
+    for code in _self_leaves(cset):
+        sc = scores.get(code)
+        if sc is None:
+            continue
+        if sc.needs_reappraisal:
+            reappraise += 1
+        elif sc.appraised_score is None and sc.self_score is not None:
+            pending += 1
+    return pending, reappraise
+
+
+def _settle(s: Session, row: AssessmentRow) -> None:
+    """SUBMITTED becomes APPRAISED once nothing is left to appraise (see the module note)."""
+    if AssessmentStatus(row.status) is not AssessmentStatus.SUBMITTED:
+        return
+    s.flush()
+    pending, reappraise = _pending(set_from_rows(row.criteria_set), _scores(s, row.id))
+    if pending == 0 and reappraise == 0:
+        row.status = AssessmentStatus.APPRAISED.value
+        row.updated_at = now()
+
+
+# -- appraising --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NodeAppraisal:
+    unit_code: str
+    code: str
+    max_points: Decimal
+    self_score: Decimal | None
+    appraised: Decimal | None
+    survey: Decimal | None
+    comment: str
+    status: AssessmentStatus
+
+
+def appraise_node(
+    db: Database,
+    unit_code: str,
+    year: int,
+    code: str,
+    score: Decimal | None,
+    comment: str = "",
+    *,
+    set_code: str | None = None,
+) -> NodeAppraisal:
+    """Score one criterion (điểm thẩm định) with a comment; a survey-only criterion takes
+    ``score`` as its survey score. ``score`` None changes the comment only.
+
+    The range [0, max] and the rule's step are checked before anything is written (the
+    checks of :func:`apply_appraisals`); re-scoring clears "to re-appraise".
+    """
+    if score is not None and not isinstance(score, Decimal):
+        raise TypeError("score must be a Decimal")  # a float here would be a programming error
+    with db.session() as s:
+        row = assessment_row(s, unit_code, year, set_code)
+        cset = set_from_rows(row.criteria_set)
+        code = clean(code)
+        survey_only = (
+            cset.has(code) and ScoreKind.SELF not in cset.node(code).score_kinds
+        )
+        entry = AppraisalEntry(
+            code=code,
+            appraised=None if survey_only else score,
+            survey=score if survey_only else None,
+            comment=clean(comment),
+        )
+        apply_appraisals(s, row, [entry])
+        _settle(s, row)
+        s.flush()
+        sc = _scores(s, row.id)[code]
+        return NodeAppraisal(
+            unit_code=row.unit.code,
+            code=code,
+            max_points=cset.node(code).max_points,
+            self_score=sc.self_score,
+            appraised=sc.appraised_score,
+            survey=sc.survey_score,
+            comment=sc.appraisal_comment,
+            status=AssessmentStatus(row.status),
+        )
+
+
+@dataclass(frozen=True)
+class Accepted:
+    accepted: int  # criteria whose self score became the appraised score
+    to_reappraise: int  # criteria still waiting for the appraiser (changed on re-submission)
+    status: AssessmentStatus
+
+
+def accept_self_scores(
+    db: Database, unit_code: str, year: int, *, set_code: str | None = None
+) -> Accepted:
+    """Appraised = self for every criterion not appraised yet (comment left empty).
+
+    Criteria flagged for re-appraisal are not touched: the unit changed them after the
+    appraiser had scored them, and accepting in bulk must not wave that through.
+    """
+    with db.session() as s:
+        row = assessment_row(s, unit_code, year, set_code)
+        cset = set_from_rows(row.criteria_set)
+        scores = _scores(s, row.id)
+        entries = [
+            AppraisalEntry(code=code, appraised=sc.self_score, comment="")
+            for code in _self_leaves(cset)
+            if (sc := scores.get(code)) is not None
+            and sc.self_score is not None
+            and sc.appraised_score is None
+            and not sc.needs_reappraisal
+        ]
+        if entries:
+            apply_appraisals(s, row, entries)
+        else:
+            # Nothing to write, but the state must still allow appraisal (a returned or
+            # published assessment cannot be "accepted").
+            apply_appraisals(s, row, [])
+        _settle(s, row)
+        s.flush()
+        _pending_count, reappraise = _pending(cset, _scores(s, row.id))
+        return Accepted(len(entries), reappraise, AssessmentStatus(row.status))
+
+
+def _reason_key(assessment_uuid: str) -> str:
+    return RETURN_REASON_PREFIX + assessment_uuid
+
+
+def return_for_correction(
+    db: Database, unit_code: str, year: int, reason: str, *, set_code: str | None = None
+) -> AssessmentStatus:
+    """Send the assessment back to the unit (RETURNED) with the reason it must fix."""
+    reason = clean(reason)
+    if not reason:
+        raise ServiceError("Say why the assessment is returned (--reason).")
+    with db.session() as s:
+        row = assessment_row(s, unit_code, year, set_code)
+        require_transition(AssessmentStatus(row.status), AssessmentStatus.RETURNED)
+        row.status = AssessmentStatus.RETURNED.value
+        row.updated_at = now()
+        value = json.dumps({"reason": reason, "at": now().isoformat()}, ensure_ascii=False)
+        setting = s.get(Setting, _reason_key(row.uuid))
+        if setting is None:
+            s.add(Setting(key=_reason_key(row.uuid), value=value))
+        else:
+            setting.value = value
+        return AssessmentStatus.RETURNED
+
+
+def return_reason(db: Database, assessment_uuid: str) -> str | None:
+    """The reason of the latest return of this assessment, if it was ever returned."""
+    with db.session() as s:
+        return _reason(s, assessment_uuid)
+
+
+def _reason(s: Session, assessment_uuid: str) -> str | None:
+    setting = s.get(Setting, _reason_key(assessment_uuid))
+    if setting is None:
+        return None
+    try:
+        return str(json.loads(setting.value)["reason"])
+    except (ValueError, KeyError, TypeError):
+        return setting.value or None
+
+
+# -- the hub's table ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class UnitStatus:
+    unit_code: str
+    unit_name: str
+    kind: UnitKind
+    status: AssessmentStatus | None  # None: nothing submitted for this year
+    set_code: str = ""
+    set_version: int | None = None
+    self_index: Decimal | None = None
+    appraised_index: Decimal | None = None  # once the appraiser has scored anything
+    to_appraise: int = 0  # self-scored criteria not appraised yet
+    to_reappraise: int = 0  # changed by the unit after appraisal
+    return_reason: str = ""  # while RETURNED
+    published_index: Decimal | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    last_package_at: datetime | None = None  # filled from the sync log (not yet)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status in RECEIVED
+
+
+def unit_statuses(db: Database, year: int, set_code: str | None = None) -> list[UnitStatus]:
+    """Every unit this appraiser follows, with where its ``year`` assessment stands.
+
+    A unit with no assessment (or only a draft) for the year is listed as not submitted.
+    """
+    from .results import load_result
+
+    out: list[UnitStatus] = []
+    with db.session() as s:
+        units = s.scalars(select(UnitRow).where(UnitRow.is_self.is_(False)).order_by(UnitRow.code))
+        for unit in units:
+            rows = s.scalars(
+                select(AssessmentRow)
+                .where(AssessmentRow.unit_id == unit.id, AssessmentRow.year == year)
+                .order_by(AssessmentRow.id)
+            ).all()
+            if set_code:
+                rows = [r for r in rows if r.criteria_set.code == clean(set_code)]
+            rows = [r for r in rows if AssessmentStatus(r.status) in RECEIVED]
+            if not rows:
+                out.append(UnitStatus(unit.code, unit.name, UnitKind(unit.kind), None))
+                continue
+            for row in rows:
+                status = AssessmentStatus(row.status)
+                cset = set_from_rows(row.criteria_set)
+                scores = _scores(s, row.id)
+                pending, reappraise = _pending(cset, scores)
+                appraised_any = any(
+                    sc.appraised_score is not None or sc.survey_score is not None
+                    for sc in scores.values()
+                )
+                result = load_result(s, row.id)
+                out.append(
+                    UnitStatus(
+                        unit_code=unit.code,
+                        unit_name=unit.name,
+                        kind=UnitKind(unit.kind),
+                        status=status,
+                        set_code=cset.code,
+                        set_version=cset.version,
+                        self_index=compute_totals(cset, scores, Basis.SELF).index,
+                        appraised_index=compute_totals(cset, scores, Basis.OFFICIAL).index
+                        if appraised_any
+                        else None,
+                        to_appraise=pending,
+                        to_reappraise=reappraise,
+                        return_reason=(_reason(s, row.uuid) or "")
+                        if status is AssessmentStatus.RETURNED
+                        else "",
+                        published_index=result.index if result else None,
+                        rank=result.rank if result else None,
+                        rank_of=result.rank_of if result else None,
+                    )
+                )
+    return out
+
+
+def reappraisal_counts(s: Session, assessment_ids: list[int]) -> dict[int, int]:
+    """Criteria waiting for re-appraisal, per assessment (for publishing's refusal)."""
+    if not assessment_ids:
+        return {}
+    rows = s.scalars(
+        select(NodeScoreRow).where(
+            NodeScoreRow.assessment_id.in_(assessment_ids),
+            NodeScoreRow.needs_reappraisal.is_(True),
+        )
+    )
+    counts: dict[int, int] = {}
+    for r in rows:
+        counts[r.assessment_id] = counts.get(r.assessment_id, 0) + 1
+    return counts
+
+
+def latest_year(db: Database, unit_code: str | None = None) -> int:
+    """The latest year with a received assessment (of ``unit_code``, or of any unit): what
+    the commands work on when no --year is given."""
+    with db.session() as s:
+        query = select(AssessmentRow.year).where(
+            AssessmentRow.status.in_([st.value for st in RECEIVED])
+        )
+        if unit_code:
+            unit = s.scalars(select(UnitRow).where(UnitRow.code == clean(unit_code))).first()
+            if unit is None:
+                raise NotFound("There is no unit {code} in this database.", code=unit_code)
+            query = query.where(AssessmentRow.unit_id == unit.id)
+        year = s.scalars(query.order_by(AssessmentRow.year.desc())).first()
+    if year is None:
+        raise NotFound("No unit has submitted an assessment to this database yet.")
+    return year
