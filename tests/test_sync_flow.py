@@ -350,3 +350,13 @@ def test_every_kind_of_data_matches_the_documented_schema(
         bad["unexpected"] = 1
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema, registry=registry)
+
+
+def test_the_appraiser_sees_when_a_unit_last_sent_a_package(demo_db: Path) -> None:
+    appraiser = open_database(demo_db.parent.parent / "appraiser" / "parapp.sqlite3")
+    try:
+        [status] = appraisal.unit_statuses(appraiser, 2025)
+        assert status.unit_code == "06172" and status.last_package_at is not None
+        assert status.rank is not None and status.status is AssessmentStatus.PUBLISHED
+    finally:
+        appraiser.close()

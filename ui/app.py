@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ui.state import AppState
 
 SMOKE_TIMEOUT_MS = 120_000
+AUTOBACKUP_CHECK_MS = 5 * 60_000  # parapp.services.autobackup.TIMER_MINUTES
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,28 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     demo = options.smoke and not options.db
     db_path = _demo_database() if demo else resolve_db_path(options.db)
+    from ui import single_instance
+
+    # A second start on the same data brings the first window forward and exits.
+    instance = single_instance.claim(db_path, sys.argv[1:] if argv is None else list(argv))
+    if instance is None:
+        return 0
+    from ui.preferences import start_language
+
+    # The saved language (a file beside the database): the window's texts come next.
+    lang = start_language(db_path, options.lang)
+    if lang:
+        i18n.set_language(lang)
     state = AppState(None, db_path)
     window = MainWindow(state)
     window.first_painted.connect(lambda: _after_first_paint(app, window, state, options))
+    window.first_painted.connect(lambda: instance.listen(window))  # QtNetwork after paint
     _show(app, window)
     code = app.exec()
+    instance.close()
     if state.has_tasks:
+        if not options.smoke:
+            _autobackup(state, window, at_exit=True)
         state.tasks.shutdown()
     import shiboken6
 
@@ -131,6 +148,10 @@ def _after_first_paint(
     tasks.dialog_parent = window
 
     def on_error(exc: BaseException) -> None:
+        from parapp.services.storage import explain
+
+        # A full disk or a read-only data folder, said plainly (not as a crash).
+        exc = explain(exc, state.db_path.parent) or exc
         if hasattr(exc, "template") or isinstance(exc, OSError):
             dialogs.show_error(window, exc)
         else:
@@ -141,6 +162,42 @@ def _after_first_paint(
         window.data_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
         state.loaded.connect(lambda: state.view is None and app.exit(1))
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(2))
+    else:
+        _start_autobackup(window, state)
+
+
+def _start_autobackup(window: MainWindow, state: AppState) -> None:
+    """Ask every few minutes; the service backs up only when the data changed and the last
+    backup is 30 minutes old (parapp.services.autobackup), on the database thread."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(window)
+    timer.setInterval(AUTOBACKUP_CHECK_MS)
+    timer.timeout.connect(lambda: _autobackup(state, window))
+    timer.start()
+
+
+def _autobackup(state: AppState, window: MainWindow, *, at_exit: bool = False) -> None:
+    if state.snapshot is None:  # the database never opened: nothing of ours to back up
+        return
+    path = state.db_path
+
+    def job() -> object:
+        from parapp.services.autobackup import maybe_backup
+
+        return maybe_backup(path, at_exit=at_exit)
+
+    def failed(exc: BaseException) -> None:
+        # Say it once per session (a full disk would otherwise interrupt every 5 minutes).
+        if at_exit or getattr(state, "_autobackup_warned", False):
+            sys.stderr.write(f"automatic backup failed: {exc!r}\n")
+            return
+        state._autobackup_warned = True  # type: ignore[attr-defined]
+        from ui import dialogs
+
+        dialogs.show_error(window, exc)
+
+    state.run(job, None, failed)
 
 
 def _show(app: QApplication, window: MainWindow) -> None:

@@ -7,6 +7,7 @@ the first paint does not need).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -30,11 +31,21 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
 
     from ui.state import AppState
+    from ui.widgets.period_combo import PeriodCombo, PeriodSelector
 
 # Qt.ItemDataRole.UserRole + 1, as a plain int: touching the Qt namespace costs ~50 ms of
 # lazy type set-up that the first paint does not need.
 KEY_ROLE = 257
 STATUS_MESSAGE_MS = 15_000
+NAV_ICON_PX = 24
+
+
+def nav_icon_path(key: str, scale: int = 1) -> Path:
+    """The navigation icon of screen ``key`` (PNGs made from our SVGs by
+    scripts/make_icons.py; PNG needs no image plugin and loads in no time)."""
+    from parapp import resources
+
+    return resources.path(f"icons/{key}{'@2x' if scale == 2 else ''}.png")
 
 
 def _make_screen(key: str, state: AppState) -> QWidget:
@@ -90,6 +101,8 @@ class MainWindow(QMainWindow):
         state.changed.connect(self._show_header)
         state.saved.connect(self._saved)
         state.failed.connect(self._failed)
+        self.setup_page: QWidget | None = None
+        self.first_painted.connect(self._set_nav_icons)  # not needed for the first paint
 
     # -- skeleton ------------------------------------------------------------------
     def _header(self) -> QFrame:
@@ -102,17 +115,38 @@ class MainWindow(QMainWindow):
         row.setSpacing(2 * unit)
         self.unit_label = QLabel(_("PAR index of the commune"))
         self.unit_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.period_label = QLabel("")
-        self.period_label.setStyleSheet("font-size: 11pt;")
+        # The period selector comes with the data: importing QComboBox and QStyle costs
+        # ~80 ms that the first paint does without (see _period_selector).
+        self._header_row = row
+        self._periods: PeriodSelector | None = None
         self.status_label = QLabel("")
-        for label in (self.unit_label, self.period_label, self.status_label):
+        for label in (self.unit_label, self.status_label):
             label.ensurePolished()  # the style sheet's font size, before measuring
             style.room_for_marks(label)
         row.addWidget(self.unit_label)
-        row.addWidget(self.period_label)
         row.addStretch(1)
         row.addWidget(self.status_label)
         return header
+
+    @property
+    def periods(self) -> PeriodSelector:
+        """The period selector of the header (built on first use, once data is shown)."""
+        if self._periods is None:
+            from ui.widgets.period_combo import PeriodCombo, PeriodSelector
+
+            combo = PeriodCombo()
+            self._header_row.insertWidget(1, combo)
+            self._periods = PeriodSelector(combo, self.state, self._before_switch)
+        return self._periods
+
+    @property
+    def period_combo(self) -> PeriodCombo:
+        return self.periods.combo
+
+    @property
+    def period_label(self) -> PeriodCombo:
+        """The period used to be a label; the combo's text() still says what is shown."""
+        return self.period_combo
 
     def _navigation(self) -> QListWidget:
         nav = QListWidget()
@@ -134,6 +168,20 @@ class MainWindow(QMainWindow):
         nav.currentItemChanged.connect(self._nav_changed)
         return nav
 
+    def _set_nav_icons(self) -> None:
+        from PySide6.QtCore import QSize
+        from PySide6.QtGui import QIcon
+
+        self.nav.setIconSize(QSize(NAV_ICON_PX, NAV_ICON_PX))
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            icon = QIcon()
+            for scale in (1, 2):
+                path = nav_icon_path(item.data(KEY_ROLE), scale)
+                if path.exists():
+                    icon.addFile(str(path))
+            item.setIcon(icon)
+
     def _message_page(self, text: str) -> QLabel:
         page = QLabel(text)
         page.setWordWrap(True)
@@ -153,6 +201,9 @@ class MainWindow(QMainWindow):
     def _loaded(self) -> None:
         if self.state.view is None:
             snapshot = self.state.snapshot
+            if snapshot is not None and snapshot.setup is not None:
+                self._show_setup()
+                return
             if snapshot is not None and snapshot.problem is not None:
                 from parapp.i18n import message
 
@@ -162,6 +213,7 @@ class MainWindow(QMainWindow):
             self.loading.setText(text)
             return
         bench.mark("loaded")
+        self._close_setup()
         key, filters = self._wanted
         self._ensure_screen(key)
         bench.mark("screens_built")
@@ -171,6 +223,30 @@ class MainWindow(QMainWindow):
         bench.mark("data_shown")
         QTimer.singleShot(0, self.data_shown.emit)
         QTimer.singleShot(0, self._build_remaining)
+
+    def _show_setup(self) -> None:
+        """First run: the setup page instead of the screens until the office is set up."""
+        if self.setup_page is None:
+            from ui.screens.setup import SetupScreen
+
+            self.setup_page = SetupScreen(self.state)
+            self.stack.addWidget(self.setup_page)
+        self.setup_page.refresh()  # type: ignore[attr-defined]
+        self.stack.setCurrentWidget(self.setup_page)
+        self.nav.setEnabled(False)
+        self.unit_label.setText(_("Setting up the program"))
+
+    def _close_setup(self) -> None:
+        self.nav.setEnabled(True)
+        if self.setup_page is not None:
+            self.stack.removeWidget(self.setup_page)
+            self.setup_page.deleteLater()
+            self.setup_page = None
+
+    def _before_switch(self) -> None:
+        current = self.stack.currentWidget()
+        if hasattr(current, "before_leave"):
+            current.before_leave()
 
     def _build_remaining(self) -> None:
         """The other screens, built once the first one is on screen."""
@@ -197,8 +273,7 @@ class MainWindow(QMainWindow):
             return
         info = view.info
         self.unit_label.setText(info.unit_name)
-        self.period_label.setText(_("Assessment of {year}").format(year=info.year))
-        self.period_label.setToolTip(view.cset.name)
+        self.periods.refresh()
         from parapp.i18n import label
 
         self.status_label.setText(_("Status: {status}").format(status=label(info.status)))

@@ -6,6 +6,7 @@ after the window has painted); screens only ever see plain result objects.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from db.engine import Database
     from parapp.domain.errors import DomainError
     from parapp.services.assessments import AssessmentView
+    from parapp.services.periods import SetupStatus
     from parapp.services.plans import PlanView
     from ui.tasks import TaskManager
 
@@ -28,6 +30,7 @@ class Snapshot:
     view: AssessmentView | None
     plan: PlanView | None
     problem: DomainError | None = None  # why there is no view (no unit, no assessment)
+    setup: SetupStatus | None = None  # set when the office must be set up first (first run)
 
 
 def open_db(path: Path) -> Database:
@@ -58,7 +61,34 @@ def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = Tr
         view = assessments.view(db, year)
     except NotFound as exc:
         problem = exc
+    if view is None:
+        from parapp.services.periods import setup_status
+
+        status = setup_status(db)
+        if status.needed:
+            return Snapshot(None, None, problem, status)
     return Snapshot(view, load_plan(db) if with_plan else None, problem)
+
+
+def _no_database(path: Path) -> bool:
+    """No data file yet (or an empty one): the first run."""
+    try:
+        return path.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+
+
+def _sync_language(db: Database, path: Path) -> None:
+    """Keep the start-up copy of the language setting in step with the database
+    (a restored backup may carry another choice); used from the next start."""
+    from parapp.services.setup import get_setting
+    from ui import preferences
+
+    wanted = get_setting(db, "language")
+    if wanted in preferences.LANGUAGES and preferences.read_language(path) != wanted:
+        # A read-only folder: the window still works, in the default language.
+        with contextlib.suppress(OSError):
+            preferences.set_language(path, wanted)
 
 
 class AppState(QObject):
@@ -112,23 +142,30 @@ class AppState(QObject):
         """Open the database and load the first snapshot on the worker."""
         path = self.db_path
 
-        def job() -> tuple[Database, Snapshot]:
+        def job() -> tuple[Database | None, Snapshot]:
             from ui import bench
 
             bench.mark("worker_start")
+            if _no_database(path):
+                from parapp.services.periods import setup_status
+
+                return None, Snapshot(None, None, None, setup_status(None))
             db = open_db(path)
             bench.mark("db_open")
             snapshot = load_snapshot(db, with_plan=False)  # the plan follows: see _opened
             bench.mark("snapshot")
+            _sync_language(db, path)
             return db, snapshot
 
         self.tasks.run(job, self._opened, self._open_failed)
 
-    def _opened(self, result: tuple[Database, Snapshot]) -> None:
+    def _opened(self, result: tuple[Database | None, Snapshot]) -> None:
         self.db, self.snapshot = result
         self.loaded.emit()
         self.changed.emit()
         db = self.db
+        if db is None or self.view is None:
+            return
         # The plan (overdue items on the overview) is not needed for the first figures.
         self.tasks.run(lambda: load_plan(db), self._plan_loaded)
 
@@ -148,11 +185,17 @@ class AppState(QObject):
         self.failed.emit(self.problem)
         self.loaded.emit()
 
-    def reload(self) -> None:
+    def adopt(self, db: Database) -> None:
+        """The first run has set the office up in ``db``: load it as if just opened."""
+        self.run(lambda: (db, load_snapshot(db, with_plan=False)), self._opened)
+
+    def reload(self, year: int | None = None) -> None:
+        """A new snapshot of ``year`` (by default the year on screen)."""
         db = self.db
         if db is None:
             return
-        year = self.view.info.year if self.view else None
+        if year is None:
+            year = self.view.info.year if self.view else None
         self.tasks.run(lambda: load_snapshot(db, year), self._reloaded)
 
     def _reloaded(self, snapshot: Snapshot) -> None:

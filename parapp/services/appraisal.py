@@ -24,11 +24,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AssessmentRow, NodeScoreRow, Setting, UnitRow
+from db.models import AssessmentRow, NodeScoreRow, Setting, SyncLogRow, UnitRow
 from parapp.domain.assessment import AssessmentStatus, NodeScore, require_transition
 from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.text import clean
@@ -375,7 +375,7 @@ class UnitStatus:
     published_index: Decimal | None = None
     rank: int | None = None
     rank_of: int | None = None
-    last_package_at: datetime | None = None  # filled from the sync log (not yet)
+    last_package_at: datetime | None = None  # when its latest package was imported
 
     @property
     def submitted(self) -> bool:
@@ -434,9 +434,21 @@ def unit_statuses(db: Database, year: int, set_code: str | None = None) -> list[
                         published_index=result.index if result else None,
                         rank=result.rank if result else None,
                         rank_of=result.rank_of if result else None,
+                        last_package_at=_last_received(s, unit.code),
                     )
                 )
     return out
+
+
+def _last_received(s: Session, unit_code: str) -> datetime | None:
+    """When the unit's latest package was imported here (the sync log)."""
+    return s.scalar(
+        select(func.max(SyncLogRow.logged_at)).where(
+            SyncLogRow.sender_code == unit_code,
+            SyncLogRow.direction == "in",
+            SyncLogRow.outcome == "applied",
+        )
+    )
 
 
 def reappraisal_counts(s: Session, assessment_ids: list[int]) -> dict[int, int]:

@@ -1,0 +1,68 @@
+"""Preferences the window needs before the database is open: the language.
+
+The language is a setting in the database ("language" in the settings table), but the
+window's texts are built before the database is opened (see ``ui.app``). So the choice is
+mirrored in a one-line file beside the database, ``language.txt``, which start-up reads
+when no ``--lang`` is given. Only the standard library here: this runs before the first
+paint.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+FILENAME = "language.txt"
+LANGUAGES = ("vi", "en")
+
+
+def language_file(db_path: Path) -> Path:
+    return db_path.parent / FILENAME
+
+
+def read_language(db_path: Path) -> str | None:
+    """The language saved beside ``db_path`` ("vi" or "en"), or None if none is saved
+    (or the file cannot be read: start-up never fails over a preference)."""
+    try:
+        text = language_file(db_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    code = text.strip().lower()
+    return code if code in LANGUAGES else None
+
+
+def set_language(db_path: Path, code: str) -> Path:
+    """Save the language for the next start (atomically: a half-written file is never read).
+
+    The settings screen also stores ``language`` in the database; this file is its copy
+    for start-up. Raises ValueError for an unknown code and OSError if the folder is not
+    writable.
+    """
+    import contextlib
+    import tempfile  # only when saving: start-up reads the file and needs neither
+
+    code = code.strip().lower()
+    if code not in LANGUAGES:
+        raise ValueError(f"unsupported language {code!r}; use one of {', '.join(LANGUAGES)}")
+    target = language_file(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".language-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(code + "\n")
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return target
+
+
+def start_language(db_path: Path, given: str | None) -> str | None:
+    """The language to start in: ``--lang`` wins, then the ``PARAPP_LANG`` environment
+    variable (already applied by ``parapp.i18n``), then the saved file."""
+    if given:
+        return given
+    if os.environ.get("PARAPP_LANG"):
+        return None
+    return read_language(db_path)
