@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import EvidenceLinkRow, EvidenceRow
+from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
 from parapp.domain.text import clean, fold
 
@@ -180,3 +181,125 @@ def export_evidence(db: Database, sha256: str, target: Path) -> Path:
     """Copy a stored document out (to open it, or hand it over)."""
     shutil.copyfile(evidence_file(db, sha256), target)
     return target
+
+
+_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+
+
+def parse_doc_date(text: str) -> date | None:
+    """A document date as the office types it ("05/03/2024", "5/3/2024", "5-3-2024");
+    empty text means no date."""
+    value = clean(text)
+    if not value:
+        return None
+    m = _DATE_RE.match(value)
+    if m is not None:
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            if 1900 <= year <= 2100:
+                return date(year, month, day)
+        except ValueError:
+            pass
+    raise ServiceError(
+        "'{text}' is not a date. Write it as day/month/year, e.g. 05/03/2024.", text=value
+    )
+
+
+def _evidence_row(s: Session, sha256: str) -> EvidenceRow:
+    row = s.scalars(select(EvidenceRow).where(EvidenceRow.sha256 == sha256)).first()
+    if row is None:
+        raise ServiceError("There is no evidence document {sha}.", sha=sha256[:12])
+    return row
+
+
+_KEEP = object()  # "leave the date as it is" (None clears it)
+
+
+def update_evidence(
+    db: Database,
+    sha256: str,
+    *,
+    title: str | None = None,
+    doc_number: str | None = None,
+    doc_date: date | object | None = _KEEP,
+    year: int | None = None,
+) -> EvidenceInfo:
+    """Change a document's title, number or date (None leaves a text as it is; the date
+    is cleared with ``doc_date=None``). Its links are shown for the assessment of ``year``."""
+    with db.session() as s:
+        row = _evidence_row(s, sha256)
+        if title is not None:
+            if not clean(title):
+                raise ServiceError(
+                    "A document needs a title, e.g. 'Kế hoạch cải cách hành chính năm 2025'."
+                )
+            row.title = clean(title)
+            row.title_folded = fold(row.title)
+        if doc_number is not None:
+            if len(clean(doc_number)) > 100:
+                raise ServiceError("The document number is too long (at most 100 characters).")
+            row.doc_number = clean(doc_number)
+        if doc_date is not _KEEP:
+            if doc_date is not None and not isinstance(doc_date, date):
+                raise ServiceError("The document date is not a date.")
+            row.doc_date = doc_date  # type: ignore[assignment]
+        s.flush()
+        return _info(s, row, find_row(s, year).id)
+
+
+def _checked_codes(s: Session, arow: AssessmentRow, node_codes: Iterable[str]) -> list[str]:
+    require_editable(AssessmentStatus(arow.status), FieldGroup.SELF)
+    cset = set_from_rows(arow.criteria_set)
+    codes = list(dict.fromkeys(clean(c) for c in node_codes if clean(c)))
+    if not codes:
+        raise ServiceError("Choose at least one criterion.")
+    for code in codes:
+        if not cset.has(code):
+            raise ServiceError("There is no criterion '{code}' in this criteria set.", code=code)
+    return codes
+
+
+def link_evidence(
+    db: Database, sha256: str, node_codes: Iterable[str], year: int | None = None
+) -> EvidenceInfo:
+    """Link a stored document to criteria of the assessment of ``year`` (latest if None);
+    links that exist already are left as they are."""
+    with db.session() as s:
+        arow = find_row(s, year)
+        codes = _checked_codes(s, arow, node_codes)
+        row = _evidence_row(s, sha256)
+        have = set(
+            s.scalars(
+                select(EvidenceLinkRow.node_code).where(
+                    EvidenceLinkRow.evidence_id == row.id,
+                    EvidenceLinkRow.assessment_id == arow.id,
+                )
+            )
+        )
+        for code in codes:
+            if code not in have:
+                s.add(EvidenceLinkRow(evidence_id=row.id, assessment_id=arow.id, node_code=code))
+        s.flush()
+        return _info(s, row, arow.id)
+
+
+def unlink_evidence(
+    db: Database, sha256: str, node_codes: Iterable[str], year: int | None = None
+) -> EvidenceInfo:
+    """Remove the document's links to these criteria (the file stays in the store and in
+    the list, waiting to be linked again)."""
+    with db.session() as s:
+        arow = find_row(s, year)
+        codes = _checked_codes(s, arow, node_codes)
+        row = _evidence_row(s, sha256)
+        links = s.scalars(
+            select(EvidenceLinkRow).where(
+                EvidenceLinkRow.evidence_id == row.id,
+                EvidenceLinkRow.assessment_id == arow.id,
+                EvidenceLinkRow.node_code.in_(codes),
+            )
+        ).all()
+        for link in links:
+            s.delete(link)
+        s.flush()
+        return _info(s, row, arow.id)

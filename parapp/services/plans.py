@@ -12,7 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import IssuedDocumentRow, PlanItemRow, PlanRow, ProgressUpdateRow
+from db.models import (
+    AssessmentRow,
+    IssuedDocumentRow,
+    PlanItemRow,
+    PlanRow,
+    ProgressUpdateRow,
+)
 from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import (
     ItemStatus,
@@ -28,7 +34,7 @@ from parapp.domain.text import clean
 
 from .assessments import find_row, view
 from .common import NotFound, ServiceError, now, unit_row
-from .mapping import item_from_row, item_to_row
+from .mapping import item_from_row, item_to_row, set_from_rows
 
 KIND_REMEDIATION = "remediation"
 KIND_ANNUAL = "annual"  # kế hoạch cải cách hành chính năm
@@ -256,7 +262,7 @@ def _item_row(s: Session, item_id: str) -> PlanItemRow:
 
 def update_item(db: Database, item_id: str, **fields: str) -> RemediationItem:
     """Edit an item's texts; a deadline is re-parsed from the clerk's new wording."""
-    allowed = {"shortcoming", "tasks", "lead", "coordinating", "deadline"}
+    allowed = {"shortcoming", "tasks", "lead", "coordinating", "deadline", "product"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown item fields {sorted(unknown)}")
@@ -363,3 +369,92 @@ def update_document(
         row.document_json = document_to_json(document)
         row.updated_at = now()
         return document
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One remediation plan in the list the screen offers."""
+
+    year: int
+    status: str
+    revision: int
+    items: int
+    assessment_year: int | None  # the assessment whose result it remedies
+
+
+def list_plans(db: Database, kind: str = KIND_REMEDIATION) -> list[PlanSummary]:
+    """The unit's plans of ``kind``, newest first."""
+    with db.session() as s:
+        unit = unit_row(s)
+        rows = s.scalars(
+            select(PlanRow)
+            .where(PlanRow.unit_id == unit.id, PlanRow.kind == kind)
+            .order_by(PlanRow.year.desc())
+        ).all()
+        out = []
+        for row in rows:
+            arow = row.assessment_id and s.get(AssessmentRow, row.assessment_id)
+            out.append(
+                PlanSummary(
+                    row.year,
+                    row.status,
+                    row.revision or 1,
+                    len(row.items),
+                    arow.year if arow else None,
+                )
+            )
+        return out
+
+
+def copy_unfinished(db: Database, year: int | None = None) -> tuple[PlanView, int]:
+    """Copy the previous plan's unfinished items into the draft plan of ``year`` (latest
+    if None); returns the plan and how many items were copied.
+
+    Items already copied (or about a criterion the plan already covers) are skipped, so
+    doing it twice copies nothing the second time.
+    """
+    with db.session() as s:
+        plan = _plan_row(s, year)
+        if plan.status != "draft":
+            raise ServiceError(
+                "The plan has been issued; items cannot be added. Make a new revision to "
+                "change it ('parapp plan revise')."
+            )
+        previous = s.scalars(
+            select(PlanRow)
+            .where(
+                PlanRow.unit_id == plan.unit_id,
+                PlanRow.year < plan.year,
+                PlanRow.kind == plan.kind,
+            )
+            .order_by(PlanRow.year.desc())
+        ).first()
+        if previous is None:
+            raise ServiceError(
+                "There is no plan before {year}, so there are no unfinished items to copy.",
+                year=plan.year,
+            )
+        current = [item_from_row(r) for r in plan.items]
+        done_before = {i.carried_from for i in current if i.carried_from}
+        covered = {code for item in current for code in item.node_codes}
+        old = [item_from_row(r) for r in previous.items if r.uuid not in done_before]
+        copied = carry_over(old, plan.year, covered)
+        start = len(plan.items)
+        for k, item in enumerate(copied):
+            plan.items.append(item_to_row(replace(item, position=start + k)))
+        if copied:
+            plan.updated_at = now()
+            arow = plan.assessment_id and s.get(AssessmentRow, plan.assessment_id)
+            if arow:
+                # Keep the plan grouped by area, in the criteria set's order.
+                nodes = set_from_rows(arow.criteria_set).nodes
+                order = {n.code: k for k, n in enumerate(nodes)}
+                ranked = sorted(
+                    plan.items,
+                    key=lambda r: (order.get(r.area_code or "", len(order)), r.position),
+                )
+                for k, r in enumerate(ranked):
+                    r.position = k
+        s.flush()
+        s.refresh(plan)
+        return plan_view(plan), len(copied)

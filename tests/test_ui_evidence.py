@@ -1,0 +1,206 @@
+"""The evidence screen end to end, offscreen, in Vietnamese, on copies of the demo."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+import shiboken6
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from db.engine import open_database
+from parapp.services import assessments, evidence
+from ui import qt_strings, screens
+from ui.main_window import MainWindow
+from ui.models.evidence import COL_DATE, COL_NUMBER, COL_TITLE, ERROR_ROLE, EvidenceModel
+from ui.screens.evidence import EvidenceScreen
+from ui.state import AppState
+
+pytestmark = pytest.mark.usefixtures("vietnamese")
+
+
+@pytest.fixture
+def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
+    qt_strings.install()
+    windows: list[MainWindow] = []
+
+    def opener(path: Path) -> MainWindow:
+        state = AppState(None, path)
+        window = MainWindow(state)
+        window.resize(1366, 768)
+        window.show()
+        state.open()
+        qtbot.waitUntil(lambda: state.view is not None, timeout=30_000)  # type: ignore[attr-defined]
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.close()
+        if window.state.has_tasks:
+            window.state.tasks.shutdown()
+        shiboken6.delete(window)
+
+
+def _screen(qtbot: object, window: MainWindow) -> EvidenceScreen:
+    window.navigate(screens.EVIDENCE)
+    screen = window.screen(screens.EVIDENCE)
+    assert isinstance(screen, EvidenceScreen)
+    _idle(qtbot, screen)
+    return screen
+
+
+def _idle(qtbot: object, screen: EvidenceScreen) -> None:
+    tasks = screen.state.tasks
+    qtbot.waitUntil(lambda: tasks.pending == 0 and not screen.loading, timeout=15_000)  # type: ignore[attr-defined]
+
+
+def _file(folder: Path, name: str, text: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text or f"Nội dung của {name}", encoding="utf-8")
+    return path
+
+
+def _titles(model: EvidenceModel) -> list[str]:
+    return [model.index(r, COL_TITLE).data() for r in range(model.rowCount())]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # QDragEnterEvent takes a QPoint
+def test_a_dropped_file_is_listed_and_linked_from_the_lacking_list(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path, tmp_path: Path
+) -> None:
+    screen = _screen(qtbot, open_window(draft_db))
+    assert screen.model.total == 0
+    assert screen.empty.isVisible()
+    lacking = screen.lacking.codes()
+    assert lacking, "the 2026 assessment has no evidence yet"
+    path = _file(tmp_path / "scan", "Kế hoạch kiểm tra 2026.pdf")
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(
+        QPoint(300, 300),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(screen, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(300, 300),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(screen, drop)
+    qtbot.waitUntil(lambda: screen.model.total == 1, timeout=15_000)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    assert _titles(screen.model) == ["Kế hoạch kiểm tra 2026"]
+    assert screen.table.currentIndex().row() == 0
+
+    code = lacking[0]
+    assert screen.lacking.select(code)
+    assert screen.lacking.link_button.isEnabled()
+    qtbot.mouseClick(screen.lacking.link_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: code not in screen.lacking.codes(), timeout=15_000)  # type: ignore[attr-defined]
+    assert len(screen.lacking.codes()) == len(lacking) - 1
+    db = open_database(draft_db)
+    try:
+        assert assessments.view(db).has_evidence(code)
+        assert evidence.list_evidence(db)[0].node_codes == (code,)
+    finally:
+        db.close()
+
+
+def test_the_file_dialog_adds_files_for_the_chosen_criterion(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path, tmp_path: Path
+) -> None:
+    screen = _screen(qtbot, open_window(draft_db))
+    lacking = screen.lacking.codes()
+    code = lacking[2]
+    files = [_file(tmp_path, "Báo cáo CCHC quý I.docx"), _file(tmp_path, "Quyết định 7.pdf")]
+    asked: list[object] = []
+    screen.choose_files = lambda parent: asked.append(parent) or files
+    screen.lacking.select(code)
+    qtbot.mouseClick(screen.lacking.add_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: screen.model.total == 2, timeout=15_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: code not in screen.lacking.codes(), timeout=15_000)  # type: ignore[attr-defined]
+    assert asked == [screen]
+    assert sorted(_titles(screen.model)) == ["Báo cáo CCHC quý I", "Quyết định 7"]
+    docs = [screen.model.document(r) for r in range(2)]
+    assert all(d is not None and d.node_codes == (code,) for d in docs)
+    # The search ignores accents and case.
+    screen.search.setText("bao cao cchc")
+    assert _titles(screen.model) == ["Báo cáo CCHC quý I"]
+    screen.search.setText("khong co dau nay")
+    assert screen.model.rowCount() == 0 and screen.empty.isVisible()
+
+
+def _edit(qtbot: object, screen: EvidenceScreen, row: int, column: int, text: str) -> None:
+    index = screen.model.index(row, column)
+    screen.table.setCurrentIndex(index)
+    screen.table.edit(index)
+    editor = screen.table.open_editor()
+    assert isinstance(editor, QLineEdit)
+    editor.setText(text)
+    screen.table.commit_open_editor()
+    _idle(qtbot, screen)
+
+
+def test_number_and_date_are_saved_and_a_wrong_date_is_refused(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path, tmp_path: Path
+) -> None:
+    db = open_database(draft_db)
+    try:
+        evidence.add_evidence(db, _file(tmp_path, "kh.pdf"), title="Kế hoạch CCHC năm 2026")
+    finally:
+        db.close()
+    screen = _screen(qtbot, open_window(draft_db))
+    messages: list[str] = []
+    screen.status_message.connect(messages.append)
+    _edit(qtbot, screen, 0, COL_NUMBER, "12/KH-UBND")
+    _edit(qtbot, screen, 0, COL_DATE, "5/1/2026")
+    assert screen.model.index(0, COL_DATE).data() == "05/01/2026"
+    _edit(qtbot, screen, 0, COL_DATE, "31/02/2026")
+    assert screen.model.index(0, COL_DATE).data(ERROR_ROLE)
+    assert "05/03/2024" in messages[-1]
+    assert screen.model.index(0, COL_DATE).data() == "05/01/2026"
+    screen.before_leave()
+    db = open_database(draft_db)
+    try:
+        doc = evidence.list_evidence(db)[0]
+    finally:
+        db.close()
+    assert (doc.doc_number, doc.doc_date) == ("12/KH-UBND", date(2026, 1, 5))
+    assert doc.citation == "Kế hoạch CCHC năm 2026 số 12/KH-UBND ngày 05/01/2026"
+
+
+def test_published_evidence_is_read_only_and_opens_a_named_copy(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path, demo_db: Path
+) -> None:
+    shutil.copytree(demo_db.parent / "evidence", published_db.parent / "evidence")
+    screen = _screen(qtbot, open_window(published_db))
+    assert screen.model.total > 10
+    assert not screen.banner.isHidden() and "công bố" in screen.banner.text()
+    assert screen.add_button.isHidden()
+    assert not (screen.model.flags(screen.model.index(0, COL_NUMBER)) & Qt.ItemFlag.ItemIsEditable)
+    assert screen.detail.link_button.isHidden()
+    opened: list[Path] = []
+    screen.opener = lambda path: opened.append(path) or True
+    doc = screen.model.document(screen.table.currentIndex().row())
+    assert doc is not None
+    qtbot.mouseClick(screen.detail.open_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(opened), timeout=15_000)  # type: ignore[attr-defined]
+    assert opened[0].name == doc.filename
+    assert opened[0].read_text(encoding="utf-8").startswith("UBND")

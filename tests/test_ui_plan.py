@@ -1,0 +1,308 @@
+"""The remediation plan screen end to end (offscreen, Vietnamese, copies of the demo), its
+model's deadline rules, and the plan services it adds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+
+from db.engine import open_database
+from parapp.domain.deadlines import DeadlineKind
+from parapp.domain.remediation import ItemStatus
+from parapp.services import plans
+from parapp.services.common import ServiceError
+from ui import qt_strings, screens
+from ui.main_window import MainWindow
+from ui.models.plan_items import (
+    COL_DEADLINE,
+    COL_TASKS,
+    ERROR_ROLE,
+    OVERDUE_BACKGROUND,
+    OVERDUE_ROLE,
+    Show,
+    deadline_problem,
+)
+from ui.screens.plan import PlanScreen
+from ui.state import AppState
+from ui.widgets.plan_progress import ProgressDialog
+
+pytestmark = pytest.mark.usefixtures("vietnamese")
+ENGLISH_BUTTONS = {"OK", "&OK", "Cancel", "&Cancel", "Yes", "&Yes", "No", "&No"}
+
+
+@pytest.fixture
+def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
+    qt_strings.install()
+    windows: list[MainWindow] = []
+
+    def opener(path: Path) -> MainWindow:
+        state = AppState(None, path)
+        window = MainWindow(state)
+        window.resize(1366, 768)
+        window.show()
+        state.open()
+        qtbot.waitUntil(lambda: state.view is not None, timeout=30_000)  # type: ignore[attr-defined]
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.close()
+        if window.state.has_tasks:
+            window.state.tasks.shutdown()
+        shiboken6.delete(window)
+
+
+def _idle(qtbot: object, screen: PlanScreen) -> None:
+    tasks = screen.state.tasks
+    qtbot.waitUntil(lambda: tasks.pending == 0 and not screen.loading, timeout=15_000)  # type: ignore[attr-defined]
+
+
+def _screen(qtbot: object, window: MainWindow) -> PlanScreen:
+    window.navigate(screens.PLAN)
+    screen = window.screen(screens.PLAN)
+    assert isinstance(screen, PlanScreen)
+    _idle(qtbot, screen)
+    return screen
+
+
+def _answer_dialog(handle: Callable[[QWidget], None], seen: list[QWidget]) -> None:
+    """Run ``handle`` on the next modal dialog as soon as it shows."""
+
+    def look() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(20, look)
+            return
+        seen.append(widget)
+        handle(widget)
+
+    QTimer.singleShot(0, look)
+
+
+def _accept_box(widget: QWidget) -> None:
+    assert isinstance(widget, QMessageBox)
+    texts = {b.text() for b in widget.buttons()}
+    assert not texts & ENGLISH_BUTTONS, texts
+    widget.buttons()[0].click()  # the action button comes first
+
+
+def _stored_plan(path: Path, year: int | None = None) -> plans.PlanView:
+    db = open_database(path)
+    try:
+        return plans.get_plan(db, year)
+    finally:
+        db.close()
+
+
+# -- the model's rules, without widgets ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("Quý II/2026", date(2026, 6, 30)),
+        ("trước 30/6/2026", date(2026, 6, 30)),
+        ("quý III", date(2026, 9, 30)),
+        ("6 tháng đầu năm 2026", date(2026, 6, 30)),
+    ],
+)
+def test_deadlines_the_clerk_writes_are_understood(text: str, end: date) -> None:
+    deadline, reason = deadline_problem(text, 2026)
+    assert reason == "" and deadline is not None and deadline.end == end
+
+
+def test_ongoing_is_accepted_and_nonsense_and_blank_are_not() -> None:
+    deadline, reason = deadline_problem("Thường xuyên", 2026)
+    assert deadline is not None and deadline.kind is DeadlineKind.ONGOING and not reason
+    assert deadline_problem("khi nào rảnh", 2026)[1]
+    assert deadline_problem("   ", 2026)[1]
+
+
+def test_copy_unfinished_copies_once(draft_db: Path) -> None:
+    db = open_database(draft_db)
+    try:
+        plan = plans.draft_plan(db, 2026)
+        before = len(plan.items)
+        old = plans.get_plan(db, 2026)
+        unfinished = [i for i in old.items if i.status is not ItemStatus.DONE]
+        plan, copied = plans.copy_unfinished(db, 2027)
+        assert 0 < copied <= len(unfinished)
+        assert len(plan.items) == before + copied
+        assert {i.carried_from for i in plan.items if i.carried_from} <= {i.id for i in old.items}
+        assert plans.copy_unfinished(db, 2027)[1] == 0
+        assert [s.year for s in plans.list_plans(db)] == [2027, 2026, 2025]
+        with pytest.raises(ServiceError):
+            plans.copy_unfinished(db, 2025)  # issued
+    finally:
+        db.close()
+
+
+# -- the screen ----------------------------------------------------------------------------
+
+
+def test_drafting_the_plan_that_follows_the_assessment(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path
+) -> None:
+    screen = _screen(qtbot, open_window(draft_db))
+    assert screen.plan is not None and screen.plan.year == 2026  # the newest, as on the overview
+    screen.choose_plan(2027)
+    _idle(qtbot, screen)
+    assert screen.pages.currentIndex() == 0 and screen.draft_button.isVisible()
+    seen: list[QWidget] = []
+    _answer_dialog(_accept_box, seen)  # "no appraised result yet: draft from self-scores?"
+    qtbot.mouseClick(screen.draft_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: screen.plan is not None and screen.plan.year == 2027, timeout=15_000)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    assert seen, "the clerk was asked before drafting from self-scores"
+    assert screen.pages.currentIndex() == 1
+    assert screen.model.rowCount() == len(_stored_plan(draft_db, 2027).items) > 0
+    assert screen.model.editable
+
+
+def _edit_deadline(qtbot: object, screen: PlanScreen, row: int, text: str) -> None:
+    index = screen.model.index(row, COL_DEADLINE)
+    screen.table.setCurrentIndex(index)
+    screen.table.edit(index)
+    editor = screen.table.open_editor()
+    assert isinstance(editor, QLineEdit)
+    editor.setText(text)
+    screen.table.commit_open_editor()
+    _idle(qtbot, screen)
+
+
+def test_a_deadline_is_saved_parsed_and_a_wrong_one_refused(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    window = open_window(published_db)
+    screen = _screen(qtbot, window)
+    assert screen.plan is not None and screen.plan.year == 2026 and screen.model.editable
+    item_id = screen.model.item(0).id  # type: ignore[union-attr]
+    _edit_deadline(qtbot, screen, 0, "Quý II/2026")
+    shown = screen.model.index(0, COL_DEADLINE).data()
+    assert "Quý II/2026" in shown and "30/06/2026" in shown
+    stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
+    assert stored.deadline.kind is DeadlineKind.QUARTER
+    assert stored.deadline.end == date(2026, 6, 30)
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: window.state.plan is not None
+        and any(i.deadline.text == "Quý II/2026" for i in window.state.plan.items)
+    )
+
+    messages: list[str] = []
+    screen.status_message.connect(messages.append)
+    _edit_deadline(qtbot, screen, 0, "khi nào có kinh phí")
+    reason = screen.model.index(0, COL_DEADLINE).data(ERROR_ROLE)
+    assert reason and "khi nào có kinh phí" in reason and messages[-1] == reason
+    _edit_deadline(qtbot, screen, 0, "")
+    stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
+    assert stored.deadline.text == "Quý II/2026"
+
+
+def test_recording_progress(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    screen = _screen(qtbot, open_window(published_db))
+    screen.table.setCurrentIndex(screen.model.index(1, COL_TASKS))
+    item_id = screen.model.item(1).id  # type: ignore[union-attr]
+
+    def fill(widget: QWidget) -> None:
+        assert isinstance(widget, ProgressDialog)
+        widget.percent.setValue(100)
+        note = widget.findChild(QPlainTextEdit)
+        assert note is not None
+        note.setPlainText("Đã ban hành Kế hoạch số 25/KH-UBND.")
+        widget.ok_button.click()
+
+    seen: list[QWidget] = []
+    _answer_dialog(fill, seen)
+    qtbot.mouseClick(screen.progress_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    assert seen
+    stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
+    assert stored.status is ItemStatus.DONE
+    assert stored.updates[-1].note == "Đã ban hành Kế hoạch số 25/KH-UBND."
+    row = screen.model.row_of(item_id)
+    assert "100%" in screen.model.index(row, 9).data()
+
+
+def test_overdue_items_are_marked_and_filtered(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    window = open_window(published_db)
+    window.state.today = date(2027, 1, 15)  # the 2026 plan's "trong năm 2026" has passed
+    screen = _screen(qtbot, window)
+    screen.refresh()
+    _idle(qtbot, screen)
+    total = screen.model.rowCount()
+    overdue = [r for r in range(total) if screen.model.index(r, 0).data(OVERDUE_ROLE)]
+    assert overdue and len(overdue) == total  # nothing is done yet
+    index = screen.model.index(overdue[0], COL_TASKS)
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACKGROUND
+    assert str(len(overdue)) in screen.summary.text()
+    window.state.today = date(2026, 3, 1)
+    screen.refresh()
+    _idle(qtbot, screen)
+    assert not screen.model.index(0, 0).data(OVERDUE_ROLE)
+    screen.show_box.setCurrentIndex(screen.show_box.findData(Show.OVERDUE))
+    assert screen.model.rowCount() == 0 and screen.no_rows.isVisible()
+
+
+def test_copying_last_years_unfinished_items(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path
+) -> None:
+    db = open_database(draft_db)
+    try:
+        before = len(plans.draft_plan(db, 2026).items)
+    finally:
+        db.close()
+    screen = _screen(qtbot, open_window(draft_db))
+    assert screen.plan is not None and screen.plan.year == 2027
+    assert screen.model.rowCount() == before
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: screen.model.rowCount() > before, timeout=15_000)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    copied = [i for i in screen.model.items if i.carried_from]
+    assert copied and len(screen.model.items) == before + len(copied)
+    assert len(_stored_plan(draft_db, 2027).items) == before + len(copied)
+    seen: list[QWidget] = []
+    _answer_dialog(_accept_box, seen)  # "already copied"
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)  # type: ignore[attr-defined]
+    assert len(_stored_plan(draft_db, 2027).items) == before + len(copied)
+
+
+def test_an_issued_plan_is_read_only_until_a_new_revision(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    screen = _screen(qtbot, open_window(published_db))
+    screen.choose_plan(2025)
+    _idle(qtbot, screen)
+    assert screen.plan is not None and screen.plan.status == "issued"
+    assert screen.banner.isVisible() and "15/KH-UBND" in screen.banner.text()
+    assert not (screen.model.flags(screen.model.index(0, COL_TASKS)) & Qt.ItemFlag.ItemIsEditable)
+    assert not (
+        screen.model.flags(screen.model.index(0, COL_DEADLINE)) & Qt.ItemFlag.ItemIsEditable
+    )
+    assert not screen.copy_button.isVisible()
+    assert screen.progress_button.isEnabled()  # progress is still recorded on an issued plan
+    seen: list[QWidget] = []
+    _answer_dialog(_accept_box, seen)
+    qtbot.mouseClick(screen.revise_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: screen.plan is not None and screen.plan.status == "draft", timeout=15_000
+    )
+    _idle(qtbot, screen)
+    assert not screen.banner.isVisible()
+    assert screen.model.flags(screen.model.index(0, COL_TASKS)) & Qt.ItemFlag.ItemIsEditable
+    assert _stored_plan(published_db, 2025).revision == 2

@@ -1,0 +1,60 @@
+"""Parts of the plan screen: the page offering to draft a missing plan, and the banner of
+an issued plan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from parapp.i18n import _, format_date
+from ui import style
+
+if TYPE_CHECKING:
+    from parapp.services.plans import PlanView
+
+
+class DraftPage(QWidget):
+    """No plan yet: what it will contain, and one button that drafts it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setMaximumWidth(720)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setStyleSheet("color: #5f6b7a; font-size: 12pt;")
+        box.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.button = QPushButton(_("Draft the plan from the criteria that lost points"))
+        self.button.setMinimumHeight(40)
+        self.button.setStyleSheet("font-size: 11pt; padding: 6px 16px;")
+        row.addWidget(self.button)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addStretch(2)
+
+
+def banner() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(
+        f"background: {style.BANNER_BACKGROUND}; border: 1px solid {style.BANNER_BORDER};"
+        " border-radius: 4px; padding: 8px;"
+    )
+    return label
+
+
+def issued_text(plan: PlanView) -> str:
+    doc = plan.document
+    when = format_date(doc.issued_on) if doc.issued_on else ""
+    return _(
+        "This plan was issued as No. {number}/{symbol} of {date}, so its wording is "
+        "frozen. Progress and status can still be recorded. To change the wording, press "
+        "“Make a new revision”: the issued document is kept as it is, and the new "
+        "revision is issued again from the Documents screen."
+    ).format(number=doc.number, symbol=doc.symbol, date=when)
