@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Build dist/parapp-setup-<version>.exe from a clean checkout, on Debian/Ubuntu (as root it
+# installs the tools it needs) or under Git Bash on Windows (NSIS from `choco install nsis`).
+# The work is done by installer/build.py; arguments are passed on (--no-compile, --out DIR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then
+    for candidate in python3.11 python3 python; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+            PY=$candidate
+            break
+        fi
+    done
+fi
+if [ -z "$PY" ]; then
+    echo "The installer build needs Python 3.11 (the bundled interpreter's version)." >&2
+    echo "Set PYTHON=/path/to/python3.11, or pass --no-compile to use another Python." >&2
+    exit 1
+fi
+
+case "$(uname -s)" in
+    Linux*)
+        need=()
+        command -v makensis >/dev/null 2>&1 || need+=(nsis)
+        command -v osslsigncode >/dev/null 2>&1 || need+=(osslsigncode)
+        command -v 7z >/dev/null 2>&1 || need+=(p7zip-full)
+        if [ ${#need[@]} -gt 0 ]; then
+            if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+                echo "Installing ${need[*]}..." >&2
+                apt-get update -qq >&2
+                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+            else
+                echo "Missing tools: sudo apt-get install ${need[*]}" >&2
+                exit 1
+            fi
+        fi
+        ;;
+esac
+
+exec "$PY" installer/build.py "$@"

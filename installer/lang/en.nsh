@@ -1,0 +1,10 @@
+; parapp's own installer strings, English (the Modern UI texts come with NSIS).
+LangString PARAPP_DESCRIPTION ${LANG_ENGLISH} "PAR Index self-assessment and remediation plans"
+LangString PARAPP_RUN_NOW ${LANG_ENGLISH} "Open parapp now"
+LangString PARAPP_CCHC_TYPE ${LANG_ENGLISH} "parapp sync package"
+LangString PARAPP_UN_TITLE ${LANG_ENGLISH} "Uninstall parapp"
+LangString PARAPP_UN_SUBTITLE ${LANG_ENGLISH} "Choose what to remove from this computer."
+LangString PARAPP_UN_TOP ${LANG_ENGLISH} "The program will be removed. Your office's data (database, evidence files, backups, signing keys) is kept for a later installation unless you tick the box below."
+LangString PARAPP_UN_PROGRAM ${LANG_ENGLISH} "The parapp program"
+LangString PARAPP_UN_DATA ${LANG_ENGLISH} "Also delete the office's data"
+LangString PARAPP_UN_DATA_CONFIRM ${LANG_ENGLISH} "Permanently delete all data in$\r$\n$LOCALAPPDATA\parapp$\r$\n(database, evidence files, backups, signing keys)?$\r$\n$\r$\nThis cannot be undone. Make a backup first if you still need it."

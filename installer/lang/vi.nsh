@@ -1,0 +1,10 @@
+; parapp's own installer strings, Vietnamese (the Modern UI texts come with NSIS).
+LangString PARAPP_DESCRIPTION ${LANG_VIETNAMESE} "Tự đánh giá Chỉ số cải cách hành chính và kế hoạch khắc phục"
+LangString PARAPP_RUN_NOW ${LANG_VIETNAMESE} "Mở parapp ngay"
+LangString PARAPP_CCHC_TYPE ${LANG_VIETNAMESE} "Gói dữ liệu đồng bộ parapp"
+LangString PARAPP_UN_TITLE ${LANG_VIETNAMESE} "Gỡ bỏ parapp"
+LangString PARAPP_UN_SUBTITLE ${LANG_VIETNAMESE} "Chọn những gì cần xoá khỏi máy tính."
+LangString PARAPP_UN_TOP ${LANG_VIETNAMESE} "Chương trình sẽ được gỡ bỏ. Dữ liệu của đơn vị (cơ sở dữ liệu, tài liệu kiểm chứng, bản sao lưu, khoá ký) được giữ lại để dùng khi cài đặt lại, trừ khi bạn đánh dấu ô bên dưới."
+LangString PARAPP_UN_PROGRAM ${LANG_VIETNAMESE} "Chương trình parapp"
+LangString PARAPP_UN_DATA ${LANG_VIETNAMESE} "Xoá cả dữ liệu của đơn vị"
+LangString PARAPP_UN_DATA_CONFIRM ${LANG_VIETNAMESE} "Xoá vĩnh viễn toàn bộ dữ liệu trong thư mục$\r$\n$LOCALAPPDATA\parapp$\r$\n(cơ sở dữ liệu, tài liệu kiểm chứng, bản sao lưu, khoá ký)?$\r$\n$\r$\nKhông thể khôi phục sau khi xoá. Hãy sao lưu trước nếu còn cần."
