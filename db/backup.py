@@ -8,6 +8,7 @@ old or the restored content, never a mix; the replaced content is kept as a back
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -20,6 +21,10 @@ from pathlib import Path
 from parapp.domain.errors import DomainError
 
 from .schema import REVISIONS
+
+# Primary result codes of a write that failed for the disk's sake, not the source's.
+_WRITE_FAILURES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN,
+                   sqlite3.SQLITE_IOERR}
 
 NAME_RE = re.compile(r"^parapp-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
 
@@ -34,6 +39,59 @@ class BackupInfo:
     created: datetime
     reason: str
     size: int
+    # "database" (the database file alone) or, with a manifest beside it ("<name>.json"),
+    # "routine" / "full": the database plus the evidence and issued-document files.
+    kind: str = "database"
+
+    @property
+    def manifest(self) -> Path:
+        return self.path.with_suffix(".json")
+
+
+HEADER = 100  # SQLite's file header: counters and journal mode change without the content
+
+
+def fingerprint_live(db_path: Path) -> str:
+    """A hash of the database's pages as SQLite sees them now (WAL included), equal to
+    :func:`fingerprint_file` of a backup of the same content. Cheap enough to run every few
+    minutes: one read of the database into memory, no disk writes."""
+    source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    memory = sqlite3.connect(":memory:")
+    try:
+        source.backup(memory)
+        data = memory.serialize()
+    finally:
+        memory.close()
+        source.close()
+    return hashlib.sha256(data[HEADER:]).hexdigest()
+
+
+def fingerprint_file(path: Path) -> str:
+    """The same hash, read straight from a standalone backup file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        handle.seek(HEADER)
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def content_counts(path: Path) -> dict[str, int]:
+    """What a backup holds, for choosing one: assessments, evidence files, issued documents
+    (a table this schema version does not have counts 0)."""
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = set(_tables(con, "main"))
+        return {
+            name: con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            if name in tables
+            else 0
+            for name in ("assessments", "evidence", "issued_documents")
+        }
+    except sqlite3.DatabaseError as exc:
+        raise BackupError("the file is not a readable database ({reason})", reason=exc) from None
+    finally:
+        con.close()
 
 
 def _integrity(con: sqlite3.Connection) -> str:
@@ -76,7 +134,22 @@ def _backup_from(
         partial.unlink(missing_ok=True)
         raise
     partial.replace(target)
+    _sync_folder(backups_dir)
     return BackupInfo(target, _parse_created(target.name), reason, target.stat().st_size)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows cannot open folders and needs no help)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def make_backup(
@@ -92,6 +165,8 @@ def make_backup(
     try:
         return _backup_from(source, backups_dir, reason, now)
     except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _WRITE_FAILURES:
+            raise  # the target's disk is full or read-only: the caller says so plainly
         raise BackupError("the database cannot be read ({reason})", reason=exc) from None
     finally:
         source.close()
@@ -112,8 +187,23 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
     for path in backups_dir.glob("parapp-*.sqlite3"):
         m = NAME_RE.match(path.name)
         if m:
-            out.append(BackupInfo(path, _parse_created(path.name), m.group(4), path.stat().st_size))
+            kind = _manifest_kind(path.with_suffix(".json"))
+            out.append(
+                BackupInfo(path, _parse_created(path.name), m.group(4), path.stat().st_size, kind)
+            )
     return sorted(out, key=lambda b: (b.created, _seq(b.path.name)), reverse=True)
+
+
+def _manifest_kind(manifest: Path) -> str:
+    if not manifest.is_file():
+        return "database"
+    import json
+
+    try:
+        kind = json.loads(manifest.read_text(encoding="utf-8")).get("kind")
+    except (OSError, ValueError, AttributeError):
+        return "database"  # a damaged manifest: the database file is still a backup
+    return kind if kind in ("routine", "full") else "database"
 
 
 def _seq(name: str) -> int:

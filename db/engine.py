@@ -68,6 +68,10 @@ class Database:
         self.paths = DataPaths(path)
         self.engine = make_engine(path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Every change to scores, links, plans and documents is recorded as it is flushed.
+        from .audit import install as install_audit
+
+        install_audit(self._sessions)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

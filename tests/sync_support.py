@@ -33,3 +33,41 @@ def store_listing(folder: Path) -> list[str]:
 
 def opened(path: Path) -> Database:
     return open_database(path)
+
+
+def draft_2026_submission(root: Path) -> Path:
+    """In the demo copy at ``root``: start the commune's 2026 self-assessment (areas 1-6
+    carried over), add two evidence files, and export the submission as a clerk would.
+    Returns the package, written to ``root/out``."""
+    from parapp.services import evidence, sync_export
+    from parapp.services.demo import start_next_year
+
+    commune = open_database(root / "commune" / "parapp.sqlite3")
+    try:
+        start_next_year(commune, frozenset({"1", "2", "3", "4", "5", "6"}))
+        for i, codes in enumerate((["1.1"], ["2.1", "2.2"]), start=1):
+            doc = root / "docs" / f"bien-ban-{i}.txt"
+            doc.parent.mkdir(parents=True, exist_ok=True)
+            doc.write_text(f"Biên bản số {i}/2026\n", encoding="utf-8")
+            evidence.add_evidence(commune, doc, node_codes=codes, title=f"Biên bản {i}",
+                                  year=2026)
+        return sync_export.export(commune, "submission", root / "out", year=2026).info.path
+    finally:
+        commune.close()
+
+
+def stable_dump(db_path: Path, ignore: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Like ``dump`` but without the named columns (times written with ``now()``)."""
+    con = sqlite3.connect(db_path)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        out = {}
+        for t in tables:
+            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')
+                    if r[1] not in ignore.get(t, set())]
+            names = ", ".join(f'"{c}"' for c in cols)
+            out[t] = sorted(map(repr, con.execute(f'SELECT {names} FROM "{t}"')))
+        return out
+    finally:
+        con.close()

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 KEY_ROLE = 257
 STATUS_MESSAGE_MS = 15_000
 NAV_ICON_PX = 24
+# What an appraiser's database can show: it has no self-assessment of its own.
+APPRAISER_SCREENS = (screens.APPRAISAL, screens.SYNC, screens.SETTINGS)
 
 
 def nav_icon_path(key: str, scale: int = 1) -> Path:
@@ -198,8 +200,30 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.first_painted.emit)
 
     # -- data ----------------------------------------------------------------------
+    @property
+    def appraiser_mode(self) -> bool:
+        """An appraiser's database, set up: the hub instead of the commune's screens."""
+        snapshot = self.state.snapshot
+        return self.state.is_appraiser and snapshot is not None and snapshot.setup is None
+
+    def _has_data(self) -> bool:
+        return self.state.view is not None or self.appraiser_mode
+
+    def _allowed(self, key: str) -> bool:
+        return not self.appraiser_mode or key in APPRAISER_SCREENS
+
+    def _show_appraiser_navigation(self) -> None:
+        """Only the appraiser's entries; the commune's ones would have nothing to show."""
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            item.setHidden(not self._allowed(item.data(KEY_ROLE)))
+
     def _loaded(self) -> None:
-        if self.state.view is None:
+        if self.appraiser_mode:
+            self._show_appraiser_navigation()
+            if not self._allowed(self._wanted[0]):
+                self._wanted = (screens.APPRAISAL, {})
+        elif self.state.view is None:
             snapshot = self.state.snapshot
             if snapshot is not None and snapshot.setup is not None:
                 self._show_setup()
@@ -256,13 +280,15 @@ class MainWindow(QMainWindow):
     def _ensure_screen(self, key: str) -> QWidget | None:
         """The screen ``key``, built on first use (data must be loaded)."""
         widget = self._screens.get(key)
-        if widget is not None or self.state.view is None:
+        if widget is not None or not self._has_data() or not self._allowed(key):
             return widget
         widget = _make_screen(key, self.state)
         if hasattr(widget, "navigate"):
             widget.navigate.connect(self._navigate_requested)
         if hasattr(widget, "status_message"):
             widget.status_message.connect(self.show_message)
+        if hasattr(widget, "year_shown"):
+            widget.year_shown.connect(self._show_appraisal_year)
         self._screens[key] = widget
         self.stack.addWidget(widget)
         return widget
@@ -270,6 +296,8 @@ class MainWindow(QMainWindow):
     def _show_header(self) -> None:
         view = self.state.view
         if view is None:
+            if self.appraiser_mode:
+                self._show_appraiser_header()
             return
         info = view.info
         self.unit_label.setText(info.unit_name)
@@ -278,6 +306,23 @@ class MainWindow(QMainWindow):
 
         self.status_label.setText(_("Status: {status}").format(status=label(info.status)))
         self.setWindowTitle(f"{info.unit_name} — {_('PAR index of the commune')} {info.year}")
+
+    def _show_appraiser_header(self) -> None:
+        snapshot = self.state.snapshot
+        assert snapshot is not None
+        self.unit_label.setText(snapshot.unit_name or _("Appraisal / Summary"))
+        if self._periods is not None:  # a commune's period selector has no place here
+            self._periods.combo.hide()
+        if snapshot.year is not None:
+            self._show_appraisal_year(snapshot.year)
+
+    def _show_appraisal_year(self, year: int) -> None:
+        """The year the hub shows (the appraisal screen may switch it)."""
+        if not self.appraiser_mode:
+            return
+        self.status_label.setText(_("Appraisal of {year}").format(year=year))
+        name = self.state.snapshot.unit_name if self.state.snapshot else ""
+        self.setWindowTitle(f"{name} — {_('Appraisal of {year}').format(year=year)}")
 
     def _failed(self, reason: str) -> None:
         self.loading.setText(reason)

@@ -7,7 +7,7 @@ after the window has painted); screens only ever see plain result objects.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,14 +23,24 @@ if TYPE_CHECKING:
     from ui.tasks import TaskManager
 
 
+APPRAISER = "appraiser"
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything loaded at once: the assessment's view and the current plan."""
+    """Everything loaded at once: the assessment's view and the current plan.
+
+    An appraiser's database has no assessment of its own: its snapshot carries the role,
+    the appraiser's name and the year to appraise instead of a view.
+    """
 
     view: AssessmentView | None
     plan: PlanView | None
     problem: DomainError | None = None  # why there is no view (no unit, no assessment)
     setup: SetupStatus | None = None  # set when the office must be set up first (first run)
+    role: str = "commune"  # the "role" setting: "commune" or "appraiser"
+    unit_name: str = ""  # the appraiser's own name (a commune's is in view.info)
+    year: int | None = None  # the appraiser: the latest year any unit submitted
 
 
 def open_db(path: Path) -> Database:
@@ -54,7 +64,11 @@ def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = Tr
     """The assessment's view and (unless told not to) the plan; runs on the worker."""
     from parapp.services import assessments
     from parapp.services.common import NotFound
+    from parapp.services.setup import get_setting
 
+    role = get_setting(db, "role", "commune") or "commune"
+    if role == APPRAISER:
+        return _appraiser_snapshot(db, year)
     view = None
     problem = None
     try:
@@ -68,6 +82,25 @@ def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = Tr
         if status.needed:
             return Snapshot(None, None, problem, status)
     return Snapshot(view, load_plan(db) if with_plan else None, problem)
+
+
+def _appraiser_snapshot(db: Database, year: int | None) -> Snapshot:
+    """The appraiser's hub has no view: its name and the year it works on."""
+    from parapp.services.appraisal import latest_year
+    from parapp.services.common import NotFound
+    from parapp.services.periods import setup_status
+    from parapp.services.setup import own_unit_or_none
+
+    status = setup_status(db)
+    if status.needed:
+        return Snapshot(None, None, None, status, role=APPRAISER)
+    own = own_unit_or_none(db)
+    if year is None:
+        try:
+            year = latest_year(db)
+        except NotFound:
+            year = date.today().year
+    return Snapshot(None, None, role=APPRAISER, unit_name=own.name if own else "", year=year)
 
 
 def _no_database(path: Path) -> bool:
@@ -130,6 +163,15 @@ class AppState(QObject):
         return self.snapshot.view if self.snapshot else None
 
     @property
+    def role(self) -> str | None:
+        """ "commune" or "appraiser" (None until the database has been read)."""
+        return self.snapshot.role if self.snapshot else None
+
+    @property
+    def is_appraiser(self) -> bool:
+        return self.role == APPRAISER
+
+    @property
     def plan(self) -> PlanView | None:
         return self.snapshot.plan if self.snapshot else None
 
@@ -171,7 +213,7 @@ class AppState(QObject):
 
     def _plan_loaded(self, plan: PlanView | None) -> None:
         if self.snapshot is not None and plan is not None:
-            self.snapshot = Snapshot(self.snapshot.view, plan, self.snapshot.problem)
+            self.snapshot = replace(self.snapshot, plan=plan)
             self.changed.emit()
 
     def _open_failed(self, exc: BaseException) -> None:
@@ -196,6 +238,8 @@ class AppState(QObject):
             return
         if year is None:
             year = self.view.info.year if self.view else None
+        if year is None and self.snapshot is not None and self.snapshot.role == APPRAISER:
+            year = self.snapshot.year
         self.tasks.run(lambda: load_snapshot(db, year), self._reloaded)
 
     def _reloaded(self, snapshot: Snapshot) -> None:
@@ -206,7 +250,7 @@ class AppState(QObject):
         """A fresh view returned by a save: share it with every screen."""
         if self.snapshot is None:
             return
-        self.snapshot = Snapshot(view, self.snapshot.plan)
+        self.snapshot = replace(self.snapshot, view=view, problem=None, setup=None)
         self.changed.emit()
 
     def mark_saved(self, when: datetime | None = None) -> None:

@@ -341,34 +341,92 @@ def plan_show(args: argparse.Namespace) -> int:
 
 
 def backup_make(args: argparse.Namespace) -> int:
-    info = backups.make(resolve_db_path(args.db))
-    _out(_("Backup written: {path}").format(path=info.path))
+    to = Path(args.to) if args.to else None
+    report = backups.make_with_files(resolve_db_path(args.db), to=to, full=args.full)
+    _out(_("Backup written: {path}").format(path=report.info.path))
+    _out(
+        _("{files} evidence and document files ({new} new), checked.").format(
+            files=report.files_total, new=report.files_copied
+        )
+    )
+    for rel in report.damaged:
+        _err(_("Warning: the stored file {name} is damaged and was not backed up.").format(
+            name=rel))
     return 0
 
 
+def _kind_text(kind: str) -> str:
+    return {
+        "full": _("full"),
+        "routine": _("database + files"),
+    }.get(kind, _("database only"))
+
+
 def backup_list(args: argparse.Namespace) -> int:
-    found = backups.available(resolve_db_path(args.db))
+    if args.source:
+        from db.backup import list_backups
+
+        found = list_backups(Path(args.source))
+    else:
+        found = backups.available(resolve_db_path(args.db))
     if not found:
         _out(_("There are no backups yet."))
     for b in found:
         _out(
             f"{b.path.name}\t{format_date(b.created.date())} {b.created:%H:%M:%S}\t{b.reason}\t"
-            f"{b.size // 1024} KB"
+            f"{b.size // 1024} KB\t{_kind_text(b.kind)}"
         )
     return 0
 
 
+def _show_summary(summary: backups.BackupSummary) -> None:
+    info = summary.info
+    _out(_("Backup: {path}").format(path=info.path))
+    _out(
+        _("Made: {date} {time} ({reason}, {kind})").format(
+            date=format_date(info.created.date()),
+            time=f"{info.created:%H:%M:%S}",
+            reason=info.reason or "-",
+            kind=_kind_text(info.kind),
+        )
+    )
+    counts = summary.counts
+    _out(
+        _("Contains: {a} assessments, {e} evidence files, {d} issued documents.").format(
+            a=counts.get("assessments", 0),
+            e=counts.get("evidence", 0),
+            d=counts.get("issued_documents", 0),
+        )
+    )
+
+
+def backup_show(args: argparse.Namespace) -> int:
+    path = backups.find(resolve_db_path(args.db), args.name)
+    _show_summary(backups.describe(path))
+    return 0
+
+
 def backup_restore(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    path = backups.find(db_path, args.name)
+    _show_summary(backups.describe(path))
     if not args.yes:
         raise ServiceError(
             "Restoring replaces the current data (it is backed up first). Add --yes to confirm."
         )
-    kept = backups.restore(resolve_db_path(args.db), args.name)
-    _out(
-        _("Restored {name}. The data it replaced was kept as {kept}.").format(
-            name=args.name, kept=kept.path.name
+    report = backups.restore_with_files(db_path, str(path))
+    if report.fresh:
+        _out(_("Restored {name} into {path}.").format(name=path.name, path=db_path))
+    else:
+        _out(
+            _("Restored {name}. The data it replaced was kept as {kept}.").format(
+                name=path.name, kept=report.kept.path.name
+            )
         )
-    )
+    if report.files_copied:
+        _out(_("{n} evidence and document files were put back.").format(n=report.files_copied))
+    for rel in report.missing:
+        _err(_("Warning: {name} is mentioned by the data but is in no backup.").format(name=rel))
     return 0
 
 

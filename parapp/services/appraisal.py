@@ -483,3 +483,23 @@ def latest_year(db: Database, unit_code: str | None = None) -> int:
     if year is None:
         raise NotFound("No unit has submitted an assessment to this database yet.")
     return year
+
+
+def received_years(db: Database) -> list[int]:
+    """Every year some unit submitted an assessment for, newest first (the hub's year list)."""
+    with db.session() as s:
+        years = s.scalars(
+            select(AssessmentRow.year)
+            .where(AssessmentRow.status.in_([st.value for st in RECEIVED]))
+            .distinct()
+            .order_by(AssessmentRow.year.desc())
+        )
+        return list(years)
+
+
+def unit_return_reason(
+    db: Database, unit_code: str, year: int, set_code: str | None = None
+) -> str | None:
+    """Why the unit's ``year`` assessment was last returned, if it ever was."""
+    with db.session() as s:
+        return _reason(s, assessment_row(s, unit_code, year, set_code).uuid)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
 
 from db.engine import Database, open_database
 from db.models import Setting, UnitRow
+from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.text import clean
 from parapp.domain.units import Unit
 
@@ -105,3 +107,32 @@ def set_setting(db: Database, key: str, value: str) -> None:
             s.add(Setting(key=key, value=clean(value)))
         else:
             row.value = clean(value)
+
+
+DEFAULT_SIGNER_KEY = "default_signer"
+
+
+def default_signer(db: Database) -> Signer | None:
+    """The signer new documents start with (Cài đặt), or None when none is set."""
+    text = get_setting(db, DEFAULT_SIGNER_KEY)
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        return Signer(**{**data, "mode": SignMode(data.get("mode", SignMode.TM.value))})
+    except (ValueError, TypeError):
+        return None  # a damaged setting falls back to the built-in default
+
+
+def set_default_signer(db: Database, signer: Signer) -> Signer:
+    cleaned = replace(
+        signer,
+        body=clean(signer.body),
+        head_title=clean(signer.head_title),
+        position=clean(signer.position),
+        name=clean(signer.name),
+    )
+    data = asdict(cleaned)
+    data["mode"] = cleaned.mode.value
+    set_setting(db, DEFAULT_SIGNER_KEY, json.dumps(data, ensure_ascii=False))
+    return cleaned

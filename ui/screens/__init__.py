@@ -61,7 +61,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "date and title, link them to criteria, open them, and see which criteria still "
             "lack evidence."
         ),
-        built=False,
+        built=True,
         module="ui.screens.evidence",
         class_name="EvidenceScreen",
     ),
@@ -73,7 +73,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "deadline), record progress, see overdue items and copy last year's unfinished "
             "ones."
         ),
-        built=False,
+        built=True,
         module="ui.screens.plan",
         class_name="PlanScreen",
     ),
@@ -84,7 +84,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "Fill in the document's number, date, legal bases, recipients and signer, preview "
             "it, print it, save it as PDF or Word, issue it and sign it."
         ),
-        built=False,
+        built=True,
         module="ui.screens.documents",
         class_name="DocumentsScreen",
     ),
@@ -96,7 +96,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "receive packages after seeing what they will change, and keep the history of "
             "transfers, keys and fingerprints."
         ),
-        built=False,
+        built=True,
         module="ui.screens.sync",
         class_name="SyncScreen",
     ),
@@ -107,7 +107,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "For the appraiser: the units and whether they have submitted, appraisal criterion "
             "by criterion with comments, the ranking, publishing and exporting the results."
         ),
-        built=False,
+        built=True,
         module="ui.screens.appraisal",
         class_name="AppraisalScreen",
     ),
@@ -118,7 +118,7 @@ SCREENS: tuple[ScreenInfo, ...] = (
             "Your unit and its appraiser, the default signer, the language, backups (make, "
             "list, restore) and the data folder."
         ),
-        built=False,
+        built=True,
         module="ui.screens.settings",
         class_name="SettingsScreen",
     ),

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from parapp.domain.criteria import ScoreKind
-from parapp.i18n import _, format_max, ngettext
+from parapp.i18n import _, format_max, message, ngettext
 from ui import style
 from ui.fmt import points
 from ui.models.columns import EVIDENCE_COUNT_ROLE
 from ui.models.criteria_tree import CriteriaTreeModel
+from ui.widgets.history_view import HistoryView
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from parapp.domain.scoring import Rule
+    from parapp.services.history import HistoryEntry
+    from ui.state import AppState
 
 
 def _value_label() -> QLabel:
@@ -21,9 +31,20 @@ def _value_label() -> QLabel:
     return label
 
 
+def _load_history(db: Database, code: str, year: int | None) -> list[HistoryEntry]:
+    """On the worker thread: the node's changes, newest first."""
+    from parapp.services.history import node_history
+
+    return node_history(db, code, year)
+
+
 class CriterionDetail(QScrollArea):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, state: AppState | None = None) -> None:
         super().__init__(parent)
+        self._state = state
+        self._requests = itertools.count(1)
+        self._request = 0  # the latest history load; older answers are dropped
+        self._history_of: tuple[str, int] | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         body = QWidget()
@@ -57,9 +78,17 @@ class CriterionDetail(QScrollArea):
             grid.addWidget(value, row, 1)
             self.rows[key] = (name, value)
         outer.addLayout(grid)
+        self.history_heading = QLabel(_("Change history"))
+        self.history_heading.setFont(style.scaled(self.history_heading.font(), 1.0, bold=True))
+        style.room_for_marks(self.history_heading)
+        outer.addSpacing(unit // 2)
+        outer.addWidget(self.history_heading)
+        self.history = HistoryView()
+        outer.addWidget(self.history)
         outer.addStretch(1)
         self.setWidget(body)
         self._show_rows(set())
+        self._show_history(False)
 
     def _show_rows(self, keys: set[str]) -> None:
         for key, (name, value) in self.rows.items():
@@ -74,14 +103,75 @@ class CriterionDetail(QScrollArea):
     def value_text(self, key: str) -> str:
         return self.rows[key][1].text()
 
+    # -- change history ------------------------------------------------------------------
+    def set_state(self, state: AppState | None) -> None:
+        self._state = state
+
+    def _app_state(self) -> AppState | None:
+        """The state given, else the one of the screen this pane sits in."""
+        if self._state is None:
+            from ui.state import AppState
+
+            widget = self.parentWidget()
+            while widget is not None:
+                found = getattr(widget, "state", None)
+                if isinstance(found, AppState):
+                    self._state = found
+                    break
+                widget = widget.parentWidget()
+        return self._state
+
+    def _show_history(self, visible: bool) -> None:
+        self.history_heading.setVisible(visible)
+        self.history.setVisible(visible)
+
+    def _load_history(self, code: str, rule: Rule | None) -> None:
+        """Ask the worker for the node's history; the answer fills the list when it comes
+        (the selection may have moved on by then: only the latest request is shown)."""
+        state = self._app_state()
+        db = state.db if state is not None else None
+        if state is None or db is None or state.view is None:
+            self._request = 0
+            self._show_history(False)
+            return
+        year = state.view.info.year
+        request = self._request = next(self._requests)
+        if (code, year) != self._history_of:
+            # Another node: never show its neighbour's history while this one loads. The
+            # same node again (after a save) keeps its list until the new one replaces it.
+            self._history_of = (code, year)
+            self.history.set_loading()
+
+        def done(entries: list[HistoryEntry]) -> None:
+            if request == self._request:
+                self.history.setToolTip("")
+                self.history.set_entries(entries, rule)
+                self._show_history(True)
+
+        def failed(exc: BaseException) -> None:
+            if request != self._request:
+                return
+            if not hasattr(exc, "template"):  # a fault, not a situation: log and tell
+                from ui import crash
+
+                crash.report(exc)
+            self.history.set_entries([])
+            self.history.setToolTip(message(exc))
+
+        state.run(lambda: _load_history(db, code, year), done, failed)
+
     def show_node(self, model: CriteriaTreeModel, code: str | None) -> None:
         cset = model.cset
         if cset is None or code is None or not cset.has(code):
             self.title.setText(_("Select a criterion in the table to see its details."))
             self._show_rows(set())
+            self._request = 0
+            self._history_of = None
+            self._show_history(False)
             return
         node = cset.node(code)
         self.title.setText(f"{node.code}. {node.title}")
+        self._load_history(code, node.rule)
         total = model.node_total(code)
         if not cset.is_leaf(code):
             scored = total.scored if total else 0

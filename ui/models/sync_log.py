@@ -1,0 +1,238 @@
+"""The sync log and the trusted keys as tables (Đồng bộ › Lịch sử, › Khóa và dấu vân tay).
+
+The rows are plain values made on the worker thread from the service's results, so the
+models never touch the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from parapp.i18n import N_, _, format_datetime
+from parapp.sync.words import word
+from ui import style
+
+Index = QModelIndex | QPersistentModelIndex
+
+COL_WHEN, COL_DIRECTION, COL_KIND, COL_OTHER, COL_OUTCOME, COL_PACKAGE = range(6)
+LOG_HEADERS = (
+    N_("Date"),
+    N_("Sent / received"),
+    N_("Package"),
+    N_("Other unit"),
+    N_("Outcome"),
+    N_("Package id"),
+)
+
+KEY_UNIT, KEY_ROLE, KEY_FINGERPRINT, KEY_TRUSTED_AT = range(4)
+KEY_HEADERS = (N_("Unit"), N_("Role"), N_("Key fingerprint"), N_("Trusted on"))
+ROLES = {"commune": N_("commune / ward"), "appraiser": N_("appraiser")}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the sync log, ready to show."""
+
+    when: datetime
+    sent: bool
+    kind: str
+    other_code: str
+    other_name: str
+    outcome: str
+    package_id: str
+    file_name: str = ""
+    sha256: str = ""
+    message: str = ""
+
+
+def other_unit(direction: str, sender_code: str, recipient: str) -> str:
+    """The unit on the other side: the recipient of what we sent, the sender of what we got.
+    A package for every unit under an appraiser has no single recipient: "*"."""
+    if direction != "out":
+        return sender_code
+    try:
+        parsed = json.loads(recipient)
+    except ValueError:
+        return recipient
+    if isinstance(parsed, dict):
+        if "unit_code" in parsed:
+            return str(parsed["unit_code"])
+        if "appraiser_of" in parsed:
+            return "*"
+    return recipient
+
+
+def log_entries(rows: Iterable[Any], names: Mapping[str, str]) -> list[LogEntry]:
+    """``SyncLogRow``-like objects (service results) as entries; ``names`` maps unit codes
+    to names."""
+    out = []
+    for row in rows:
+        code = other_unit(row.direction, row.sender_code or "", row.recipient or "")
+        out.append(
+            LogEntry(
+                when=row.logged_at,
+                sent=row.direction == "out",
+                kind=row.kind,
+                other_code=code,
+                other_name=names.get(code, ""),
+                outcome=row.outcome,
+                package_id=row.package_id,
+                file_name=row.file_name or "",
+                sha256=row.sha256 or "",
+                message=row.message or "",
+            )
+        )
+    return out
+
+
+def other_text(entry: LogEntry) -> str:
+    if entry.other_code == "*":
+        return _("every unit")
+    if entry.other_name:
+        return f"{entry.other_name} ({entry.other_code})"
+    return entry.other_code
+
+
+class SyncLogModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[LogEntry] = []
+
+    def set_entries(self, entries: list[LogEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LOG_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(LOG_HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self.entries[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = [entry.file_name, entry.message]
+            if entry.sha256:
+                tips.append(_("SHA-256: {sha}").format(sha=entry.sha256))
+            return "\n".join(t for t in tips if t) or None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME:
+            if entry.outcome == "refused":
+                return style.ERROR_TEXT
+            if entry.outcome == "already":
+                return style.MUTED_TEXT
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_PACKAGE:
+            return style.MUTED_TEXT
+        return None
+
+    @staticmethod
+    def _text(entry: LogEntry, column: int) -> str:
+        if column == COL_WHEN:
+            return format_datetime(entry.when)
+        if column == COL_DIRECTION:
+            return _("Sent") if entry.sent else _("Received")
+        if column == COL_KIND:
+            return word(entry.kind)
+        if column == COL_OTHER:
+            return other_text(entry)
+        if column == COL_OUTCOME:
+            return word(entry.outcome)
+        return entry.package_id
+
+    def entry_at(self, row: int) -> LogEntry | None:
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """A trusted key; ``trusted_at`` when the service tells it."""
+
+    unit_code: str
+    unit_name: str
+    role: str
+    fingerprint: str
+    trusted_at: datetime | None = None
+
+
+def key_entries(keys: Iterable[Any]) -> list[KeyEntry]:
+    """``sync_keys.TrustedKey``-like values as entries."""
+    return [
+        KeyEntry(
+            k.unit_code,
+            k.unit_name,
+            k.role,
+            k.fingerprint,
+            getattr(k, "trusted_at", None),  # not every version of the service says when
+        )
+        for k in keys
+    ]
+
+
+def monospace() -> QFont:
+    font = QFont("Consolas")
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setFamilies(["Consolas", "DejaVu Sans Mono", "Liberation Mono", "Courier New"])
+    return font
+
+
+class TrustedKeysModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.keys: list[KeyEntry] = []
+
+    def set_keys(self, keys: list[KeyEntry]) -> None:
+        self.beginResetModel()
+        self.keys = list(keys)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.keys)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(KEY_HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(KEY_HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        key = self.keys[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == KEY_UNIT:
+                return f"{key.unit_name} ({key.unit_code})" if key.unit_name else key.unit_code
+            if column == KEY_ROLE:
+                msgid = ROLES.get(key.role)
+                return _(msgid) if msgid else key.role
+            if column == KEY_FINGERPRINT:
+                return key.fingerprint
+            return format_datetime(key.trusted_at) if key.trusted_at else "—"
+        if role == Qt.ItemDataRole.FontRole and column == KEY_FINGERPRINT:
+            return monospace()
+        if role == Qt.ItemDataRole.ForegroundRole and column == KEY_TRUSTED_AT:
+            return None if key.trusted_at else QColor(style.MUTED_TEXT)
+        return None

@@ -1,0 +1,231 @@
+"""Thẩm định / Tổng hợp: the appraiser's hub.
+
+Two tabs: the units and where each one's assessment stands (open one to appraise it
+criterion by criterion), and the ranking (publish, export, send every unit its result).
+In a commune's database the screen only says what it is for: appraisal is the
+appraiser's work, done in the appraiser's own copy of the program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from parapp.i18n import N_, _
+from ui import screens, style
+from ui.screens.base import Screen, heading, page_layout
+from ui.state import AppState
+from ui.widgets.appraisal_ranking import RankingPanel
+from ui.widgets.appraisal_unit import UnitAppraisalPanel
+from ui.widgets.appraisal_units import UnitsPanel
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from parapp.services.appraisal import UnitStatus
+
+APPRAISER_ROLE = "appraiser"
+FOR_THE_APPRAISER = N_(
+    "The appraiser (the province's Department of Home Affairs) uses it to appraise "
+    "the communes' self-assessments, rank them and publish the results, in its "
+    "own copy of the program. Your office sends its self-assessment on the Sync "
+    "screen and receives the appraised result there; the result then shows on "
+    "the Overview and Self-assessment screens."
+)
+
+
+@dataclass(frozen=True)
+class Hub:
+    """What the hub shows for one year (loaded on the worker)."""
+
+    role: str
+    year: int
+    years: list[int]
+    units: list[UnitStatus]
+    own_name: str
+
+
+def load_hub(db: Database, year: int | None, today: date) -> Hub:
+    """Runs on the worker: the role, the years with submissions and the units of ``year``
+    (by default the latest year any unit submitted, else this year)."""
+    from parapp.services import appraisal, setup
+
+    role = setup.get_setting(db, "role")
+    if role != APPRAISER_ROLE:
+        return Hub(role, year or today.year, [], [], "")
+    years = appraisal.received_years(db)
+    chosen = year if year is not None else (years[0] if years else today.year)
+    if chosen not in years:
+        years = sorted({*years, chosen}, reverse=True)
+    own = setup.own_unit_or_none(db)
+    return Hub(role, chosen, years, appraisal.unit_statuses(db, chosen), own.name if own else "")
+
+
+class AppraisalScreen(Screen):
+    key = screens.APPRAISAL
+    status_message = Signal(str)
+    hub_loaded = Signal()  # the units (and ranking request) of the year are on screen
+    year_shown = Signal(int)  # the year on screen (the window's header says it)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(state, parent)
+        self.hub: Hub | None = None
+        self._wanted_year: int | None = None
+        self._loading = 0
+        layout = page_layout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading(_("Appraisal / Summary")), 1)
+        self.year_label = QLabel(_("Year:"))
+        self.year_box = QComboBox()
+        self.year_box.setMinimumWidth(90)
+        self.year_box.activated.connect(self._year_chosen)
+        top.addWidget(self.year_label)
+        top.addWidget(self.year_box)
+        layout.addLayout(top)
+
+        self.pages = QStackedWidget()
+        self.commune_page = self._commune_page()
+        self.tabs = QTabWidget()
+        self.units = UnitsPanel()
+        self.units.unit_opened.connect(self.open_unit)
+        self.ranking = RankingPanel(state)
+        self.ranking.changed.connect(self.reload)
+        self.ranking.status_message.connect(self.status_message)
+        self.tabs.addTab(self.units, _("Units"))
+        self.tabs.addTab(self.ranking, _("Ranking and publishing"))
+        self.unit_page = UnitAppraisalPanel(state)
+        self.unit_page.back.connect(self.show_units)
+        self.unit_page.changed.connect(self.reload)
+        self.unit_page.status_message.connect(self.status_message)
+        for page in (self.commune_page, self.tabs, self.unit_page):
+            self.pages.addWidget(page)
+        layout.addWidget(self.pages, 1)
+        self._show_year_box(False)
+        self.refresh()
+
+    def _commune_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, style.SPACING, 0, 0)
+        card = QFrame()
+        card.setObjectName("appraisalRoleCard")
+        card.setStyleSheet(
+            "#appraisalRoleCard { background: #f6f8fb; border: 1px solid #d5dbe3; "
+            "border-radius: 6px; }"
+        )
+        inner = QVBoxLayout(card)
+        unit = style.SPACING
+        inner.setContentsMargins(2 * unit, 2 * unit, 2 * unit, 2 * unit)
+        inner.setSpacing(unit)
+        title = QLabel(_("This screen is for the appraiser"))
+        title.setFont(style.scaled(title.font(), 1.1, bold=True))
+        style.room_for_marks(title)
+        self.commune_text = QLabel(_(FOR_THE_APPRAISER))
+        self.commune_text.setWordWrap(True)
+        inner.addWidget(title)
+        inner.addWidget(self.commune_text)
+        box.addWidget(card)
+        box.addStretch(1)
+        return page
+
+    def _show_year_box(self, visible: bool) -> None:
+        self.year_label.setVisible(visible)
+        self.year_box.setVisible(visible)
+
+    # -- loading -------------------------------------------------------------------
+    @property
+    def is_appraiser(self) -> bool:
+        return getattr(self.state, "role", "") == APPRAISER_ROLE
+
+    @property
+    def loading(self) -> bool:
+        return self._loading > 0
+
+    def refresh(self) -> None:
+        if not hasattr(self, "pages"):
+            return
+        if not self.is_appraiser and getattr(self.state, "role", None) is not None:
+            self.pages.setCurrentWidget(self.commune_page)
+            self._show_year_box(False)
+        if self.state.db is None:
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        db = self.state.db
+        if db is None:
+            return
+        year, today = self._wanted_year, self.state.today
+        self._loading += 1
+
+        def failed(exc: BaseException) -> None:
+            self._loading -= 1
+            from ui import dialogs
+
+            dialogs.show_error(self, exc)
+
+        self.state.run(lambda: load_hub(db, year, today), self._loaded, failed)
+
+    def _loaded(self, hub: Hub) -> None:
+        self._loading -= 1
+        self.hub = hub
+        if hub.role != APPRAISER_ROLE:
+            self.pages.setCurrentWidget(self.commune_page)
+            self._show_year_box(False)
+            self.hub_loaded.emit()
+            return
+        self._show_year_box(True)
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for year in hub.years:
+            self.year_box.addItem(str(year), year)
+        self.year_box.setCurrentIndex(max(self.year_box.findData(hub.year), 0))
+        self.year_box.blockSignals(False)
+        self.units.set_units(hub.units)
+        self.ranking.issuer_name = hub.own_name
+        self.ranking.set_units(hub.year, hub.units)
+        if self.pages.currentWidget() is self.commune_page:
+            self.pages.setCurrentWidget(self.tabs)
+        self.year_shown.emit(hub.year)
+        self.hub_loaded.emit()
+
+    def _year_chosen(self, _index: int) -> None:
+        year = self.year_box.currentData()
+        if isinstance(year, int) and (self.hub is None or year != self.hub.year):
+            self.unit_page.before_leave()
+            self._wanted_year = year
+            self.show_units()
+            self.reload()
+
+    # -- pages ---------------------------------------------------------------------
+    def open_unit(self, unit_code: str) -> None:
+        if self.hub is None:
+            return
+        self.unit_page.open_unit(self.hub.year, unit_code)
+        self.pages.setCurrentWidget(self.unit_page)
+
+    def show_units(self) -> None:
+        if self.hub is not None and self.hub.role == APPRAISER_ROLE:
+            self.pages.setCurrentWidget(self.tabs)
+            self.tabs.setCurrentWidget(self.units)
+            if self.unit_page.unit_code:
+                self.units.select(self.unit_page.unit_code)
+
+    def activate(self, **filters: Any) -> None:
+        if "unit" in filters:
+            self.open_unit(str(filters["unit"]))
+
+    def before_leave(self) -> None:
+        self.unit_page.before_leave()

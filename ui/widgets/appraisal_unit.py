@@ -1,0 +1,346 @@
+"""Appraising one unit: its criteria tree with the self score, explanation and evidence
+beside the appraised score, comment and survey score; "accept the self-scores" and "return
+for correction"; the self and appraised index side by side, updated as the appraiser types.
+
+Every accepted cell is saved at once through ``appraise_node`` on the worker (no Save
+button); a value the service refuses is put back and its cell turns red with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from parapp.domain.assessment import AssessmentStatus, FieldGroup, NodeScore, can_edit
+from parapp.i18n import _, label, message
+from ui import dialogs, style
+from ui.fmt import points
+from ui.models.appraisal_columns import COL_APPRAISED, COL_SURVEY
+from ui.models.appraisal_nodes import AppraisalNodesModel
+from ui.screens.base import heading
+from ui.widgets.appraisal_dialogs import ask_return_reason
+from ui.widgets.appraisal_tree import AppraisalView
+
+if TYPE_CHECKING:
+    from db.engine import Database
+    from parapp.services.assessments import AssessmentView
+    from ui.state import AppState
+
+# (parent, question, yes) -> True to go on; a test may answer instead of a person
+Confirm = Callable[[QWidget, str, str], bool]
+AskReason = Callable[[QWidget, str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the panel shows: the unit's assessment and why it may be locked."""
+
+    view: AssessmentView
+    return_reason: str
+
+
+def load_unit(db: Database, year: int, unit_code: str) -> Opened:
+    """Runs on the worker."""
+    from parapp.services import appraisal, assessments
+
+    view = assessments.view(db, year, unit_code)
+    reason = ""
+    if view.info.status is AssessmentStatus.RETURNED:
+        reason = appraisal.unit_return_reason(db, unit_code, year, view.info.set_code) or ""
+    return Opened(view, reason)
+
+
+class UnitAppraisalPanel(QWidget):
+    back = Signal()
+    changed = Signal()  # something was written: the units table is out of date
+    status_message = Signal(str)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.opened: Opened | None = None
+        self.year: int | None = None
+        self.unit_code = ""
+        self.pending = 0
+        self.confirm: Confirm = lambda parent, text, yes: dialogs.confirm(parent, text, yes)
+        self.ask_reason: AskReason = ask_return_reason
+        self.model = AppraisalNodesModel(self)
+        self.model.committer = self._commit
+        self.model.totals_changed.connect(self._show_totals)
+        self.model.edit_refused.connect(lambda _c, _col, reason: self.status_message.emit(reason))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(style.SPACING)
+        top = QHBoxLayout()
+        self.back_button = QPushButton(_("← All units"))
+        self.back_button.clicked.connect(self._back)
+        top.addWidget(self.back_button)
+        self.title = heading("", 1.2)
+        top.addWidget(self.title, 1)
+        layout.addLayout(top)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            f"background: {style.BANNER_BACKGROUND}; border: 1px solid {style.BANNER_BORDER};"
+            " border-radius: 4px; padding: 8px;"
+        )
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(style.SPACING)
+        self.totals = QLabel()
+        self.totals.setFont(style.scaled(self.totals.font(), 1.1, bold=True))
+        self.totals.setWordWrap(True)
+        style.room_for_marks(self.totals)
+        bar.addWidget(self.totals, 1)
+        self.accept_button = QPushButton(_("Accept the self-scores"))
+        self.accept_button.setToolTip(
+            _("The self score becomes the appraised score of every criterion not appraised yet.")
+        )
+        self.accept_button.clicked.connect(self.accept_self_scores)
+        self.return_button = QPushButton(_("Return for correction…"))
+        self.return_button.clicked.connect(self.return_for_correction)
+        bar.addWidget(self.accept_button)
+        bar.addWidget(self.return_button)
+        layout.addLayout(bar)
+        self.hint = QLabel(
+            _(
+                "Type the appraised score in the blue cells (Enter goes down); an empty "
+                "appraised score means the self score is kept."
+            )
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {style.MUTED_TEXT.name()};")
+        layout.addWidget(self.hint)
+
+        self.table = AppraisalView()
+        self.table.setModel(self.model)
+        self.table.setup_columns()
+        layout.addWidget(self.table, 1)
+
+    # -- loading -------------------------------------------------------------------
+    def open_unit(self, year: int, unit_code: str) -> None:
+        db = self.state.db
+        if db is None:
+            return
+        self.year, self.unit_code = year, unit_code
+        self.state.run(lambda: load_unit(db, year, unit_code), self._loaded, self._load_failed)
+
+    def _loaded(self, opened: Opened) -> None:
+        other = self.opened is None or self.opened.view.info.id != opened.view.info.id
+        self.opened = opened
+        view = opened.view
+        self.model.set_data(view.cset, view.scores, view.evidence_counts, self._editable())
+        self.table.expandAll()
+        if other:  # another unit starts at its first criterion, not where the last one was
+            self.table.scrollToTop()
+        self._show_state()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        dialogs.show_error(self, exc)
+        self.back.emit()
+
+    def _editable(self) -> bool:
+        return self.opened is not None and can_edit(self.status, FieldGroup.APPRAISAL)
+
+    @property
+    def status(self) -> AssessmentStatus:
+        assert self.opened is not None
+        return self.opened.view.info.status
+
+    def _show_state(self) -> None:
+        if self.opened is None:
+            return
+        info = self.opened.view.info
+        self.title.setText(
+            _("{unit} — {year} ({status})").format(
+                unit=info.unit_name, year=info.year, status=label(info.status)
+            )
+        )
+        editable = self._editable()
+        self.model.editable = editable
+        self.accept_button.setEnabled(editable)
+        self.return_button.setEnabled(
+            info.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED)
+        )
+        self.hint.setVisible(editable)
+        self.banner.setText(self._banner_text())
+        self.banner.setVisible(bool(self.banner.text()))
+        self._show_totals()
+
+    def _banner_text(self) -> str:
+        assert self.opened is not None
+        status = self.status
+        if status is AssessmentStatus.RETURNED:
+            text = _(
+                "Returned to the unit for correction: it can be appraised again when the "
+                "unit sends it back."
+            )
+            if self.opened.return_reason:
+                text += " " + _("Reason: {reason}").format(reason=self.opened.return_reason)
+            return text
+        if status is AssessmentStatus.PUBLISHED:
+            return _("The results are published: this appraisal can only be read.")
+        count = sum(1 for s in self.model.scores.values() if s.needs_reappraisal)
+        if count:
+            return _(
+                "{n} criteria were changed by the unit after you appraised them (marked in "
+                "amber): type their appraised score again."
+            ).format(n=count)
+        return ""
+
+    def _show_totals(self) -> None:
+        self_index, appraised = self.model.self_index, self.model.appraised_index
+        if self_index is None or appraised is None:
+            self.totals.setText("")
+            return
+        self.totals.setText(
+            _("Self-assessed index {self_index} · appraised index {appraised}").format(
+                self_index=points(self_index), appraised=points(appraised)
+            )
+        )
+        missing = self.model.survey_missing()
+        self.totals.setToolTip(
+            _(
+                "{n} survey criteria have no score yet: they count 0 in the appraised index "
+                "until you type their survey score."
+            ).format(n=missing)
+            if missing
+            else ""
+        )
+        if missing:
+            self.totals.setText(self.totals.text() + " " + _("(survey not scored yet)"))
+
+    # -- saving --------------------------------------------------------------------
+    def _commit(self, code: str, col: int, old: NodeScore, new: NodeScore) -> None:
+        """An accepted cell: show it now, save it on the worker."""
+        db, year, unit = self.state.db, self.year, self.unit_code
+        if db is None or year is None or self.opened is None:
+            return
+        self.model.apply_local(code, new)
+        score = None
+        if col == COL_APPRAISED:
+            score = new.appraised_score
+        elif col == COL_SURVEY:
+            score = new.survey_score
+        comment = new.appraisal_comment
+        set_code = self.opened.view.info.set_code
+        self.pending += 1
+
+        def job() -> Any:
+            from parapp.services.appraisal import appraise_node
+
+            return appraise_node(db, unit, year, code, score, comment, set_code=set_code)
+
+        def done(result: Any) -> None:
+            self.pending -= 1
+            current = self.model.scores.get(code) or new
+            self.model.apply_local(
+                code,
+                replace(
+                    current,
+                    appraised_score=result.appraised,
+                    survey_score=result.survey,
+                    appraisal_comment=result.comment,
+                    needs_reappraisal=current.needs_reappraisal and score is None,
+                ),
+            )
+            self._set_status(result.status)
+            self.state.mark_saved(datetime.now())
+            if self.pending == 0:
+                self.changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.pending -= 1
+            if not hasattr(exc, "template"):
+                raise exc
+            reason = message(exc)
+            self.model.apply_local(code, old)
+            self.model.show_error(code, col, reason)
+            self.status_message.emit(reason)
+
+        self.state.run(job, done, failed)
+
+    def _set_status(self, status: AssessmentStatus) -> None:
+        if self.opened is None or status is self.status:
+            return
+        info = replace(self.opened.view.info, status=status)
+        self.opened = replace(self.opened, view=replace(self.opened.view, info=info))
+        self._show_state()
+
+    # -- actions -------------------------------------------------------------------
+    def accept_self_scores(self) -> None:
+        db, year, unit = self.state.db, self.year, self.unit_code
+        if db is None or year is None or self.opened is None:
+            return
+        self.table.commit_open_editor()
+        question = _(
+            "The self score of every criterion of {unit} not appraised yet becomes its "
+            "appraised score. Criteria changed by the unit after appraisal are left for you. "
+            "Accept the self-scores?"
+        ).format(unit=self.opened.view.info.unit_name)
+        if not self.confirm(self, question, _("Accept the self-scores")):
+            return
+
+        def job() -> Any:
+            from parapp.services.appraisal import accept_self_scores
+
+            return accept_self_scores(db, unit, year, set_code=self.opened_set())
+
+        def done(result: Any) -> None:
+            text = _("{n} self-scores accepted as appraised.").format(n=result.accepted)
+            if result.to_reappraise:
+                text += " " + _("{n} criteria still to re-appraise.").format(n=result.to_reappraise)
+            self.status_message.emit(text)
+            self.state.mark_saved(datetime.now())
+            self._after_action()
+
+        self.state.run(job, done, lambda exc: dialogs.show_error(self, exc))
+
+    def return_for_correction(self) -> None:
+        db, year, unit = self.state.db, self.year, self.unit_code
+        if db is None or year is None or self.opened is None:
+            return
+        self.table.commit_open_editor()
+        reason = self.ask_reason(self, self.opened.view.info.unit_name)
+        if not reason:
+            return
+
+        def job() -> Any:
+            from parapp.services.appraisal import return_for_correction
+
+            return return_for_correction(db, unit, year, reason, set_code=self.opened_set())
+
+        def done(_result: Any) -> None:
+            self.status_message.emit(
+                _("{unit} was returned for correction.").format(
+                    unit=self.opened.view.info.unit_name if self.opened else unit
+                )
+            )
+            self.state.mark_saved(datetime.now())
+            self._after_action()
+
+        self.state.run(job, done, lambda exc: dialogs.show_error(self, exc))
+
+    def opened_set(self) -> str | None:
+        return self.opened.view.info.set_code if self.opened else None
+
+    def _after_action(self) -> None:
+        self.changed.emit()
+        if self.year is not None:
+            self.open_unit(self.year, self.unit_code)
+
+    def _back(self) -> None:
+        self.table.commit_open_editor()
+        self.back.emit()
+
+    def before_leave(self) -> None:
+        self.table.commit_open_editor()

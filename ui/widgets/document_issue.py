@@ -1,0 +1,210 @@
+"""Issuing a plan from the documents screen: "Ban hành" (number, date, freeze), the banner
+of an issued plan with "Lập bản sửa đổi", and "Ký số" (sign the issued PDF).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+from parapp.i18n import _, format_date
+from parapp.services import documents, issuing
+from parapp.services.documents import Editing
+from ui import dialogs, style
+from ui.widgets import document_texts as texts
+
+if TYPE_CHECKING:
+    from ui.screens.documents import DocumentsScreen
+
+SIGNING_AVAILABLE = importlib.util.find_spec("pyhanko") is not None
+
+
+class IssueActions(QObject):
+    """The issue and sign buttons and the issued banner of ``screen``."""
+
+    def __init__(self, screen: DocumentsScreen) -> None:
+        super().__init__(screen)
+        self.screen = screen
+        self.banner = QFrame()
+        self.banner.setObjectName("issuedBanner")
+        self.banner.setStyleSheet(
+            f"#issuedBanner {{ background: {style.BANNER_BACKGROUND};"
+            f" border: 1px solid {style.BANNER_BORDER}; border-radius: 4px; }}"
+        )
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(style.SPACING, style.SPACING // 2, style.SPACING, style.SPACING // 2)
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        style.room_for_marks(self.banner_label)
+        row.addWidget(self.banner_label, 1)
+        self.revise_button = QPushButton(_("Make an amended version…"))
+        self.revise_button.clicked.connect(self.revise)
+        row.addWidget(self.revise_button)
+        self.banner.hide()
+
+        self.issue_button = QPushButton(_("Issue…"))
+        self.issue_button.setToolTip(
+            _("Give the plan its number and date, keep the final PDF and lock its wording.")
+        )
+        self.issue_button.clicked.connect(self.issue)
+        self.sign_button = QPushButton(_("Sign digitally…"))
+        self.sign_button.clicked.connect(self.sign)
+
+    @property
+    def editing(self) -> Editing | None:
+        return self.screen.editing
+
+    def show(self, editing: Editing) -> None:
+        self.banner.setVisible(editing.frozen)
+        if editing.frozen:
+            self.banner_label.setText(texts.banner(editing))
+        latest = editing.latest_issued
+        # Only the latest issued text of a plan that has not been amended since can be amended.
+        current = latest is not None and latest.revision == editing.revision
+        if editing.choice.revision is not None:
+            current = current and latest is not None and latest.revision == editing.choice.revision
+        issued = editing.choice.status != "draft"
+        self.revise_button.setVisible(editing.frozen and current and issued)
+
+    def update_buttons(self) -> None:
+        editing = self.editing
+        plan = editing is not None and editing.is_plan
+        self.issue_button.setVisible(plan or editing is None)
+        self.issue_button.setEnabled(plan and editing is not None and not editing.frozen)
+        if editing is not None and editing.frozen:
+            self.issue_button.setToolTip(_("This plan has already been issued."))
+        self.sign_button.setVisible(plan or editing is None)
+        reason = self._cannot_sign()
+        self.sign_button.setEnabled(not reason)
+        self.sign_button.setToolTip(
+            reason or _("Sign the issued PDF with your digital certificate.")
+        )
+
+    def _cannot_sign(self) -> str:
+        editing = self.editing
+        if not SIGNING_AVAILABLE:
+            return _("Digital signing is not installed with this copy of the program.")
+        if editing is None or not editing.frozen:
+            return _("Only an issued plan can be signed: issue it first.")
+        latest = editing.latest_issued
+        if latest is None or (
+            editing.choice.revision is not None and editing.choice.revision != latest.revision
+        ):
+            return _("Only the latest issued version can be signed.")
+        return ""
+
+    # -- issue ---------------------------------------------------------------------
+    def issue(self) -> None:
+        screen, editing, db = self.screen, self.editing, self.screen.state.db
+        if editing is None or db is None or editing.frozen:
+            return
+        if not screen.form.dates_valid:
+            dialogs.warn(screen, _("Correct the date first (dd/mm/yyyy)."))
+            return
+        screen.before_leave()
+        values = screen.form.values()
+        number = values.number or editing.suggested_number
+        when = values.issued_on or screen.today()
+        symbol = values.symbol or editing.document.symbol
+        question = _(
+            "Issue the {what} as No. {ref} dated {date}?\n\nThe final PDF is kept and the "
+            "wording is locked. To change it afterwards you will make an amended version."
+        ).format(
+            what=texts.what(editing.choice.kind, editing.choice.year),
+            ref=texts.reference(number, symbol),
+            date=format_date(when),
+        )
+        if not dialogs.confirm(screen, question, _("Issue")):
+            return
+        choice = editing.choice
+        kind = documents.PLAN_KINDS[choice.kind]
+
+        def job() -> issuing.IssuedInfo:
+            info = issuing.issue_plan(db, choice.year, number=number, issued_on=when, kind=kind)
+            documents.set_pending_numbering(db, choice, "", None)
+            return info
+
+        screen.state.run(job, self._issued, self._failed, label=_("Issuing the plan…"))
+
+    def _issued(self, info: issuing.IssuedInfo) -> None:
+        self.screen.state.mark_saved()
+        self.screen.status_message.emit(
+            _("Issued No. {ref} of {date}.").format(
+                ref=info.reference, date=format_date(info.issued_on)
+            )
+        )
+        editing = self.editing
+        if editing is not None:
+            self.screen.show_issued(replace(editing.choice, status="issued", revision=None))
+
+    def _failed(self, exc: BaseException) -> None:
+        dialogs.show_error(self.screen, exc)
+
+    # -- amend ---------------------------------------------------------------------
+    def revise(self) -> None:
+        screen, editing, db = self.screen, self.editing, self.screen.state.db
+        if editing is None or db is None or not editing.frozen:
+            return
+        question = _(
+            "Make an amended version (revision {revision}) of the {what}?\n\nThe issued "
+            "document No. {ref} stays on record unchanged; the new version gets its own number "
+            "when it is issued."
+        ).format(
+            revision=editing.revision + 1,
+            what=texts.what(editing.choice.kind, editing.choice.year),
+            ref=texts.reference(editing.number, editing.document.symbol),
+        )
+        if not dialogs.confirm(screen, question, _("Make an amended version")):
+            return
+        choice = editing.choice
+        kind = documents.PLAN_KINDS[choice.kind]
+        screen.state.run(
+            lambda: issuing.new_revision(db, choice.year, kind), self._revised, self._failed
+        )
+
+    def _revised(self, revision: int) -> None:
+        self.screen.state.mark_saved()
+        self.screen.status_message.emit(
+            _("Revision {revision} can now be edited.").format(revision=revision)
+        )
+        editing = self.editing
+        if editing is not None:
+            self.screen.show_issued(replace(editing.choice, status="draft", revision=None))
+
+    # -- sign ----------------------------------------------------------------------
+    def sign(self) -> None:
+        screen, editing, db = self.screen, self.editing, self.screen.state.db
+        if editing is None or db is None or self._cannot_sign():
+            return
+        choice = editing.choice
+        suggested = Path.home() / texts.file_name(choice, "-ky-so.pdf")
+        request = screen.ask_signing(screen, str(suggested))
+        if request is None:
+            return
+        kind = documents.PLAN_KINDS[choice.kind]
+
+        def job() -> issuing.SignedInfo:
+            return issuing.sign_issued(
+                db, choice.year, kind, request.p12, request.passphrase, request.out
+            )
+
+        screen.state.run(job, self._signed, self._failed, label=_("Signing…"))
+
+    def _signed(self, signed: issuing.SignedInfo) -> None:
+        self.screen.status_message.emit(
+            _("Signed by {signer}; saved {path}").format(signer=signed.signer, path=signed.out)
+        )
+        dialogs.inform(
+            self.screen,
+            _("The issued document No. {ref} has been signed.").format(
+                ref=signed.issued.reference
+            ),
+            _("Signed by: {signer}\nSaved as: {path}").format(
+                signer=signed.signer, path=signed.out
+            ),
+        )

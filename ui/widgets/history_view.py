@@ -1,0 +1,254 @@
+"""A criterion's or a plan item's change history: when, who, what, old → new.
+
+The entries come from ``parapp.services.history`` with values as stored (locale-free text,
+"0.5"); this widget puts them in the clerk's words: field names translated, points with a
+decimal comma, declared data as the table shows it ("7/10", "Có"), dates dd/MM/yyyy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from parapp.domain.numbers import NumberError, format_vi, to_decimal
+from parapp.domain.remediation import ItemStatus
+from parapp.i18n import N_, _, format_date, format_datetime, label
+from ui import style
+
+if TYPE_CHECKING:
+    from parapp.domain.scoring import Rule
+    from parapp.services.history import HistoryEntry
+
+MAX_VISIBLE_ROWS = 8  # more scroll inside the list: the pane keeps room for the rest
+MAX_TEXT = 60  # a long explanation is cut in the list; the tooltip has it whole
+ARROW = " → "
+
+# Field names as the clerk reads them (msgids; translated when shown).
+FIELD_LABELS: dict[str, str] = {
+    "declared_json": N_("Declared data"),
+    "self_score": N_("Self score"),
+    "not_applicable": N_("Not applicable"),
+    "explanation": N_("Explanation"),
+    "appraised_score": N_("Appraised score"),
+    "appraisal_comment": N_("Appraisal comment"),
+    "survey_score": N_("Survey score"),
+    "shortcoming": N_("Shortcoming"),
+    "tasks": N_("Tasks"),
+    "product": N_("Product"),
+    "lead": N_("Lead unit"),
+    "coordinating": N_("Coordinating units"),
+    "deadline_text": N_("Deadline"),
+    "status": N_("Status"),
+    "progress": N_("Progress"),
+    "progress_update": N_("Progress report"),
+    "keep_up": N_("Keep up"),
+    "node_codes": N_("Criteria"),
+    "points_lost": N_("Points lost"),
+    "created": N_("Created"),
+    "deleted": N_("Deleted"),
+    "issued": N_("Issued"),
+    "signed": N_("Signed"),
+    "revision": N_("Revision"),
+    "title": N_("Document title"),
+    "doc_number": N_("Document number"),
+    "doc_date": N_("Document date"),
+    "document.number": N_("Document number"),
+    "document.issued_on": N_("Date issued"),
+    "document.summary": N_("Summary"),
+    "document.signer.name": N_("Signer"),
+}
+SCORE_FIELDS = frozenset({"self_score", "appraised_score", "survey_score", "points_lost"})
+YES_NO_FIELDS = frozenset({"not_applicable", "keep_up"})
+DATE_FIELDS = frozenset({"doc_date", "document.issued_on"})
+
+
+def field_label(entry: HistoryEntry) -> str:
+    if entry.entity == "evidence_link":
+        return _("Document linked") if entry.new else _("Document unlinked")
+    text = FIELD_LABELS.get(entry.field)
+    if text is not None:
+        return _(text)
+    if entry.field.startswith("document."):
+        return _("Document text ({field})").format(field=entry.field.removeprefix("document."))
+    return entry.field
+
+
+def _score(value: str) -> str:
+    try:
+        return format_vi(to_decimal(value))
+    except NumberError:
+        return value
+
+
+def _declared(value: str, rule: Rule | None) -> str:
+    from parapp.domain.scoring import Declared
+    from ui.models.cells import declared_text
+
+    try:
+        declared = Declared.from_dict(json.loads(value or "{}"))
+    except (ValueError, TypeError, NumberError):
+        return value
+    return declared_text(rule, declared) or "—"
+
+
+def _progress_update(value: str) -> str:
+    from datetime import date
+
+    try:
+        data = json.loads(value)
+        text = f"{format_date(date.fromisoformat(data['on']))}: {int(data['percent'])}%"
+    except (ValueError, TypeError, KeyError):
+        return value
+    note = str(data.get("note") or "")
+    return f"{text} — {note}" if note else text
+
+
+def value_text(entry: HistoryEntry, value: str, rule: Rule | None = None) -> str:
+    """One stored value in the clerk's words ("—" for nothing)."""
+    if value == "":
+        return "—"
+    field = entry.field
+    if field in SCORE_FIELDS:
+        return _score(value)
+    if field in YES_NO_FIELDS:
+        return _("Yes") if value == "true" else _("No")
+    if field == "declared_json":
+        return _declared(value, rule)
+    if field == "status" and entry.entity == "plan_item":
+        try:
+            return label(ItemStatus(value))
+        except ValueError:
+            return value
+    if field == "progress":
+        return f"{value}%"
+    if field == "progress_update":
+        return _progress_update(value)
+    if field in DATE_FIELDS:
+        from datetime import date
+
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return " ".join(value.split())  # one line: a multi-line text reads as one here
+
+
+def change_text(entry: HistoryEntry, rule: Rule | None = None) -> str:
+    """Old → new ("2,00 → 1,40"); for a link, the document's title; for a single event
+    (created, issued, a progress report), its value."""
+    if entry.entity == "evidence_link":
+        return entry.subject
+    if entry.field in ("created", "issued", "progress_update"):
+        return value_text(entry, entry.new, rule)
+    if entry.field == "deleted":
+        return value_text(entry, entry.old, rule)
+    return value_text(entry, entry.old, rule) + ARROW + value_text(entry, entry.new, rule)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """One line per row, with room above and below for stacked marks ("Ậ", "ỷ")."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        marks = option.fontMetrics.boundingRect(style.TALL_GLYPHS).height()  # type: ignore[attr-defined]
+        return QSize(size.width(), max(size.height(), marks + 4))
+
+
+class HistoryView(QTreeWidget):
+    """Newest first: time, who, what changed, old → new."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(4)
+        self.setHeaderLabels([_("Time"), _("By"), _("Change"), _("Old → new")])
+        self.setRootIsDecorated(False)
+        self.setIndentation(0)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setItemDelegate(_RowDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.header()
+        header.setStretchLastSection(True)
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.entries: list[HistoryEntry] = []
+        self.set_entries([])
+
+    def set_entries(self, entries: Sequence[HistoryEntry], rule: Rule | None = None) -> None:
+        self.entries = list(entries)
+        self.clear()
+        if not self.entries:
+            self._placeholder(_("No changes recorded yet."))
+        for entry in self.entries:
+            self.addTopLevelItem(self._item(entry, rule))
+        self._fit_height()
+
+    def set_loading(self) -> None:
+        """Empty while the worker reads the history (keeps its height: no jump)."""
+        self.entries = []
+        self.clear()
+        self._placeholder("…")
+
+    def _placeholder(self, text: str) -> None:
+        item = QTreeWidgetItem([text])
+        item.setForeground(0, style.MUTED_TEXT)
+        self.addTopLevelItem(item)
+        item.setFirstColumnSpanned(True)  # only once it is in the tree
+
+    def _item(self, entry: HistoryEntry, rule: Rule | None) -> QTreeWidgetItem:
+        change = change_text(entry, rule)
+        who = entry.actor or "—"
+        item = QTreeWidgetItem([format_datetime(entry.at), who, field_label(entry), _cut(change)])
+        if change != _cut(change):
+            item.setToolTip(3, change)
+        if entry.received:
+            # Received in a package (the appraiser's side, or returned to us): say so.
+            tip = _("Received in a package ({source})").format(source=entry.source)
+            for column in range(4):
+                item.setToolTip(column, item.toolTip(column) or tip)
+            font = QFont(self.font())
+            font.setItalic(True)
+            for column in range(4):
+                item.setFont(column, font)
+        if not entry.actor:
+            item.setForeground(1, style.MUTED_TEXT)
+        return item
+
+    def _fit_height(self) -> None:
+        """As tall as its rows (up to MAX_VISIBLE_ROWS): it sits in a scrolling pane, and a
+        list with its own scroll bar inside another reads badly."""
+        rows = max(1, min(self.topLevelItemCount(), MAX_VISIBLE_ROWS))
+        row_height = self.sizeHintForRow(0) if self.topLevelItemCount() else -1
+        if row_height <= 0:
+            row_height = self.fontMetrics().height() + 6
+        frame = 2 * self.frameWidth()
+        self.setFixedHeight(self.header().sizeHint().height() + rows * row_height + frame)
+
+    def texts(self) -> list[tuple[str, str, str, str]]:
+        """The rows as shown (for tests and screenshots)."""
+        out = []
+        for row in range(self.topLevelItemCount()):
+            item = self.topLevelItem(row)
+            out.append((item.text(0), item.text(1), item.text(2), item.text(3)))
+        return out
