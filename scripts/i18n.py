@@ -76,6 +76,7 @@ KEYWORDS: dict[str, object] = {
     "ngettext": DEFAULT_KEYWORDS["ngettext"],
     **{name: (1,) for name in ERROR_CLASSES},
     "_err": (2,),  # parapp/formats/criteria_xlsx.py: _err(row, template, **params)
+    "_bad": (2,),  # parapp/services/sync_data.py: _bad(where, template, **params)
 }
 COMMENT_TAGS = ("TRANSLATORS:",)
 HEADERS = {

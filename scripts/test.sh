@@ -12,7 +12,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 # Qt's offscreen platform still loads these libraries (and needs one font).
 if command -v dpkg >/dev/null 2>&1; then
-    for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core; do
+    # fonts-liberation2: Times New Roman's metrics, as Word on Windows lays the DOCX out.
+    for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fonts-dejavu-core \
+        fonts-liberation2; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
     done
 fi

@@ -201,7 +201,7 @@ def test_missing_or_invalid_manifest(package: PackageInfo, key: keys.SigningKey,
     refused(rebuild(package.path, tmp_path / "b.cchc", {MANIFEST: b"{not json"}), key,
             "not valid JSON")
     (tmp_path / "c.cchc").write_bytes(b"PK\x03\x04 truncated")
-    refused(tmp_path / "c.cchc", key, "not a readable package")
+    refused(tmp_path / "c.cchc", key, "is incomplete")
 
 
 def test_zip_slip_and_absolute_paths(package: PackageInfo, key: keys.SigningKey,

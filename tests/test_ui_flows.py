@@ -166,11 +166,6 @@ def test_navigation_switches_screens(
         qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # type: ignore[attr-defined]
         assert window.current_key == screen.key
         assert window.stack.currentWidget() is window.screen(screen.key)
-    placeholder = window.screen(screens.SYNC)
-    assert placeholder is not None
-    texts = " ".join(label.text() for label in placeholder.findChildren(type(window.unit_label)))
-    assert "Màn hình này sẽ có trong phiên bản sau" in texts
-    assert "USB" in texts
 
 
 def test_published_assessment_is_locked_with_the_reason(

@@ -17,6 +17,9 @@ try:
             connection=connection,
             target_metadata=Base.metadata,
             render_as_batch=True,  # SQLite alters tables by copying them
+            # SQLite's DDL is transactional: one transaction for the whole upgrade, so a
+            # power cut mid-migration leaves the old schema, never a half-altered one.
+            transactional_ddl=True,
         )
         with context.begin_transaction():
             context.run_migrations()

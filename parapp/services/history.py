@@ -249,6 +249,12 @@ def _parse(n: int, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def check_rows(rows: Iterable[Mapping[str, Any]]) -> None:
+    """Refuse received history before anything is planned (ServiceError naming the row)."""
+    for n, data in enumerate(rows, start=1):
+        _parse(n, data)
+
+
 Identity = tuple[str, ...]
 
 

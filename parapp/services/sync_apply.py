@@ -61,15 +61,23 @@ def parse(s: Session, opened: OpenedPackage, cset: CriteriaSet | None) -> Any:
     kind, data = opened.kind, opened.data
     if kind == "submission":
         assert cset is not None
-        return sync_data.parse_submission(data, cset, set(opened.evidence))
+        sizes = {e["sha256"]: e["size"] for e in opened.manifest["files"]
+                 if e["path"] != "data.json"}
+        sub = sync_data.parse_submission(data, cset, sizes)
+        _check_period(opened, sub.assessment["year"])
+        return sub
     if kind == "progress":
         d = sync_data._obj(data, "data", {"unit", "assessment", "plan"})
-        return {"unit": sync_data.parse_unit(d["unit"]),
-                "assessment": sync_data.parse_assessment(d["assessment"]),
-                "plan": sync_data.parse_plan(d["plan"])}
+        rec = {"unit": sync_data.parse_unit(d["unit"]),
+               "assessment": sync_data.parse_assessment(d["assessment"]),
+               "plan": sync_data.parse_plan(d["plan"])}
+        _check_period(opened, rec["assessment"]["year"])
+        return rec
     if kind == "result":
         assert cset is not None
-        return sync_data.parse_result(data, cset)
+        res = sync_data.parse_result(data, cset)
+        _check_period(opened, res.assessment["year"])
+        return res
     if kind == "criteria-set":
         try:
             return criteria_json.from_dict(data.get("criteria_set") if isinstance(data, dict)
@@ -78,6 +86,13 @@ def parse(s: Session, opened: OpenedPackage, cset: CriteriaSet | None) -> Any:
             raise PackageError("The criteria set in the package is not valid: {reason}",
                                reason=exc) from exc
     raise PackageError("Packages of kind '{kind}' cannot be imported.", kind=kind)
+
+
+def _check_period(opened: OpenedPackage, year: int) -> None:
+    period = opened.manifest["period"]
+    if period != year:
+        raise PackageError("The package is labelled for the year {period} but its assessment "
+                           "is for {year}: the file is inconsistent.", period=period, year=year)
 
 
 def _sender_unit(s: Session, opened: OpenedPackage, code: str) -> UnitRow:
@@ -122,6 +137,17 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
     arow = _assessment(s, sub.assessment["uuid"])
     year = sub.assessment["year"]
     if arow is None:
+        ref = opened.manifest["criteria_set"]
+        twin = s.scalars(select(AssessmentRow).join(CriteriaSetRow).where(
+            AssessmentRow.unit_id == unit.id, AssessmentRow.year == year,
+            CriteriaSetRow.code == ref["code"], CriteriaSetRow.version == ref["version"])).first()
+        if twin is not None:
+            return [_change(CONFLICT, "the {year} self-assessment of {unit}",
+                            "this office already holds another {year} self-assessment of {unit} "
+                            "on the same criteria set (made on another computer or after a "
+                            "reinstall): the commune must send from the data it sent before, "
+                            "or the appraiser must remove the old one first",
+                            year=year, unit=unit.name)]
         changes.append(_change(NEW, "the {year} self-assessment of {unit}", None, year=year,
                                unit=unit.name))
         current: dict[str, NodeScoreRow] = {}
@@ -163,6 +189,13 @@ def _plan_plan(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[Any]
     if row is not None and row.unit_id != unit.id:
         return [_change(CONFLICT, "plan {uuid}", "it belongs to another unit here",
                         uuid=plan_rec["uuid"])]
+    if row is None and s.scalars(select(PlanRow.id).where(
+            PlanRow.unit_id == unit.id, PlanRow.year == plan_rec["year"],
+            PlanRow.kind == "remediation")).first() is not None:
+        return [_change(CONFLICT, "the {year} remediation plan of {unit}",
+                        "this office already holds another {year} remediation plan of {unit} "
+                        "(made on another computer or after a reinstall)",
+                        year=plan_rec["year"], unit=unit.name)]
     existing = {it.uuid: it for it in row.items} if row is not None else {}
     changes = []
     for it in plan_rec["items"]:
@@ -293,17 +326,21 @@ def _apply_evidence(s: Session, arow: AssessmentRow,
             EvidenceLinkRow.assessment_id == arow.id)):
         s.delete(link)  # the commune owns its links: the package's set replaces them
     s.flush()
+    rows = {r.sha256: r for r in s.scalars(select(EvidenceRow).where(
+        EvidenceRow.sha256.in_([ev.sha256 for ev in evidence])))}
     for ev in evidence:
-        row = s.scalars(select(EvidenceRow).where(EvidenceRow.sha256 == ev.sha256)).first()
+        row = rows.get(ev.sha256)
         if row is None:
-            row = EvidenceRow(sha256=ev.sha256, filename=ev.filename, size=ev.size,
-                              added_at=stamp)
+            row = rows[ev.sha256] = EvidenceRow(sha256=ev.sha256, filename=ev.filename,
+                                                size=ev.size, added_at=stamp)
             s.add(row)
         row.title, row.title_folded = ev.title, fold(ev.title)
         row.doc_number, row.doc_date = ev.doc_number, ev.doc_date
-        s.flush()
+    s.flush()  # one flush gives every new row its id
+    for ev in evidence:
         for code in sorted(set(ev.nodes)):
-            s.add(EvidenceLinkRow(evidence_id=row.id, assessment_id=arow.id, node_code=code))
+            s.add(EvidenceLinkRow(evidence_id=rows[ev.sha256].id, assessment_id=arow.id,
+                                  node_code=code))
     s.flush()
 
 

@@ -38,16 +38,27 @@ from parapp.sync.safety import PackageError
 
 MAX_TEXT = 20_000  # an explanation longer than ten pages is a broken file, not a clerk
 MAX_SHORT = 500
+DECLARED_KEYS = {"answer", "tier", "numerator", "denominator", "count"}
 
 
-def _bad(where: str, reason: str, **params: Any) -> PackageError:
+def _bad(where: str, what: str, **params: Any) -> PackageError:
+    """A refusal naming the place in data.json; ``what`` is a translatable phrase (the
+    extractor knows ``_bad`` takes its template second)."""
     from parapp.domain.errors import Phrase
 
     return PackageError(
-        "The package's data is not valid at {where}: {reason}",
-        where=where,
-        reason=Phrase(reason, **params),
+        "The package's data is not valid at {where}: {what}",
+        where=where[:80],
+        what=Phrase(what, **params),
     )
+
+
+def _names(names: set[str]) -> str:
+    """A few field names for a message: a hostile file may carry a million of them, or one
+    name a megabyte long."""
+    shown = [n if len(n) <= 40 else n[:40] + "…" for n in sorted(names)[:5]]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
 
 
 def _dec_text(value: Decimal | None) -> str | None:
@@ -62,7 +73,7 @@ def _obj(value: Any, where: str, keys: set[str], optional: set[str] = frozenset(
     unknown = set(value) - keys - optional
     if missing or unknown:
         raise _bad(where, "fields missing or unknown: {names}",
-                   names=", ".join(sorted(missing | unknown)))
+                   names=_names({str(n) for n in missing | unknown}))
     return value
 
 
@@ -225,7 +236,9 @@ def build_submission(s: Session, arow: AssessmentRow, history: list[dict[str, An
     }
 
 
-def parse_submission(data: Any, cset: CriteriaSet, evidence_in_package: set[str]) -> Submission:
+def parse_submission(data: Any, cset: CriteriaSet,
+                     evidence_in_package: dict[str, int]) -> Submission:
+    """``evidence_in_package``: the SHA-256 and size of each evidence file the manifest lists."""
     d = _obj(data, "data", {"unit", "assessment", "scores", "evidence", "plan", "history"})
     unit = parse_unit(d["unit"])
     assessment = parse_assessment(d["assessment"])
@@ -244,6 +257,9 @@ def parse_submission(data: Any, cset: CriteriaSet, evidence_in_package: set[str]
         node = cset.node(code)
         if not isinstance(r["declared"], dict) or len(json.dumps(r["declared"])) > MAX_SHORT:
             raise _bad(f"{where}.declared", "an object was expected")
+        odd = set(r["declared"]) - DECLARED_KEYS
+        if odd:
+            raise _bad(f"{where}.declared", "unknown declared data: {names}", names=_names(odd))
         try:
             declared = Declared.from_dict(r["declared"])
         except (DomainError, ValueError, TypeError) as exc:
@@ -271,6 +287,10 @@ def parse_submission(data: Any, cset: CriteriaSet, evidence_in_package: set[str]
         sha = str(e["sha256"])
         if sha not in evidence_in_package:
             raise _bad(where, "its file {sha} is not in the package", sha=sha[:64])
+        size = _int(e["size"], f"{where}.size", 0, 2**40)
+        if size != evidence_in_package[sha]:
+            raise _bad(f"{where}.size", "the size {size} differs from its file's {actual} "
+                       "bytes", size=size, actual=evidence_in_package[sha])
         nodes = [_text(c, f"{where}.nodes", 32) for c in _list(e["nodes"], f"{where}.nodes")]
         for code in nodes:
             if not cset.has(code):
@@ -280,8 +300,7 @@ def parse_submission(data: Any, cset: CriteriaSet, evidence_in_package: set[str]
             sha, _text(e["filename"], f"{where}.filename", MAX_SHORT) or sha[:12],
             _text(e["title"], f"{where}.title", 2_000),
             _text(e["doc_number"], f"{where}.doc_number", 100),
-            _day(e["doc_date"], f"{where}.doc_date"), _int(e["size"], f"{where}.size", 0, 2**40),
-            nodes))
+            _day(e["doc_date"], f"{where}.doc_date"), size, nodes))
     plan = parse_plan(d["plan"]) if d["plan"] is not None else None
     history = parse_history(d["history"])
     return Submission(unit, assessment, scores, evidence, plan, history)
@@ -358,8 +377,11 @@ def parse_plan(value: Any) -> dict[str, Any]:
 
 
 def parse_history(value: Any) -> list[dict[str, Any]]:
+    from .history import check_rows
+
     rows = []
-    for i, raw in enumerate(_list(value, "history", 200_000)):
+    check_rows(_list(value, "history", 200_000))
+    for i, raw in enumerate(value):
         where = f"history[{i}]"
         if not isinstance(raw, dict) or len(raw) > 12:
             raise _bad(where, "an object was expected")

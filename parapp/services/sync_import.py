@@ -16,12 +16,14 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -30,6 +32,7 @@ from parapp.domain.errors import DomainError, Phrase
 from parapp.sync import crypto
 from parapp.sync.package import CHUNK, OpenedPackage, read_package
 from parapp.sync.safety import PackageError
+from parapp.sync.words import WORDS
 
 from . import sync_apply, sync_keys
 from .backups import before_import
@@ -38,6 +41,7 @@ from .criteria import find_set_row
 from .evidence import store_path
 from .mapping import set_from_rows
 from .setup import get_setting
+from .sync_stage import StagedEvidence, clear_stale, pool
 
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 PACKAGE_SUFFIX = ".cchc"
@@ -86,10 +90,42 @@ class Prepared:
     opened: OpenedPackage
     plan: ImportPlan
     records: Any
-    sha256: str
+    file_hash: Future[str]
+    staged: StagedEvidence | None = None  # evidence being copied (None: copy in apply)
+
+    @property
+    def sha256(self) -> str:
+        return self.file_hash.result()
+
+
+@dataclass
+class Batch:
+    """What stays the same while one folder is imported, read once instead of per file
+    (an appraiser imports dozens of packages at a time)."""
+
+    my_code: str
+    my_appraiser: str | None
+    role: str
+    keys: list[sync_keys.TrustedKey]
+    sets: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, db: Database) -> Batch:
+        with db.session() as s:
+            me = unit_row(s)
+            my_code, my_appraiser = me.code, me.appraiser_code or None
+        return cls(my_code, my_appraiser, get_setting(db, "role", "commune"),
+                   sync_keys.trusted(db, include_replaced=True))
+
+    def trusted_map(self) -> dict[str, bytes]:
+        return {k.fingerprint: k.public_key for k in self.keys if not k.replaced}
+
+    def sender_of(self, fingerprint: str) -> sync_keys.TrustedKey | None:
+        return next((k for k in self.keys if k.fingerprint == fingerprint), None)
 
 
 def _file_sha(path: Path) -> str:
+    """The whole file's SHA-256 for the sync log (computed on a worker thread)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -116,9 +152,9 @@ ACCEPTS = {
 }
 
 
-def _check_kind(db: Database, opened: OpenedPackage, role: str) -> sync_keys.TrustedKey:
-    kind = opened.kind
-    sender = sync_keys.sender_of(db, opened.manifest["sender"]["key_fingerprint"])
+def _check_kind(batch: Batch, opened: OpenedPackage) -> sync_keys.TrustedKey:
+    kind, role = opened.kind, batch.role
+    sender = batch.sender_of(opened.manifest["sender"]["key_fingerprint"])
     assert sender is not None  # read_package accepted only trusted keys
     if kind == "unit-card":
         raise PackageError(
@@ -127,9 +163,11 @@ def _check_kind(db: Database, opened: OpenedPackage, role: str) -> sync_keys.Tru
         )
     if kind not in ACCEPTS.get(role, set()):
         raise PackageError(
-            "A '{kind}' package is not for a {role}: it was sent to the wrong office.",
-            kind=kind,
-            role=role,
+            "A package of kind {kind} is not meant for {office}: it was sent to the wrong "
+            "office.",
+            kind=Phrase(WORDS.get(kind, kind)),
+            office=Phrase("a commune office") if role == "commune"
+            else Phrase("an appraiser's office"),
         )
     if sender.unit_code != opened.manifest["sender"]["unit_code"]:
         raise PackageError(
@@ -141,12 +179,15 @@ def _check_kind(db: Database, opened: OpenedPackage, role: str) -> sync_keys.Tru
     return sender
 
 
-def _cset_for(s: Session, opened: OpenedPackage) -> Any:
+def _cset_for(s: Session, opened: OpenedPackage, batch: Batch) -> Any:
     ref = opened.manifest["criteria_set"]
     if ref is None:
         raise PackageError("The package does not say which criteria set it uses.")
+    key = (ref["code"], ref["version"])
     try:
-        return set_from_rows(find_set_row(s, ref["code"], ref["version"]))
+        if key not in batch.sets:  # a loaded (code, version) never changes: see _plan_set
+            batch.sets[key] = set_from_rows(find_set_row(s, *key))
+        return batch.sets[key]
     except ServiceError:
         raise PackageError(
             "The package uses criteria set {code} version {version}, which is not loaded "
@@ -170,39 +211,49 @@ def _last_applied(s: Session, opened: OpenedPackage, assessment_uuid: str) -> Sy
     ).first()
 
 
-def already_imported(db: Database, package_id: str) -> bool:
-    with db.session() as s:
-        return (
-            s.scalars(
-                select(SyncLogRow.id).where(
-                    SyncLogRow.package_id == package_id,
-                    SyncLogRow.direction == "in",
-                    SyncLogRow.outcome == "applied",
-                )
-            ).first()
-            is not None
-        )
+def prepare(db: Database, path: Path, batch: Batch | None = None, *,
+            verify_evidence: bool = True) -> Prepared | Outcome:
+    """Every check and the plan; nothing is written (an Outcome 'already' when imported).
 
-
-def prepare(db: Database, path: Path) -> Prepared | Outcome:
-    """Every check and the plan; nothing is written (an Outcome 'already' when imported)."""
+    ``verify_evidence=False`` leaves the evidence hashes to ``apply``, which checks them
+    while copying the files into the store (one pass over the bytes instead of two).
+    """
     path = Path(path)
     if not path.is_file():
         raise ServiceError("There is no file {path}.", path=path)
-    with db.session() as s:
-        me = unit_row(s)
-        my_code, my_appraiser = me.code, me.appraiser_code or None
-    role = get_setting(db, "role", "commune")
+    batch = batch or Batch.read(db)
+    my_code, my_appraiser = batch.my_code, batch.my_appraiser
     inner = _decrypted(db, path) if crypto.is_encrypted(path) else path
-    opened = read_package(
-        inner, sync_keys.trusted_map(db), my_code, my_appraiser, verify_evidence=False
-    )
+    file_hash = pool().submit(_file_sha, path)
+    opened = read_package(inner, batch.trusted_map(), my_code, my_appraiser,
+                          verify_evidence=False)
+    staged = None if verify_evidence else StagedEvidence(db, opened)
+    try:
+        result = _checked(db, path, inner, opened, batch, file_hash)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
+    if isinstance(result, Outcome):
+        if staged is not None:
+            staged.discard()
+        return result
+    if verify_evidence:
+        _check_evidence(db, opened, store=False)
+    result.staged = staged
+    return result
+
+
+def _checked(db: Database, path: Path, inner: Path, opened: OpenedPackage, batch: Batch,
+             file_hash: Future[str]) -> Prepared | Outcome:
+    """The checks after the file itself: who sent it, replay, records, the plan."""
+    my_code, my_appraiser, role = batch.my_code, batch.my_appraiser, batch.role
     if inner != path:
         outer_manifest, _info = crypto.read_envelope_header(path)
         if json.loads(outer_manifest.decode("utf-8")) != opened.manifest:
             raise PackageError("The encrypted package's outer label does not match what is "
                                "inside: it was tampered with.")
-    sender = _check_kind(db, opened, role)
+    sender = _check_kind(batch, opened)
     if role == "commune" and sender.unit_code != my_appraiser:
         raise PackageError(
             "The package is from '{sender}', which is not this unit's appraiser.",
@@ -220,9 +271,9 @@ def prepare(db: Database, path: Path) -> Prepared | Outcome:
         year=opened.manifest["period"],
         assessment_uuid=assessment_uuid,
     )
-    if already_imported(db, opened.package_id):
-        return Outcome(path, "already", plan)
     with db.session() as s:
+        if already_imported_in(s, opened.package_id):
+            return Outcome(path, "already", plan)
         last = _last_applied(s, opened, assessment_uuid)
         if last is not None and last.created_at is not None and created < last.created_at:
             raise PackageError(
@@ -231,11 +282,10 @@ def prepare(db: Database, path: Path) -> Prepared | Outcome:
                 made=f"{created:%d/%m/%Y %H:%M}",
                 last=f"{last.created_at:%d/%m/%Y %H:%M}",
             )
-        records = sync_apply.parse(s, opened, _cset_for(s, opened) if opened.kind != "criteria-set"
-                                   else None)
+        cset = _cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
+        records = sync_apply.parse(s, opened, cset)
         plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
-    _check_evidence(db, opened, store=False)
-    return Prepared(path, opened, plan, records, _file_sha(path))
+    return Prepared(path, opened, plan, records, file_hash)
 
 
 def _decrypted(db: Database, path: Path) -> Path:
@@ -283,9 +333,18 @@ def _check_evidence(db: Database, opened: OpenedPackage, *, store: bool) -> None
 def apply(db: Database, prepared: Prepared) -> Outcome:
     """Write one prepared package (the caller made the batch's backup)."""
     opened, plan = prepared.opened, prepared.plan
-    _check_evidence(db, opened, store=True)
+    if prepared.staged is not None:
+        prepared.staged.commit()
+    else:
+        _check_evidence(db, opened, store=True)
     with db.session() as s:
         s.info["audit_source"] = f"package:{opened.package_id}"
+        # The changes are the sender's, not this office's clerk's; a submission that brings
+        # the commune's own change history is recorded by that history alone (else every
+        # change would show twice, once under the clerk who merely imported it).
+        s.info["actor"] = plan.sender_name or plan.sender_code
+        if getattr(prepared.records, "history", None):
+            s.info["audit"] = False
         if already_imported_in(s, opened.package_id):  # a parallel import got there first
             return Outcome(prepared.path, "already", plan)
         sync_apply.apply(s, opened, prepared.records, db.paths.evidence)
@@ -352,10 +411,13 @@ def import_packages(
     """Import files one by one, yielding ``(done, total, outcome)``; one bad file never
     stops the rest. One backup is made before the first file that will change data."""
     files = [f for source in sources for f in package_files(source)]
+    clear_stale(db)
+    batch = Batch.read(db)
     backed_up = False
     for done, path in enumerate(files, start=1):
+        prepared: Prepared | Outcome | None = None
         try:
-            prepared = prepare(db, path)
+            prepared = prepare(db, path, batch, verify_evidence=dry_run)
             if isinstance(prepared, Outcome):
                 outcome = prepared
             elif dry_run:
@@ -366,6 +428,8 @@ def import_packages(
                     reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
                 )
             else:
+                if prepared.staged is not None:
+                    prepared.staged.wait()  # a damaged file refuses before any backup
                 if not backed_up:
                     before_import(db.path)
                     backed_up = True
@@ -373,11 +437,21 @@ def import_packages(
         except DomainError as exc:
             _log_refusal(db, path, exc)
             outcome = Outcome(path, "refused", error=exc)
+        except SQLAlchemyError as exc:
+            # A constraint the checks did not foresee: the transaction was rolled back, so
+            # the file is refused like any other, not a crash that stops the batch.
+            error = PackageError("The package cannot be stored: it conflicts with data already "
+                                 "here ({reason}).", reason=type(getattr(exc, "orig", exc))
+                                 .__name__)
+            _log_refusal(db, path, error)
+            outcome = Outcome(path, "refused", error=error)
         except OSError as exc:
             error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
             _log_refusal(db, path, error)
             outcome = Outcome(path, "refused", error=error)
         finally:
+            if isinstance(prepared, Prepared) and prepared.staged is not None:
+                prepared.staged.discard()  # nothing left after a commit; a refusal's copies
             _decrypted_path(db, path).unlink(missing_ok=True)
         yield done, len(files), outcome
 

@@ -76,6 +76,7 @@ class TrustedKey:
     fingerprint: str
     public_key: bytes
     enc_public_key: bytes
+    replaced: bool = False  # an older key of the unit: accepted only to name a sender
 
 
 def _write_private(path: Path, pem: bytes) -> None:
@@ -339,6 +340,7 @@ def trusted(db: Database, *, include_replaced: bool = False) -> list[TrustedKey]
                 r.fingerprint,
                 bytes.fromhex(r.public_key),
                 bytes.fromhex(r.enc_public_key),
+                r.replaced_at is not None,
             )
             for r in s.scalars(query)
         ]

@@ -25,6 +25,7 @@ from parapp.sync.safety import (
     ZipLimits,
     check_infos,
     damaged,
+    open_zip,
     verify_entry,
 )
 
@@ -162,6 +163,22 @@ def _is_code(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 64
 
 
+def created_at(m: Mapping[str, Any]) -> datetime:
+    """The manifest's creation time, timezone-aware and within the calendar's middle years
+    (a time near year 1 or 9999 overflows as soon as it is compared across time zones)."""
+    try:
+        when = datetime.fromisoformat(str(m["created_at"]))
+        if when.tzinfo is None:
+            raise ValueError("no time zone")
+        if not 2000 <= when.year <= 2999:
+            raise ValueError("year out of range")
+        when.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise _invalid(Phrase("created_at '{value}' is not a time with its time zone in years "
+                              "2000 to 2999", value=str(m["created_at"])[:40])) from exc
+    return when
+
+
 def validate_manifest(m: Any) -> None:
     """Check the manifest's structure (format version 1); raise PackageError."""
     if not isinstance(m, dict):
@@ -169,13 +186,21 @@ def validate_manifest(m: Any) -> None:
     expected = {"format_version", "package_id", "kind", "sender", "recipient", "created_at",
                 "app_version", "schema_version", "criteria_set", "period", "files", "history"}
     if set(m) != expected:
-        names = ", ".join(sorted(set(m) ^ expected))
+        odd = sorted(str(n) for n in set(m) ^ expected)
+        names = ", ".join(n if len(n) <= 40 else n[:40] + "…" for n in odd[:5])
         raise _invalid(Phrase("fields missing or unknown: {names}", names=names))
     try:
         uuid.UUID(str(m["package_id"]))
-        datetime.fromisoformat(str(m["created_at"]))
     except ValueError as exc:
-        raise _invalid(Phrase("bad package_id or created_at")) from exc
+        raise _invalid(Phrase("bad package_id")) from exc
+    created_at(m)
+    if m["schema_version"] != SCHEMA_VERSION and type(m["schema_version"]) is int:
+        if m["schema_version"] > SCHEMA_VERSION:
+            raise PackageError("The package's data was made by a newer version of the program "
+                               "(data schema {version}): update it to open this package.",
+                               version=m["schema_version"])
+        raise _invalid(Phrase("schema_version {version} is not known",
+                              version=m["schema_version"]))
     if m["kind"] not in KINDS:
         raise _invalid(Phrase("unknown kind '{kind}'", kind=str(m["kind"])[:80]))
     sender = m["sender"]
@@ -187,7 +212,8 @@ def validate_manifest(m: Any) -> None:
     if not (isinstance(to, dict) and len(to) == 1 and set(to) <= {"unit_code", "appraiser_of"}
             and all(_is_code(v) for v in to.values())):
         raise _invalid(Phrase("bad recipient"))
-    if not isinstance(m["app_version"], str) or type(m["schema_version"]) is not int:
+    if (not isinstance(m["app_version"], str) or len(m["app_version"]) > 64
+            or type(m["schema_version"]) is not int):
         raise _invalid(Phrase("bad app_version or schema_version"))
     cs = m["criteria_set"]
     if cs is not None and not (isinstance(cs, dict) and set(cs) == {"code", "version"}
@@ -252,11 +278,7 @@ def _read_small(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] | None,
           limits: ZipLimits, verify_evidence: bool = True) -> OpenedPackage:
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise PackageError("The file is not a readable package (damaged or not a ZIP file): "
-                           "{reason}", reason=str(exc)) from exc
+    archive = open_zip(path)
     with archive:
         check_infos(archive.infolist(), limits)
         names = set(archive.namelist())

@@ -29,16 +29,41 @@ class ZipLimits:
 DEFAULT_LIMITS = ZipLimits()
 
 
-def _open(source: Path | str | bytes) -> zipfile.ZipFile:
+def unreadable(head: bytes, size: int) -> PackageError:
+    """Why a file that ZIP cannot open is not a package, from its first bytes and size.
+
+    A clerk needs to know whether to copy the file again (empty or cut off on the way) or
+    whether it was never a package; Python's own wording says neither.
+    """
+    if size == 0:
+        return PackageError("The file is empty (0 bytes): it is not a package. Copy it again "
+                            "from the sender's stick or ask for it again.")
+    if head.startswith(b"PK\x03\x04"):
+        return PackageError("The file is incomplete: it was cut off before its end, probably "
+                            "while it was being copied. Copy it again from the sender's stick.")
+    return PackageError("The file is not a sync package (.cchc): its contents are not those "
+                        "of a package at all.")
+
+
+def open_zip(source: Path | str | bytes) -> zipfile.ZipFile:
+    """Open a package's ZIP, or raise the PackageError that says why it cannot be."""
     try:
         if isinstance(source, bytes | bytearray):
             return zipfile.ZipFile(io.BytesIO(source))
         return zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise PackageError(
-            "The file is not a readable package (damaged or not a ZIP file): {reason}",
-            reason=str(exc),
-        ) from exc
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        if isinstance(source, bytes | bytearray):
+            raise unreadable(bytes(source[:4]), len(source)) from exc
+        path = Path(source)
+        with path.open("rb") as handle:
+            head = handle.read(4)
+        raise unreadable(head, path.stat().st_size) from exc
+    except OSError as exc:
+        raise PackageError("The file '{name}' cannot be read: {reason}",
+                           name=Path(str(source)).name[:80], reason=exc.strerror or "") from exc
+
+
+_open = open_zip
 
 
 def _check_name(name: str) -> None:

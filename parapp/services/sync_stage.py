@@ -1,0 +1,106 @@
+"""Evidence of a package being imported: checked and copied on a worker thread.
+
+The copy runs beside the checks and the database work of the import (hashlib, zlib and
+file writes release the GIL), into a staging folder outside the evidence store. Only
+when the package is applied do the staged files move into the store, by rename, just
+before the transaction; a refused package leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from db.engine import Database
+from parapp.sync.package import CHUNK, OpenedPackage
+
+from .evidence import store_path
+
+_POOL: ThreadPoolExecutor | None = None
+STALE_AFTER = 600  # seconds: a file this old in staging belongs to an import that died
+
+
+def pool() -> ThreadPoolExecutor:
+    """Two workers: one copies evidence, one hashes the whole package for the sync log."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sync-import")
+    return _POOL
+
+
+PREFIX = ".incoming-"
+
+
+def staging_folder(db: Database) -> Path:
+    return db.paths.folder / "tmp"
+
+
+class StagedEvidence:
+    """Start checking and copying a package's evidence now; ``commit`` or ``discard`` later."""
+
+    def __init__(self, db: Database, opened: OpenedPackage) -> None:
+        self._store = db.paths.evidence
+        self._folder = staging_folder(db)
+        self._files: dict[str, Path] = {}
+        self._future: Future[None] = pool().submit(self._copy_all, opened)
+
+    def _copy_all(self, opened: OpenedPackage) -> None:
+        for sha in opened.evidence:
+            if store_path(self._store, sha).exists():
+                # Already in the store: the package's copy is still checked, so a damaged
+                # package is refused whatever this computer happens to hold.
+                with opened.open_evidence(sha) as reader:
+                    while reader.read(CHUNK):
+                        pass
+                continue
+            self._folder.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{sha[:16]}-", dir=self._folder)
+            self._files[sha] = Path(name)
+            with opened.open_evidence(sha) as reader, os.fdopen(fd, "wb") as out:
+                while chunk := reader.read(CHUNK):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+
+    def wait(self) -> None:
+        """Block until every file is checked; raise the PackageError of a damaged one."""
+        self._future.result()
+
+    def commit(self) -> None:
+        """Move the checked files into the store (before the rows that point at them)."""
+        self.wait()
+        for sha, staged in sorted(self._files.items()):
+            target = store_path(self._store, sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():  # stored meanwhile by another import: same bytes
+                staged.unlink(missing_ok=True)
+            else:
+                os.replace(staged, target)
+        self._files.clear()
+
+    def discard(self) -> None:
+        """Remove whatever was staged (the package was refused or only planned)."""
+        with contextlib.suppress(Exception):  # a refusal is reported by whoever waited
+            self._future.result()
+        for staged in self._files.values():
+            staged.unlink(missing_ok=True)
+        self._files.clear()
+
+
+def clear_stale(db: Database) -> None:
+    """Remove half-copied files left by an import that was killed (never referenced)."""
+    cutoff = time.time() - STALE_AFTER  # an import running beside this one may be writing
+    for folder, pattern in ((staging_folder(db), PREFIX + "*"),
+                            (db.paths.evidence, "*/" + PREFIX + "*")):
+        if not folder.is_dir():
+            continue
+        for stale in folder.glob(pattern):
+            try:
+                if stale.is_file() and stale.stat().st_mtime < cutoff:
+                    stale.unlink()
+            except OSError:
+                pass
