@@ -115,10 +115,12 @@ def open_database(path: Path, *, create: bool = False) -> Database:
     try:
         revision = read_revision(path)
         empty = is_empty(path) if revision is None else False
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        # The cause is kept: a read-only folder or a full disk also ends up here, and the
+        # caller may say that instead (parapp.services.storage.explain).
         raise DatabaseError(
             "{path} is not a parapp database (or it is damaged).", path=path
-        ) from None
+        ) from exc
     if revision is None:
         if empty and create:
             _create(path)

@@ -198,6 +198,29 @@ def test_read_only_data_folder(disk: Path) -> None:
     assert [b.path for b in list_backups(DataPaths(path).backups)] == [made.path]
 
 
+def test_the_command_line_says_read_only_in_one_sentence(disk: Path) -> None:
+    import os
+    import sys
+
+    path = _office(disk)
+    before = dump(path)
+    _remount(disk, "ro")
+    try:
+        env = {**os.environ, "PARAPP_LANG": "en", "PARAPP_DATA_DIR": str(disk)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "ui.launcher", "--db", str(path), "assessment", "new",
+             "--period", "2026"],
+            cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True,
+            encoding="utf-8", timeout=120,
+        )
+    finally:
+        _remount(disk, "rw")
+    assert proc.returncode == 1, proc.stderr
+    assert "The data folder is read-only" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert dump(path) == before
+
+
 def test_explain_leaves_other_errors_alone(tmp_path: Path) -> None:
     assert storage.explain(ValueError("x"), tmp_path) is None
     assert storage.explain(OSError(errno.ENOENT, "gone"), tmp_path) is None

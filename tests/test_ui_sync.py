@@ -470,3 +470,36 @@ def test_keys_model_and_grouping() -> None:
     assert grouped("ab" * 32, 8).splitlines() == ["ABAB " * 7 + "ABAB"] * 2
     label = Volume(Path("/media/u/KINGSTON"), "KINGSTON", 3 * 1024**3).label
     assert "KINGSTON (/media/u/KINGSTON)" in label and "GB" in label
+
+
+def test_a_package_double_clicked_opens_its_plan_in_the_receive_tab(
+    qtbot: object, sync_in_window: Callable[[Path], SyncScreen], demo_copy: Path
+) -> None:
+    from ui.app import open_packages, parse_args
+    from ui.launcher import wants_gui
+
+    package = demo_copy / "usb" / "ket-qua-06172-2025.cchc"
+    argv = ["--db", "x.sqlite3", "--open", str(package)]
+    assert wants_gui(argv)  # Explorer's "--open %1" reaches the window, not the CLI
+    assert parse_args(argv).open_files == (str(package),)
+    path = demo_copy / "commune" / "parapp.sqlite3"
+    screen = sync_in_window(path)
+    window = screen.window()
+    assert isinstance(window, MainWindow)
+    window.navigate(screens.OVERVIEW)
+    before = dump(path)
+    lines: list[list[str]] = []
+
+    def close(dialog: QWidget) -> None:
+        assert isinstance(dialog, PlanDialog)
+        lines.append(dialog.texts())
+        dialog.reject()
+
+    seen: list[QWidget] = []
+    _when_modal(PlanDialog, close, seen)
+    open_packages(window, parse_args(argv).open_files)
+    qtbot.waitUntil(lambda: bool(lines), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert window.current_key == screens.SYNC
+    assert screen.tabs.currentIndex() == TAB_RECEIVE
+    assert "ket-qua-06172-2025.cchc" in "\n".join(lines[0])
+    assert dump(path) == before  # shown, not imported: the clerk decides

@@ -30,21 +30,44 @@ class Options:
     db: str | None = None
     lang: str | None = None
     smoke: bool = False
+    open_files: tuple[str, ...] = ()
 
 
 def parse_args(argv: Sequence[str]) -> Options:
-    """``--db PATH``, ``--lang vi|en``, ``--smoke`` (``ui.launcher`` has checked them)."""
+    """``--db PATH``, ``--lang vi|en``, ``--smoke``, ``--open FILE`` (repeatable)
+    (``ui.launcher`` has checked them)."""
     values: dict[str, str] = {}
     smoke = False
+    files: list[str] = []
     items = list(argv)
     while items:
         arg = items.pop(0)
         name, eq, value = arg.partition("=")
         if name == "--smoke":
             smoke = True
-        elif name in ("--db", "--lang"):
-            values[name] = value if eq else (items.pop(0) if items else "")
-    return Options(values.get("--db") or None, values.get("--lang") or None, smoke)
+        elif name in ("--db", "--lang", "--open"):
+            value = value if eq else (items.pop(0) if items else "")
+            if name != "--open":
+                values[name] = value
+            elif value:
+                files.append(value)
+    return Options(values.get("--db") or None, values.get("--lang") or None, smoke,
+                   tuple(files))
+
+
+def open_packages(window: MainWindow, files: Sequence[str]) -> None:
+    """Show the Sync screen's Receive tab and check ``files`` there (the dry-run plan is
+    shown and nothing is imported before the clerk confirms)."""
+    if not files:
+        return
+    from ui import screens
+    from ui.screens.sync import TAB_RECEIVE
+
+    window.navigate(screens.SYNC, tab=TAB_RECEIVE)
+    screen = window.screen(screens.SYNC)
+    receive = getattr(screen, "receive", None)
+    if receive is not None:
+        receive.check([Path(f) for f in files])
 
 
 def _demo_database() -> Path:
@@ -108,6 +131,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(state)
     window.first_painted.connect(lambda: _after_first_paint(app, window, state, options))
     window.first_painted.connect(lambda: instance.listen(window))  # QtNetwork after paint
+    # A package double-clicked while this window is open comes here from the second start.
+    instance.activated.connect(lambda args: open_packages(window, parse_args(args).open_files))
+    if options.open_files:
+        from PySide6.QtCore import Qt
+
+        window.data_shown.connect(lambda: open_packages(window, options.open_files),
+                                  Qt.ConnectionType.SingleShotConnection)
     _show(app, window)
     code = app.exec()
     instance.close()

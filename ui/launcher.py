@@ -1,8 +1,9 @@
 """The ``parapp`` console script.
 
 With command arguments it runs the command line and never imports Qt (a server or a script
-has no screen). Without arguments, or with only ``--db PATH`` / ``--lang`` / ``--smoke``,
-it opens the GUI (``--smoke``: open the window on demo data, wait until it is shown, exit 0).
+has no screen). Without arguments, or with only ``--db PATH`` / ``--lang`` / ``--smoke`` /
+``--open FILE``, it opens the GUI (``--smoke``: open the window on demo data, wait until it
+is shown, exit 0; ``--open``: check that package and offer to import it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-GUI_OPTIONS = {"--db": 1, "--lang": 1, "--smoke": 0}
+# --open FILE: a .cchc package double-clicked in Explorer (the installer's file association).
+GUI_OPTIONS = {"--db": 1, "--lang": 1, "--smoke": 0, "--open": 1}
 
 
 def _utf8_console() -> None:

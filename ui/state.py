@@ -218,7 +218,10 @@ class AppState(QObject):
 
     def _open_failed(self, exc: BaseException) -> None:
         from parapp.i18n import message
+        from parapp.services.storage import explain
 
+        # A full disk or a read-only data folder is said as such, not as a crash.
+        exc = explain(exc, self.db_path.parent) or exc
         if not hasattr(exc, "template"):
             from ui import crash
 

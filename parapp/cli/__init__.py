@@ -43,9 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except DomainError as exc:
-        print(i18n.message(exc), file=sys.stderr)
+        print(i18n.message(_disk_problem(exc, args) or exc), file=sys.stderr)
         return 1
-    except OSError as exc:
+    except Exception as exc:
+        clear = _disk_problem(exc, args)
+        if clear is not None:  # a full disk or a read-only folder, said plainly
+            print(i18n.message(clear), file=sys.stderr)
+            return 1
+        if not isinstance(exc, OSError):
+            return _unexpected(exc, args)
         where = f" ({exc.filename})" if exc.filename else ""
         reason = os_reason(exc)
         print(
@@ -59,12 +65,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Interrupted."), file=sys.stderr)
         return 130
-    except Exception as exc:  # the last line of defence: never show a traceback
-        log = _log_crash(exc, getattr(args, "db", None))
-        print(
-            _("An unexpected error occurred ({kind}). Details were written to {log}.").format(
-                kind=type(exc).__name__, log=log or "-"
-            ),
-            file=sys.stderr,
-        )
-        return 70
+
+
+def _disk_problem(exc: BaseException, args: object) -> DomainError | None:
+    """The clear message for disk trouble in the data folder, if that is what ``exc`` is."""
+    try:
+        from db.location import resolve_db_path
+        from parapp.services.storage import explain
+
+        return explain(exc, resolve_db_path(getattr(args, "db", None)).parent)
+    except Exception:  # finding the folder must not hide the original error
+        return None
+
+
+def _unexpected(exc: BaseException, args: object) -> int:
+    """The last line of defence: never show a traceback; log it and say where."""
+    from parapp import i18n
+
+    log = _log_crash(exc, getattr(args, "db", None))
+    print(
+        i18n._("An unexpected error occurred ({kind}). Details were written to {log}.").format(
+            kind=type(exc).__name__, log=log or "-"
+        ),
+        file=sys.stderr,
+    )
+    return 70

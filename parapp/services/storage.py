@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from parapp.domain.errors import DomainError
+
 from .common import ServiceError
 
 DISK_FULL = (
@@ -81,6 +83,9 @@ def explain(exc: BaseException, folder: Path) -> ServiceError | None:
     """A clear message for a disk problem in ``folder``, or None if ``exc`` is not one."""
     if isinstance(exc, ServiceError):
         return None
+    if isinstance(exc, DomainError):  # e.g. "not a parapp database" because it cannot open
+        cause = exc.__cause__
+        return explain(cause, folder) if cause is not None else None
     if isinstance(exc, OSError) and exc.errno is not None:
         if exc.errno in _FULL_ERRNOS:
             return ServiceError(DISK_FULL, path=folder)
