@@ -224,3 +224,15 @@ def test_computed_values_with_many_places_still_display() -> None:
     # 62/70 has no finite decimal form; only typed text is bounded, never computed values.
     assert i18n.format_points(Decimal(62) * 100 / Decimal(70)) == "88,57"
     assert to_decimal(Decimal(62) / Decimal(70)) == Decimal(62) / Decimal(70)
+
+
+def test_a_new_plan_is_signed_by_the_default_signer_of_the_settings(db: Database) -> None:
+    from parapp.domain.remediation import Signer, SignMode
+
+    first = plans.draft_plan(db, 2025)
+    assert first.document.signer.position == "CHỦ TỊCH" and not first.document.signer.name
+    chosen = Signer(mode=SignMode.KT, body="ỦY BAN NHÂN DÂN", head_title="CHỦ TỊCH",
+                    position="PHÓ CHỦ TỊCH", name="Lò Văn Páo")
+    setup.set_default_signer(db, chosen)
+    again = plans.draft_plan(db, 2025, replace_existing=True)
+    assert again.document.signer == chosen

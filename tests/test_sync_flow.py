@@ -28,6 +28,7 @@ from parapp.services import (
 from parapp.services.demo import start_next_year
 from parapp.services.evidence import store_path
 from parapp.services.sync_apply import returned_reason_of
+from parapp.sync.safety import PackageError
 
 
 @pytest.fixture
@@ -306,6 +307,16 @@ def test_encrypted_submission_opens_only_at_the_appraiser(
     assert "Biên bản".encode() not in path.read_bytes()  # evidence text is not readable
     manifest, _info = crypto.read_envelope_header(path)
     assert b'"submission"' in manifest  # but the label is
+    # Its sender prints the slip of the sealed file: its hash is that of the bytes on the stick.
+    from parapp.services import sync_slip
+
+    slip = sync_slip.slip_inputs(commune, path)
+    assert slip.sha256 == sealed.info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert slip.package_id == sealed.info.package_id and slip.evidence_files >= 1
+    assert (slip.scores, slip.evidence_files) == (sealed.counts["scores"],
+                                                  sealed.counts["evidence"])
+    with pytest.raises(PackageError, match="only its sender"):
+        sync_slip.slip_inputs(appraiser, path)  # not sent from there
     # The commune itself cannot open it (not its key); nothing changes there.
     before = dump(commune.path)
     refused = _import(commune, path)

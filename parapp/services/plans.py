@@ -35,6 +35,7 @@ from parapp.domain.text import clean
 from .assessments import find_row, view
 from .common import NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row, set_from_rows
+from .setup import default_signer
 
 KIND_REMEDIATION = "remediation"
 KIND_ANNUAL = "annual"  # kế hoạch cải cách hành chính năm
@@ -115,13 +116,14 @@ def place_of(unit_name: str) -> str:
     return unit_name
 
 
-def default_document(unit_name: str, year: int) -> PlanDocument:
+def default_document(unit_name: str, year: int, signer: Signer | None = None) -> PlanDocument:
     """A first document the clerk edits. Texts left empty print the defaults of
-    ``resources/documents/defaults.json``; the legal basis is written from the result."""
+    ``resources/documents/defaults.json``; the legal basis is written from the result.
+    ``signer``: the default signer set in Cài đặt, else the chairman for the committee."""
     return PlanDocument(
         place=place_of(unit_name),
         summary=f"Khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
-        signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
+        signer=signer or Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
     )
 
 
@@ -142,6 +144,7 @@ def draft_plan(
     """
     v = view(db, assessment_year)
     year = v.info.year + 1
+    signer = default_signer(db)  # read before the session: sessions do not nest
     items = draft_items(
         v.cset,
         v.totals,
@@ -210,7 +213,7 @@ def draft_plan(
             unit_id=arow.unit_id,
             year=year,
             kind=KIND_REMEDIATION,
-            document=default_document(arow.unit.name, v.info.year),
+            document=default_document(arow.unit.name, v.info.year, signer),
             items=items,
             assessment_id=arow.id,
         )

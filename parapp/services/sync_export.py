@@ -117,6 +117,10 @@ def _encrypted(db: Database, exported: Exported) -> Exported:
         plain.unlink(missing_ok=True)
     info = PackageInfo(target, exported.info.package_id, _sha(target), target.stat().st_size,
                        exported.info.manifest)
+    with db.session() as s:  # the log names the file on the stick: the encrypted one
+        for row in s.scalars(select(SyncLogRow).where(
+                SyncLogRow.package_id == info.package_id, SyncLogRow.direction == "out")):
+            row.sha256 = info.sha256
     return Exported(info, exported.kind, exported.recipient, exported.counts,
                     exported.sender_name, exported.sender_code, exported.fingerprint)
 

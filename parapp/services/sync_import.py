@@ -211,6 +211,36 @@ def _last_applied(s: Session, opened: OpenedPackage, assessment_uuid: str) -> Sy
     ).first()
 
 
+@dataclass
+class Opening:
+    """A package file opened and verified, its evidence being checked (and, for a real
+    import, copied to staging) and its whole-file hash computed on worker threads."""
+
+    path: Path
+    inner: Path  # the decrypted file of an encrypted package, else ``path``
+    opened: OpenedPackage
+    file_hash: Future[str]
+    staged: StagedEvidence | None
+
+    def discard(self) -> None:
+        if self.staged is not None:
+            self.staged.discard()
+
+
+def open_package(db: Database, path: Path, batch: Batch, *, stage: bool) -> Opening:
+    """The file-level checks (ZIP safety, format, signature, recipient, manifest hashes);
+    nothing in the database is read or written."""
+    path = Path(path)
+    if not path.is_file():
+        raise ServiceError("There is no file {path}.", path=path)
+    inner = _decrypted(db, path) if crypto.is_encrypted(path) else path
+    file_hash = pool().submit(_file_sha, path)
+    opened = read_package(inner, batch.trusted_map(), batch.my_code, batch.my_appraiser,
+                          verify_evidence=False)
+    return Opening(path, inner, opened, file_hash,
+                   StagedEvidence(db, opened) if stage else None)
+
+
 def prepare(db: Database, path: Path, batch: Batch | None = None, *,
             verify_evidence: bool = True) -> Prepared | Outcome:
     """Every check and the plan; nothing is written (an Outcome 'already' when imported).
@@ -218,29 +248,24 @@ def prepare(db: Database, path: Path, batch: Batch | None = None, *,
     ``verify_evidence=False`` leaves the evidence hashes to ``apply``, which checks them
     while copying the files into the store (one pass over the bytes instead of two).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ServiceError("There is no file {path}.", path=path)
     batch = batch or Batch.read(db)
-    my_code, my_appraiser = batch.my_code, batch.my_appraiser
-    inner = _decrypted(db, path) if crypto.is_encrypted(path) else path
-    file_hash = pool().submit(_file_sha, path)
-    opened = read_package(inner, batch.trusted_map(), my_code, my_appraiser,
-                          verify_evidence=False)
-    staged = None if verify_evidence else StagedEvidence(db, opened)
+    return check(db, open_package(db, path, batch, stage=not verify_evidence), batch)
+
+
+def check(db: Database, opening: Opening, batch: Batch) -> Prepared | Outcome:
+    """The checks that read the database, then the plan (see :func:`prepare`)."""
     try:
-        result = _checked(db, path, inner, opened, batch, file_hash)
+        result = _checked(db, opening.path, opening.inner, opening.opened, batch,
+                          opening.file_hash)
     except BaseException:
-        if staged is not None:
-            staged.discard()
+        opening.discard()
         raise
     if isinstance(result, Outcome):
-        if staged is not None:
-            staged.discard()
+        opening.discard()
         return result
-    if verify_evidence:
-        _check_evidence(db, opened, store=False)
-    result.staged = staged
+    if opening.staged is None:
+        _check_evidence(db, opening.opened, store=False)
+    result.staged = opening.staged
     return result
 
 
@@ -414,46 +439,74 @@ def import_packages(
     clear_stale(db)
     batch = Batch.read(db)
     backed_up = False
-    for done, path in enumerate(files, start=1):
-        prepared: Prepared | Outcome | None = None
+
+    def start(path: Path) -> Opening | Exception:
         try:
-            prepared = prepare(db, path, batch, verify_evidence=dry_run)
-            if isinstance(prepared, Outcome):
-                outcome = prepared
-            elif dry_run:
-                outcome = Outcome(path, "planned", prepared.plan)
-            elif prepared.plan.conflicts:
-                raise PackageError(
-                    "The package conflicts with data here: {reason}",
-                    reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
-                )
-            else:
-                if prepared.staged is not None:
-                    prepared.staged.wait()  # a damaged file refuses before any backup
-                if not backed_up:
-                    before_import(db.path)
-                    backed_up = True
-                outcome = apply(db, prepared)
-        except DomainError as exc:
-            _log_refusal(db, path, exc)
-            outcome = Outcome(path, "refused", error=exc)
-        except SQLAlchemyError as exc:
-            # A constraint the checks did not foresee: the transaction was rolled back, so
-            # the file is refused like any other, not a crash that stops the batch.
-            error = PackageError("The package cannot be stored: it conflicts with data already "
-                                 "here ({reason}).", reason=type(getattr(exc, "orig", exc))
-                                 .__name__)
-            _log_refusal(db, path, error)
-            outcome = Outcome(path, "refused", error=error)
-        except OSError as exc:
-            error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
-            _log_refusal(db, path, error)
-            outcome = Outcome(path, "refused", error=error)
-        finally:
-            if isinstance(prepared, Prepared) and prepared.staged is not None:
-                prepared.staged.discard()  # nothing left after a commit; a refusal's copies
-            _decrypted_path(db, path).unlink(missing_ok=True)
-        yield done, len(files), outcome
+            return open_package(db, path, batch, stage=not dry_run)
+        except Exception as exc:  # raised in its turn, in the order of the files
+            return exc
+
+    # One file ahead: the next package's evidence is checked and copied on the worker
+    # threads while this one's records go into the database.
+    ahead = start(files[0]) if files else None
+    try:
+        for done, path in enumerate(files, start=1):
+            current, ahead = ahead, (start(files[done]) if done < len(files) else None)
+            outcome, backed_up = _one(db, path, current, batch, dry_run, backed_up)
+            yield done, len(files), outcome
+    finally:
+        if isinstance(ahead, Opening):  # the caller stopped early (cancel)
+            ahead.discard()
+            _decrypted_path(db, ahead.path).unlink(missing_ok=True)
+
+
+def _one(db: Database, path: Path, current: Opening | Exception | None, batch: Batch,
+         dry_run: bool, backed_up: bool) -> tuple[Outcome, bool]:
+    """Check, plan and (unless a dry run) apply one opened package: its outcome, and whether
+    the batch's backup has been made. A refusal is an outcome, never an exception."""
+    prepared: Prepared | Outcome | None = None
+    try:
+        if isinstance(current, Exception):
+            raise current
+        assert current is not None
+        prepared = check(db, current, batch)
+        if isinstance(prepared, Outcome):
+            outcome = prepared
+        elif dry_run:
+            outcome = Outcome(path, "planned", prepared.plan)
+        elif prepared.plan.conflicts:
+            raise PackageError(
+                "The package conflicts with data here: {reason}",
+                reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
+            )
+        else:
+            if prepared.staged is not None:
+                prepared.staged.wait()  # a damaged file refuses before any backup
+            if not backed_up:
+                before_import(db.path)
+                backed_up = True
+            outcome = apply(db, prepared)
+    except DomainError as exc:
+        _log_refusal(db, path, exc)
+        outcome = Outcome(path, "refused", error=exc)
+    except SQLAlchemyError as exc:
+        # A constraint the checks did not foresee: the transaction was rolled back, so
+        # the file is refused like any other, not a crash that stops the batch.
+        error = PackageError("The package cannot be stored: it conflicts with data already "
+                             "here ({reason}).", reason=type(getattr(exc, "orig", exc)).__name__)
+        _log_refusal(db, path, error)
+        outcome = Outcome(path, "refused", error=error)
+    except OSError as exc:
+        error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
+        _log_refusal(db, path, error)
+        outcome = Outcome(path, "refused", error=error)
+    finally:
+        if isinstance(prepared, Prepared) and prepared.staged is not None:
+            prepared.staged.discard()  # nothing left after a commit; a refusal's copies
+        elif isinstance(current, Opening) and not isinstance(prepared, Prepared):
+            current.discard()
+        _decrypted_path(db, path).unlink(missing_ok=True)
+    return outcome, backed_up
 
 
 def history(db: Database, limit: int = 200) -> list[SyncLogRow]:

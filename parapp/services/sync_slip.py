@@ -3,12 +3,20 @@ receiver checks it is the same file (its SHA-256 and the sender's key fingerprin
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from db.engine import Database
+from db.models import SyncLogRow
 from parapp.printing.builders.slip import SlipInputs, build_slip
+from parapp.sync import crypto
 from parapp.sync.package import read_package
+from parapp.sync.safety import PackageError
 
 from . import documents, sync_keys
 from .common import unit_row
@@ -37,12 +45,51 @@ def _names(db: Database) -> dict[str, str]:
     return names
 
 
-def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInputs:
+@dataclass(frozen=True)
+class _Described:
+    manifest: dict[str, Any]
+    sha256: str
+    scores: int
+    evidence: int
+    items: int
+
+
+def _describe(db: Database, package: Path) -> _Described:
+    """What the slip prints, from a file checked here: a signed package is verified; an
+    encrypted one (only its recipient can open it) must be one this office sent, the same
+    bytes its sync log recorded."""
+    sha = _file_sha(package)
+    if crypto.is_encrypted(package):
+        manifest_bytes, _info = crypto.read_envelope_header(package)
+        try:
+            manifest = json.loads(manifest_bytes.decode("utf-8"))
+            package_id = str(manifest["package_id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PackageError("The encrypted package's label cannot be read.") from exc
+        with db.session() as s:
+            row = s.scalars(select(SyncLogRow).where(
+                SyncLogRow.package_id == package_id, SyncLogRow.direction == "out",
+                SyncLogRow.sha256 == sha)).first()
+            counts = json.loads(row.summary_json or "{}") if row is not None else None
+        if counts is None:
+            raise PackageError("This encrypted package was not sent from this computer (or it "
+                               "was changed since): only its sender can print its transfer "
+                               "slip.")
+        return _Described(manifest, sha, int(counts.get("scores", 0)),
+                          int(counts.get("evidence", 0)), int(counts.get("items", 0)))
     own = sync_keys.own_keys(db.path)
     trusted = sync_keys.trusted_map(db)
     trusted[own.fingerprint] = own.signing.public_bytes
     opened = read_package(package, trusted, None)  # the slip describes a checked file only
-    m, data = opened.manifest, opened.data
+    data = opened.data if isinstance(opened.data, dict) else {}
+    plan = data.get("plan")
+    return _Described(opened.manifest, sha, len(data.get("scores", [])), len(opened.evidence),
+                      len(plan.get("items", [])) if isinstance(plan, dict) else 0)
+
+
+def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInputs:
+    described = _describe(db, package)
+    m = described.manifest
     names = _names(db)
     sender = m["sender"]["unit_code"]
     to = m["recipient"]
@@ -51,7 +98,6 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
     else:
         recipient = "Các đơn vị thuộc " + names.get(to["appraiser_of"], to["appraiser_of"])
     cs = m["criteria_set"]
-    plan = data.get("plan") if isinstance(data, dict) else None
     with db.session() as s:
         me = unit_row(s)
         place = place_of(me.name)
@@ -59,18 +105,18 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
         sender_name=names.get(sender, sender),
         sender_code=sender,
         recipient=recipient,
-        package_kind=KIND_LABELS.get(opened.kind, opened.kind),
-        package_id=opened.package_id,
+        package_kind=KIND_LABELS.get(m["kind"], m["kind"]),
+        package_id=str(m["package_id"]),
         file_name=package.name,
         size=package.stat().st_size,
-        sha256=_file_sha(package),
+        sha256=described.sha256,
         fingerprint=m["sender"]["key_fingerprint"],
         created_at=datetime.fromisoformat(m["created_at"]).astimezone().replace(tzinfo=None),
         criteria_set=f"{cs['code']} v{cs['version']}" if cs else "",
         period=str(m["period"] or ""),
-        scores=len(data.get("scores", [])) if isinstance(data, dict) else 0,
-        evidence_files=len(opened.evidence),
-        plan_items=len(plan.get("items", [])) if isinstance(plan, dict) else 0,
+        scores=described.scores,
+        evidence_files=described.evidence,
+        plan_items=described.items,
         signer_name=get_setting(db, "clerk_name"),
         place=place,
         on=on or date.today(),
