@@ -322,25 +322,25 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
 def _apply_evidence(s: Session, arow: AssessmentRow,
                     evidence: list[sync_data.EvidenceRecord]) -> None:
     stamp = now()
-    for link in s.scalars(select(EvidenceLinkRow).where(
-            EvidenceLinkRow.assessment_id == arow.id)):
+    old_links = s.scalars(select(EvidenceLinkRow).where(
+        EvidenceLinkRow.assessment_id == arow.id)).all()
+    for link in old_links:
         s.delete(link)  # the commune owns its links: the package's set replaces them
-    s.flush()
-    rows = {r.sha256: r for r in s.scalars(select(EvidenceRow).where(
-        EvidenceRow.sha256.in_([ev.sha256 for ev in evidence])))}
-    for ev in evidence:
-        row = rows.get(ev.sha256)
-        if row is None:
-            row = rows[ev.sha256] = EvidenceRow(sha256=ev.sha256, filename=ev.filename,
-                                                size=ev.size, added_at=stamp)
-            s.add(row)
-        row.title, row.title_folded = ev.title, fold(ev.title)
-        row.doc_number, row.doc_date = ev.doc_number, ev.doc_date
-    s.flush()  # one flush gives every new row its id
-    for ev in evidence:
-        for code in sorted(set(ev.nodes)):
-            s.add(EvidenceLinkRow(evidence_id=rows[ev.sha256].id, assessment_id=arow.id,
-                                  node_code=code))
+    if old_links:
+        s.flush()  # the deletes go first: a link may come back identical (unique key)
+    with s.no_autoflush:  # one flush at the end inserts rows, then the links naming them
+        rows = {r.sha256: r for r in s.scalars(select(EvidenceRow).where(
+            EvidenceRow.sha256.in_([ev.sha256 for ev in evidence])))}
+        for ev in evidence:
+            row = rows.get(ev.sha256)
+            if row is None:
+                row = rows[ev.sha256] = EvidenceRow(sha256=ev.sha256, filename=ev.filename,
+                                                    size=ev.size, added_at=stamp)
+                s.add(row)
+            row.title, row.title_folded = ev.title, fold(ev.title)
+            row.doc_number, row.doc_date = ev.doc_number, ev.doc_date
+            for code in sorted(set(ev.nodes)):
+                s.add(EvidenceLinkRow(evidence=row, assessment_id=arow.id, node_code=code))
     s.flush()
 
 

@@ -75,7 +75,8 @@ class StagedEvidence:
         self.wait()
         for sha, staged in sorted(self._files.items()):
             target = store_path(self._store, sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
             if target.exists():  # stored meanwhile by another import: same bytes
                 staged.unlink(missing_ok=True)
             else:
