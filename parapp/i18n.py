@@ -26,13 +26,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-
-from babel import Locale
-from babel.numbers import format_decimal as _babel_format_decimal
+from typing import TYPE_CHECKING
 
 from parapp import resources
 from parapp.domain.errors import DomainError, Phrase
 from parapp.domain.numbers import NumberError, normalize, round_half_up, to_decimal
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -128,6 +129,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 @cache
 def _locale(lang: str) -> Locale:
+    # Babel is imported when the first number is shown, not at start: the window's first
+    # paint (ui.app) needs only the translated strings.
+    from babel import Locale
+
     return Locale.parse(lang)
 
 
@@ -139,7 +144,9 @@ def _format(value: Decimal, places: int) -> str:
     """``value`` already has at most ``places`` decimals; Babel only lays it out."""
     if value.is_zero():
         value = abs(value)  # no "-0,00"
-    return _babel_format_decimal(value, format=_pattern(places), locale=_locale(_language))
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=_pattern(places), locale=_locale(_language))
 
 
 def format_decimal(value: Decimal, places: int = 2) -> str:
