@@ -95,6 +95,15 @@ def _open_window(db_path: Path) -> object:
     return window
 
 
+def _idle(window: object) -> None:
+    """Wait for the screen's background work (loading, rendering), then for its painting."""
+    state = getattr(window, "state", None)
+    if state is not None and state.has_tasks:
+        _settle(100)  # a job is queued just after the screen is shown
+        _wait(lambda: state.tasks.pending == 0, 60)
+    _settle(400)
+
+
 def _close(window: object) -> None:
     import shiboken6
     from PySide6.QtWidgets import QMainWindow
@@ -128,6 +137,7 @@ def shoot(folder: Path, db_path: Path | None) -> list[Path]:
         window = _open_window(db_path)
         for screen in screens.SCREENS:
             window.navigate(screen.key)  # type: ignore[attr-defined]
+            _idle(window)  # e.g. the document's preview is rendered on the worker
             shooter.grab(window, screen.key)
         window.navigate(screens.SELF_ASSESSMENT, problem="lost")  # type: ignore[attr-defined]
         shooter.grab(window, "self_assessment-lost-points")

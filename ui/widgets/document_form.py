@@ -164,6 +164,11 @@ class DocumentForm(QScrollArea):
         column.addWidget(self.signer_box)
         column.addStretch(1)
         self.setWidget(inner)
+        # No horizontal scrolling: the splitter may not squeeze the column below what its
+        # fields need, or their right edge (and the text typed there) would be cut off.
+        self.setMinimumWidth(
+            inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        )
 
         for edit in (self.number, self.symbol, self.issued_on, self.as_of, self.place):
             edit.textEdited.connect(self._changed)
