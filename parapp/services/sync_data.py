@@ -34,7 +34,7 @@ from parapp.domain.remediation import ItemStatus
 from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
 from parapp.domain.units import UnitKind
-from parapp.sync.safety import PackageError
+from parapp.sync.safety import PackageError, short_names
 
 MAX_TEXT = 20_000  # an explanation longer than ten pages is a broken file, not a clerk
 MAX_SHORT = 500
@@ -53,12 +53,6 @@ def _bad(where: str, what: str, **params: Any) -> PackageError:
     )
 
 
-def _names(names: set[str]) -> str:
-    """A few field names for a message: a hostile file may carry a million of them, or one
-    name a megabyte long."""
-    shown = [n if len(n) <= 40 else n[:40] + "…" for n in sorted(names)[:5]]
-    more = len(names) - len(shown)
-    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
 
 
 def _dec_text(value: Decimal | None) -> str | None:
@@ -73,7 +67,7 @@ def _obj(value: Any, where: str, keys: set[str], optional: set[str] = frozenset(
     unknown = set(value) - keys - optional
     if missing or unknown:
         raise _bad(where, "fields missing or unknown: {names}",
-                   names=_names({str(n) for n in missing | unknown}))
+                   names=short_names({str(n) for n in missing | unknown}))
     return value
 
 
@@ -259,7 +253,8 @@ def parse_submission(data: Any, cset: CriteriaSet,
             raise _bad(f"{where}.declared", "an object was expected")
         odd = set(r["declared"]) - DECLARED_KEYS
         if odd:
-            raise _bad(f"{where}.declared", "unknown declared data: {names}", names=_names(odd))
+            raise _bad(f"{where}.declared", "unknown declared data: {names}",
+                       names=short_names({str(k) for k in odd}))
         try:
             declared = Declared.from_dict(r["declared"])
         except (DomainError, ValueError, TypeError) as exc:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ from . import sync_apply, sync_keys
 from .backups import before_import
 from .common import ServiceError, now, unit_row
 from .criteria import find_set_row
-from .evidence import store_path
 from .mapping import set_from_rows
 from .setup import get_setting
 from .sync_stage import StagedEvidence, clear_stale, pool
@@ -241,19 +239,10 @@ def open_package(db: Database, path: Path, batch: Batch, *, stage: bool) -> Open
                    StagedEvidence(db, opened) if stage else None)
 
 
-def prepare(db: Database, path: Path, batch: Batch | None = None, *,
-            verify_evidence: bool = True) -> Prepared | Outcome:
-    """Every check and the plan; nothing is written (an Outcome 'already' when imported).
-
-    ``verify_evidence=False`` leaves the evidence hashes to ``apply``, which checks them
-    while copying the files into the store (one pass over the bytes instead of two).
-    """
-    batch = batch or Batch.read(db)
-    return check(db, open_package(db, path, batch, stage=not verify_evidence), batch)
-
-
 def check(db: Database, opening: Opening, batch: Batch) -> Prepared | Outcome:
-    """The checks that read the database, then the plan (see :func:`prepare`)."""
+    """The checks that read the database, then the plan; nothing is written (an Outcome
+    'already' when imported). Without staging (a dry run) the evidence hashes are checked
+    here; a real import checks them while copying (one pass over the bytes)."""
     try:
         result = _checked(db, opening.path, opening.inner, opening.opened, batch,
                           opening.file_hash)
@@ -264,7 +253,7 @@ def check(db: Database, opening: Opening, batch: Batch) -> Prepared | Outcome:
         opening.discard()
         return result
     if opening.staged is None:
-        _check_evidence(db, opening.opened, store=False)
+        _verify_evidence(opening.opened)
     result.staged = opening.staged
     return result
 
@@ -327,41 +316,19 @@ def _decrypted_path(db: Database, path: Path) -> Path:
     return db.paths.folder / "tmp" / f"{path.stem}.{os.getpid()}.decrypted"
 
 
-def _check_evidence(db: Database, opened: OpenedPackage, *, store: bool) -> None:
-    """Stream every evidence file once: hash checked; copied into the store when asked.
-
-    The store is append-only and content-addressed, so copying before the transaction
-    can at worst leave an unreferenced file, never a row pointing at nothing.
-    """
-    folder = db.paths.evidence
+def _verify_evidence(opened: OpenedPackage) -> None:
+    """Stream every evidence file once and check its hash (PackageError if one differs)."""
     for sha in opened.evidence:
-        target = store_path(folder, sha)
-        if not store or target.exists():
-            with opened.open_evidence(sha) as reader:
-                while reader.read(CHUNK):
-                    pass
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
-        try:
-            with opened.open_evidence(sha) as reader, os.fdopen(fd, "wb") as out:
-                while chunk := reader.read(CHUNK):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        with opened.open_evidence(sha) as reader:
+            while reader.read(CHUNK):
+                pass
 
 
 def apply(db: Database, prepared: Prepared) -> Outcome:
     """Write one prepared package (the caller made the batch's backup)."""
     opened, plan = prepared.opened, prepared.plan
-    if prepared.staged is not None:
-        prepared.staged.commit()
-    else:
-        _check_evidence(db, opened, store=True)
+    assert prepared.staged is not None  # a real import stages the evidence (open_package)
+    prepared.staged.commit()  # into the store before the rows that name the files
     with db.session() as s:
         s.info["audit_source"] = f"package:{opened.package_id}"
         # The changes are the sender's, not this office's clerk's; a submission that brings
@@ -464,7 +431,6 @@ def _one(db: Database, path: Path, current: Opening | Exception | None, batch: B
          dry_run: bool, backed_up: bool) -> tuple[Outcome, bool]:
     """Check, plan and (unless a dry run) apply one opened package: its outcome, and whether
     the batch's backup has been made. A refusal is an outcome, never an exception."""
-    prepared: Prepared | Outcome | None = None
     try:
         if isinstance(current, Exception):
             raise current
@@ -501,10 +467,8 @@ def _one(db: Database, path: Path, current: Opening | Exception | None, batch: B
         _log_refusal(db, path, error)
         outcome = Outcome(path, "refused", error=error)
     finally:
-        if isinstance(prepared, Prepared) and prepared.staged is not None:
-            prepared.staged.discard()  # nothing left after a commit; a refusal's copies
-        elif isinstance(current, Opening) and not isinstance(prepared, Prepared):
-            current.discard()
+        if isinstance(current, Opening):
+            current.discard()  # a refusal's staged copies (nothing is left after a commit)
         _decrypted_path(db, path).unlink(missing_ok=True)
     return outcome, backed_up
 

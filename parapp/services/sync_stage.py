@@ -95,7 +95,10 @@ class StagedEvidence:
 def clear_stale(db: Database) -> None:
     """Remove half-copied files left by an import that was killed (never referenced)."""
     cutoff = time.time() - STALE_AFTER  # an import running beside this one may be writing
+    # Staging; the store's own temporary files (parapp.services.evidence writes them at its
+    # top, a restore beside their target).
     for folder, pattern in ((staging_folder(db), PREFIX + "*"),
+                            (db.paths.evidence, PREFIX + "*"),
                             (db.paths.evidence, "*/" + PREFIX + "*")):
         if not folder.is_dir():
             continue

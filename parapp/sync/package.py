@@ -26,6 +26,7 @@ from parapp.sync.safety import (
     check_infos,
     damaged,
     open_zip,
+    short_names,
     verify_entry,
 )
 
@@ -186,8 +187,7 @@ def validate_manifest(m: Any) -> None:
     expected = {"format_version", "package_id", "kind", "sender", "recipient", "created_at",
                 "app_version", "schema_version", "criteria_set", "period", "files", "history"}
     if set(m) != expected:
-        odd = sorted(str(n) for n in set(m) ^ expected)
-        names = ", ".join(n if len(n) <= 40 else n[:40] + "…" for n in odd[:5])
+        names = short_names({str(n) for n in set(m) ^ expected})
         raise _invalid(Phrase("fields missing or unknown: {names}", names=names))
     try:
         uuid.UUID(str(m["package_id"]))

@@ -29,6 +29,14 @@ class ZipLimits:
 DEFAULT_LIMITS = ZipLimits()
 
 
+def short_names(names: set[str]) -> str:
+    """A few field names for a message: a hostile file may carry a million of them, or one
+    name a megabyte long."""
+    shown = [n if len(n) <= 40 else n[:40] + "…" for n in sorted(names)[:5]]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
+
+
 def unreadable(head: bytes, size: int) -> PackageError:
     """Why a file that ZIP cannot open is not a package, from its first bytes and size.
 
