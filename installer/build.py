@@ -52,12 +52,7 @@ HERE = Path(__file__).resolve().parent
 # file was loaded (as a script, or by check.py under another name).
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
-from windows_pe import (  # noqa: E402  (re-exported: check.py reads them from here)
-    SITE,
-    check_signatures,
-    dll_closure,
-    qt_roots,
-)
+from windows_pe import SITE, check_signatures, dll_closure, qt_roots  # noqa: E402
 
 # --- the interpreter -------------------------------------------------------------------------
 PY_MINOR = (3, 11)

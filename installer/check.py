@@ -50,6 +50,7 @@ def _load_build():
 
 
 build = _load_build()
+import windows_pe  # noqa: E402  (beside this file: build.py put installer/ on sys.path)
 
 SITE = build.SITE
 OUR_PACKAGES = ("parapp", "db", "ui", "resources")
@@ -246,9 +247,9 @@ def check_bundle(bundle: Path) -> Report:
     unresolved: set[str] = set()
     local: dict[Path, set[str]] = {}
     for pe in [*bundle.rglob("*.pyd"), *bundle.rglob("*.dll"), *bundle.glob("*.exe")]:
-        for name in build.pe_imports(pe):
+        for name in windows_pe.pe_imports(pe):
             found = False
-            for folder in build.dll_search_dirs(pe, bundle):
+            for folder in windows_pe.dll_search_dirs(pe, bundle):
                 if folder not in local:
                     local[folder] = {p.name.lower() for p in folder.glob("*.dll")}
                 if name.lower() in local[folder]:
