@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -232,19 +233,25 @@ def open_package(db: Database, path: Path, batch: Batch, *, stage: bool) -> Open
     if not path.is_file():
         raise ServiceError("There is no file {path}.", path=path)
     inner = _decrypted(db, path) if crypto.is_encrypted(path) else path
-    file_hash = pool().submit(_file_sha, path)
     opened = read_package(inner, batch.trusted_map(), batch.my_code, batch.my_appraiser,
                           verify_evidence=False)
-    return Opening(path, inner, opened, file_hash,
-                   StagedEvidence(db, opened) if stage else None)
+    staged = StagedEvidence(db, opened) if stage else None
+    # The staging pass reads the whole file and hashes it on the way; otherwise (a dry
+    # run, or an encrypted package whose outer file is what the sender's slip names) the
+    # file is hashed apart.
+    if staged is not None and inner == path:
+        file_hash = staged.file_hash
+    else:
+        file_hash = pool().submit(_file_sha, path)
+    return Opening(path, inner, opened, file_hash, staged)
 
 
-def check(db: Database, opening: Opening, batch: Batch) -> Prepared | Outcome:
+def check(s: Session, opening: Opening, batch: Batch) -> Prepared | Outcome:
     """The checks that read the database, then the plan; nothing is written (an Outcome
     'already' when imported). Without staging (a dry run) the evidence hashes are checked
     here; a real import checks them while copying (one pass over the bytes)."""
     try:
-        result = _checked(db, opening.path, opening.inner, opening.opened, batch,
+        result = _checked(s, opening.path, opening.inner, opening.opened, batch,
                           opening.file_hash)
     except BaseException:
         opening.discard()
@@ -258,7 +265,7 @@ def check(db: Database, opening: Opening, batch: Batch) -> Prepared | Outcome:
     return result
 
 
-def _checked(db: Database, path: Path, inner: Path, opened: OpenedPackage, batch: Batch,
+def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: Batch,
              file_hash: Future[str]) -> Prepared | Outcome:
     """The checks after the file itself: who sent it, replay, records, the plan."""
     my_code, my_appraiser, role = batch.my_code, batch.my_appraiser, batch.role
@@ -285,20 +292,19 @@ def _checked(db: Database, path: Path, inner: Path, opened: OpenedPackage, batch
         year=opened.manifest["period"],
         assessment_uuid=assessment_uuid,
     )
-    with db.session() as s:
-        if already_imported_in(s, opened.package_id):
-            return Outcome(path, "already", plan)
-        last = _last_applied(s, opened, assessment_uuid)
-        if last is not None and last.created_at is not None and created < last.created_at:
-            raise PackageError(
-                "This package (made {made}) is older than one already imported from the same "
-                "sender (made {last}): importing it would undo newer data, so it is refused.",
-                made=f"{created:%d/%m/%Y %H:%M}",
-                last=f"{last.created_at:%d/%m/%Y %H:%M}",
-            )
-        cset = _cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
-        records = sync_apply.parse(s, opened, cset)
-        plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
+    if already_imported_in(s, opened.package_id):
+        return Outcome(path, "already", plan)
+    last = _last_applied(s, opened, assessment_uuid)
+    if last is not None and last.created_at is not None and created < last.created_at:
+        raise PackageError(
+            "This package (made {made}) is older than one already imported from the same "
+            "sender (made {last}): importing it would undo newer data, so it is refused.",
+            made=f"{created:%d/%m/%Y %H:%M}",
+            last=f"{last.created_at:%d/%m/%Y %H:%M}",
+        )
+    cset = _cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
+    records = sync_apply.parse(s, opened, cset)
+    plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
     return Prepared(path, opened, plan, records, file_hash)
 
 
@@ -324,21 +330,20 @@ def _verify_evidence(opened: OpenedPackage) -> None:
                 pass
 
 
-def apply(db: Database, prepared: Prepared) -> Outcome:
-    """Write one prepared package (the caller made the batch's backup)."""
+def apply(s: Session, db: Database, prepared: Prepared) -> Outcome:
+    """Write one prepared package into the session's transaction (the caller made the
+    batch's backup, and commits)."""
     opened, plan = prepared.opened, prepared.plan
     assert prepared.staged is not None  # a real import stages the evidence (open_package)
     prepared.staged.commit()  # into the store before the rows that name the files
-    with db.session() as s:
-        s.info["audit_source"] = f"package:{opened.package_id}"
-        # The changes are the sender's, not this office's clerk's; a submission that brings
-        # the commune's own change history is recorded by that history alone (else every
-        # change would show twice, once under the clerk who merely imported it).
-        s.info["actor"] = plan.sender_name or plan.sender_code
-        if getattr(prepared.records, "history", None):
-            s.info["audit"] = False
-        if already_imported_in(s, opened.package_id):  # a parallel import got there first
-            return Outcome(prepared.path, "already", plan)
+    # The changes are the sender's, not this office's clerk's; a submission that brings
+    # the commune's own change history is recorded by that history alone (else every
+    # change would show twice, once under the clerk who merely imported it).
+    s.info["audit_source"] = f"package:{opened.package_id}"
+    s.info["actor"] = plan.sender_name or plan.sender_code
+    if getattr(prepared.records, "history", None):
+        s.info["audit"] = False
+    try:
         sync_apply.apply(s, opened, prepared.records, db.paths.evidence)
         s.add(
             SyncLogRow(
@@ -357,6 +362,10 @@ def apply(db: Database, prepared: Prepared) -> Outcome:
                 message="",
             )
         )
+        s.flush()  # under this package's audit words, before the next package sets its own
+    finally:
+        for key in ("audit_source", "actor", "audit"):
+            s.info.pop(key, None)
     return Outcome(prepared.path, "applied", plan)
 
 
@@ -397,6 +406,20 @@ def _log_refusal(db: Database, path: Path, error: BaseException) -> None:
         pass  # a log that cannot be written must not hide the refusal itself
 
 
+# Packages share one transaction, each in its own savepoint: a refused package rolls back
+# to its savepoint, and a commit (a disk sync) is paid per group, not per file. Outcomes are
+# reported when their group is committed, so a group is kept short for the progress shown.
+GROUP_FILES, GROUP_SECONDS = 16, 0.5
+
+
+@dataclass
+class _Run:
+    db: Database
+    batch: Batch
+    dry_run: bool
+    backed_up: bool = False
+
+
 def import_packages(
     db: Database, sources: list[Path], *, dry_run: bool = False
 ) -> Iterator[tuple[int, int, Outcome]]:
@@ -404,73 +427,95 @@ def import_packages(
     stops the rest. One backup is made before the first file that will change data."""
     files = [f for source in sources for f in package_files(source)]
     clear_stale(db)
-    batch = Batch.read(db)
-    backed_up = False
+    run = _Run(db, Batch.read(db), dry_run)
 
-    def start(path: Path) -> Opening | Exception:
+    def start(index: int) -> Opening | Exception | None:
+        if index >= len(files):
+            return None
         try:
-            return open_package(db, path, batch, stage=not dry_run)
+            return open_package(db, files[index], run.batch, stage=not dry_run)
         except Exception as exc:  # raised in its turn, in the order of the files
             return exc
 
     # One file ahead: the next package's evidence is checked and copied on the worker
     # threads while this one's records go into the database.
-    ahead = start(files[0]) if files else None
+    ahead = start(0)
+    done = 0
     try:
-        for done, path in enumerate(files, start=1):
-            current, ahead = ahead, (start(files[done]) if done < len(files) else None)
-            outcome, backed_up = _one(db, path, current, batch, dry_run, backed_up)
-            yield done, len(files), outcome
+        while done < len(files):
+            group: list[Outcome] = []
+            began = time.monotonic()
+            try:
+                with db.session() as s:
+                    while done < len(files) and len(group) < GROUP_FILES and (
+                            time.monotonic() - began < GROUP_SECONDS):
+                        current, ahead = ahead, start(done + 1)
+                        group.append(_one(s, files[done], current, run))
+                        done += 1
+            except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
+                group = [_uncommitted(db, o, exc) for o in group]
+            for index, outcome in enumerate(group, start=done - len(group) + 1):
+                yield index, len(files), outcome
     finally:
         if isinstance(ahead, Opening):  # the caller stopped early (cancel)
             ahead.discard()
             _decrypted_path(db, ahead.path).unlink(missing_ok=True)
 
 
-def _one(db: Database, path: Path, current: Opening | Exception | None, batch: Batch,
-         dry_run: bool, backed_up: bool) -> tuple[Outcome, bool]:
-    """Check, plan and (unless a dry run) apply one opened package: its outcome, and whether
-    the batch's backup has been made. A refusal is an outcome, never an exception."""
+def _uncommitted(db: Database, outcome: Outcome, exc: BaseException) -> Outcome:
+    """A package applied in a group whose commit failed is refused after all."""
+    if outcome.status != "applied":
+        return outcome
+    error = ServiceError("The package could not be saved: {reason}",
+                         reason=str(getattr(exc, "orig", exc)))
+    _log_refusal(db, outcome.path, error)
+    return Outcome(outcome.path, "refused", outcome.plan, error)
+
+
+def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run) -> Outcome:
+    """Check, plan and (unless a dry run) apply one opened package in a savepoint of the
+    group's transaction. A refusal is an outcome, never an exception."""
+    db = run.db
     try:
-        if isinstance(current, Exception):
-            raise current
-        assert current is not None
-        prepared = check(db, current, batch)
-        if isinstance(prepared, Outcome):
-            outcome = prepared
-        elif dry_run:
-            outcome = Outcome(path, "planned", prepared.plan)
-        elif prepared.plan.conflicts:
-            raise PackageError(
-                "The package conflicts with data here: {reason}",
-                reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
-            )
-        else:
+        with s.begin_nested():
+            if isinstance(current, Exception):
+                raise current
+            assert current is not None
+            prepared = check(s, current, run.batch)
+            if isinstance(prepared, Outcome):
+                return prepared
+            if run.dry_run:
+                return Outcome(path, "planned", prepared.plan)
+            if prepared.plan.conflicts:
+                raise PackageError(
+                    "The package conflicts with data here: {reason}",
+                    reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
+                )
             if prepared.staged is not None:
                 prepared.staged.wait()  # a damaged file refuses before any backup
-            if not backed_up:
+            if not run.backed_up:
+                # Read from another connection: what is committed, before this import.
                 before_import(db.path)
-                backed_up = True
-            outcome = apply(db, prepared)
+                run.backed_up = True
+            return apply(s, db, prepared)
     except DomainError as exc:
         _log_refusal(db, path, exc)
-        outcome = Outcome(path, "refused", error=exc)
+        return Outcome(path, "refused", error=exc)
     except SQLAlchemyError as exc:
-        # A constraint the checks did not foresee: the transaction was rolled back, so
-        # the file is refused like any other, not a crash that stops the batch.
+        # A constraint the checks did not foresee: the savepoint was rolled back, so the
+        # file is refused like any other, not a crash that stops the batch.
         error = PackageError("The package cannot be stored: it conflicts with data already "
                              "here ({reason}).", reason=type(getattr(exc, "orig", exc)).__name__)
         _log_refusal(db, path, error)
-        outcome = Outcome(path, "refused", error=error)
+        return Outcome(path, "refused", error=error)
     except OSError as exc:
         error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
         _log_refusal(db, path, error)
-        outcome = Outcome(path, "refused", error=error)
+        return Outcome(path, "refused", error=error)
     finally:
         if isinstance(current, Opening):
             current.discard()  # a refusal's staged copies (nothing is left after a commit)
         _decrypted_path(db, path).unlink(missing_ok=True)
-    return outcome, backed_up
 
 
 def history(db: Database, limit: int = 200) -> list[SyncLogRow]:

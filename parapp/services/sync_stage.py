@@ -12,11 +12,14 @@ import contextlib
 import os
 import tempfile
 import time
+import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 from db.engine import Database
-from parapp.sync.package import CHUNK, OpenedPackage
+from parapp.sync.package import CHUNK, EVIDENCE_DIR, OpenedPackage
+from parapp.sync.stored import one_pass
 
 from .evidence import store_path
 
@@ -25,7 +28,8 @@ STALE_AFTER = 600  # seconds: a file this old in staging belongs to an import th
 
 
 def pool() -> ThreadPoolExecutor:
-    """Two workers: one copies evidence, one hashes the whole package for the sync log."""
+    """Two workers: a package's evidence is copied (and the whole file hashed) on one while
+    the next package is opened; an encrypted package's outer file is hashed apart."""
     global _POOL
     if _POOL is None:
         _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sync-import")
@@ -40,27 +44,63 @@ def staging_folder(db: Database) -> Path:
 
 
 class StagedEvidence:
-    """Start checking and copying a package's evidence now; ``commit`` or ``discard`` later."""
+    """Start checking and copying a package's evidence now; ``commit`` or ``discard`` later.
+
+    The copy is one sequential read of the package (``parapp.sync.stored``), which also
+    gives the whole file's SHA-256 for the sync log: ``file_hash``."""
 
     def __init__(self, db: Database, opened: OpenedPackage) -> None:
         self._store = db.paths.evidence
         self._folder = staging_folder(db)
         self._files: dict[str, Path] = {}
-        self._future: Future[None] = pool().submit(self._copy_all, opened)
+        self._future: Future[str] = pool().submit(self._copy_all, opened)
 
-    def _copy_all(self, opened: OpenedPackage) -> None:
-        for sha in opened.evidence:
-            if store_path(self._store, sha).exists():
-                # Already in the store: the package's copy is still checked, so a damaged
-                # package is refused whatever this computer happens to hold.
-                with opened.open_evidence(sha) as reader:
-                    while reader.read(CHUNK):
-                        pass
-                continue
-            self._folder.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{sha[:16]}-", dir=self._folder)
-            self._files[sha] = Path(name)
-            with opened.open_evidence(sha) as reader, os.fdopen(fd, "wb") as out:
+    @property
+    def file_hash(self) -> Future[str]:
+        return self._future
+
+    def _target(self, sha: str) -> IO[bytes] | None:
+        """A new staging file for one evidence file (None: the store already holds it; the
+        package's copy is still checked, so a damaged package is refused whatever this
+        computer happens to hold)."""
+        if store_path(self._store, sha).exists():
+            return None
+        self._folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{sha[:16]}-", dir=self._folder)
+        self._files[sha] = Path(name)
+        return os.fdopen(fd, "wb")
+
+    def _copy_all(self, opened: OpenedPackage) -> str:
+        outs: dict[str, IO[bytes] | None] = {}
+
+        def sink(info: zipfile.ZipInfo) -> IO[bytes] | None:
+            outs[info.filename] = out = self._target(info.filename[len(EVIDENCE_DIR):])
+            return out
+
+        try:
+            expected = {EVIDENCE_DIR + sha: sha for sha in opened.evidence}
+            infos = [opened.infos[name] for name in expected]
+            whole, rest = one_pass(opened.path, infos, sink, expected)
+            for out in outs.values():
+                if out is not None:
+                    out.flush()
+                    os.fsync(out.fileno())  # on disk before a database row names it
+        finally:
+            for out in outs.values():
+                if out is not None:
+                    out.close()
+        for info in rest:  # compressed or overlapping: through the ZIP reader
+            self._copy_one(opened, expected[info.filename])
+        return whole
+
+    def _copy_one(self, opened: OpenedPackage, sha: str) -> None:
+        out = self._target(sha)
+        with opened.open_evidence(sha) as reader:
+            if out is None:
+                while reader.read(CHUNK):
+                    pass
+                return
+            with out:
                 while chunk := reader.read(CHUNK):
                     out.write(chunk)
                 out.flush()

@@ -56,6 +56,8 @@ class OpenedPackage:
     manifest: dict[str, Any]
     data: Any
     evidence: list[str] = field(default_factory=list)
+    # The ZIP directory's entries of the evidence, by name (for a one-pass copy).
+    infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
     @property
     def package_id(self) -> str:
@@ -326,5 +328,6 @@ def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] |
             data = json.loads(_read_small(archive, DATA, limits.max_entry_size).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise PackageError("The package's data.json is not valid JSON.") from exc
+        infos = {name: archive.getinfo(name) for name in listed if name != DATA}
     evidence = sorted(e["sha256"] for e in manifest["files"] if e["path"] != DATA)
-    return OpenedPackage(path, manifest, data, evidence)
+    return OpenedPackage(path, manifest, data, evidence, infos)
