@@ -8,7 +8,8 @@ are pinned directly in ``trusted_keys``, as ``parapp keys trust`` would after th
 fingerprint check). Each commune sends one signed 2026 submission carrying 2 MiB of random
 evidence in 4 files: 200 MiB in 100 packages. The whole folder is imported by
 ``sync_import.import_packages`` in a child process; then ``sha256sum`` reads the same
-package files, in the same run, with the page cache as warm for both. A second round
+package files, in the same run, with the page cache as warm for both (the fastest of three
+``sha256sum`` runs is the yardstick). A second round
 imports one package holding a single 100 MiB evidence file, to show that memory does not
 grow with the size of a package.
 
@@ -138,10 +139,15 @@ def make_package(out: Path, code: str, key: keys.SigningKey, sizes: list[int],
     return info.size
 
 
-def run_sha256sum(files: list[Path]) -> float:
-    started = time.perf_counter()
-    subprocess.run(["sha256sum", *map(str, files)], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+def run_sha256sum(files: list[Path], runs: int = 3) -> float:
+    """The fastest of ``runs`` runs: the yardstick at its best, so the ratio errs against
+    the import (a single run on this VM varies by a third)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(["sha256sum", *map(str, files)], check=True, stdout=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def peak_of_child(script: Path, db_path: Path, source: Path) -> tuple[dict[str, object], int]:
@@ -188,7 +194,7 @@ def round_(title: str, folder: Path, packages: int, files: int, size: int,
     print(f"import_packages: {imported:.2f} s ({rate:.0f} MiB/s), child start-up "
           f"{float(report['startup']):.2f} s, wall {float(report['wall']):.2f} s; "  # type: ignore[arg-type]
           f"outcomes {report['statuses']}")
-    print(f"sha256sum over the same files: {hashing:.2f} s ({sha_rate:.0f} MiB/s)")
+    print(f"sha256sum over the same files (best of 3): {hashing:.2f} s ({sha_rate:.0f} MiB/s)")
     print(f"ratio import / sha256sum: {rate / sha_rate:.2f} (target >= {TARGET_RATIO})")
     base_mb = int(report["base_rss_kb"]) / 1024  # type: ignore[call-overload]
     hwm_mb = int(report["hwm_kb"]) / 1024  # type: ignore[call-overload]

@@ -100,7 +100,12 @@ def _sender_unit(s: Session, opened: OpenedPackage, code: str) -> UnitRow:
     if code != sender:
         raise PackageError("The package is from '{sender}' but carries the data of '{unit}'.",
                            sender=sender, unit=code)
-    row = s.scalars(select(UnitRow).where(UnitRow.code == code)).first()
+    # Asked by the plan and again by the apply, in the same session (units are not changed
+    # by an import): the row is remembered for the session.
+    cache = s.info.setdefault("sync_units", {})
+    row = cache.get(code)
+    if row is None:
+        row = cache[code] = s.scalars(select(UnitRow).where(UnitRow.code == code)).first()
     if row is None:
         raise PackageError("Unit {code} is not in this database: trust its unit card first.",
                            code=code)
@@ -285,6 +290,7 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
     unit = _sender_unit(s, opened, sub.unit["code"])
     stamp = now()
     arow = _assessment(s, sub.assessment["uuid"])
+    current: dict[str, NodeScoreRow] = {}
     if arow is None:
         ref = opened.manifest["criteria_set"]
         cset_row = s.scalars(select(CriteriaSetRow).where(
@@ -294,10 +300,13 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
                              status=AssessmentStatus.SUBMITTED.value)
         s.add(arow)
         s.flush()
-    elif arow.status in (AssessmentStatus.DRAFT.value, AssessmentStatus.RETURNED.value):
-        arow.status = AssessmentStatus.SUBMITTED.value
-    current = {r.node_code: r for r in s.scalars(
-        select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
+        fresh = True  # nothing can point at it yet: no scores or links to read
+    else:
+        fresh = False
+        if arow.status in (AssessmentStatus.DRAFT.value, AssessmentStatus.RETURNED.value):
+            arow.status = AssessmentStatus.SUBMITTED.value
+        current = {r.node_code: r for r in s.scalars(
+            select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
     for rec in sub.scores:
         row = current.get(rec.code)
         incoming = (rec.declared.to_dict(), rec.self_score, rec.not_applicable, rec.explanation)
@@ -311,7 +320,7 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
         row.declared_json = json.dumps(rec.declared.to_dict(), ensure_ascii=False)
         row.self_score, row.not_applicable = rec.self_score, rec.not_applicable
         row.explanation, row.updated_at = rec.explanation, stamp
-    _apply_evidence(s, arow, sub.evidence)
+    _apply_evidence(s, arow, sub.evidence, fresh=fresh)
     if sub.plan is not None:
         _apply_plan(s, sub.plan, unit, arow)
     if sub.history:
@@ -320,9 +329,9 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
 
 
 def _apply_evidence(s: Session, arow: AssessmentRow,
-                    evidence: list[sync_data.EvidenceRecord]) -> None:
+                    evidence: list[sync_data.EvidenceRecord], *, fresh: bool = False) -> None:
     stamp = now()
-    old_links = s.scalars(select(EvidenceLinkRow).where(
+    old_links = [] if fresh else s.scalars(select(EvidenceLinkRow).where(
         EvidenceLinkRow.assessment_id == arow.id)).all()
     for link in old_links:
         s.delete(link)  # the commune owns its links: the package's set replaces them

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -410,6 +411,7 @@ def _log_refusal(db: Database, path: Path, error: BaseException) -> None:
 # to its savepoint, and a commit (a disk sync) is paid per group, not per file. Outcomes are
 # reported when their group is committed, so a group is kept short for the progress shown.
 GROUP_FILES, GROUP_SECONDS = 16, 0.5
+AHEAD = 2  # packages opened ahead: one per worker thread
 
 
 @dataclass
@@ -437,9 +439,9 @@ def import_packages(
         except Exception as exc:  # raised in its turn, in the order of the files
             return exc
 
-    # One file ahead: the next package's evidence is checked and copied on the worker
-    # threads while this one's records go into the database.
-    ahead = start(0)
+    # Files ahead: the next packages' evidence is checked and copied on the worker threads
+    # while this one's records go into the database.
+    ahead = deque(start(i) for i in range(AHEAD))
     done = 0
     try:
         while done < len(files):
@@ -449,7 +451,8 @@ def import_packages(
                 with db.session() as s:
                     while done < len(files) and len(group) < GROUP_FILES and (
                             time.monotonic() - began < GROUP_SECONDS):
-                        current, ahead = ahead, start(done + 1)
+                        current = ahead.popleft()
+                        ahead.append(start(done + AHEAD))
                         group.append(_one(s, files[done], current, run))
                         done += 1
             except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
@@ -457,9 +460,10 @@ def import_packages(
             for index, outcome in enumerate(group, start=done - len(group) + 1):
                 yield index, len(files), outcome
     finally:
-        if isinstance(ahead, Opening):  # the caller stopped early (cancel)
-            ahead.discard()
-            _decrypted_path(db, ahead.path).unlink(missing_ok=True)
+        for waiting in ahead:  # the caller stopped early (cancel)
+            if isinstance(waiting, Opening):
+                waiting.discard()
+                _decrypted_path(db, waiting.path).unlink(missing_ok=True)
 
 
 def _uncommitted(db: Database, outcome: Outcome, exc: BaseException) -> Outcome:

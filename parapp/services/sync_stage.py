@@ -9,8 +9,8 @@ before the transaction; a refused package leaves the store exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import tempfile
 import time
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -37,6 +37,7 @@ def pool() -> ThreadPoolExecutor:
 
 
 PREFIX = ".incoming-"
+_NUMBERS = itertools.count()
 
 
 def staging_folder(db: Database) -> Path:
@@ -53,6 +54,7 @@ class StagedEvidence:
         self._store = db.paths.evidence
         self._folder = staging_folder(db)
         self._files: dict[str, Path] = {}
+        self._folder_ready = False
         self._future: Future[str] = pool().submit(self._copy_all, opened)
 
     @property
@@ -65,9 +67,14 @@ class StagedEvidence:
         computer happens to hold)."""
         if store_path(self._store, sha).exists():
             return None
-        self._folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f"{PREFIX}{sha[:16]}-", dir=self._folder)
-        self._files[sha] = Path(name)
+        if not self._folder_ready:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            self._folder_ready = True
+        # A name no other import can hold (process id, a counter), made in one call.
+        staged = self._folder / f"{PREFIX}{sha[:16]}-{os.getpid()}-{next(_NUMBERS)}"
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+        self._files[sha] = staged
         return os.fdopen(fd, "wb")
 
     def _copy_all(self, opened: OpenedPackage) -> str:

@@ -40,20 +40,19 @@ class Entry:
     digest: Any = field(default_factory=hashlib.sha256)
 
 
-def data_range(handle: IO[bytes], info: zipfile.ZipInfo, file_size: int) -> tuple[int, int]:
+def data_range(fd: int, info: zipfile.ZipInfo, file_size: int) -> tuple[int, int]:
     """Where a stored entry's bytes are: after its local header, checked like zipfile does
-    (signature and name), and inside the file."""
-    handle.seek(info.header_offset)
-    header = handle.read(_LOCAL.size)
-    if len(header) != _LOCAL.size:
+    (signature and name), and inside the file. One read of the header and name."""
+    expected = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437",
+                                         "replace")
+    head = os.pread(fd, _LOCAL.size + len(expected), info.header_offset)
+    if len(head) < _LOCAL.size:
         raise damaged(info.filename, EOFError("truncated local header"))
-    fields = _LOCAL.unpack(header)
+    fields = _LOCAL.unpack_from(head)
     if fields[0] != _LOCAL_MAGIC:
         raise damaged(info.filename, zipfile.BadZipFile("bad local header"))
     name_len, extra_len = fields[10], fields[11]
-    name = handle.read(name_len)
-    encoding = "utf-8" if fields[3] & 0x800 else "cp437"
-    if name.decode(encoding, "replace") != info.orig_filename:
+    if head[_LOCAL.size:] != expected or name_len != len(expected):
         raise damaged(info.filename, zipfile.BadZipFile("names in directory and header differ"))
     start = info.header_offset + _LOCAL.size + name_len + extra_len
     end = start + info.compress_size
@@ -62,7 +61,7 @@ def data_range(handle: IO[bytes], info: zipfile.ZipInfo, file_size: int) -> tupl
     return start, end
 
 
-def plan_entries(handle: IO[bytes], infos: list[zipfile.ZipInfo], file_size: int
+def plan_entries(fd: int, infos: list[zipfile.ZipInfo], file_size: int
                  ) -> tuple[list[tuple[zipfile.ZipInfo, int, int]], list[zipfile.ZipInfo]]:
     """Stored, non-overlapping entries with their ranges (in file order), and the rest."""
     ranges, rest = [], []
@@ -70,7 +69,7 @@ def plan_entries(handle: IO[bytes], infos: list[zipfile.ZipInfo], file_size: int
         if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
             rest.append(info)
             continue
-        start, end = data_range(handle, info, file_size)
+        start, end = data_range(fd, info, file_size)
         ranges.append((info, start, end))
     ranges.sort(key=lambda r: r[1])
     kept: list[tuple[zipfile.ZipInfo, int, int]] = []
@@ -92,10 +91,9 @@ def one_pass(path: Path, infos: list[zipfile.ZipInfo], sink: Callable[[zipfile.Z
     whole = hashlib.sha256()
     with path.open("rb") as handle:
         size = os.fstat(handle.fileno()).st_size
-        planned, rest = plan_entries(handle, infos, size)
+        planned, rest = plan_entries(handle.fileno(), infos, size)
         entries = [Entry(info.filename, expected[info.filename], start, end, sink(info),
                          info.CRC) for info, start, end in planned]
-        handle.seek(0)
         position, index = 0, 0
         try:
             while chunk := handle.read(CHUNK):
