@@ -350,7 +350,8 @@ def _apply_evidence(s: Session, arow: AssessmentRow,
             row.doc_number, row.doc_date = ev.doc_number, ev.doc_date
             for code in sorted(set(ev.nodes)):
                 s.add(EvidenceLinkRow(evidence=row, assessment_id=arow.id, node_code=code))
-    s.flush()
+    # No flush of its own: the next query, or the package's sync log row, flushes them
+    # (rows before the links naming them: the unit of work orders by dependency).
 
 
 def _apply_plan(s: Session, rec: dict[str, Any], unit: UnitRow,

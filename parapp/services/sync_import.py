@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -197,18 +197,28 @@ def _cset_for(s: Session, opened: OpenedPackage, batch: Batch) -> Any:
         ) from None
 
 
-def _last_applied(s: Session, opened: OpenedPackage, assessment_uuid: str) -> SyncLogRow | None:
-    return s.scalars(
-        select(SyncLogRow)
-        .where(
+def _applied_before(s: Session, opened: OpenedPackage,
+                    assessment_uuid: str) -> tuple[bool, datetime | None]:
+    """Whether this package was applied already, and when the newest package of the same
+    kind, sender and assessment was made (for the replay check): one read of the log."""
+    rows = s.execute(
+        select(SyncLogRow.package_id, SyncLogRow.created_at).where(
             SyncLogRow.direction == "in",
             SyncLogRow.outcome == "applied",
-            SyncLogRow.kind == opened.kind,
-            SyncLogRow.sender_code == opened.manifest["sender"]["unit_code"],
-            SyncLogRow.assessment_uuid == assessment_uuid,
+            or_(
+                SyncLogRow.package_id == opened.package_id,
+                and_(
+                    SyncLogRow.kind == opened.kind,
+                    SyncLogRow.sender_code == opened.manifest["sender"]["unit_code"],
+                    SyncLogRow.assessment_uuid == assessment_uuid,
+                ),
+            ),
         )
-        .order_by(SyncLogRow.created_at.desc())
-    ).first()
+    ).all()
+    if any(package_id == opened.package_id for package_id, _made in rows):
+        return True, None
+    made = [m for _p, m in rows if m is not None]
+    return False, max(made) if made else None
 
 
 @dataclass
@@ -293,15 +303,15 @@ def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: 
         year=opened.manifest["period"],
         assessment_uuid=assessment_uuid,
     )
-    if already_imported_in(s, opened.package_id):
+    already, last = _applied_before(s, opened, assessment_uuid)
+    if already:
         return Outcome(path, "already", plan)
-    last = _last_applied(s, opened, assessment_uuid)
-    if last is not None and last.created_at is not None and created < last.created_at:
+    if last is not None and created < last:
         raise PackageError(
             "This package (made {made}) is older than one already imported from the same "
             "sender (made {last}): importing it would undo newer data, so it is refused.",
             made=f"{created:%d/%m/%Y %H:%M}",
-            last=f"{last.created_at:%d/%m/%Y %H:%M}",
+            last=f"{last:%d/%m/%Y %H:%M}",
         )
     cset = _cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
     records = sync_apply.parse(s, opened, cset)
@@ -368,15 +378,6 @@ def apply(s: Session, db: Database, prepared: Prepared) -> Outcome:
         for key in ("audit_source", "actor", "audit"):
             s.info.pop(key, None)
     return Outcome(prepared.path, "applied", plan)
-
-
-def already_imported_in(s: Session, package_id: str) -> bool:
-    query = select(SyncLogRow.id).where(
-        SyncLogRow.package_id == package_id,
-        SyncLogRow.direction == "in",
-        SyncLogRow.outcome == "applied",
-    )
-    return s.scalars(query).first() is not None
 
 
 def _summary(plan: ImportPlan) -> str:
