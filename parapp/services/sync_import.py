@@ -341,12 +341,13 @@ def _verify_evidence(opened: OpenedPackage) -> None:
                 pass
 
 
-def apply(s: Session, db: Database, prepared: Prepared) -> Outcome:
+def apply(s: Session, db: Database, prepared: Prepared,
+          durable: list[Future[None]]) -> Outcome:
     """Write one prepared package into the session's transaction (the caller made the
-    batch's backup, and commits)."""
+    batch's backup, and commits once every future in ``durable`` is done)."""
     opened, plan = prepared.opened, prepared.plan
     assert prepared.staged is not None  # a real import stages the evidence (open_package)
-    prepared.staged.commit()  # into the store before the rows that name the files
+    durable.append(prepared.staged.commit())  # into the store before the rows naming them
     # The changes are the sender's, not this office's clerk's; a submission that brings
     # the commune's own change history is recorded by that history alone (else every
     # change would show twice, once under the clerk who merely imported it).
@@ -421,6 +422,7 @@ class _Run:
     batch: Batch
     dry_run: bool
     backed_up: bool = False
+    durable: list[Future[None]] = field(default_factory=list)  # this group's files on disk
 
 
 def import_packages(
@@ -456,6 +458,10 @@ def import_packages(
                         ahead.append(start(done + AHEAD))
                         group.append(_one(s, files[done], current, run))
                         done += 1
+                    # The evidence the group's rows name is on disk before they commit.
+                    pending, run.durable = run.durable, []
+                    for future in pending:
+                        future.result()
             except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
                 group = [_uncommitted(db, o, exc) for o in group]
             for index, outcome in enumerate(group, start=done - len(group) + 1):
@@ -502,7 +508,7 @@ def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run)
                 # Read from another connection: what is committed, before this import.
                 before_import(db.path)
                 run.backed_up = True
-            return apply(s, db, prepared)
+            return apply(s, db, prepared, run.durable)
     except DomainError as exc:
         _log_refusal(db, path, exc)
         return Outcome(path, "refused", error=exc)

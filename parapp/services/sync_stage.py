@@ -36,6 +36,28 @@ def pool() -> ThreadPoolExecutor:
     return _POOL
 
 
+_DISK: ThreadPoolExecutor | None = None
+
+
+def disk() -> ThreadPoolExecutor:
+    """One worker that makes stored files durable (fsync) while the import goes on: the
+    wait for the disk is paid once per transaction, not once per file in the copy."""
+    global _DISK
+    if _DISK is None:
+        _DISK = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-import-disk")
+    return _DISK
+
+
+def make_durable(paths: list[Path]) -> None:
+    """fsync each file (opened for writing: Windows flushes only such handles)."""
+    for path in paths:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 PREFIX = ".incoming-"
 _NUMBERS = itertools.count()
 
@@ -88,11 +110,7 @@ class StagedEvidence:
             expected = {EVIDENCE_DIR + sha: sha for sha in opened.evidence}
             infos = [opened.infos[name] for name in expected]
             whole, rest = one_pass(opened.path, infos, sink, expected)
-            for out in outs.values():
-                if out is not None:
-                    out.flush()
-                    os.fsync(out.fileno())  # on disk before a database row names it
-        finally:
+        finally:  # made durable once moved into the store (``commit``)
             for out in outs.values():
                 if out is not None:
                     out.close()
@@ -110,16 +128,16 @@ class StagedEvidence:
             with out:
                 while chunk := reader.read(CHUNK):
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
 
     def wait(self) -> None:
         """Block until every file is checked; raise the PackageError of a damaged one."""
         self._future.result()
 
-    def commit(self) -> None:
-        """Move the checked files into the store (before the rows that point at them)."""
+    def commit(self) -> Future[None]:
+        """Move the checked files into the store (before the rows that point at them); the
+        future is done when they are on disk: wait for it before the database commit."""
         self.wait()
+        moved = []
         for sha, staged in sorted(self._files.items()):
             target = store_path(self._store, sha)
             if not target.parent.is_dir():
@@ -128,7 +146,9 @@ class StagedEvidence:
                 staged.unlink(missing_ok=True)
             else:
                 os.replace(staged, target)
+                moved.append(target)
         self._files.clear()
+        return disk().submit(make_durable, moved)
 
     def discard(self) -> None:
         """Remove whatever was staged (the package was refused or only planned)."""
