@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -24,6 +25,7 @@ from parapp.services import (
     sync_export,
     sync_import,
     sync_keys,
+    sync_stage,
 )
 from parapp.services.demo import start_next_year
 from parapp.services.evidence import store_path
@@ -371,3 +373,63 @@ def test_the_appraiser_sees_when_a_unit_last_sent_a_package(demo_db: Path) -> No
         assert status.rank is not None and status.status is AssessmentStatus.PUBLISHED
     finally:
         appraiser.close()
+
+
+def test_one_transaction_for_a_folder_keeps_each_file_whole(
+    offices: tuple[Database, Database, Path], tmp_path: Path
+) -> None:
+    """Files of a folder share a transaction (a savepoint each): a damaged file between two
+    good ones is refused alone, the same package twice is applied once, and the folder's
+    progress still comes file by file in order."""
+    commune, appraiser, _usb = offices
+    _draft_2026(commune, tmp_path / "docs")
+    folder = tmp_path / "stick"
+    good = sync_export.export(commune, "submission", folder, year=2026).info.path
+    raw = bytearray(good.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    (folder / "b-hong.cchc").write_bytes(bytes(raw))
+    (folder / "z-lan-hai.cchc").write_bytes(good.read_bytes())
+    names = sorted(p.name for p in folder.iterdir())
+    steps = list(sync_import.import_packages(appraiser, [folder]))
+    assert [d for d, _t, _o in steps] == [1, 2, 3] and {t for _d, t, _o in steps} == {3}
+    got = {o.path.name: o.status for _d, _t, o in steps}
+    assert [o.path.name for _d, _t, o in steps] == names
+    assert got == {good.name: "applied", "b-hong.cchc": "refused", "z-lan-hai.cchc": "already"}
+    assert assessments.get_info(appraiser, 2026, "06172").status is AssessmentStatus.SUBMITTED
+    con = sqlite3.connect(appraiser.path)
+    try:
+        logged = con.execute("SELECT file_name FROM sync_log WHERE direction = 'in' AND "
+                             "file_name IN (?, ?, ?)", names).fetchall()
+    finally:
+        con.close()
+    assert logged == [(good.name,)]
+
+
+def test_evidence_is_on_disk_before_its_rows_are_committed(
+    offices: tuple[Database, Database, Path], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real fsync runs; at that moment, another connection must not yet see the package
+    (the commit waits for the disk), while the files are already in the store."""
+    commune, appraiser, usb = offices
+    _draft_2026(commune, tmp_path / "docs")
+    package = sync_export.export(commune, "submission", usb, year=2026).info.path
+    seen: list[tuple[list[str], int]] = []
+    real = sync_stage.make_durable
+
+    def observed(paths: list[Path]) -> None:
+        time.sleep(0.3)  # a slow disk: a commit that did not wait would land meanwhile
+        con = sqlite3.connect(appraiser.path)
+        try:
+            [(rows,)] = con.execute("SELECT COUNT(*) FROM sync_log WHERE file_name = ?",
+                                    (package.name,)).fetchall()
+        finally:
+            con.close()
+        seen.append(([p.name for p in paths if p.is_file()], rows))
+        real(paths)
+
+    monkeypatch.setattr(sync_stage, "make_durable", observed)
+    assert _import(appraiser, package).status == "applied"
+    [(files, committed_rows)] = seen
+    assert len(files) == 2 and committed_rows == 0  # the two new documents, not yet committed
+    assert all(store_path(appraiser.paths.evidence, name).is_file() for name in files)
