@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any
 
 from parapp.domain.errors import DomainError
 
 from .location import DataPaths
 from .schema import HEAD, REVISIONS, is_empty, read_revision
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class DatabaseError(DomainError):
@@ -47,6 +47,9 @@ def _on_begin(conn: Any) -> None:
 
 
 def make_engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     # The path goes to sqlite3 directly: in a URL, "?" or "%" in a folder name would change
     # which file is opened.
     target = str(path)
@@ -61,26 +64,51 @@ def make_engine(path: Path) -> Engine:
 
 
 class Database:
-    """An open database and the folder beside it (evidence, backups, keys, logs)."""
+    """An open database and the folder beside it (evidence, backups, keys, logs).
+
+    SQLAlchemy is imported, and the engine made, on the first use of ``engine`` or
+    ``session()``, not when the database is opened: the window opens the database and
+    shows its first figures (``parapp.services.quick_view``) before the ORM has loaded.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.paths = DataPaths(path)
-        self.engine = make_engine(path)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # Every change to scores, links, plans and documents is recorded as it is flushed.
-        from .audit import install as install_audit
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self._lock = threading.Lock()
 
-        install_audit(self._sessions)
+    def _ready(self) -> sessionmaker[Session]:
+        with self._lock:
+            if self._sessions is None:
+                from sqlalchemy.orm import sessionmaker
+
+                # Every change to scores, links, plans and documents is recorded as it is
+                # flushed.
+                from .audit import install as install_audit
+
+                engine = make_engine(self.path)
+                sessions = sessionmaker(engine, expire_on_commit=False)
+                install_audit(sessions)
+                self._engine, self._sessions = engine, sessions
+            return self._sessions
+
+    @property
+    def engine(self) -> Engine:
+        self._ready()
+        assert self._engine is not None
+        return self._engine
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
+        with self._ready()() as session, session.begin():
             yield session
 
     def close(self) -> None:
-        self.engine.dispose()
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
 
 
 def _create(path: Path) -> None:

@@ -1,7 +1,8 @@
 """What the screens share: the open database, the current assessment and plan.
 
-The database is opened on the worker thread (that is where SQLAlchemy is first imported,
-after the window has painted); screens only ever see plain result objects.
+The database is opened on the worker thread after the window has painted; the first
+figures are read there without the ORM (``parapp.services.quick_view``), and SQLAlchemy
+loads on that thread just after, with the plan. Screens only ever see plain result objects.
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = Tr
         if status.needed:
             return Snapshot(None, None, problem, status)
     return Snapshot(view, load_plan(db) if with_plan else None, problem)
+
+
+def _first_snapshot(db: Database) -> Snapshot:
+    """The opening figures: read without the ORM when the start-up reader can answer
+    (a commune's latest assessment), else through the services."""
+    from parapp.services.quick_view import first_view
+
+    view = first_view(db.path)
+    if view is not None:
+        return Snapshot(view, None, None)
+    return load_snapshot(db, with_plan=False)
 
 
 def _appraiser_snapshot(db: Database, year: int | None) -> Snapshot:
@@ -192,11 +204,10 @@ class AppState(QObject):
                 from parapp.services.periods import setup_status
 
                 return None, Snapshot(None, None, None, setup_status(None))
-            db = open_db(path)
+            db = open_db(path)  # checked and migrated; SQLAlchemy is not loaded yet
             bench.mark("db_open")
-            snapshot = load_snapshot(db, with_plan=False)  # the plan follows: see _opened
+            snapshot = _first_snapshot(db)  # the plan follows: see _opened
             bench.mark("snapshot")
-            _sync_language(db, path)
             return db, snapshot
 
         self.tasks.run(job, self._opened, self._open_failed)
@@ -205,11 +216,19 @@ class AppState(QObject):
         self.db, self.snapshot = result
         self.loaded.emit()
         self.changed.emit()
-        db = self.db
-        if db is None or self.view is None:
+        db, path = self.db, self.db_path
+        if db is None:
             return
-        # The plan (overdue items on the overview) is not needed for the first figures.
-        self.tasks.run(lambda: load_plan(db), self._plan_loaded)
+        # After the first figures: the plan (overdue items on the overview; this is where
+        # the ORM loads) and the start-up copy of the language setting.
+        with_plan = self.view is not None
+
+        def settle() -> PlanView | None:
+            plan = load_plan(db) if with_plan else None
+            _sync_language(db, path)
+            return plan
+
+        self.tasks.run(settle, self._plan_loaded)
 
     def _plan_loaded(self, plan: PlanView | None) -> None:
         if self.snapshot is not None and plan is not None:

@@ -22,16 +22,14 @@ from parapp.domain.assessment import (
 )
 from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.errors import DomainError
-from parapp.domain.results import PublishedResult
 from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
-from parapp.domain.totals import Basis, Change, Totals, compute_totals
+from parapp.domain.totals import Basis, compute_totals
 
 from .common import NotFound, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .mapping import score_from_row, set_from_rows
-
-OFFICIAL_STATES = frozenset({AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED})
+from .views import OFFICIAL_STATES, AssessmentView, PreviousPeriod, basis_for
 
 
 @dataclass(frozen=True)
@@ -50,46 +48,6 @@ class AppraisalEntry:
     appraised: Decimal | None = None
     comment: str | None = None
     survey: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class PreviousPeriod:
-    year: int
-    index: Decimal
-    official: bool
-
-
-@dataclass(frozen=True)
-class AssessmentView:
-    info: AssessmentInfo
-    cset: CriteriaSet
-    scores: dict[str, NodeScore]
-    basis: Basis
-    totals: Totals
-    evidence_counts: dict[str, int]
-    result: PublishedResult | None
-    previous: PreviousPeriod | None
-
-    def has_evidence(self, code: str) -> bool:
-        """Evidence linked to the criterion or to one above it (a document filed under
-        criterion 1.2 serves its sub-criteria too)."""
-        node: str | None = code
-        while node is not None:
-            if self.evidence_counts.get(node):
-                return True
-            node = self.cset.node(node).parent_code
-        return False
-
-    @property
-    def index(self) -> Decimal:
-        """The published index when there is one, else the computed index."""
-        return self.result.index if self.result else self.totals.index
-
-    @property
-    def change(self) -> Change | None:
-        if self.previous is None:
-            return None
-        return Change(self.previous.index, self.index)
 
 
 def _info(row: AssessmentRow) -> AssessmentInfo:
@@ -355,7 +313,7 @@ def _evidence_counts(s: Session, assessment_id: int) -> dict[str, int]:
 
 
 def _basis(status: AssessmentStatus) -> Basis:
-    return Basis.OFFICIAL if status in OFFICIAL_STATES else Basis.SELF
+    return basis_for(status)
 
 
 def _index_of(s: Session, row: AssessmentRow) -> tuple[Decimal, bool]:

@@ -1,11 +1,15 @@
-"""Rows <-> domain objects. Kept here so db/ depends only on domain types."""
+"""Rows <-> domain objects. Kept here so db/ depends only on domain types.
+
+Reading a row needs only its attributes, so this module does not import the ORM models
+(they are imported where rows are made): the start-up reader (``quick_view``) maps plain
+records with the same functions before SQLAlchemy has loaded.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from db.models import CriteriaSetRow, CriterionNodeRow, NodeScoreRow, PlanItemRow, UnitRow
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import (
     Band,
@@ -24,6 +28,9 @@ from parapp.domain.text import fold
 from parapp.domain.units import Unit, UnitKind
 from parapp.formats.criteria_json import rule_from_dict, rule_to_dict
 
+if TYPE_CHECKING:
+    from db.models import CriteriaSetRow, NodeScoreRow, PlanItemRow, UnitRow
+
 
 def unit_from_row(row: UnitRow) -> Unit:
     return Unit(
@@ -37,6 +44,8 @@ def unit_from_row(row: UnitRow) -> Unit:
 
 
 def set_to_rows(cset: CriteriaSet, imported_at: Any) -> CriteriaSetRow:
+    from db.models import CriteriaSetRow, CriterionNodeRow
+
     row = CriteriaSetRow(
         code=cset.code,
         version=cset.version,
@@ -160,6 +169,8 @@ def item_from_row(row: PlanItemRow) -> RemediationItem:
 
 
 def item_to_row(item: RemediationItem, row: PlanItemRow | None = None) -> PlanItemRow:
+    from db.models import PlanItemRow
+
     row = row or PlanItemRow(uuid=item.id)
     row.position = item.position
     row.area_code = item.area_code

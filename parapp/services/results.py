@@ -27,6 +27,7 @@ from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row
 from .common import ServiceError, file_error, now
 from .criteria import find_set_row
 from .mapping import set_from_rows
+from .views import result_from_row
 
 RESULT_FORMAT = "parapp-published-result"
 RESULT_FORMAT_VERSION = 1
@@ -38,21 +39,7 @@ def load_result(s: Session, assessment_id: int) -> PublishedResult | None:
     ).first()
     if row is None:
         return None
-    return PublishedResult(
-        index=row.index_value,
-        points=row.points,
-        max_points=row.max_points,
-        rank=row.rank,
-        rank_of=row.rank_of,
-        band=row.band,
-        decision_number=row.decision_number,
-        decision_date=row.decision_date,
-        issuer=row.issuer,
-        areas=tuple(
-            AreaResult(a["code"], Decimal(a["points"]), Decimal(a["max"]), a.get("rank"))
-            for a in json.loads(row.areas_json)
-        ),
-    )
+    return result_from_row(row)
 
 
 def record_result(
