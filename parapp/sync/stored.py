@@ -40,12 +40,21 @@ class Entry:
     digest: Any = field(default_factory=hashlib.sha256)
 
 
-def data_range(fd: int, info: zipfile.ZipInfo, file_size: int) -> tuple[int, int]:
+def _read_at(handle: IO[bytes], size: int, offset: int) -> bytes:
+    """``size`` bytes at ``offset``: one call where the system has pread (not Windows)."""
+    pread = getattr(os, "pread", None)
+    if pread is not None:
+        return bytes(pread(handle.fileno(), size, offset))
+    handle.seek(offset)
+    return handle.read(size)
+
+
+def data_range(handle: IO[bytes], info: zipfile.ZipInfo, file_size: int) -> tuple[int, int]:
     """Where a stored entry's bytes are: after its local header, checked like zipfile does
     (signature and name), and inside the file. One read of the header and name."""
     expected = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437",
                                          "replace")
-    head = os.pread(fd, _LOCAL.size + len(expected), info.header_offset)
+    head = _read_at(handle, _LOCAL.size + len(expected), info.header_offset)
     if len(head) < _LOCAL.size:
         raise damaged(info.filename, EOFError("truncated local header"))
     fields = _LOCAL.unpack_from(head)
@@ -61,7 +70,7 @@ def data_range(fd: int, info: zipfile.ZipInfo, file_size: int) -> tuple[int, int
     return start, end
 
 
-def plan_entries(fd: int, infos: list[zipfile.ZipInfo], file_size: int
+def plan_entries(handle: IO[bytes], infos: list[zipfile.ZipInfo], file_size: int
                  ) -> tuple[list[tuple[zipfile.ZipInfo, int, int]], list[zipfile.ZipInfo]]:
     """Stored, non-overlapping entries with their ranges (in file order), and the rest."""
     ranges, rest = [], []
@@ -69,7 +78,7 @@ def plan_entries(fd: int, infos: list[zipfile.ZipInfo], file_size: int
         if info.compress_type != zipfile.ZIP_STORED or info.compress_size != info.file_size:
             rest.append(info)
             continue
-        start, end = data_range(fd, info, file_size)
+        start, end = data_range(handle, info, file_size)
         ranges.append((info, start, end))
     ranges.sort(key=lambda r: r[1])
     kept: list[tuple[zipfile.ZipInfo, int, int]] = []
@@ -91,7 +100,8 @@ def one_pass(path: Path, infos: list[zipfile.ZipInfo], sink: Callable[[zipfile.Z
     whole = hashlib.sha256()
     with path.open("rb") as handle:
         size = os.fstat(handle.fileno()).st_size
-        planned, rest = plan_entries(handle.fileno(), infos, size)
+        planned, rest = plan_entries(handle, infos, size)
+        handle.seek(0)
         entries = [Entry(info.filename, expected[info.filename], start, end, sink(info),
                          info.CRC) for info, start, end in planned]
         position, index = 0, 0
