@@ -137,7 +137,8 @@ def _measure(db: Path) -> None:
     from parapp.services.assessments import AssessmentView
     from ui.models.columns import COL_DECLARED
     from ui.screens.self_assessment import SelfAssessmentScreen
-    from ui.state import AppState, Snapshot
+    from ui.snapshot import Snapshot
+    from ui.state import AppState
     from ui.tasks import TaskManager
 
     app = QApplication.instance() or QApplication([])

@@ -23,17 +23,20 @@ from __future__ import annotations
 import gettext
 import os
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from functools import cache
 from typing import TYPE_CHECKING
 
 from parapp import resources
 from parapp.domain.errors import DomainError, Phrase
-from parapp.domain.numbers import NumberError, normalize, round_half_up, to_decimal
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from babel import Locale
+
+# The numbers helpers (and the decimal module) are imported by the functions that format
+# numbers: the window's first paint needs this module for its words only.
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -154,6 +157,8 @@ def format_decimal(value: Decimal, places: int = 2) -> str:
 
     vi: 1234.5 -> "1.234,50"; en: "1,234.50".
     """
+    from parapp.domain.numbers import round_half_up, to_decimal
+
     if places < 0:
         raise ValueError("places must be 0 or more")
     return _format(round_half_up(to_decimal(value), places), places)
@@ -166,6 +171,8 @@ def format_points(value: Decimal) -> str:
 
 def format_max(value: Decimal) -> str:
     """A value as exact as needed, no trailing zeros: "16,5", "7", "0,375" (vi)."""
+    from parapp.domain.numbers import normalize, to_decimal
+
     exact = normalize(to_decimal(value))
     exponent = exact.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -182,6 +189,8 @@ def parse_decimal(text: str) -> Decimal:
 
     Raises :class:`~parapp.domain.numbers.NumberError` for anything that is not a number.
     """
+    from parapp.domain.numbers import NumberError, to_decimal
+
     if not isinstance(text, str):
         raise NumberError(f"not a number: {text!r}")
     return to_decimal(text)
@@ -201,6 +210,8 @@ def format_datetime(moment: datetime) -> str:
 
 
 def _param(value: object) -> str:
+    from decimal import Decimal
+
     if isinstance(value, BaseException | Phrase):
         return message(value)
     if isinstance(value, Enum):

@@ -6,13 +6,15 @@ Strings are marked here and translated when the window is built.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from parapp.i18n import N_
 
 
-@dataclass(frozen=True)
-class ScreenInfo:
+class ScreenInfo(NamedTuple):
+    """(A named tuple, not a dataclass: this module is on the way to the first paint, and
+    the dataclasses module is not.)"""
+
     key: str
     title: str  # msgid
     purpose: str  # msgid: what the screen is for
