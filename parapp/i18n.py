@@ -95,13 +95,17 @@ def get_language() -> str:
 
 @cache
 def _translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog of one language (NullTranslations if there is none)."""
-    return gettext.translation(
-        DOMAIN,
-        localedir=str(resources.path("translations")),
-        languages=[lang],
-        fallback=True,
-    )
+    """The compiled catalog of one language (NullTranslations if there is none).
+
+    Opened by its known path rather than ``gettext.translation``, whose search through
+    locale names imports ``locale`` and tries a dozen paths: the window's first paint
+    waits for this catalog."""
+    path = resources.path(f"translations/{lang}/LC_MESSAGES/{DOMAIN}.mo")
+    try:
+        with path.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    except FileNotFoundError:
+        return gettext.NullTranslations()
 
 
 def reload_catalogs() -> None:
