@@ -4,9 +4,11 @@ The order is the promise made to the user: the file (ZIP safety, format version,
 signature, recipient, hashes), then the records (schema and values), then "already
 imported" and replay checks, all before the database is touched; then a plan of what
 would change (new / updated / unchanged / conflict, each with its reason); and only
-then, after one backup per batch, the changes in a single transaction with the sync log
-row. A file that fails any check is refused with one sentence and leaves the database
-exactly as it was (refusals go to ``logs/sync-import.log``, not to the database).
+then, after one backup per batch, the changes with the sync log row, all or nothing per
+file (a savepoint each, in a transaction a few files share: see ``import_packages``). A
+file that fails any check is refused with one sentence and leaves the database exactly as
+it was (refusals go to ``logs/sync-import.log``, not to the database). The checks that
+read this office's data are in ``sync_checks``; the evidence copy in ``sync_stage``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -33,14 +35,18 @@ from parapp.domain.errors import DomainError, Phrase
 from parapp.sync import crypto
 from parapp.sync.package import CHUNK, OpenedPackage, read_package
 from parapp.sync.safety import PackageError
-from parapp.sync.words import WORDS
 
 from . import sync_apply, sync_keys
 from .backups import before_import
-from .common import ServiceError, now, unit_row
-from .criteria import find_set_row
-from .mapping import set_from_rows
-from .setup import get_setting
+from .common import ServiceError, now
+from .sync_checks import (
+    Batch,
+    applied_before,
+    assessment_uuid_of,
+    check_kind,
+    created_at,
+    cset_for,
+)
 from .sync_stage import StagedEvidence, clear_stale, pool
 
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
@@ -98,32 +104,6 @@ class Prepared:
         return self.file_hash.result()
 
 
-@dataclass
-class Batch:
-    """What stays the same while one folder is imported, read once instead of per file
-    (an appraiser imports dozens of packages at a time)."""
-
-    my_code: str
-    my_appraiser: str | None
-    role: str
-    keys: list[sync_keys.TrustedKey]
-    sets: dict[tuple[str, int], Any] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, db: Database) -> Batch:
-        with db.session() as s:
-            me = unit_row(s)
-            my_code, my_appraiser = me.code, me.appraiser_code or None
-        return cls(my_code, my_appraiser, get_setting(db, "role", "commune"),
-                   sync_keys.trusted(db, include_replaced=True))
-
-    def trusted_map(self) -> dict[str, bytes]:
-        return {k.fingerprint: k.public_key for k in self.keys if not k.replaced}
-
-    def sender_of(self, fingerprint: str) -> sync_keys.TrustedKey | None:
-        return next((k for k in self.keys if k.fingerprint == fingerprint), None)
-
-
 def _file_sha(path: Path) -> str:
     """The whole file's SHA-256 for the sync log (computed on a worker thread)."""
     digest = hashlib.sha256()
@@ -131,94 +111,6 @@ def _file_sha(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _created(opened: OpenedPackage) -> datetime:
-    stamp = datetime.fromisoformat(opened.manifest["created_at"])
-    return stamp.astimezone().replace(tzinfo=None) if stamp.tzinfo else stamp
-
-
-def _assessment_uuid(opened: OpenedPackage) -> str:
-    data = opened.data
-    if isinstance(data, dict) and isinstance(data.get("assessment"), dict):
-        return str(data["assessment"].get("uuid", ""))[:36]
-    return ""
-
-
-# -- checks --------------------------------------------------------------------------
-ACCEPTS = {
-    "commune": {"result", "criteria-set"},
-    "appraiser": {"submission", "progress"},
-}
-
-
-def _check_kind(batch: Batch, opened: OpenedPackage) -> sync_keys.TrustedKey:
-    kind, role = opened.kind, batch.role
-    sender = batch.sender_of(opened.manifest["sender"]["key_fingerprint"])
-    assert sender is not None  # read_package accepted only trusted keys
-    if kind == "unit-card":
-        raise PackageError(
-            "This is a unit card: trust it with 'parapp keys trust FILE --fingerprint …' (or "
-            "in the Sync screen) after checking its fingerprint with the sender."
-        )
-    if kind not in ACCEPTS.get(role, set()):
-        raise PackageError(
-            "A package of kind {kind} is not meant for {office}: it was sent to the wrong "
-            "office.",
-            kind=Phrase(WORDS.get(kind, kind)),
-            office=Phrase("a commune office") if role == "commune"
-            else Phrase("an appraiser's office"),
-        )
-    if sender.unit_code != opened.manifest["sender"]["unit_code"]:
-        raise PackageError(
-            "The package says it is from unit '{claimed}', but it is signed with the key of "
-            "'{actual}'.",
-            claimed=opened.manifest["sender"]["unit_code"],
-            actual=sender.unit_code,
-        )
-    return sender
-
-
-def _cset_for(s: Session, opened: OpenedPackage, batch: Batch) -> Any:
-    ref = opened.manifest["criteria_set"]
-    if ref is None:
-        raise PackageError("The package does not say which criteria set it uses.")
-    key = (ref["code"], ref["version"])
-    try:
-        if key not in batch.sets:  # a loaded (code, version) never changes: see _plan_set
-            batch.sets[key] = set_from_rows(find_set_row(s, *key))
-        return batch.sets[key]
-    except ServiceError:
-        raise PackageError(
-            "The package uses criteria set {code} version {version}, which is not loaded "
-            "here: import that criteria set first.",
-            code=ref["code"],
-            version=ref["version"],
-        ) from None
-
-
-def _applied_before(s: Session, opened: OpenedPackage,
-                    assessment_uuid: str) -> tuple[bool, datetime | None]:
-    """Whether this package was applied already, and when the newest package of the same
-    kind, sender and assessment was made (for the replay check): one read of the log."""
-    rows = s.execute(
-        select(SyncLogRow.package_id, SyncLogRow.created_at).where(
-            SyncLogRow.direction == "in",
-            SyncLogRow.outcome == "applied",
-            or_(
-                SyncLogRow.package_id == opened.package_id,
-                and_(
-                    SyncLogRow.kind == opened.kind,
-                    SyncLogRow.sender_code == opened.manifest["sender"]["unit_code"],
-                    SyncLogRow.assessment_uuid == assessment_uuid,
-                ),
-            ),
-        )
-    ).all()
-    if any(package_id == opened.package_id for package_id, _made in rows):
-        return True, None
-    made = [m for _p, m in rows if m is not None]
-    return False, max(made) if made else None
 
 
 @dataclass
@@ -285,14 +177,14 @@ def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: 
         if json.loads(outer_manifest.decode("utf-8")) != opened.manifest:
             raise PackageError("The encrypted package's outer label does not match what is "
                                "inside: it was tampered with.")
-    sender = _check_kind(batch, opened)
+    sender = check_kind(batch, opened)
     if role == "commune" and sender.unit_code != my_appraiser:
         raise PackageError(
             "The package is from '{sender}', which is not this unit's appraiser.",
             sender=sender.unit_code,
         )
-    assessment_uuid = _assessment_uuid(opened)
-    created = _created(opened)
+    assessment_uuid = assessment_uuid_of(opened)
+    created = created_at(opened)
     plan = ImportPlan(
         package_id=opened.package_id,
         kind=opened.kind,
@@ -303,7 +195,7 @@ def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: 
         year=opened.manifest["period"],
         assessment_uuid=assessment_uuid,
     )
-    already, last = _applied_before(s, opened, assessment_uuid)
+    already, last = applied_before(s, opened, assessment_uuid)
     if already:
         return Outcome(path, "already", plan)
     if last is not None and created < last:
@@ -313,7 +205,7 @@ def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: 
             made=f"{created:%d/%m/%Y %H:%M}",
             last=f"{last:%d/%m/%Y %H:%M}",
         )
-    cset = _cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
+    cset = cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
     records = sync_apply.parse(s, opened, cset)
     plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
     return Prepared(path, opened, plan, records, file_hash)

@@ -1,0 +1,142 @@
+"""The checks of an import that read this office's data: who may send what, replay, and the
+criteria set a package needs (``sync_import`` runs them after the file's own checks).
+
+What a folder's import reads once is kept in a ``Batch``: this office's unit, its role,
+the keys it trusts and the criteria sets already mapped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import SyncLogRow
+from parapp.domain.errors import Phrase
+from parapp.sync.package import OpenedPackage
+from parapp.sync.safety import PackageError
+from parapp.sync.words import WORDS
+
+from . import sync_keys
+from .common import ServiceError, unit_row
+from .criteria import find_set_row
+from .mapping import set_from_rows
+from .setup import get_setting
+
+
+@dataclass
+class Batch:
+    """What stays the same while one folder is imported, read once instead of per file
+    (an appraiser imports dozens of packages at a time)."""
+
+    my_code: str
+    my_appraiser: str | None
+    role: str
+    keys: list[sync_keys.TrustedKey]
+    sets: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, db: Database) -> Batch:
+        with db.session() as s:
+            me = unit_row(s)
+            my_code, my_appraiser = me.code, me.appraiser_code or None
+        return cls(my_code, my_appraiser, get_setting(db, "role", "commune"),
+                   sync_keys.trusted(db, include_replaced=True))
+
+    def trusted_map(self) -> dict[str, bytes]:
+        return {k.fingerprint: k.public_key for k in self.keys if not k.replaced}
+
+    def sender_of(self, fingerprint: str) -> sync_keys.TrustedKey | None:
+        return next((k for k in self.keys if k.fingerprint == fingerprint), None)
+
+
+def created_at(opened: OpenedPackage) -> datetime:
+    stamp = datetime.fromisoformat(opened.manifest["created_at"])
+    return stamp.astimezone().replace(tzinfo=None) if stamp.tzinfo else stamp
+
+
+def assessment_uuid_of(opened: OpenedPackage) -> str:
+    data = opened.data
+    if isinstance(data, dict) and isinstance(data.get("assessment"), dict):
+        return str(data["assessment"].get("uuid", ""))[:36]
+    return ""
+
+
+# -- checks --------------------------------------------------------------------------
+ACCEPTS = {
+    "commune": {"result", "criteria-set"},
+    "appraiser": {"submission", "progress"},
+}
+
+
+def check_kind(batch: Batch, opened: OpenedPackage) -> sync_keys.TrustedKey:
+    kind, role = opened.kind, batch.role
+    sender = batch.sender_of(opened.manifest["sender"]["key_fingerprint"])
+    assert sender is not None  # read_package accepted only trusted keys
+    if kind == "unit-card":
+        raise PackageError(
+            "This is a unit card: trust it with 'parapp keys trust FILE --fingerprint …' (or "
+            "in the Sync screen) after checking its fingerprint with the sender."
+        )
+    if kind not in ACCEPTS.get(role, set()):
+        raise PackageError(
+            "A package of kind {kind} is not meant for {office}: it was sent to the wrong "
+            "office.",
+            kind=Phrase(WORDS.get(kind, kind)),
+            office=Phrase("a commune office") if role == "commune"
+            else Phrase("an appraiser's office"),
+        )
+    if sender.unit_code != opened.manifest["sender"]["unit_code"]:
+        raise PackageError(
+            "The package says it is from unit '{claimed}', but it is signed with the key of "
+            "'{actual}'.",
+            claimed=opened.manifest["sender"]["unit_code"],
+            actual=sender.unit_code,
+        )
+    return sender
+
+
+def cset_for(s: Session, opened: OpenedPackage, batch: Batch) -> Any:
+    ref = opened.manifest["criteria_set"]
+    if ref is None:
+        raise PackageError("The package does not say which criteria set it uses.")
+    key = (ref["code"], ref["version"])
+    try:
+        if key not in batch.sets:  # a loaded (code, version) never changes: see _plan_set
+            batch.sets[key] = set_from_rows(find_set_row(s, *key))
+        return batch.sets[key]
+    except ServiceError:
+        raise PackageError(
+            "The package uses criteria set {code} version {version}, which is not loaded "
+            "here: import that criteria set first.",
+            code=ref["code"],
+            version=ref["version"],
+        ) from None
+
+
+def applied_before(s: Session, opened: OpenedPackage,
+                    assessment_uuid: str) -> tuple[bool, datetime | None]:
+    """Whether this package was applied already, and when the newest package of the same
+    kind, sender and assessment was made (for the replay check): one read of the log."""
+    rows = s.execute(
+        select(SyncLogRow.package_id, SyncLogRow.created_at).where(
+            SyncLogRow.direction == "in",
+            SyncLogRow.outcome == "applied",
+            or_(
+                SyncLogRow.package_id == opened.package_id,
+                and_(
+                    SyncLogRow.kind == opened.kind,
+                    SyncLogRow.sender_code == opened.manifest["sender"]["unit_code"],
+                    SyncLogRow.assessment_uuid == assessment_uuid,
+                ),
+            ),
+        )
+    ).all()
+    if any(package_id == opened.package_id for package_id, _made in rows):
+        return True, None
+    made = [m for _p, m in rows if m is not None]
+    return False, max(made) if made else None
