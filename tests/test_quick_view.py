@@ -130,3 +130,21 @@ def test_status_changes_basis_like_the_orm(demo_db: Path, tmp_path: Path, status
         db.close()
     view = _same(path)
     assert view is not None and view.info.status.value == status
+
+
+def test_a_damaged_criteria_set_gives_no_answer_not_an_error(demo_db: Path,
+                                                             tmp_path: Path) -> None:
+    """Whatever fails in the start-up reader leaves the answer to the ORM path (which says
+    what is wrong), never an exception on the window's opening."""
+    import sqlite3
+
+    root = copy_demo(demo_db, tmp_path / "demo")
+    path = root / "commune" / "parapp.sqlite3"
+    con = sqlite3.connect(path)
+    try:
+        con.execute("UPDATE criterion_nodes SET rule_json = '{\"type\": \"no such rule\"}' "
+                    "WHERE rule_json IS NOT NULL")
+        con.commit()
+    finally:
+        con.close()
+    assert quick_view.first_view(path) is None

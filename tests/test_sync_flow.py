@@ -25,7 +25,6 @@ from parapp.services import (
     sync_export,
     sync_import,
     sync_keys,
-    sync_stage,
 )
 from parapp.services.demo import start_next_year
 from parapp.services.evidence import store_path
@@ -403,33 +402,3 @@ def test_one_transaction_for_a_folder_keeps_each_file_whole(
     finally:
         con.close()
     assert logged == [(good.name,)]
-
-
-def test_evidence_is_on_disk_before_its_rows_are_committed(
-    offices: tuple[Database, Database, Path], tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The real fsync runs; at that moment, another connection must not yet see the package
-    (the commit waits for the disk), while the files are already in the store."""
-    commune, appraiser, usb = offices
-    _draft_2026(commune, tmp_path / "docs")
-    package = sync_export.export(commune, "submission", usb, year=2026).info.path
-    seen: list[tuple[list[str], int]] = []
-    real = sync_stage.make_durable
-
-    def observed(paths: list[Path]) -> None:
-        time.sleep(0.3)  # a slow disk: a commit that did not wait would land meanwhile
-        con = sqlite3.connect(appraiser.path)
-        try:
-            [(rows,)] = con.execute("SELECT COUNT(*) FROM sync_log WHERE file_name = ?",
-                                    (package.name,)).fetchall()
-        finally:
-            con.close()
-        seen.append(([p.name for p in paths if p.is_file()], rows))
-        real(paths)
-
-    monkeypatch.setattr(sync_stage, "make_durable", observed)
-    assert _import(appraiser, package).status == "applied"
-    [(files, committed_rows)] = seen
-    assert len(files) == 2 and committed_rows == 0  # the two new documents, not yet committed
-    assert all(store_path(appraiser.paths.evidence, name).is_file() for name in files)

@@ -55,6 +55,16 @@ def store_path(folder: Path, sha256: str) -> Path:
     return folder / sha256[:2] / sha256
 
 
+def holds(target: Path, size: int) -> bool:
+    """Whether the store's file ``target`` is whole: a file is synced before it gets its
+    name, so one of the right size is the document (its name is its SHA-256); another size
+    is what a crash of an older version or a failing disk left, to be replaced."""
+    try:
+        return target.stat().st_size == size
+    except OSError:
+        return False
+
+
 def _store(source: Path, folder: Path) -> tuple[str, int]:
     """Copy ``source`` into the store under its SHA-256; an existing copy is reused."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,7 +87,7 @@ def _store(source: Path, folder: Path) -> tuple[str, int]:
             os.fsync(dst.fileno())
         sha = digest.hexdigest()
         target = store_path(folder, sha)
-        if target.exists():
+        if holds(target, size):
             temp.unlink()
         else:
             target.parent.mkdir(exist_ok=True)

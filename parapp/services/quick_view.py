@@ -73,12 +73,14 @@ class _Reader:
         return result_from_row(rows[0]) if rows else None
 
     def previous(self, row: SimpleNamespace, cset: CriteriaSet) -> PreviousPeriod | None:
-        """As ``assessments.view``: the unit's latest earlier year on the same index."""
-        for prev in self.rows("SELECT * FROM assessments WHERE unit_id = ? AND year < ? "
-                              "ORDER BY year DESC", (row.unit_id, row.year)):
-            prev_set = self.criteria_set(prev.set_id)
-            if prev_set.index_kind != cset.index_kind:
+        """As ``assessments.view``: the unit's latest earlier year on the same index (the
+        index kind compared as stored, before any other set is read, as the ORM does)."""
+        for prev in self.rows("SELECT a.*, s.index_kind FROM assessments a JOIN criteria_sets s "
+                              "ON s.id = a.set_id WHERE a.unit_id = ? AND a.year < ? "
+                              "ORDER BY a.year DESC", (row.unit_id, row.year)):
+            if prev.index_kind != cset.index_kind.value:
                 continue
+            prev_set = self.criteria_set(prev.set_id)
             result = self.result(prev.id)
             if result is not None:
                 return PreviousPeriod(prev.year, result.index, True)
@@ -102,9 +104,11 @@ def first_view(path: Path) -> AssessmentView | None:
         return None
     try:
         con.row_factory = sqlite3.Row
+        con.isolation_level = None  # transactions by hand: one read transaction below
         con.execute("PRAGMA query_only = ON")
+        con.execute("BEGIN")  # every read from the same state, as the ORM's one session
         return _view(_Reader(con))
-    except (sqlite3.Error, ValueError, KeyError, TypeError, ArithmeticError):
+    except Exception:
         return None  # the ORM path reads it again and says what is wrong, if anything
     finally:
         con.close()

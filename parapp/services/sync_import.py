@@ -19,6 +19,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator
+from concurrent import futures
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -288,8 +289,12 @@ def package_files(source: Path) -> list[Path]:
     return [source]
 
 
-def _log_refusal(db: Database, path: Path, error: BaseException) -> None:
-    """Refusals go to a text log beside the database: the database stays untouched."""
+def _log_refusal(db: Database, path: Path, error: BaseException,
+                 detail: BaseException | None = None) -> None:
+    """Refusals go to a text log beside the database: the database stays untouched
+    (``detail``: an unforeseen error, whose traceback is logged for whoever investigates)."""
+    import traceback
+
     from parapp.i18n import message
 
     try:
@@ -297,6 +302,8 @@ def _log_refusal(db: Database, path: Path, error: BaseException) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / "sync-import.log").open("a", encoding="utf-8") as log:
             log.write(f"{now():%Y-%m-%d %H:%M:%S}\trefused\t{path}\t{message(error)}\n")
+            if detail is not None:
+                log.write("".join(traceback.format_exception(detail)))
     except OSError:
         pass  # a log that cannot be written must not hide the refusal itself
 
@@ -340,22 +347,34 @@ def import_packages(
     done = 0
     try:
         while done < len(files):
+            # A transaction holds the database's write lock: a copy still running (a big
+            # file, a slow stick) is waited for before it starts, and ends a group.
+            _settle(ahead[0])
             group: list[Outcome] = []
+            applied: set[str] = set()
             began = time.monotonic()
             try:
                 with db.session() as s:
                     while done < len(files) and len(group) < GROUP_FILES and (
                             time.monotonic() - began < GROUP_SECONDS):
+                        if group and not _ready(ahead[0]):
+                            break
                         current = ahead.popleft()
                         ahead.append(start(done + AHEAD))
-                        group.append(_one(s, files[done], current, run))
+                        outcome = _one(s, files[done], current, run)
+                        group.append(outcome)
+                        if outcome.status == "applied" and outcome.plan is not None:
+                            applied.add(outcome.plan.package_id)
                         done += 1
                     # The evidence the group's rows name is on disk before they commit.
                     pending, run.durable = run.durable, []
                     for future in pending:
                         future.result()
             except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
-                group = [_uncommitted(db, o, exc) for o in group]
+                run.durable = []
+                group = [_uncommitted(db, o, exc, applied) for o in group]
+            # Reported once committed; a cancel (the caller closing this generator) takes
+            # effect here, after a whole group: its files are in the sync log either way.
             for index, outcome in enumerate(group, start=done - len(group) + 1):
                 yield index, len(files), outcome
     finally:
@@ -365,9 +384,28 @@ def import_packages(
                 _decrypted_path(db, waiting.path).unlink(missing_ok=True)
 
 
-def _uncommitted(db: Database, outcome: Outcome, exc: BaseException) -> Outcome:
-    """A package applied in a group whose commit failed is refused after all."""
-    if outcome.status != "applied":
+def _ready(opening: Opening | Exception | None) -> bool:
+    """Whether a package's copy and hash are done (or there is nothing to wait for)."""
+    if not isinstance(opening, Opening):
+        return True
+    waits = [opening.file_hash] + ([opening.staged.file_hash] if opening.staged else [])
+    return all(f.done() for f in waits)
+
+
+def _settle(opening: Opening | Exception | None) -> None:
+    """Wait for a package's copy and hash to end (their errors are raised later, in turn)."""
+    if isinstance(opening, Opening):
+        waits = [opening.file_hash] + ([opening.staged.file_hash] if opening.staged else [])
+        futures.wait(waits)
+
+
+def _uncommitted(db: Database, outcome: Outcome, exc: BaseException,
+                 applied: set[str]) -> Outcome:
+    """A package applied in a group whose commit failed is refused after all, and so is a
+    second copy of it in the same group (reported "already" on the strength of the first)."""
+    twin = (outcome.status == "already" and outcome.plan is not None
+            and outcome.plan.package_id in applied)
+    if outcome.status != "applied" and not twin:
         return outcome
     error = ServiceError("The package could not be saved: {reason}",
                          reason=str(getattr(exc, "orig", exc)))
@@ -414,6 +452,13 @@ def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run)
     except OSError as exc:
         error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
         _log_refusal(db, path, error)
+        return Outcome(path, "refused", error=error)
+    except Exception as exc:
+        # Something no check foresaw (a library's own error on a crafted file): this file
+        # is refused with the cause logged, and the other files go on.
+        error = PackageError("The package cannot be read: {reason}",
+                             reason=f"{type(exc).__name__}: {exc}"[:300])
+        _log_refusal(db, path, error, detail=exc)
         return Outcome(path, "refused", error=error)
     finally:
         if isinstance(current, Opening):

@@ -1,9 +1,13 @@
 """Evidence of a package being imported: checked and copied on a worker thread.
 
-The copy runs beside the checks and the database work of the import (hashlib, zlib and
-file writes release the GIL), into a staging folder outside the evidence store. Only
-when the package is applied do the staged files move into the store, by rename, just
-before the transaction; a refused package leaves the store exactly as it was.
+The copy runs beside the checks and the database work of the import (hashlib and file
+writes release the GIL), into a staging folder outside the evidence store. A package
+refused by its checks leaves the store as it was. When a package is applied, its staged
+files are synced to disk and only then moved into the store (a file under its SHA-256
+name is always whole), on a disk thread; the transaction naming them commits after that.
+A package whose rows are then rolled back (a refusal while applying, a failed commit)
+leaves its files in the store: checked, whole, and named by nothing until a later import
+or upload of the same document.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from db.engine import Database
 from parapp.sync.package import CHUNK, EVIDENCE_DIR, OpenedPackage
 from parapp.sync.stored import one_pass
 
-from .evidence import store_path
+from .evidence import holds, store_path
 
 _POOL: ThreadPoolExecutor | None = None
 STALE_AFTER = 600  # seconds: a file this old in staging belongs to an import that died
@@ -58,6 +62,34 @@ def make_durable(paths: list[Path]) -> None:
             os.close(fd)
 
 
+def _sync_folders(folders: set[Path]) -> None:
+    """Make renames into ``folders`` durable where the system allows it (POSIX; Windows
+    cannot open a folder for this and its file system journals renames itself)."""
+    if os.name != "posix":
+        return
+    for folder in folders:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def store_durably(moves: list[tuple[Path, Path]]) -> None:
+    """Each staged file synced, then renamed to its place in the store (a whole copy
+    already there has the same bytes: the staged one is dropped; a damaged one is
+    replaced)."""
+    make_durable([staged for staged, _target in moves])
+    folders = set()
+    for staged, target in moves:
+        if holds(target, staged.stat().st_size):
+            staged.unlink(missing_ok=True)
+        else:
+            os.replace(staged, target)
+            folders.add(target.parent)
+    _sync_folders(folders)
+
+
 PREFIX = ".incoming-"
 _NUMBERS = itertools.count()
 
@@ -83,11 +115,11 @@ class StagedEvidence:
     def file_hash(self) -> Future[str]:
         return self._future
 
-    def _target(self, sha: str) -> IO[bytes] | None:
-        """A new staging file for one evidence file (None: the store already holds it; the
-        package's copy is still checked, so a damaged package is refused whatever this
-        computer happens to hold)."""
-        if store_path(self._store, sha).exists():
+    def _target(self, sha: str, size: int) -> IO[bytes] | None:
+        """A new staging file for one evidence file (None: the store already holds it
+        whole; the package's copy is still checked, so a damaged package is refused
+        whatever this computer happens to hold)."""
+        if holds(store_path(self._store, sha), size):
             return None
         if not self._folder_ready:
             self._folder.mkdir(parents=True, exist_ok=True)
@@ -103,7 +135,8 @@ class StagedEvidence:
         outs: dict[str, IO[bytes] | None] = {}
 
         def sink(info: zipfile.ZipInfo) -> IO[bytes] | None:
-            outs[info.filename] = out = self._target(info.filename[len(EVIDENCE_DIR):])
+            outs[info.filename] = out = self._target(info.filename[len(EVIDENCE_DIR):],
+                                                     info.file_size)
             return out
 
         try:
@@ -119,7 +152,7 @@ class StagedEvidence:
         return whole
 
     def _copy_one(self, opened: OpenedPackage, sha: str) -> None:
-        out = self._target(sha)
+        out = self._target(sha, opened.infos[EVIDENCE_DIR + sha].file_size)
         with opened.open_evidence(sha) as reader:
             if out is None:
                 while reader.read(CHUNK):
@@ -134,21 +167,18 @@ class StagedEvidence:
         self._future.result()
 
     def commit(self) -> Future[None]:
-        """Move the checked files into the store (before the rows that point at them); the
-        future is done when they are on disk: wait for it before the database commit."""
+        """Have the checked files synced and moved into the store on the disk thread; the
+        future is done when they are there: wait for it before the database commit (the
+        rows that name them must not be durable before the files are)."""
         self.wait()
-        moved = []
+        moves = []
         for sha, staged in sorted(self._files.items()):
             target = store_path(self._store, sha)
             if not target.parent.is_dir():
                 target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():  # stored meanwhile by another import: same bytes
-                staged.unlink(missing_ok=True)
-            else:
-                os.replace(staged, target)
-                moved.append(target)
+            moves.append((staged, target))
         self._files.clear()
-        return disk().submit(make_durable, moved)
+        return disk().submit(store_durably, moves)
 
     def discard(self) -> None:
         """Remove whatever was staged (the package was refused or only planned)."""

@@ -74,6 +74,10 @@ class OpenedPackage:
         archive = zipfile.ZipFile(self.path)
         try:
             handle = archive.open(EVIDENCE_DIR + sha)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError,
+                OverflowError) as exc:  # e.g. a compression method zipfile does not know
+            archive.close()
+            raise damaged(EVIDENCE_DIR + sha, exc) from exc
         except BaseException:
             archive.close()
             raise

@@ -6,6 +6,7 @@ import hashlib
 import io
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,7 @@ class VerifyingReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         try:
             chunk = self._handle.read(len(buffer))
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
             raise damaged(self._name, exc) from exc
         if not chunk:
             if not self._done and self._hash.hexdigest() != self._sha:

@@ -100,7 +100,10 @@ def one_pass(path: Path, infos: list[zipfile.ZipInfo], sink: Callable[[zipfile.Z
     whole = hashlib.sha256()
     with path.open("rb") as handle:
         size = os.fstat(handle.fileno()).st_size
-        planned, rest = plan_entries(handle, infos, size)
+        try:
+            planned, rest = plan_entries(handle, infos, size)
+        except (OSError, ValueError, OverflowError) as exc:  # offsets no file can have
+            raise damaged(path.name, exc) from exc
         handle.seek(0)
         entries = [Entry(info.filename, expected[info.filename], start, end, sink(info),
                          info.CRC) for info, start, end in planned]

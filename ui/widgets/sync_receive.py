@@ -69,7 +69,9 @@ def import_job(
             )
             yield done, total, text.format(done=done, total=total)
     finally:
-        steps.close()  # a cancel stops between two files; each file is all or nothing
+        # A cancel takes effect when the files read so far are committed (a group of at
+        # most half a second's work); each file is all or nothing either way.
+        steps.close()
     return outcomes
 
 
