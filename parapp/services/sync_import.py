@@ -347,21 +347,20 @@ def import_packages(
     done = 0
     try:
         while done < len(files):
-            # A transaction holds the database's write lock: a copy still running (a big
-            # file, a slow stick) is waited for before it starts, and ends a group.
-            _settle(ahead[0])
             group: list[Outcome] = []
             applied: set[str] = set()
             began = time.monotonic()
+            waiting = False
             try:
                 with db.session() as s:
                     while done < len(files) and len(group) < GROUP_FILES and (
                             time.monotonic() - began < GROUP_SECONDS):
-                        if group and not _ready(ahead[0]):
+                        outcome = _one(s, files[done], ahead[0], run, began + GROUP_SECONDS)
+                        if outcome is None:
+                            waiting = True  # its copy is still running: see below
                             break
-                        current = ahead.popleft()
+                        ahead.popleft()
                         ahead.append(start(done + AHEAD))
-                        outcome = _one(s, files[done], current, run)
                         group.append(outcome)
                         if outcome.status == "applied" and outcome.plan is not None:
                             applied.add(outcome.plan.package_id)
@@ -373,6 +372,10 @@ def import_packages(
             except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
                 run.durable = []
                 group = [_uncommitted(db, o, exc, applied) for o in group]
+            if waiting:
+                # The transaction holds the database's write lock: a copy still running
+                # (a big file, a slow stick) is waited for outside it, then tried again.
+                _settle(ahead[0])
             # Reported once committed; a cancel (the caller closing this generator) takes
             # effect here, after a whole group: its files are in the sync log either way.
             for index, outcome in enumerate(group, start=done - len(group) + 1):
@@ -382,14 +385,6 @@ def import_packages(
             if isinstance(waiting, Opening):
                 waiting.discard()
                 _decrypted_path(db, waiting.path).unlink(missing_ok=True)
-
-
-def _ready(opening: Opening | Exception | None) -> bool:
-    """Whether a package's copy and hash are done (or there is nothing to wait for)."""
-    if not isinstance(opening, Opening):
-        return True
-    waits = [opening.file_hash] + ([opening.staged.file_hash] if opening.staged else [])
-    return all(f.done() for f in waits)
 
 
 def _settle(opening: Opening | Exception | None) -> None:
@@ -413,10 +408,13 @@ def _uncommitted(db: Database, outcome: Outcome, exc: BaseException,
     return Outcome(outcome.path, "refused", outcome.plan, error)
 
 
-def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run) -> Outcome:
+def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run,
+         wait_until: float) -> Outcome | None:
     """Check, plan and (unless a dry run) apply one opened package in a savepoint of the
-    group's transaction. A refusal is an outcome, never an exception."""
+    group's transaction. A refusal is an outcome, never an exception. None: the package's
+    copy was still running at ``wait_until`` (nothing was written; try it again)."""
     db = run.db
+    again = False
     try:
         with s.begin_nested():
             if isinstance(current, Exception):
@@ -433,6 +431,9 @@ def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run)
                     reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
                 )
             if prepared.staged is not None:
+                if not prepared.staged.ready(wait_until - time.monotonic()):
+                    again = True
+                    return None
                 prepared.staged.wait()  # a damaged file refuses before any backup
             if not run.backed_up:
                 # Read from another connection: what is committed, before this import.
@@ -461,9 +462,10 @@ def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run)
         _log_refusal(db, path, error, detail=exc)
         return Outcome(path, "refused", error=error)
     finally:
-        if isinstance(current, Opening):
-            current.discard()  # a refusal's staged copies (nothing is left after a commit)
-        _decrypted_path(db, path).unlink(missing_ok=True)
+        if not again:
+            if isinstance(current, Opening):
+                current.discard()  # a refusal's staged copies (none left after a commit)
+            _decrypted_path(db, path).unlink(missing_ok=True)
 
 
 def history(db: Database, limit: int = 200) -> list[SyncLogRow]:

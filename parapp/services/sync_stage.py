@@ -17,6 +17,7 @@ import itertools
 import os
 import time
 import zipfile
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
@@ -62,32 +63,19 @@ def make_durable(paths: list[Path]) -> None:
             os.close(fd)
 
 
-def _sync_folders(folders: set[Path]) -> None:
-    """Make renames into ``folders`` durable where the system allows it (POSIX; Windows
-    cannot open a folder for this and its file system journals renames itself)."""
-    if os.name != "posix":
-        return
-    for folder in folders:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def store_durably(moves: list[tuple[Path, Path]]) -> None:
     """Each staged file synced, then renamed to its place in the store (a whole copy
     already there has the same bytes: the staged one is dropped; a damaged one is
     replaced)."""
     make_durable([staged for staged, _target in moves])
-    folders = set()
+    # The renames are not synced one by one: the database commit that follows is a disk
+    # sync on the same volume, and journaling file systems (NTFS, ext4) write the renames
+    # made before it with it.
     for staged, target in moves:
         if holds(target, staged.stat().st_size):
             staged.unlink(missing_ok=True)
         else:
             os.replace(staged, target)
-            folders.add(target.parent)
-    _sync_folders(folders)
 
 
 PREFIX = ".incoming-"
@@ -161,6 +149,11 @@ class StagedEvidence:
             with out:
                 while chunk := reader.read(CHUNK):
                     out.write(chunk)
+
+    def ready(self, timeout: float) -> bool:
+        """Whether the copy ends within ``timeout`` seconds (its outcome is not raised)."""
+        done, _pending = futures.wait([self._future], timeout=max(timeout, 0.0))
+        return bool(done)
 
     def wait(self) -> None:
         """Block until every file is checked; raise the PackageError of a damaged one."""
