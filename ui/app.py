@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -25,8 +24,7 @@ SMOKE_TIMEOUT_MS = 120_000
 AUTOBACKUP_CHECK_MS = 5 * 60_000  # parapp.services.autobackup.TIMER_MINUTES
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):  # not a dataclass: that module is not on the way to the paint
     db: str | None = None
     lang: str | None = None
     smoke: bool = False
