@@ -101,7 +101,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ui import qt_compat, style
 
     qt_compat.apply()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance() or QApplication(style.qt_arguments(sys.argv[0]))
     assert isinstance(app, QApplication)
     app.setApplicationName("parapp")
     app.setOrganizationName("parapp")

@@ -121,7 +121,7 @@ def shoot(folder: Path, db_path: Path | None) -> list[Path]:
     from ui import qt_compat, qt_strings, style
 
     qt_compat.apply()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance() or QApplication(style.qt_arguments(sys.argv[0]))
     assert isinstance(app, QApplication)
     style.apply(app)
     qt_strings.install()
