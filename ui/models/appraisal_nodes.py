@@ -45,6 +45,7 @@ from ui.models.appraisal_columns import (
 )
 from ui.models.appraisal_columns import NUMERIC as _NUMERIC
 from ui.models.columns import CODE_ROLE, ERROR_ROLE, IS_LEAF_ROLE
+from ui.models.rows import column_header
 
 Index = QModelIndex | QPersistentModelIndex
 # (code, column, old, new): an accepted edit to save
@@ -173,13 +174,7 @@ class AppraisalNodesModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        return column_header(self._headers, section, orientation, role)
 
     # -- what is editable ----------------------------------------------------------
     def is_editable(self, index: Index) -> bool:

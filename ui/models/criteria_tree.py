@@ -43,6 +43,7 @@ from ui.models.columns import (
     IS_LEAF_ROLE,
     headers,
 )
+from ui.models.rows import column_header
 
 Index = QModelIndex | QPersistentModelIndex
 Committer = Callable[[str, NodeScore, NodeScore], None]
@@ -199,13 +200,7 @@ class CriteriaTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        return column_header(self._headers, section, orientation, role)
 
     def _is_self_leaf(self, node: CriterionNode) -> bool:
         assert self.cset is not None

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from parapp.i18n import _
 from parapp.printing.builders.ranking import RankingInputs, RankingRow
 from ui import style
 from ui.fmt import points
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.models.rows import Index, RowsModel
 
 COL_RANK, COL_UNIT, COL_INDEX, COL_BAND, COL_STATE = range(5)
-COLUMN_COUNT = 5
 UNIT_CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -32,35 +29,16 @@ def rank_text(row: RankingRow) -> str:
     return _("{rank} of {of}").format(rank=row.rank, of=row.rank_of)
 
 
-class RankingModel(QAbstractTableModel):
+class RankingModel(RowsModel):
+    NUMERIC = (COL_RANK, COL_INDEX)
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(headers(), parent)
         self.inputs: RankingInputs | None = None
-        self.rows: list[RankingRow] = []
-        self._headers = headers()
 
     def set_inputs(self, inputs: RankingInputs | None) -> None:
-        self.beginResetModel()
         self.inputs = inputs
-        self.rows = list(inputs.rows) if inputs is not None else []
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        self.set_rows(inputs.rows if inputs is not None else [])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -72,9 +50,7 @@ class RankingModel(QAbstractTableModel):
         if role == UNIT_CODE_ROLE:
             return row.unit_code
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = col in (COL_RANK, COL_INDEX)
-            horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return self.alignment(col)
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATE and not row.published:
             return style.LOST_TEXT
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_STATE and not row.published:

@@ -10,14 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.text import fold
@@ -26,14 +19,11 @@ from parapp.i18n import N_, _, format_datetime, label
 from parapp.services.appraisal import UnitStatus
 from ui import style
 from ui.fmt import points
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
+from ui.models.rows import Index, RowsModel
 
 COL_UNIT, COL_KIND, COL_STATUS, COL_RECEIVED, COL_SELF, COL_APPRAISED, COL_REAPPRAISE, COL_RANK = (
     range(8)
 )
-COLUMN_COUNT = 8
 UNIT_CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 # The units that need the appraiser come first when sorted by status.
@@ -121,47 +111,33 @@ def headers() -> list[str]:
     ]
 
 
-class UnitStatusModel(QAbstractTableModel):
+class UnitStatusModel(RowsModel):
+    NUMERIC = _NUMERIC
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.units: list[UnitStatus] = []
-        self._headers = headers()
+        super().__init__(headers(), parent)
+
+    @property
+    def units(self) -> list[UnitStatus]:
+        return self.rows
 
     def set_units(self, units: list[UnitStatus]) -> None:
-        self.beginResetModel()
-        self.units = list(units)
-        self.endResetModel()
+        self.set_rows(units)
 
     def unit_at(self, row: int) -> UnitStatus | None:
-        return self.units[row] if 0 <= row < len(self.units) else None
+        unit: UnitStatus | None = self.row_at(row)
+        return unit
 
     def row_of(self, unit_code: str) -> int:
-        for row, unit in enumerate(self.units):
+        for row, unit in enumerate(self.rows):
             if unit.unit_code == unit_code:
                 return row
         return -1
 
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.units)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        unit = self.units[index.row()]
+        unit = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(unit, col)
@@ -170,9 +146,7 @@ class UnitStatusModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return self._sort_key(unit, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = col in _NUMERIC
-            horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return self.alignment(col)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(unit, col)
         if role == Qt.ItemDataRole.ToolTipRole:
