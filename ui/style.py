@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
 SPACING = 8  # the one spacing unit: margins and gaps are multiples of it
-NAV_WIDTH = 216
+NAV_WIDTH = 232  # the longest entry ("Thẩm định / Tổng hợp") whole when selected
 
 # Fonts with complete Vietnamese glyphs, best first (Segoe UI on Windows).
 FONT_FAMILIES = ["Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
