@@ -5,15 +5,11 @@ in, typing starts editing. A refused value keeps the cursor on its cell."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QAbstractItemView,
-    QApplication,
-    QHeaderView,
     QLineEdit,
     QStyleOptionViewItem,
-    QTreeView,
     QWidget,
 )
 
@@ -33,15 +29,10 @@ from ui.models.appraisal_columns import (
     SCORE_COLUMNS,
 )
 from ui.models.columns import ERROR_ROLE
-from ui.widgets.wrap_delegate import WrapDelegate, relayout_on_resize
+from ui.widgets.entry_tree import EntryTreeView, editable
+from ui.widgets.wrap_delegate import WrapDelegate
 
 Index = QModelIndex | QPersistentModelIndex
-Hint = QAbstractItemDelegate.EndEditHint
-_MOVES = (Hint.EditNextItem, Hint.EditPreviousItem, Hint.SubmitModelCache)
-
-
-def _editable(index: QModelIndex) -> bool:
-    return index.isValid() and bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
 
 
 class AppraisalDelegate(WrapDelegate):
@@ -78,30 +69,16 @@ class AppraisalDelegate(WrapDelegate):
             painter.restore()
 
 
-class AppraisalView(QTreeView):
+class AppraisalView(EntryTreeView):
+    # Enter moves down to the next appraised score without opening it (the appraiser reads
+    # the row first); Tab opens the next cell.
+    EDIT_AFTER_ENTER = False
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setItemDelegate(AppraisalDelegate(self))
-        self.setWordWrap(True)
-        self.setUniformRowHeights(False)
-        self.setAlternatingRowColors(True)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
-        )
-        self.setIndentation(12)
-        self.setTabKeyNavigation(True)
+        super().__init__(AppraisalDelegate, COLUMN_COUNT, parent)
 
     def setup_columns(self) -> None:
-        """Widths for 1366×768 and up; the criterion column takes what is left."""
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setMinimumSectionSize(40)
-        widths = {
+        self.set_widths({
             COL_STT: 80,
             COL_MAX: 54,
             COL_SELF: 60,
@@ -111,93 +88,17 @@ class AppraisalView(QTreeView):
             COL_COMMENT: 160,
             COL_SURVEY: 64,
             COL_REAPPRAISE: 100,
-        }
-        for col in range(COLUMN_COUNT):
-            if col == COL_TITLE:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                self.setColumnWidth(col, widths[col])
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        relayout_on_resize(self)
+        }, COL_TITLE)
 
-    # -- moving on -----------------------------------------------------------------
-    def closeEditor(self, editor: QWidget, hint: Hint) -> None:
-        if hint not in _MOVES:
-            super().closeEditor(editor, hint)
-            return
-        current = self.currentIndex()
-        super().closeEditor(editor, Hint.NoHint)
-        if current.isValid() and current.data(ERROR_ROLE):
-            self.setCurrentIndex(current)  # refused: stay to correct it
-            return
-        target = self.next_input(current, hint)
-        if target.isValid():
-            self.setCurrentIndex(target)
-            self.scrollTo(target)
-            if hint != Hint.SubmitModelCache:
-                self.edit(target)
-
-    def next_input(self, current: QModelIndex, hint: Hint) -> QModelIndex:
-        """Enter: the next editable cell down the same column; Tab: the next to the right."""
-        if not current.isValid():
-            return QModelIndex()
-        if hint in (Hint.EditNextItem, Hint.EditPreviousItem):
-            return self._step(current, backwards=hint == Hint.EditPreviousItem)
+    def _below(self, current: QModelIndex) -> QModelIndex:
+        """Enter: the same column in the next row that has it (a score or the comment),
+        else the next row's appraised or survey score."""
         column = current.column() if current.column() in (*SCORE_COLUMNS, COL_COMMENT) else None
         row = self.indexBelow(current.siblingAtColumn(0))
         while row.isValid():
             for col in (column,) if column is not None else (COL_APPRAISED, COL_SURVEY):
                 cell = row.siblingAtColumn(col)
-                if _editable(cell):
+                if editable(cell):
                     return cell
             row = self.indexBelow(row)
         return QModelIndex()
-
-    def _step(self, current: QModelIndex, *, backwards: bool) -> QModelIndex:
-        row = current.siblingAtColumn(0)
-        col = current.column()
-        while row.isValid():
-            order = [c for c in range(COLUMN_COUNT) if (c < col if backwards else c > col)]
-            for c in reversed(order) if backwards else order:
-                cell = row.siblingAtColumn(c)
-                if _editable(cell):
-                    return cell
-            row = self.indexAbove(row) if backwards else self.indexBelow(row)
-            col = COLUMN_COUNT if backwards else -1
-        return QModelIndex()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        current = self.currentIndex()
-        editing = self.state() == QAbstractItemView.State.EditingState
-        if not editing and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if _editable(current):
-                self.edit(current)
-            else:
-                target = self.next_input(current, Hint.SubmitModelCache)
-                if target.isValid():
-                    self.setCurrentIndex(target)
-                    self.scrollTo(target)
-            return
-        if not editing and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            hint = Hint.EditPreviousItem if key == Qt.Key.Key_Backtab else Hint.EditNextItem
-            target = self.next_input(current, hint)
-            if target.isValid():
-                self.setCurrentIndex(target)
-            return
-        super().keyPressEvent(event)
-
-    def commit_open_editor(self) -> None:
-        """Save what is typed in an open editor (before leaving the unit or closing)."""
-        if self.state() != QAbstractItemView.State.EditingState:
-            return
-        editor = QApplication.focusWidget()
-        if editor is not None and self.viewport().isAncestorOf(editor):
-            while editor.parentWidget() is not self.viewport():
-                parent = editor.parentWidget()
-                if parent is None:
-                    return
-                editor = parent
-            self.commitData(editor)
-            super().closeEditor(editor, Hint.NoHint)
