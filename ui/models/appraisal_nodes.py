@@ -12,12 +12,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 
 from parapp.domain.assessment import NodeScore
-from parapp.domain.criteria import CriteriaSet, CriterionNode, ScoreKind
+from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.errors import DomainError
 from parapp.domain.totals import Basis, NodeTotal, Totals, compute_totals
 from parapp.i18n import _, format_max
@@ -35,7 +34,6 @@ from ui.models.appraisal_columns import (
     COL_STT,
     COL_SURVEY,
     COL_TITLE,
-    COLUMN_COUNT,
     EDITABLE_BACKGROUND,
     REAPPRAISE_BACKGROUND,
     REAPPRAISE_TEXT,
@@ -45,34 +43,22 @@ from ui.models.appraisal_columns import (
 )
 from ui.models.appraisal_columns import NUMERIC as _NUMERIC
 from ui.models.columns import CODE_ROLE, ERROR_ROLE, IS_LEAF_ROLE
-from ui.models.rows import column_header
+from ui.models.node_tree import Index, NodeTreeModel
 
-Index = QModelIndex | QPersistentModelIndex
 # (code, column, old, new): an accepted edit to save
 Committer = Callable[[str, int, NodeScore, NodeScore], None]
-_ROOT = QModelIndex()
 
 
-class AppraisalNodesModel(QAbstractItemModel):
-    edit_refused = QtSignal(str, int, str)  # code, column, reason (translated)
-    totals_changed = QtSignal()
-
+class AppraisalNodesModel(NodeTreeModel):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.cset: CriteriaSet | None = None
+        super().__init__(headers(), parent)
         self.scores: dict[str, NodeScore] = {}
         self.evidence_counts: dict[str, int] = {}
         self.editable = False
         self.committer: Committer | None = None
         self.self_totals: Totals | None = None
         self.official: Totals | None = None
-        self._codes: list[str] = []
-        self._ids: dict[str, int] = {}
-        self._parent: list[int] = []
-        self._row: list[int] = []
-        self._kids: dict[int, list[int]] = {}
         self._errors: dict[tuple[str, int], str] = {}
-        self._headers = headers()
         self._bold: QFont | None = None
 
     # -- loading -------------------------------------------------------------------
@@ -84,18 +70,7 @@ class AppraisalNodesModel(QAbstractItemModel):
         editable: bool,
     ) -> None:
         self.beginResetModel()
-        self.cset = cset
-        self._codes = [n.code for n in cset.nodes]
-        self._ids = {code: i for i, code in enumerate(self._codes)}
-        self._parent = [
-            self._ids[n.parent_code] if n.parent_code is not None else -1 for n in cset.nodes
-        ]
-        self._kids = {-1: []}
-        self._row = [0] * len(self._codes)
-        for i, p in enumerate(self._parent):
-            siblings = self._kids.setdefault(p, [])
-            self._row[i] = len(siblings)
-            siblings.append(i)
+        self._build_tree(cset)
         self.scores = dict(scores)
         self.evidence_counts = dict(evidence_counts)
         self.editable = editable
@@ -106,9 +81,7 @@ class AppraisalNodesModel(QAbstractItemModel):
 
     def clear(self) -> None:
         self.beginResetModel()
-        self.cset = None
-        self._codes, self._ids, self._parent, self._row = [], {}, [], []
-        self._kids = {-1: []}
+        self._build_tree(None)
         self.scores, self._errors = {}, {}
         self.self_totals = self.official = None
         self.endResetModel()
@@ -125,15 +98,7 @@ class AppraisalNodesModel(QAbstractItemModel):
         self.scores[code] = score
         self._errors = {k: v for k, v in self._errors.items() if k[0] != code}
         self._compute()
-        rows = {self._ids[code]}
-        node: CriterionNode | None = self.cset.node(code)
-        while node is not None and node.parent_code is not None:
-            rows.add(self._ids[node.parent_code])
-            node = self.cset.node(node.parent_code)
-        for i in sorted(rows):
-            left = self.createIndex(self._row[i], 0, i)
-            right = self.createIndex(self._row[i], COLUMN_COUNT - 1, i)
-            self.dataChanged.emit(left, right)
+        self._rows_changed(self._with_ancestors([code]))
         self.totals_changed.emit()
 
     def show_error(self, code: str, col: int, reason: str) -> None:
@@ -141,40 +106,6 @@ class AppraisalNodesModel(QAbstractItemModel):
         self._errors[(code, col)] = reason
         index = self.index_of(code, col)
         self.dataChanged.emit(index, index)
-
-    # -- tree structure ------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
-        pid = parent.internalId() if parent.isValid() else -1
-        kids = self._kids.get(pid, [])
-        if not 0 <= row < len(kids) or not 0 <= column < COLUMN_COUNT:
-            return QModelIndex()
-        return self.createIndex(row, column, kids[row])
-
-    def parent(self, index: Index | None = None) -> QModelIndex:  # type: ignore[override]
-        if index is None:
-            return QObject.parent(self)  # type: ignore[return-value]
-        if not index.isValid():
-            return QModelIndex()
-        p = self._parent[index.internalId()]
-        return QModelIndex() if p < 0 else self.createIndex(self._row[p], 0, p)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        pid = parent.internalId() if parent.isValid() else -1
-        return len(self._kids.get(pid, []))
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return COLUMN_COUNT
-
-    def index_of(self, code: str, column: int = 0) -> QModelIndex:
-        i = self._ids.get(code)
-        return QModelIndex() if i is None else self.createIndex(self._row[i], column, i)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_header(self._headers, section, orientation, role)
 
     # -- what is editable ----------------------------------------------------------
     def is_editable(self, index: Index) -> bool:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 
 from parapp.domain.assessment import NodeScore
@@ -35,7 +34,6 @@ from ui.models.columns import (
     COL_SELF,
     COL_STT,
     COL_TITLE,
-    COLUMN_COUNT,
     EDIT_KIND_ROLE,
     ERROR_ROLE,
     EVIDENCE_COUNT_ROLE,
@@ -43,36 +41,24 @@ from ui.models.columns import (
     IS_LEAF_ROLE,
     headers,
 )
-from ui.models.rows import column_header
+from ui.models.node_tree import Index, NodeTreeModel
 
-Index = QModelIndex | QPersistentModelIndex
 Committer = Callable[[str, NodeScore, NodeScore], None]
 _NUMERIC = (COL_MAX, COL_SELF, COL_EVIDENCE)
-_ROOT = QModelIndex()
 
 
-class CriteriaTreeModel(QAbstractItemModel):
-    """A QAbstractItemModel over a criteria set and one assessment's scores."""
-
-    edit_refused = QtSignal(str, int, str)  # code, column, reason (translated)
-    totals_changed = QtSignal()
+class CriteriaTreeModel(NodeTreeModel):
+    """The criteria tree with one assessment's self-assessment."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.cset: CriteriaSet | None = None
+        super().__init__(headers(), parent)
         self.scores: dict[str, NodeScore] = {}
         self.totals: Totals | None = None
         self.evidence_counts: dict[str, int] = {}
         self.editable = False
         self.committer: Committer | None = None
-        self._codes: list[str] = []
-        self._ids: dict[str, int] = {}
-        self._parent: list[int] = []
-        self._row: list[int] = []
-        self._kids: dict[int, list[int]] = {}
         self._folded: list[str] = []
         self._errors: dict[tuple[str, int], str] = {}
-        self._headers = headers()
         self._bold: Any = None
 
     # -- loading -------------------------------------------------------------------
@@ -118,18 +104,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         self._refresh(changed, all_rows=flags_changed)
 
     def _build(self, cset: CriteriaSet) -> None:
-        self.cset = cset
-        self._codes = [n.code for n in cset.nodes]
-        self._ids = {code: i for i, code in enumerate(self._codes)}
-        self._parent = [
-            self._ids[n.parent_code] if n.parent_code is not None else -1 for n in cset.nodes
-        ]
-        self._kids = {-1: []}
-        self._row = [0] * len(self._codes)
-        for i, p in enumerate(self._parent):
-            siblings = self._kids.setdefault(p, [])
-            self._row[i] = len(siblings)
-            siblings.append(i)
+        self._build_tree(cset)
         self._folded = [fold(f"{n.code} {n.title}") for n in cset.nodes]
 
     # -- local edits ---------------------------------------------------------------
@@ -143,65 +118,20 @@ class CriteriaTreeModel(QAbstractItemModel):
         assert self.cset is not None
         old = self.totals
         self.totals = compute_totals(self.cset, self.scores, Basis.SELF)
-        rows = set(range(len(self._codes))) if all_rows else {self._ids[c] for c in codes}
-        for code in codes:
-            node: CriterionNode | None = self.cset.node(code)
-            while node is not None and node.parent_code is not None:
-                rows.add(self._ids[node.parent_code])
-                node = self.cset.node(node.parent_code)
+        rows = set(range(len(self._codes))) if all_rows else self._with_ancestors(codes)
         if old is not None and not all_rows:
             rows |= {
                 self._ids[c]
                 for c, t in self.totals.nodes.items()
                 if old.nodes.get(c) != t and c in self._ids
             }
-        for i in sorted(rows):
-            left = self.createIndex(self._row[i], 0, i)
-            right = self.createIndex(self._row[i], COLUMN_COUNT - 1, i)
-            self.dataChanged.emit(left, right)
+        self._rows_changed(rows)
         self.totals_changed.emit()
-
-    # -- tree structure ------------------------------------------------------------
-    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
-        pid = parent.internalId() if parent.isValid() else -1
-        kids = self._kids.get(pid, [])
-        if not 0 <= row < len(kids) or not 0 <= column < COLUMN_COUNT:
-            return QModelIndex()
-        return self.createIndex(row, column, kids[row])
-
-    def parent(self, index: Index | None = None) -> QModelIndex:  # type: ignore[override]
-        if index is None:
-            return QObject.parent(self)  # type: ignore[return-value]
-        if not index.isValid():
-            return QModelIndex()
-        p = self._parent[index.internalId()]
-        return QModelIndex() if p < 0 else self.createIndex(self._row[p], 0, p)
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        pid = parent.internalId() if parent.isValid() else -1
-        return len(self._kids.get(pid, []))
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return COLUMN_COUNT
-
-    def index_of(self, code: str, column: int = 0) -> QModelIndex:
-        i = self._ids.get(code)
-        return QModelIndex() if i is None else self.createIndex(self._row[i], column, i)
-
-    def code_at(self, index: Index) -> str:
-        return self._codes[index.internalId()]
 
     def node_total(self, code: str) -> NodeTotal | None:
         return self.totals.nodes.get(code) if self.totals else None
 
     # -- what a cell shows ---------------------------------------------------------
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_header(self._headers, section, orientation, role)
-
     def _is_self_leaf(self, node: CriterionNode) -> bool:
         assert self.cset is not None
         return self.cset.is_leaf(node.code) and ScoreKind.SELF in node.score_kinds
