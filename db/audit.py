@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -135,7 +135,7 @@ class _Flush:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.rows: list[AuditRow] = []
+        self.rows: list[dict[str, Any]] = []
         self._uuids: dict[int, str] = {}
         self._actor: str | None = None
         self._at = datetime.now().replace(microsecond=0)
@@ -167,18 +167,25 @@ class _Flush:
     # -- writing -------------------------------------------------------------------------
     def add(self, entity: str, key: str, assessment: str, field: str, old: str, new: str) -> None:
         self.rows.append(
-            AuditRow(
-                at=self._at,
-                actor=self.actor(),
-                entity=entity,
-                entity_key=key,
-                assessment_uuid=assessment,
-                field=field,
-                old_value=old,
-                new_value=new,
-                source=self._source,
-            )
+            {
+                "at": self._at,
+                "actor": self.actor(),
+                "entity": entity,
+                "entity_key": key,
+                "assessment_uuid": assessment,
+                "field": field,
+                "old_value": old,
+                "new_value": new,
+                "source": self._source,
+            }
         )
+
+    def write(self) -> None:
+        """The rows, in one executemany: nothing reads them back in the session, and the
+        unit of work would insert them one by one (RETURNING each id)."""
+        if self.rows:
+            self.session.connection().execute(AuditRow.__table__.insert(), self.rows)
+            self.rows = []
 
     def changes(
         self, obj: object, fields: Iterable[str], state: str
@@ -324,7 +331,8 @@ _LAST: dict[type, str] = {ProgressUpdateRow: "progress_row"}
 
 
 def before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    """Queue an AuditRow for every audited change in this flush (they flush with it)."""
+    """Write an audit row for every audited change in this flush, in the flush's
+    transaction (a failed flush rolls them back with it)."""
     if session.info.get("audit") is False:
         return
     flush: _Flush | None = None
@@ -344,8 +352,47 @@ def before_flush(session: Session, _context: Any, _instances: Any) -> None:
                     if flush is None:
                         flush = _Flush(session)
                     getattr(flush, name)(obj, state)
-    if flush is not None and flush.rows:
-        session.add_all(flush.rows)
+    if flush is not None:
+        flush.write()
+
+
+def insert_evidence(session: Session, documents: list[dict[str, Any]],
+                    links: list[tuple[str, int, str]], ids: dict[str, int]) -> None:
+    """Insert new evidence rows (``documents``: their column values) and new links
+    (``(sha256, assessment_id, node_code)``) with one statement each, not through the unit
+    of work (which inserts an import's rows one by one), with the same audit rows a flush
+    of those objects would write. ``ids`` maps the SHA-256 of documents already here to
+    their row ids; the new ones are added to it. The caller flushed pending changes first."""
+    connection = session.connection()
+    if documents:
+        table = EvidenceRow.__table__
+        # An executemany and a read of the ids by SHA-256 (unique): two statements compiled
+        # once, where a multi-row INSERT ... RETURNING is compiled anew for every count of
+        # rows (and SQLite does not promise RETURNING follows the order of the rows).
+        connection.execute(table.insert(), documents)
+        ids.update((sha, int(row_id)) for sha, row_id in connection.execute(
+            select(table.c.sha256, table.c.id).where(
+                table.c.sha256.in_([d["sha256"] for d in documents]))))
+    if links:
+        connection.execute(EvidenceLinkRow.__table__.insert(), [
+            {"evidence_id": ids[sha], "assessment_id": assessment, "node_code": code}
+            for sha, assessment, code in links])
+    if session.info.get("audit") is False:
+        return
+    flush = _Flush(session)
+    for values in documents:
+        for field, _old, new in flush.changes(_Values(values), EVIDENCE_FIELDS, "new"):
+            flush.add(EVIDENCE, values["sha256"], "", field, "", new)
+    for sha, assessment, code in links:
+        flush.add(EVIDENCE_LINK, code, flush.assessment_uuid(assessment), LINKED, "", sha)
+    flush.write()
+
+
+class _Values:
+    """Column values read as attributes (what ``_Flush.changes`` reads of a new object)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
 
 
 def _keep_old_values() -> None:

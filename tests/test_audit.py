@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 
 from db import audit
 from db.engine import Database, open_database
-from db.models import AssessmentRow, AuditRow, IssuedDocumentRow, NodeScoreRow
+from db.models import (
+    AssessmentRow,
+    AuditRow,
+    EvidenceLinkRow,
+    EvidenceRow,
+    IssuedDocumentRow,
+    NodeScoreRow,
+)
 from parapp.domain.scoring import Answer, Declared, YesNoRule
 from parapp.services import assessments, evidence, history, issuing, plans, setup
 from parapp.services.common import ServiceError
@@ -348,3 +355,54 @@ def test_audit_can_be_switched_off_for_a_session(db: Database) -> None:
         row = _score_row(s, db)
         row.explanation = "không ghi"
     assert _count(db) == count
+
+
+def test_evidence_inserted_in_bulk_is_audited_exactly_as_the_unit_of_work_would(
+    db: Database,
+) -> None:
+    """An import inserts documents and links with one statement each
+    (``audit.insert_evidence``); the audit rows must be those a flush of the same objects
+    writes, field for field (a blank doc_date and doc_number record nothing)."""
+    assessment_id, _uuid = _draft(db)
+    stamp = datetime(2026, 3, 1, 8, 0)
+    docs = [
+        {"sha256": "a" * 64, "filename": "a.pdf", "size": 3, "added_at": stamp,
+         "title": "Quyết định số 12", "title_folded": "quyet dinh so 12",
+         "doc_number": "12/QĐ-UBND", "doc_date": date(2026, 2, 1)},
+        {"sha256": "b" * 64, "filename": "b.pdf", "size": 4, "added_at": stamp,
+         "title": "Báo cáo", "title_folded": "bao cao", "doc_number": "", "doc_date": None},
+    ]
+    links = [("a" * 64, assessment_id, CODE), ("a" * 64, assessment_id, "1.1.1"),
+             ("b" * 64, assessment_id, CODE)]
+
+    def written(bulk: bool) -> tuple[list[tuple[str, ...]], list[tuple[object, ...]]]:
+        first = _max_id(db)
+        with db.session() as s:
+            s.info["audit_source"], s.info["actor"] = "package:p-1", "Xã Thử"
+            if bulk:
+                audit.insert_evidence(s, [dict(d) for d in docs], links, {})
+            else:
+                rows = {d["sha256"]: EvidenceRow(**d) for d in docs}
+                s.add_all(rows.values())
+                s.add_all(EvidenceLinkRow(evidence=rows[sha], assessment_id=a, node_code=c)
+                          for sha, a, c in links)
+            s.flush()
+            stored = s.execute(select(EvidenceRow.sha256, EvidenceRow.title,
+                                      EvidenceRow.doc_date, EvidenceLinkRow.node_code)
+                               .join(EvidenceLinkRow)
+                               .where(EvidenceRow.sha256.in_([d["sha256"] for d in docs]))
+                               .order_by(EvidenceRow.sha256, EvidenceLinkRow.node_code)).all()
+            trail = sorted((r.entity, r.entity_key, r.assessment_uuid, r.field, r.old_value,
+                            r.new_value, r.source, r.actor)
+                           for r in s.scalars(select(AuditRow).where(AuditRow.id > first)))
+            s.rollback()
+        return trail, [tuple(r) for r in stored]
+
+    bulk_trail, bulk_rows = written(bulk=True)
+    orm_trail, orm_rows = written(bulk=False)
+    assert bulk_trail == orm_trail
+    assert bulk_rows == orm_rows
+    assert len(bulk_rows) == 3
+    assert ("evidence", "a" * 64, "", "doc_date", "", "2026-02-01", "package:p-1",
+            "Xã Thử") in bulk_trail
+    assert sum(1 for row in bulk_trail if row[0] == "evidence_link") == 3

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import audit
 from db.models import (
     AssessmentRow,
     CriteriaSetRow,
@@ -112,12 +113,45 @@ def _sender_unit(s: Session, opened: OpenedPackage, code: str) -> UnitRow:
     return row
 
 
+# What the plan read, kept for the apply of the same package (the same savepoint: nothing
+# else writes in between). ``plan`` starts each package afresh.
+_READS = "sync_reads"
+
+
+def _reads(s: Session) -> dict[Any, Any]:
+    return s.info.setdefault(_READS, {})
+
+
 def _assessment(s: Session, uuid: str) -> AssessmentRow | None:
-    return s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).first()
+    reads = _reads(s)
+    key = ("assessment", uuid)
+    if key not in reads:
+        reads[key] = s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).first()
+    return reads[key]
+
+
+def _evidence_rows(s: Session, shas: list[str]) -> dict[str, EvidenceRow]:
+    """The evidence rows already here among ``shas``, by SHA-256."""
+    reads = _reads(s)
+    key = ("evidence", tuple(shas))
+    if key not in reads:
+        reads[key] = {r.sha256: r for r in s.scalars(
+            select(EvidenceRow).where(EvidenceRow.sha256.in_(shas)))} if shas else {}
+    return dict(reads[key])
+
+
+def _set_id(s: Session, code: str, version: str) -> int:
+    """A loaded criteria set's row id (a loaded code and version never changes)."""
+    cache = s.info.setdefault("sync_set_ids", {})
+    if (code, version) not in cache:
+        cache[code, version] = s.scalars(select(CriteriaSetRow.id).where(
+            CriteriaSetRow.code == code, CriteriaSetRow.version == version)).one()
+    return int(cache[code, version])
 
 
 # -- plan ----------------------------------------------------------------------------------
 def plan(s: Session, opened: OpenedPackage, records: Any, *, me_code: str) -> list[Any]:
+    s.info[_READS] = {}  # a new package: nothing read for an earlier one is reused
     kind = opened.kind
     if kind == "submission":
         return _plan_submission(s, opened, records)
@@ -179,8 +213,7 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
                                    code=rec.code))
         else:
             changes.append(_change(UPDATED, "criterion {code}", None, code=rec.code))
-    known = set(s.scalars(select(EvidenceRow.sha256).where(
-        EvidenceRow.sha256.in_([e.sha256 for e in sub.evidence]))))
+    known = _evidence_rows(s, [e.sha256 for e in sub.evidence])
     for ev in sub.evidence:
         action = UNCHANGED if ev.sha256 in known else NEW
         changes.append(_change(action, "evidence '{title}'", None, title=ev.title[:80]))
@@ -293,13 +326,13 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
     current: dict[str, NodeScoreRow] = {}
     if arow is None:
         ref = opened.manifest["criteria_set"]
-        cset_row = s.scalars(select(CriteriaSetRow).where(
-            CriteriaSetRow.code == ref["code"], CriteriaSetRow.version == ref["version"])).one()
-        arow = AssessmentRow(uuid=sub.assessment["uuid"], unit=unit, criteria_set=cset_row,
+        arow = AssessmentRow(uuid=sub.assessment["uuid"], unit_id=unit.id,
+                             set_id=_set_id(s, ref["code"], ref["version"]),
                              year=sub.assessment["year"], created_at=stamp, updated_at=stamp,
                              status=AssessmentStatus.SUBMITTED.value)
         s.add(arow)
         s.flush()
+        _reads(s)[("assessment", arow.uuid)] = arow
         fresh = True  # nothing can point at it yet: no scores or links to read
     else:
         fresh = False
@@ -330,28 +363,31 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
 
 def _apply_evidence(s: Session, arow: AssessmentRow,
                     evidence: list[sync_data.EvidenceRecord], *, fresh: bool = False) -> None:
+    """The package's documents and links: documents already here get its titles, new ones
+    and every link are inserted in one statement each (``audit.insert_evidence``)."""
     stamp = now()
     old_links = [] if fresh else s.scalars(select(EvidenceLinkRow).where(
         EvidenceLinkRow.assessment_id == arow.id)).all()
     for link in old_links:
         s.delete(link)  # the commune owns its links: the package's set replaces them
-    if old_links:
-        s.flush()  # the deletes go first: a link may come back identical (unique key)
-    with s.no_autoflush:  # one flush at the end inserts rows, then the links naming them
-        rows = {r.sha256: r for r in s.scalars(select(EvidenceRow).where(
-            EvidenceRow.sha256.in_([ev.sha256 for ev in evidence])))}
-        for ev in evidence:
-            row = rows.get(ev.sha256)
-            if row is None:
-                row = rows[ev.sha256] = EvidenceRow(sha256=ev.sha256, filename=ev.filename,
-                                                    size=ev.size, added_at=stamp)
-                s.add(row)
-            row.title, row.title_folded = ev.title, fold(ev.title)
-            row.doc_number, row.doc_date = ev.doc_number, ev.doc_date
-            for code in sorted(set(ev.nodes)):
-                s.add(EvidenceLinkRow(evidence=row, assessment_id=arow.id, node_code=code))
-    # No flush of its own: the next query, or the package's sync log row, flushes them
-    # (rows before the links naming them: the unit of work orders by dependency).
+    rows = _evidence_rows(s, [ev.sha256 for ev in evidence])
+    new: dict[str, dict[str, Any]] = {}
+    links: dict[tuple[str, int, str], None] = {}  # in order, once each
+    for ev in evidence:
+        values = {"title": ev.title, "title_folded": fold(ev.title),
+                  "doc_number": ev.doc_number, "doc_date": ev.doc_date}
+        row = rows.get(ev.sha256)
+        if row is None:
+            new[ev.sha256] = {"sha256": ev.sha256, "filename": ev.filename, "size": ev.size,
+                              "added_at": stamp, **values}
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        for code in sorted(set(ev.nodes)):
+            links[(ev.sha256, arow.id, code)] = None
+    s.flush()  # the deletes and updates first (a link may come back identical: unique key)
+    audit.insert_evidence(s, list(new.values()), list(links),
+                          {sha: row.id for sha, row in rows.items()})
 
 
 def _apply_plan(s: Session, rec: dict[str, Any], unit: UnitRow,

@@ -68,6 +68,9 @@ def store_durably(moves: list[tuple[Path, Path]]) -> None:
     already there has the same bytes: the staged one is dropped; a damaged one is
     replaced)."""
     make_durable([staged for staged, _target in moves])
+    for _staged, target in moves:  # here, not on the importing thread: mkdir is slow
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
     # The renames are not synced one by one: the database commit that follows is a disk
     # sync on the same volume, and journaling file systems (NTFS, ext4) write the renames
     # made before it with it.
@@ -164,12 +167,8 @@ class StagedEvidence:
         future is done when they are there: wait for it before the database commit (the
         rows that name them must not be durable before the files are)."""
         self.wait()
-        moves = []
-        for sha, staged in sorted(self._files.items()):
-            target = store_path(self._store, sha)
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-            moves.append((staged, target))
+        moves = [(staged, store_path(self._store, sha))
+                 for sha, staged in sorted(self._files.items())]
         self._files.clear()
         return disk().submit(store_durably, moves)
 
