@@ -306,3 +306,47 @@ def test_outputs_are_deterministic(tool: ModuleType, template: Catalog) -> None:
     assert ".py:" not in text  # no line numbers
     po = tool.po_path("vi")
     assert tool.compile_po(po, "vi") == tool.compile_po(po, "vi")
+
+
+# -- the catalog dump beside each .mo ---------------------------------------------------------
+@pytest.mark.parametrize("code", ["vi", "en"])
+def test_the_dump_gives_every_message_exactly_as_the_mo(tool: ModuleType, code: str) -> None:
+    import gettext
+
+    mo = tool.mo_path(code).read_bytes()
+    assert tool.cache_path(code).read_bytes() == i18n.catalog_cache(mo), "run compile"
+    from_mo = gettext.GNUTranslations(BytesIO(mo))
+    dumped = i18n._from_cache(mo, tool.cache_path(code))
+    assert isinstance(dumped, i18n._Catalog)
+    catalog = tool.read_catalog(tool.po_path(code), code)
+    singular = [m.id for m in catalog if m.id and isinstance(m.id, str)]
+    plural = [m.id for m in catalog if isinstance(m.id, tuple)]
+    assert len(singular) > 500 and plural
+    for msgid in [*singular, "not a message at all"]:
+        assert dumped.gettext(msgid) == from_mo.gettext(msgid)
+    for one, many in [*plural, ("{n} apple", "{n} apples")]:
+        for n in (0, 1, 2, 5):
+            assert dumped.ngettext(one, many, n) == from_mo.ngettext(one, many, n)
+
+
+def test_a_stale_or_damaged_dump_is_ignored(tool: ModuleType, tmp_path: Path) -> None:
+    mo = tool.mo_path("vi").read_bytes()
+    cache = tmp_path / "parapp.mo.cache"
+    cache.write_bytes(i18n.catalog_cache(mo))
+    assert i18n._from_cache(mo, cache) is not None
+    assert i18n._from_cache(mo + b"\0", cache) is None  # the .mo was recompiled since
+    cache.write_bytes(b"\xff" * 40)
+    assert i18n._from_cache(mo, cache) is None
+    cache.write_bytes(i18n.catalog_cache(mo)[:-9])  # cut short
+    assert i18n._from_cache(mo, cache) is None
+    assert i18n._from_cache(mo, tmp_path / "absent") is None
+
+
+def test_the_program_reads_the_dump() -> None:
+    i18n.reload_catalogs()
+    try:
+        assert isinstance(i18n._translations("vi"), i18n._Catalog)
+        i18n.set_language("vi")
+        assert i18n._("Save") != "Save"
+    finally:
+        i18n.reload_catalogs()

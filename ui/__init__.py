@@ -18,11 +18,17 @@ import sys
 def _keep_singletons_alive() -> None:
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
-    import ctypes
+    # The C half of ctypes alone: the ctypes package costs ~2 ms more of start-up, and a
+    # Py_ssize_t at an address is all this needs.
+    from _ctypes import _SimpleCData
+
+    class SSize(_SimpleCData):
+        # A Py_ssize_t: a long long on 64-bit builds (Windows too), an int on 32-bit ones.
+        _type_ = "q" if sys.maxsize > 2**32 else "i"
 
     for singleton in (None, True, False):
         # ob_refcnt is the first field of every CPython object.
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        refcount = SSize.from_address(id(singleton))
         if refcount.value < 1 << 40:
             refcount.value += 1 << 40
 
