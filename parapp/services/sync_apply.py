@@ -15,7 +15,7 @@ import uuid as uuid_module
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db import audit
@@ -122,11 +122,16 @@ def _reads(s: Session) -> dict[Any, Any]:
     return s.info.setdefault(_READS, {})
 
 
+# Statements built once (their cache key is then computed once, not per package).
+_ASSESSMENT = select(AssessmentRow).where(AssessmentRow.uuid == bindparam("uuid"))
+_EVIDENCE = select(EvidenceRow).where(EvidenceRow.sha256.in_(bindparam("shas", expanding=True)))
+
+
 def _assessment(s: Session, uuid: str) -> AssessmentRow | None:
     reads = _reads(s)
     key = ("assessment", uuid)
     if key not in reads:
-        reads[key] = s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).first()
+        reads[key] = s.scalars(_ASSESSMENT, {"uuid": uuid}).first()
     return reads[key]
 
 
@@ -135,8 +140,7 @@ def _evidence_rows(s: Session, shas: list[str]) -> dict[str, EvidenceRow]:
     reads = _reads(s)
     key = ("evidence", tuple(shas))
     if key not in reads:
-        reads[key] = {r.sha256: r for r in s.scalars(
-            select(EvidenceRow).where(EvidenceRow.sha256.in_(shas)))} if shas else {}
+        reads[key] = {r.sha256: r for r in s.scalars(_EVIDENCE, {"shas": shas})} if shas else {}
     return dict(reads[key])
 
 
