@@ -1,4 +1,4 @@
-"""GUI start-up, side by side in one run (median of 15 subprocesses each).
+"""GUI start-up, side by side in one run (median of 25 subprocesses each).
 
 * bare window: ``QApplication`` + an empty ``QMainWindow`` shown, time to its first paint;
 * ORM import: ``python -c "import sqlalchemy.orm"``, whole process;
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from parapp.domain.criteria import CriteriaSet
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = 15  # medians of 15: start times on this VM fall in two bands a third apart
+RUNS = 25  # start times on this VM spread over ±30 ms: a median of 25 moves ~±7 ms
 
 BARE = """
 import sys, time
