@@ -96,28 +96,23 @@ def get_language() -> str:
 
 # Beside each .mo, its messages as a ``marshal`` dump: the window's first paint waits for
 # the catalog, and reading the dump takes a third of the time of parsing the .mo. Written
-# by ``scripts/i18n.py compile``; used only while it names the .mo's exact bytes (CRC-32),
-# so a stale or damaged dump just means the .mo is parsed as before.
+# by ``scripts/i18n.py compile``. It is used only while it names the .mo's exact bytes and
+# its own bytes are whole (a CRC-32 of each); otherwise the .mo is parsed as before.
 CACHE_SUFFIX = ".mo.cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
-class _Catalog(gettext.NullTranslations):
-    """A compiled catalog read from its dump: the lookups of ``GNUTranslations``."""
+class _Dumped(gettext.GNUTranslations):
+    """A compiled catalog filled from its dump. ``_parse`` is gettext's documented hook
+    for another catalog format: every lookup (plurals, fallbacks) stays the standard
+    library's own."""
 
-    def __init__(self, messages: dict[Any, str], plural: str) -> None:
-        super().__init__()
-        self._messages = messages
-        self._plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
+    def _parse(self, fp: Any) -> None:
+        import marshal
 
-    def gettext(self, message: str) -> str:
-        return self._messages.get(message, message)
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        found = self._messages.get((msgid1, self._plural(n)))
-        if found is not None:
-            return found
-        return msgid1 if n == 1 else msgid2
+        info, charset, plural, messages = marshal.loads(fp.read())
+        self._info, self._charset, self._catalog = info, charset, messages
+        self.plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
 
 
 def _plural_expression(info: dict[str, str]) -> str:
@@ -127,27 +122,28 @@ def _plural_expression(info: dict[str, str]) -> str:
 
 
 def catalog_cache(mo: bytes) -> bytes:
-    """The dump of a compiled catalog (``scripts/i18n.py compile`` writes it)."""
+    """The dump of a compiled catalog (``scripts/i18n.py compile`` writes it). Format
+    version 2 of marshal has no back-references: the same catalog gives the same bytes."""
     import io
     import marshal
     import zlib
 
     parsed = gettext.GNUTranslations(io.BytesIO(mo))
-    messages = dict(parsed._catalog)  # type: ignore[attr-defined]  # its one store
-    # Format version 2: no back-references, so the same catalog always gives the same bytes
-    # (``scripts/i18n.py check`` compares them).
-    return marshal.dumps((CACHE_VERSION, zlib.crc32(mo), _plural_expression(parsed.info()),
-                          messages), 2)
+    messages = dict(parsed._catalog)  # type: ignore[attr-defined]  # what _parse filled
+    payload = marshal.dumps((parsed.info(), parsed.charset(),
+                             _plural_expression(parsed.info()), messages), 2)
+    return marshal.dumps((CACHE_VERSION, zlib.crc32(mo), zlib.crc32(payload), payload), 2)
 
 
-def _from_cache(mo: bytes, cache: Path) -> _Catalog | None:
+def _from_cache(mo: bytes, cache: Path) -> gettext.GNUTranslations | None:
+    import io
     import marshal
     import zlib
 
     try:
-        version, crc, plural, messages = marshal.loads(cache.read_bytes())
-        if version == CACHE_VERSION and crc == zlib.crc32(mo) and isinstance(messages, dict):
-            return _Catalog(messages, plural)
+        version, mo_crc, crc, payload = marshal.loads(cache.read_bytes())
+        if (version, mo_crc, crc) == (CACHE_VERSION, zlib.crc32(mo), zlib.crc32(payload)):
+            return _Dumped(io.BytesIO(payload))
     except (OSError, ValueError, EOFError, TypeError):
         pass  # missing or unreadable: the .mo itself
     return None

@@ -317,7 +317,7 @@ def test_the_dump_gives_every_message_exactly_as_the_mo(tool: ModuleType, code: 
     assert tool.cache_path(code).read_bytes() == i18n.catalog_cache(mo), "run compile"
     from_mo = gettext.GNUTranslations(BytesIO(mo))
     dumped = i18n._from_cache(mo, tool.cache_path(code))
-    assert isinstance(dumped, i18n._Catalog)
+    assert isinstance(dumped, i18n._Dumped)
     catalog = tool.read_catalog(tool.po_path(code), code)
     singular = [m.id for m in catalog if m.id and isinstance(m.id, str)]
     plural = [m.id for m in catalog if isinstance(m.id, tuple)]
@@ -325,8 +325,10 @@ def test_the_dump_gives_every_message_exactly_as_the_mo(tool: ModuleType, code: 
     for msgid in [*singular, "not a message at all"]:
         assert dumped.gettext(msgid) == from_mo.gettext(msgid)
     for one, many in [*plural, ("{n} apple", "{n} apples")]:
+        assert dumped.gettext(one) == from_mo.gettext(one)
         for n in (0, 1, 2, 5):
             assert dumped.ngettext(one, many, n) == from_mo.ngettext(one, many, n)
+    assert dumped.info() == from_mo.info() and dumped.charset() == from_mo.charset()
 
 
 def test_a_stale_or_damaged_dump_is_ignored(tool: ModuleType, tmp_path: Path) -> None:
@@ -339,13 +341,19 @@ def test_a_stale_or_damaged_dump_is_ignored(tool: ModuleType, tmp_path: Path) ->
     assert i18n._from_cache(mo, cache) is None
     cache.write_bytes(i18n.catalog_cache(mo)[:-9])  # cut short
     assert i18n._from_cache(mo, cache) is None
+    whole = i18n.catalog_cache(mo)
+    for at in [*range(24), *range(24, len(whole), max(1, len(whole) // 300))]:  # one bit anywhere
+        flipped = bytearray(whole)
+        flipped[at] ^= 0x10
+        cache.write_bytes(bytes(flipped))
+        assert i18n._from_cache(mo, cache) is None, f"a changed byte at {at} was used"
     assert i18n._from_cache(mo, tmp_path / "absent") is None
 
 
 def test_the_program_reads_the_dump() -> None:
     i18n.reload_catalogs()
     try:
-        assert isinstance(i18n._translations("vi"), i18n._Catalog)
+        assert isinstance(i18n._translations("vi"), i18n._Dumped)
         i18n.set_language("vi")
         assert i18n._("Save") != "Save"
     finally:

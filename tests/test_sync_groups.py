@@ -110,6 +110,29 @@ def test_a_damaged_store_file_is_replaced_by_the_package_copy(
     assert hashlib.sha256(target.read_bytes()).hexdigest() == name
 
 
+def test_a_store_folder_that_cannot_be_made_refuses_that_package_alone(
+    office: tuple[Database, Path]
+) -> None:
+    """The store's folder for a new document is made while the package is copied: when it
+    cannot be (a file in its place, no permission), that package is refused with the
+    reason, before anything of it is written, not at the group's commit; once the folder
+    can be made, the same package imports."""
+    appraiser, stick = office
+    names = [n for n in sorted(_evidence_names(stick / "a-nop.cchc"))
+             if not store_path(appraiser.paths.evidence, n).parent.exists()]
+    assert names, "the demo store already has a folder for every document of the package"
+    blocker = store_path(appraiser.paths.evidence, names[0]).parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")
+    outcomes = [o for _d, _t, o in sync_import.import_packages(appraiser, [stick])]
+    assert [(o.path.name, o.status) for o in outcomes] == [("a-nop.cchc", "refused")]
+    error = outcomes[0].error
+    assert error is not None and error.template.startswith("Cannot read")
+    assert _logged(appraiser, "a-nop.cchc") == 0
+    blocker.unlink()
+    assert _import(appraiser, stick) == [("a-nop.cchc", "applied")]
+
+
 def test_a_crafted_file_is_refused_alone(office: tuple[Database, Path]) -> None:
     """The signature covers the manifest, not the ZIP's own directory: a copy with an
     evidence entry claiming an unknown compression method, and one claiming an offset no
@@ -181,3 +204,32 @@ def test_a_failed_commit_refuses_the_group_and_its_copies(
     assert _import(appraiser, stick) == [("a-nop.cchc", "refused"),
                                          ("z-ban-sao.cchc", "refused")]
     assert _logged(appraiser, "a-nop.cchc") == 0 == _logged(appraiser, "z-ban-sao.cchc")
+
+
+def test_a_document_listed_twice_is_stored_once_with_every_link(
+    office: tuple[Database, Path]
+) -> None:
+    """Only a hand-made package lists one document twice: it is stored once, under the
+    first entry's file name and the last entry's title (as a row made then updated would
+    be), linked to every criterion either entry names, each once."""
+    from sqlalchemy import select
+
+    from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow
+    from parapp.services import sync_apply, sync_data
+
+    appraiser, _stick = office
+    sha = "c" * 64
+    with appraiser.session() as s:
+        arow = s.scalars(select(AssessmentRow)).first()
+        assert arow is not None
+        s.info["sync_reads"] = {}  # a new package, as sync_apply.plan starts one
+        sync_apply._apply_evidence(s, arow, [
+            sync_data.EvidenceRecord(sha, "dau.pdf", "Tên đầu", "", None, 10, ["1.1"]),
+            sync_data.EvidenceRecord(sha, "sau.pdf", "Tên sau", "5/BB", None, 10, ["1.1", "2.1"]),
+        ])
+        row = s.scalars(select(EvidenceRow).where(EvidenceRow.sha256 == sha)).one()
+        links = s.scalars(select(EvidenceLinkRow.node_code)
+                          .where(EvidenceLinkRow.evidence_id == row.id)).all()
+        assert (row.filename, row.title, row.doc_number) == ("dau.pdf", "Tên sau", "5/BB")
+        assert sorted(links) == ["1.1", "2.1"]
+        s.rollback()

@@ -382,8 +382,11 @@ def _apply_evidence(s: Session, arow: AssessmentRow,
                   "doc_number": ev.doc_number, "doc_date": ev.doc_date}
         row = rows.get(ev.sha256)
         if row is None:
-            new[ev.sha256] = {"sha256": ev.sha256, "filename": ev.filename, "size": ev.size,
-                              "added_at": stamp, **values}
+            # A document listed twice keeps its first file name and its last title, as
+            # one row created and then updated would.
+            first = new.setdefault(ev.sha256, {"sha256": ev.sha256, "filename": ev.filename,
+                                               "size": ev.size, "added_at": stamp})
+            first.update(values)
         else:
             for key, value in values.items():
                 setattr(row, key, value)

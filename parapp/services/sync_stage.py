@@ -68,9 +68,6 @@ def store_durably(moves: list[tuple[Path, Path]]) -> None:
     already there has the same bytes: the staged one is dropped; a damaged one is
     replaced)."""
     make_durable([staged for staged, _target in moves])
-    for _staged, target in moves:  # here, not on the importing thread: mkdir is slow
-        if not target.parent.is_dir():
-            target.parent.mkdir(parents=True, exist_ok=True)
     # The renames are not synced one by one: the database commit that follows is a disk
     # sync on the same volume, and journaling file systems (NTFS, ext4) write the renames
     # made before it with it.
@@ -110,8 +107,13 @@ class StagedEvidence:
         """A new staging file for one evidence file (None: the store already holds it
         whole; the package's copy is still checked, so a damaged package is refused
         whatever this computer happens to hold)."""
-        if holds(store_path(self._store, sha), size):
+        target = store_path(self._store, sha)
+        if holds(target, size):
             return None
+        # The store's folder is made here, on the copying thread (a mkdir is slow for the
+        # importing thread), and a folder that cannot be made refuses this package alone.
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
         if not self._folder_ready:
             self._folder.mkdir(parents=True, exist_ok=True)
             self._folder_ready = True
