@@ -157,3 +157,61 @@ def test_the_real_program_starts_once_per_database(tmp_path: Path) -> None:
         assert first.p.poll() is None
     finally:
         first.kill()
+
+
+@pytest.mark.parametrize(
+    "tmpdir", ["", "{tmp}/link", "{tmp}/link/", "{tmp}//real/../real", "{tmp}/missing/x", "//tmp"]
+)
+def test_the_temp_folder_is_the_one_qt_puts_its_socket_in(tmp_path: Path, tmpdir: str) -> None:
+    # QLocalServer names its socket after QDir::tempPath(); we look for it without Qt.
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    value = tmpdir.format(tmp=tmp_path)
+    code = (
+        "from PySide6.QtCore import QDir\n"
+        "from ui.single_instance import temp_dir\n"
+        "print(QDir.tempPath()); print(temp_dir())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=dict(_env(), TMPDIR=value),
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    qt, ours = done.stdout.splitlines()
+    assert ours == qt
+
+
+LOCK_HOLDER = """
+import sys, time
+from ui.single_instance import FileLock
+lock = FileLock(sys.argv[1])
+print("held" if lock.acquire(5) else "busy", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_the_start_lock_is_exclusive_and_dies_with_its_holder(tmp_path: Path) -> None:
+    from ui.single_instance import FileLock
+
+    path = str(tmp_path / "x.lock")
+    holder = Proc([sys.executable, "-c", LOCK_HOLDER, path, "60"])
+    try:
+        holder.expect("held")
+        lock = FileLock(path)
+        started = time.monotonic()
+        assert not lock.acquire(0.3)
+        assert time.monotonic() - started >= 0.3  # it waited before giving up
+        assert not lock.held
+    finally:
+        holder.kill()  # SIGKILL: the system drops the lock of a dead process
+    assert lock.acquire(5)
+    try:
+        other = subprocess.run(
+            [sys.executable, "-c", LOCK_HOLDER.replace("acquire(5)", "acquire(0.2)"), path, "0"],
+            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
+        )
+        assert other.stdout.strip() == "busy"
+    finally:
+        lock.release()
+    assert not lock.held
+    assert lock.acquire(0)  # released: free again at once
+    lock.release()

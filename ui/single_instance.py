@@ -8,9 +8,12 @@ and exits 0; the first window comes to the front and receives the arguments
 
 Start-up time matters (office PCs): importing QtNetwork costs 50–80 ms, a fifth of the first
 paint. So the check a start makes uses the standard library's sockets (the same wire as
-QLocalSocket), and the server is created only after the first paint. A lock file
-(``QLockFile``, which recognises the lock of a crashed process) is held from the check until
-the server listens, so two starts at the same moment cannot both become the first.
+QLocalSocket), and the server is created only after the first paint. A lock on a file in the
+temporary folder (the operating system's own file lock, which it releases when a process
+dies, so a crash never leaves it taken) is held from the check until the server listens, so
+two starts at the same moment cannot both become the first. It is taken with the standard
+library rather than ``QLockFile``: that class's type set-up alone costs a millisecond of the
+first paint.
 
 A server name left behind by a crash (a socket file nobody listens on) is removed with
 ``QLocalServer.removeServer`` before listening.
@@ -21,11 +24,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QLockFile, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -33,7 +37,8 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT_S = 2.0
 REPLY_TIMEOUT_S = 10.0  # a busy first window answers between two jobs
-LOCK_WAIT_MS = 8000  # a first start may hold the lock until its first paint
+LOCK_WAIT_S = 8.0  # a first start may hold the lock until its first paint
+LOCK_POLL_S = 0.02
 
 
 def _sha256_hex(data: bytes) -> str:
@@ -54,9 +59,85 @@ def server_name(db_path: Path) -> str:
     return "parapp-" + _sha256_hex(key.encode("utf-8"))[:24]
 
 
+def temp_dir() -> str:
+    """Qt's ``QDir::tempPath()``, without Qt: where QLocalServer puts a socket whose name
+    has no folder (on Unix ``$TMPDIR``, else ``/tmp``; on Windows the user's temp folder).
+    tests/test_single_instance.py checks that both agree."""
+    if sys.platform == "win32":  # pragma: no cover - Qt asks GetTempPath, as tempfile does
+        import tempfile
+
+        return tempfile.gettempdir()
+    folder = os.environ.get("TMPDIR", "") or "/tmp"  # Qt's own fallback
+    cleaned = os.path.normpath(folder)
+    # normpath keeps a leading "//" (POSIX allows it a meaning); Qt's cleanPath does not.
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
 def _socket_path(name: str) -> str:
-    # Where QLocalServer puts a socket whose name has no folder (Qt: QDir::tempPath()).
-    return os.path.join(QDir.tempPath(), name)
+    return os.path.join(temp_dir(), name)
+
+
+class FileLock:
+    """An exclusive lock on ``path`` held through an open file: ``fcntl.flock`` on Unix,
+    ``msvcrt.locking`` on Windows. The system drops it when the holder exits or crashes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the lock; False if another process kept it."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if _try_lock(fd):
+                self._fd = fd
+                return True
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                return False
+            time.sleep(LOCK_POLL_S)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                _unlock(fd)
+            os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class _Message:
@@ -133,7 +214,7 @@ class Instance(QObject):
 
     activated = Signal(list)  # the arguments another start sent
 
-    def __init__(self, name: str, lock: QLockFile | None, *, may_listen: bool = True) -> None:
+    def __init__(self, name: str, lock: FileLock | None, *, may_listen: bool = True) -> None:
         super().__init__()
         self.name = name
         self._may_listen = may_listen
@@ -167,7 +248,7 @@ class Instance(QObject):
 
     def _release(self) -> None:
         if self._lock is not None:
-            self._lock.unlock()
+            self._lock.release()
             self._lock = None
 
     def _accept(self) -> None:
@@ -222,21 +303,23 @@ def claim(db_path: Path, argv: Sequence[str] = ()) -> Instance | None:
     """None if another window already has ``db_path`` (it was told to come forward, with
     ``argv``): the caller exits 0. Otherwise this start's :class:`Instance`."""
     name = server_name(db_path)
-    lock: QLockFile | None = QLockFile(os.path.join(QDir.tempPath(), name + ".lock"))
+    lock: FileLock | None = FileLock(os.path.join(temp_dir(), name + ".lock"))
     assert lock is not None
-    if not lock.tryLock(LOCK_WAIT_MS):
-        # Another start has held it for seconds (hung?): do not block the clerk.
-        lock = None
+    try:
+        if not lock.acquire(LOCK_WAIT_S):
+            lock = None  # another start has held it for seconds (hung?): do not block the clerk
+    except OSError:
+        lock = None  # no usable temporary folder: one window per database is a comfort only
     reply = _exchange(name, _Message(argv))
     if reply is not None and reply.startswith(b"ok"):
         if lock is not None:
-            lock.unlock()
+            lock.release()
         return None
     if reply is None:
         return Instance(name, lock)
     # The first window is there but did not answer (frozen): open the window anyway, the
     # clerk must be able to work; the frozen one keeps its server name.
     if lock is not None:
-        lock.unlock()
+        lock.release()
     return Instance(name, None, may_listen=False)
 
