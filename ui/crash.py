@@ -12,8 +12,12 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from parapp.i18n import _
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 _log_dir: Callable[[], Path] | None = None
 _showing = False
@@ -46,7 +50,7 @@ def report(exc: BaseException, parent: object = None) -> Path | None:
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     if _showing:
         return path
-    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
 
     if QApplication.instance() is None:
         return path
@@ -55,25 +59,35 @@ def report(exc: BaseException, parent: object = None) -> Path | None:
         return path
     _showing = True
     try:
-        box = QMessageBox(parent if isinstance(parent, QWidget) else None)
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(_("Unexpected error"))
-        box.setText(
-            _("The program met an unexpected error. What you typed before it has been saved.")
-        )
-        if path is not None:
-            detail = _(
-                "A report was written to:\n{path}\n\nPlease send this file to the person who "
-                "supports the program."
-            ).format(path=path)
-        else:
-            detail = _("The report could not be written to disk.")
-        box.setInformativeText(detail)
-        box.addButton(_("Close"), QMessageBox.ButtonRole.AcceptRole)
-        box.exec()
+        message_box(parent if isinstance(parent, QWidget) else None, path).exec()
     finally:
         _showing = False
     return path
+
+
+def message_box(parent: QWidget | None, path: Path | None) -> QMessageBox:
+    """The message of :func:`report`: what happened, that the typing is safe, and where the
+    report is (its path can be selected and copied)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(_("Unexpected error"))
+    box.setText(
+        _("The program met an unexpected error. What you typed before it has been saved.")
+    )
+    if path is not None:
+        detail = _(
+            "A report was written to:\n{path}\n\nPlease send this file to the person who "
+            "supports the program."
+        ).format(path=path)
+    else:
+        detail = _("The report could not be written to disk.")
+    box.setInformativeText(detail)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.addButton(_("Close"), QMessageBox.ButtonRole.AcceptRole)
+    return box
 
 
 def _hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -178,14 +178,12 @@ def _shoot_typing(window: object, shooter: Shooter) -> None:
 
 
 def _shoot_dialog(window: object, shooter: Shooter) -> None:
-    from parapp.i18n import _
-    from ui import dialogs
+    from ui import crash
 
-    box = dialogs.warning_box(
-        window,  # type: ignore[arg-type]
-        _("The program met an unexpected error. What you typed before it has been saved."),
-        _("Please send this file to the person who supports the program."),
-    )
+    # The crash message as a clerk would see it, naming where the report was written.
+    state = window.state  # type: ignore[attr-defined]
+    log = state.log_dir / "crash-20261206-091502-123456.log"
+    box = crash.message_box(window, log)  # type: ignore[arg-type]
     box.show()
     shooter.grab(box, "dialog-message")
     box.close()

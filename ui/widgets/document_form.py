@@ -64,6 +64,12 @@ class FormValues:
     signer: Signer = field(default_factory=Signer)
 
 
+def _hint(edit: QLineEdit, text: str) -> None:
+    """The field's hint inside it, and whole in its tooltip (a narrow field cuts it)."""
+    edit.setPlaceholderText(text)
+    edit.setToolTip(text)
+
+
 def _text_box(placeholder: str, lines: int = 3) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setPlaceholderText(placeholder)
@@ -100,7 +106,7 @@ class DocumentForm(QScrollArea):
         self.symbol.setPlaceholderText("KH-UBND")
         self.issued_on = QLineEdit()
         self.as_of = QLineEdit()
-        self.as_of.setPlaceholderText(_("dd/mm/yyyy — empty: today"))
+        _hint(self.as_of, _("dd/mm/yyyy — empty: today"))
         self.as_of_label = QLabel(_("Progress as of:"))
         self.place = QLineEdit()
         self.date_error = QLabel("")
@@ -212,13 +218,14 @@ class DocumentForm(QScrollArea):
             doc = editing.document
             self.number.setText(editing.number)
             if editing.is_plan:
-                self.number.setPlaceholderText(
-                    _("Empty: No. {number} when issued").format(number=editing.suggested_number)
+                _hint(
+                    self.number,
+                    _("Empty: No. {number} when issued").format(number=editing.suggested_number),
                 )
-                self.issued_on.setPlaceholderText(_("dd/mm/yyyy; empty: day of issue"))
+                _hint(self.issued_on, _("dd/mm/yyyy; empty: day of issue"))
             else:  # reports are numbered in the office's register, by hand if left blank
-                self.number.setPlaceholderText(_("Empty: left blank, written in by hand"))
-                self.issued_on.setPlaceholderText(_("dd/mm/yyyy; empty: left blank"))
+                _hint(self.number, _("Empty: left blank, written in by hand"))
+                _hint(self.issued_on, _("dd/mm/yyyy; empty: left blank"))
             self.symbol.setText(doc.symbol)
             self.issued_on.setText(format_date(editing.issued_on) if editing.issued_on else "")
             self.place.setText(doc.place)
