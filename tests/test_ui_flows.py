@@ -456,3 +456,15 @@ def test_model_cells_keep_the_title(published_db: Path, qapp: object) -> None:
     model.set_data(view.cset, view.scores, view.evidence_counts, False)
     index = model.index_of("7", COL_TITLE)
     assert index.data(Qt.ItemDataRole.ToolTipRole) == view.cset.node("7").title
+
+
+def test_qt_keeps_its_own_text_where_we_have_no_translation(qapp: object) -> None:
+    # Our translator answers for the buttons we know; for every other Qt string it must
+    # pass (a null answer), or Qt shows an empty label or error message in its place.
+    from PySide6.QtCore import QCoreApplication
+
+    qt_strings.install()
+    assert QCoreApplication.translate("QDialogButtonBox", "Cancel") == "Hủy"
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
+    message = QCoreApplication.translate("QLocalSocket", "%1: Connection refused")
+    assert message.replace("%1", "connectToServer") == "connectToServer: Connection refused"

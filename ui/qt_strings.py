@@ -60,9 +60,10 @@ class QtStringTranslator(QTranslator):
         source_text: str,
         disambiguation: str | None = None,
         n: int = -1,
-    ) -> str:
+    ) -> str | None:
         msgid = QT_STRINGS.get(source_text)
-        return _(msgid) if msgid else ""
+        # None (a null QString) lets Qt keep its own text; "" would replace it with nothing.
+        return _(msgid) if msgid else None
 
     def isEmpty(self) -> bool:
         return False
