@@ -304,12 +304,12 @@ def claim(db_path: Path, argv: Sequence[str] = ()) -> Instance | None:
     ``argv``): the caller exits 0. Otherwise this start's :class:`Instance`."""
     name = server_name(db_path)
     lock: FileLock | None = FileLock(os.path.join(temp_dir(), name + ".lock"))
-    assert lock is not None
     try:
-        if not lock.acquire(LOCK_WAIT_S):
-            lock = None  # another start has held it for seconds (hung?): do not block the clerk
+        acquired = lock.acquire(LOCK_WAIT_S)  # False: held for seconds (hung?), go on anyway
     except OSError:
-        lock = None  # no usable temporary folder: one window per database is a comfort only
+        acquired = False  # no usable temporary folder: one window per database is a comfort
+    if not acquired:
+        lock = None
     reply = _exchange(name, _Message(argv))
     if reply is not None and reply.startswith(b"ok"):
         if lock is not None:
