@@ -288,6 +288,18 @@ class SyncLogRow(Base):
     file_name: Mapped[str] = mapped_column(Text, default="")
     summary_json: Mapped[str] = mapped_column(Text, default="{}")
     message: Mapped[str] = mapped_column(Text, default="")
+    # The sender's number for the package (format version 2); None for packages of
+    # version 1 and for rows that are not packages (a reset: outcome "reset").
+    sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class SyncCounterRow(Base):
+    """The last sequence number this office gave a package for one recipient
+    ("unit:CODE" or "appraiser_of:CODE"): packages are ordered by it, not by the clock."""
+
+    __tablename__ = "sync_counters"
+    recipient: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(Integer)
 
 
 class AuditRow(Base):
