@@ -453,7 +453,10 @@ def scored_sets(draw: st.DrawFn) -> tuple[CriteriaSet, dict[str, NodeScore]]:
 def _counts(cset: CriteriaSet, leaf: CriterionNode, s: NodeScore | None, basis: Basis) -> bool:
     if cset.na_policy is NaPolicy.EXCLUDE and s is not None and s.not_applicable:
         return False
-    return basis is Basis.OFFICIAL or ScoreKind.SELF in leaf.score_kinds
+    if ScoreKind.SELF in leaf.score_kinds:
+        return True
+    # Survey-only: on the official basis once its survey score is known.
+    return basis is Basis.OFFICIAL and s is not None and s.survey_score is not None
 
 
 def _check(cset: CriteriaSet, given: dict[str, NodeScore], basis: Basis, t: Totals) -> None:

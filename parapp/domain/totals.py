@@ -5,7 +5,9 @@ Which score counts:
   survey-only leaves are not yet known and are left out of both score and maximum, so the
   provisional index is over what the commune can score itself.
 - OFFICIAL basis (after appraisal): appraised score (or the self score the appraiser left
-  unchanged) for self-scored leaves, plus the survey score for survey leaves.
+  unchanged) for self-scored leaves, plus the survey score for survey leaves. A survey-only
+  leaf whose survey score is not known yet counts on neither side ("chưa có kết quả điều
+  tra"): survey points are lost only once they are known.
 A leaf marked not applicable under the "exclude" policy leaves score and maximum alike.
 """
 
@@ -39,6 +41,7 @@ class NodeTotal:
     scored: int  # leaves with a score on this basis
     leaves: int  # leaves that count on this basis
     excluded: bool = False  # not applicable and removed from the maximum
+    survey_pending: int = 0  # survey-only leaves whose survey score is not known yet
 
     @property
     def lost(self) -> Decimal:
@@ -81,6 +84,10 @@ def _leaf_total(
     survey = s.survey_score if survey_applies else None
     if excluded_na and s.not_applicable:
         return NodeTotal(node.code, ZERO, ZERO, ZERO, None, None, 0, 0, excluded=True)
+    if not self_applies and s.survey_score is None:
+        # Not known yet: left out of the maximum, and on the official basis still to come.
+        leaves = 0 if basis is Basis.SELF else 1
+        return NodeTotal(node.code, ZERO, ZERO, ZERO, None, None, 0, leaves, survey_pending=1)
     if basis is Basis.SELF:
         if not self_applies:
             return NodeTotal(node.code, ZERO, ZERO, ZERO, appraised, survey, 0, 0)
@@ -145,6 +152,7 @@ def compute_totals(cset: CriteriaSet, scores: Mapping[str, NodeScore], basis: Ba
             sum(t.scored for t in counted),
             sum(t.leaves for t in counted),
             excluded=not counted,
+            survey_pending=sum(t.survey_pending for t in counted),
         )
     main = [out[n.code] for n in cset.roots(Part.MAIN)]
     main_max = sum((t.max_points for t in main), ZERO)
