@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -120,10 +121,22 @@ class NodeScoreRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+# This office's own unit, as an expression the INSERT evaluates (see EvidenceRow.unit_id).
+_OWN_UNIT = (
+    select(UnitRow.id).where(UnitRow.is_self.is_(True)).order_by(UnitRow.id).limit(1)
+    .scalar_subquery()
+)
+
+
 class EvidenceRow(Base):
+    """A document as one unit filed it: its title, number and date are that unit's; the
+    file itself is shared by its hash in the store (two communes sending the same file get
+    a row each, so neither can retitle the other's document)."""
+
     __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("unit_id", "sha256"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     title_folded: Mapped[str] = mapped_column(Text, default="")
@@ -131,6 +144,9 @@ class EvidenceRow(Base):
     doc_date: Mapped[date | None] = mapped_column(Date)
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(DateTime)
+    # Added by migration 0005 (after the older columns). A document the clerk adds here is
+    # this office's own (the default); an import always names the sending unit.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), default=_OWN_UNIT)
 
 
 class EvidenceLinkRow(Base):

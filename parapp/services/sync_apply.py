@@ -41,7 +41,7 @@ from parapp.formats import criteria_json
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import PackageError
 
-from . import sync_data
+from . import sync_data, sync_owner
 from .common import now
 from .mapping import set_from_rows, set_to_rows
 
@@ -124,7 +124,10 @@ def _reads(s: Session) -> dict[Any, Any]:
 
 # Statements built once (their cache key is then computed once, not per package).
 _ASSESSMENT = select(AssessmentRow).where(AssessmentRow.uuid == bindparam("uuid"))
-_EVIDENCE = select(EvidenceRow).where(EvidenceRow.sha256.in_(bindparam("shas", expanding=True)))
+# A unit's own document rows only: two units sending the same file share its content in
+# the store, never its title, number or date (sync_owner, docs "Ownership").
+_EVIDENCE = select(EvidenceRow).where(EvidenceRow.unit_id == bindparam("unit"),
+                                      EvidenceRow.sha256.in_(bindparam("shas", expanding=True)))
 
 
 def _assessment(s: Session, uuid: str) -> AssessmentRow | None:
@@ -135,12 +138,13 @@ def _assessment(s: Session, uuid: str) -> AssessmentRow | None:
     return reads[key]
 
 
-def _evidence_rows(s: Session, shas: list[str]) -> dict[str, EvidenceRow]:
+def _evidence_rows(s: Session, shas: list[str], unit_id: int) -> dict[str, EvidenceRow]:
     """The evidence rows already here among ``shas``, by SHA-256."""
     reads = _reads(s)
-    key = ("evidence", tuple(shas))
+    key = ("evidence", unit_id, tuple(shas))
     if key not in reads:
-        reads[key] = {r.sha256: r for r in s.scalars(_EVIDENCE, {"shas": shas})} if shas else {}
+        reads[key] = {r.sha256: r for r in s.scalars(_EVIDENCE, {"unit": unit_id,
+                                                                "shas": shas})} if shas else {}
     return dict(reads[key])
 
 
@@ -161,6 +165,10 @@ def plan(s: Session, opened: OpenedPackage, records: Any, *, me_code: str) -> li
         return _plan_submission(s, opened, records)
     if kind == "progress":
         unit = _sender_unit(s, opened, records["unit"]["code"])
+        arow = _assessment(s, records["assessment"]["uuid"])
+        sync_owner.own_assessment(arow, unit)  # never another unit's assessment
+        if arow is not None:
+            sync_owner.same_assessment(s, arow, records["assessment"], opened.manifest)
         return _plan_plan(s, records["plan"], unit)
     if kind == "result":
         return _plan_result(s, opened, records, me_code)
@@ -198,6 +206,7 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
         if arow.unit_id != unit.id:
             return [_change(CONFLICT, "assessment {uuid}", "it belongs to another unit here",
                             uuid=arow.uuid)]
+        sync_owner.same_assessment(s, arow, sub.assessment, opened.manifest)
         if arow.status == AssessmentStatus.PUBLISHED.value:
             return [_change(CONFLICT, "the {year} self-assessment of {unit}",
                             "its results are already published: nothing can change now",
@@ -217,12 +226,16 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
                                    code=rec.code))
         else:
             changes.append(_change(UPDATED, "criterion {code}", None, code=rec.code))
-    known = _evidence_rows(s, [e.sha256 for e in sub.evidence])
+    known = _evidence_rows(s, [e.sha256 for e in sub.evidence], unit.id)
     for ev in sub.evidence:
         action = UNCHANGED if ev.sha256 in known else NEW
         changes.append(_change(action, "evidence '{title}'", None, title=ev.title[:80]))
     if sub.plan is not None:
         changes.extend(_plan_plan(s, sub.plan, unit))
+    # Only the sender's own history is kept for the apply (refused here, in a dry run too).
+    sub.history = sync_owner.own_history(sub.history, sub.assessment["uuid"],
+                                         {e.sha256 for e in sub.evidence},
+                                         sync_owner.names_here(s))
     return changes
 
 
@@ -238,6 +251,7 @@ def _plan_plan(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[Any]
                         "this office already holds another {year} remediation plan of {unit} "
                         "(made on another computer or after a reinstall)",
                         year=plan_rec["year"], unit=unit.name)]
+    sync_owner.own_plan_items(s, row, plan_rec["items"], unit)
     existing = {it.uuid: it for it in row.items} if row is not None else {}
     changes = []
     for it in plan_rec["items"]:
@@ -274,6 +288,8 @@ def _plan_result(s: Session, opened: OpenedPackage, res: sync_data.Result,
         raise PackageError("The result is for a {year} assessment this database does not have "
                            "(it may belong to another computer's data).",
                            year=res.assessment["year"])
+    sync_owner.same_assessment(s, arow, res.assessment, opened.manifest)
+    sync_owner.result_move(arow, res.assessment["status"], res.published)
     current = {r.node_code: r for r in s.scalars(
         select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
     changes = []
@@ -374,7 +390,7 @@ def _apply_evidence(s: Session, arow: AssessmentRow,
         EvidenceLinkRow.assessment_id == arow.id)).all()
     for link in old_links:
         s.delete(link)  # the commune owns its links: the package's set replaces them
-    rows = _evidence_rows(s, [ev.sha256 for ev in evidence])
+    rows = _evidence_rows(s, [ev.sha256 for ev in evidence], arow.unit_id)
     new: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, int, str], None] = {}  # in order, once each
     for ev in evidence:
@@ -385,7 +401,8 @@ def _apply_evidence(s: Session, arow: AssessmentRow,
             # A document listed twice keeps its first file name and its last title, as
             # one row created and then updated would.
             first = new.setdefault(ev.sha256, {"sha256": ev.sha256, "filename": ev.filename,
-                                               "size": ev.size, "added_at": stamp})
+                                               "size": ev.size, "added_at": stamp,
+                                               "unit_id": arow.unit_id})
             first.update(values)
         else:
             for key, value in values.items():

@@ -241,13 +241,12 @@ def apply(s: Session, db: Database, prepared: Prepared,
     opened, plan = prepared.opened, prepared.plan
     assert prepared.staged is not None  # a real import stages the evidence (open_package)
     durable.append(prepared.staged.commit())  # into the store before the rows naming them
-    # The changes are the sender's, not this office's clerk's; a submission that brings
-    # the commune's own change history is recorded by that history alone (else every
-    # change would show twice, once under the clerk who merely imported it).
+    # The changes are the sender's, not this office's clerk's. They are recorded as the
+    # import makes them even when the package brings the sender's own history: that
+    # history says who typed what there, this says what the import really changed here
+    # (a package cannot switch the recording off).
     s.info["audit_source"] = f"package:{opened.package_id}"
     s.info["actor"] = plan.sender_name or plan.sender_code
-    if getattr(prepared.records, "history", None):
-        s.info["audit"] = False
     try:
         sync_apply.apply(s, opened, prepared.records, db.paths.evidence)
         s.add(
