@@ -114,7 +114,7 @@ def demo_plan_input(demo: dict[str, object], **changes: object) -> PlanInput:
     assert isinstance(v, assessments.AssessmentView)
     assert isinstance(v0, assessments.AssessmentView)
     assert isinstance(p, plans.PlanView)
-    previous = {a.code: v0.totals.nodes[a.code].achieved for a in v0.cset.roots(Part.MAIN)}
+    previous = {r.code: r.points for r in v0.figures.areas}  # as the service passes them
     data = PlanInput(
         unit=DEMO_UNIT,
         document=p.document,
@@ -243,10 +243,14 @@ def test_demo_plan_score_table(demo: dict[str, object]) -> None:
         "Điểm thẩm định",
         "Điểm bị trừ",
     ]
-    assert ("1", "Công tác chỉ đạo, điều hành CCHC", "14", "13,63", "0,38") in table.rows
+    # Lost is the maximum minus the points as printed: 14 − 13,63 (never 0,38, which would
+    # make the row add up to 14,01).
+    assert ("1", "Công tác chỉ đạo, điều hành CCHC", "14", "13,63", "0,37") in table.rows
     total = table.rows[-1]
     assert total[1] == "Tổng cộng" and table.bold_rows == frozenset({len(table.rows) - 1})
-    assert total[2:] == ("100", nd30.points(v.totals.total), nd30.points(v.totals.lost))
+    assert total[2:] == ("100", nd30.points(v.figures.points), "9,12")
+    lost = sum((Decimal(r[4].replace(",", ".")) for r in table.rows[:-1] if r[4]), Decimal(0))
+    assert nd30.points(lost) == total[4]  # the column adds up as printed
     areas = [r for r in table.rows if r[0]]
     bonus = next(r for r in table.rows if r[1].startswith("Điểm thưởng"))
     penalty = next(r for r in table.rows if r[1] == "Điểm trừ")
@@ -273,7 +277,7 @@ def test_demo_plan_sections_and_items(demo: dict[str, object]) -> None:
         assert wanted in heads
     assert not any(isinstance(b, model.PartHeading) for b in doc.body)
     assert "tăng 11,63 điểm phần trăm so với năm 2024 (từ 80,25% lên 91,88%)" in text
-    assert "Kết quả: đạt 13,63/14 điểm, bị trừ 0,38 điểm; tăng 2,25 điểm so với năm 2024." in text
+    assert "Kết quả: đạt 13,63/14 điểm, bị trừ 0,37 điểm; tăng 2,25 điểm so với năm 2024." in text
     for it in p.items:
         assert f"thời gian thực hiện: {it.deadline.text}" in text
         assert it.shortcoming in text
@@ -380,7 +384,8 @@ def test_keep_up_items_only_when_present() -> None:
     assert "Tiếp tục duy trì kết quả các nội dung đã đạt điểm tối đa:" in text
     assert "- Cải cách tài chính công: Tiếp tục duy trì." in text
     assert "thời gian thực hiện: Thường xuyên." in text
-    assert "Kết quả: đạt điểm tối đa (6,50/6,5 điểm)" in text
+    # Area 3 is not among the decision's areas: its figure is labelled.
+    assert "Kết quả (điểm thẩm định): đạt điểm tối đa (6,50/6,5 điểm)" in text
     plain = all_text(build_remediation_plan(small_plan(item("a"))))
     assert "Tiếp tục duy trì kết quả" not in plain
 
@@ -460,7 +465,7 @@ def test_self_basis_plan_says_so() -> None:
     doc = build_remediation_plan(small_plan(result=None, totals=totals, change=None))
     basis = para_text(doc.body[0])  # type: ignore[arg-type]
     assert basis.startswith("Căn cứ kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính")
-    assert tables(doc.body)[0].columns[3].title == "Điểm đạt"
+    assert tables(doc.body)[0].columns[3].title == "Điểm tự đánh giá"
 
 
 # -- self-assessment report ---------------------------------------------------------------
@@ -704,7 +709,7 @@ def test_defaults_document_their_placeholders() -> None:
                     walk(value)
 
     walk(data)
-    local = {"diff", "before", "after", "count", "points", "max", "lost"}
+    local = {"diff", "before", "after", "count", "points", "max", "lost", "source_note"}
     assert {u for u in used - local if f"{{{u}}}" not in documented} == set()
     for section in ("remediation", "annual", "self_report", "progress_report"):
         assert data[section]["recipients"][-1].startswith("Lưu")

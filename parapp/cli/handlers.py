@@ -293,6 +293,8 @@ def plan_draft(args: argparse.Namespace) -> int:
             default_lead=args.lead,
         )
     _out(render.plan_text(plan, date.today()))
+    for warning in plan.warnings:
+        _err(_("Warning: {text}").format(text=message(warning)))
     return 0
 
 

@@ -7,10 +7,19 @@ from decimal import Decimal
 
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import Part, ScoreKind
+from parapp.domain.figures import Source, printed_lost
 from parapp.domain.numbers import ZERO
 from parapp.domain.remediation import RemediationItem
 from parapp.domain.totals import Basis
-from parapp.i18n import _, format_date, format_max, format_percent, format_points, label
+from parapp.i18n import (
+    _,
+    format_date,
+    format_max,
+    format_percent,
+    format_points,
+    label,
+    message,
+)
 from parapp.services.assessments import AssessmentView
 from parapp.services.plans import PlanView
 
@@ -31,14 +40,17 @@ def status_text(status: AssessmentStatus) -> str:
 
 def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
     """The criteria tree with max / self / appraised / survey / lost, then totals."""
+    appraised_shown = v.figures.criteria_source is Source.APPRAISED
     lines = [
         f"{v.info.unit_name} — {v.cset.name} ({v.cset.code} v{v.cset.version})",
         _("Year {year} — status: {status}").format(
             year=v.info.year, status=status_text(v.info.status)
         ),
-        _("Totals use the self scores (provisional).")
-        if v.basis is Basis.SELF
-        else _("Totals use the official scores (appraised + survey)."),
+        _("Totals use the official scores (appraised + survey).")
+        if appraised_shown
+        else _("Totals use the self scores (provisional).")
+        if v.result is None
+        else _("The criterion scores are the unit's own (nothing appraised was imported)."),
         "",
     ]
     # Babel's extractor does not look inside f-strings: translate first, then lay out.
@@ -60,9 +72,11 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
         if v.cset.is_leaf(node.code) and (score is None or score.self_score is None):
             self_points = None
         # Before appraisal the appraised column would only repeat the self scores.
-        appraised = t.appraised_points if v.basis is Basis.OFFICIAL else None
+        appraised = t.appraised_points if appraised_shown else None
         survey = t.survey_points
-        lost = "" if t.excluded else _num(t.lost) if node.part is Part.MAIN else ""
+        lost = _num(printed_lost(t)) if node.part is Part.MAIN else ""
+        if t.excluded or (t.survey_pending and t.max_points == ZERO):
+            lost = ""
         mark = " " + _("(N/A)") if t.excluded or (score and score.not_applicable) else ""
         if (
             score
@@ -77,28 +91,17 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
             f" {_num(self_points):>8} {_num(appraised):>9} {_num(survey):>8} {lost:>7}{mark}"
         )
     lines.append("-" * len(header))
+    lines += _figure_lines(v)
     totals = v.totals
-    lines.append(
-        _("Points: {points}/{max}").format(
-            points=format_points(totals.main_points), max=format_max(totals.main_max)
-        )
-    )
-    if totals.bonus or totals.penalty:
-        lines.append(
-            _("Bonus: +{bonus}; penalties: {penalty}; total {total}").format(
-                bonus=format_points(totals.bonus),
-                penalty=("−" if totals.penalty else "") + format_points(totals.penalty),
-                total=format_points(totals.total),
-            )
-        )
-    lines.append(_("Index: {index}").format(index=format_percent(totals.index)))
     if v.basis is Basis.OFFICIAL and any(
         s.appraised_score is not None and s.appraised_score != s.self_score
         for s in v.scores.values()
     ):
         lines.append(_("* the appraiser changed the self score"))
-    lines.append(_("Points lost: {lost}").format(lost=format_points(totals.lost)))
-    pending = sum(t.leaves - t.scored for t in (totals.nodes[n.code] for n in v.cset.roots()))
+    pending = sum(
+        t.leaves - t.scored - t.survey_pending
+        for t in (totals.nodes[n.code] for n in v.cset.roots())
+    )
     if pending:
         lines.append(_("Criteria still without a score: {n}").format(n=pending))
     missing = [
@@ -112,18 +115,8 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
     ]
     if missing:
         lines.append(_("Criteria without evidence: {n}").format(n=len(missing)))
-    if v.result is not None:
-        lines.append(result_line(v))
-        for area in v.result.areas:
-            rank = _(", rank {rank}").format(rank=area.rank) if area.rank else ""
-            lines.append(
-                _("  area {code}: {points}/{max}{rank}").format(
-                    code=area.code,
-                    points=format_points(area.points),
-                    max=format_max(area.max_points),
-                    rank=rank,
-                )
-            )
+    for warning in v.figures.warnings():
+        lines.append(_("Warning: {text}").format(text=message(warning)))
     if v.previous is not None and v.change is not None:
         ch = v.change
         word = _("up") if ch.points > ZERO else _("down") if ch.points < ZERO else _("unchanged")
@@ -137,6 +130,70 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _source_word(source: Source) -> str:
+    return {
+        Source.PUBLISHED: _("published"),
+        Source.APPRAISED: _("appraised"),
+        Source.SELF: _("self-assessed"),
+    }[source]
+
+
+def _figure_lines(v: AssessmentView) -> list[str]:
+    """The figures every document prints (``parapp.domain.figures``), each labelled."""
+    f = v.figures
+    lines = []
+    if v.result is not None:
+        lines.append(result_line(v))
+        if f.points_published:
+            lines.append(
+                _("Published points: {points}/{max}").format(
+                    points=format_points(f.points), max=format_max(f.max_points)
+                )
+            )
+        else:
+            lines.append(
+                _("Sum of the criterion scores ({source}): {points}/{max}").format(
+                    source=_source_word(f.criteria_source),
+                    points=format_points(f.points),
+                    max=format_max(f.max_points),
+                )
+            )
+    else:
+        lines.append(
+            _("Points ({source}): {points}/{max}").format(
+                source=_source_word(f.criteria_source),
+                points=format_points(f.points),
+                max=format_max(f.max_points),
+            )
+        )
+        lines.append(_("Index: {index}").format(index=format_percent(f.index)))
+    for row in f.rows:
+        if not row.counted:
+            continue
+        rank = _(", rank {rank}").format(rank=row.rank) if row.rank else ""
+        template = _("  area {code}: {points}/{max}{rank} ({source})")
+        if row.part is not Part.MAIN:
+            template = "  {code}: {points}/{max}{rank} ({source})"
+        lines.append(
+            template.format(
+                code=row.code,
+                points=format_points(row.points),
+                max=format_max(row.max_points),
+                rank=rank,
+                source=_source_word(row.source),
+            )
+        )
+    for adjustment in f.adjustments:
+        lines.append(
+            _("  difference line: {points}").format(
+                points=("+" if adjustment.points > ZERO else "−")
+                + format_points(abs(adjustment.points))
+            )
+        )
+    lines.append(_("Points lost: {lost}").format(lost=format_points(f.lost)))
+    return lines
 
 
 def result_line(v: AssessmentView) -> str:

@@ -27,9 +27,10 @@ from enum import StrEnum
 
 from .assessment import NodeScore
 from .criteria import CriteriaSet, CriterionNode, Part
+from .errors import Phrase
 from .numbers import HUNDRED, ZERO, round_half_up
 from .results import AreaResult, PublishedResult
-from .totals import Totals
+from .totals import NodeTotal, Totals
 
 
 class Source(StrEnum):
@@ -138,11 +139,15 @@ class Figures:
         return bool(counted) and all(r.source is Source.PUBLISHED for r in counted)
 
     @property
-    def unpublished_areas(self) -> tuple[Row, ...]:
-        """Areas printed from criterion scores although there is a published result."""
+    def unpublished_rows(self) -> tuple[Row, ...]:
+        """Rows printed from criterion scores although there is a published result."""
         if self.result is None:
             return ()
-        return tuple(r for r in self.areas if r.counted and r.source is not Source.PUBLISHED)
+        return tuple(r for r in self.rows if r.counted and r.source is not Source.PUBLISHED)
+
+    @property
+    def unpublished_areas(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.unpublished_rows if r.part is Part.MAIN)
 
     @property
     def pending_areas(self) -> tuple[Row, ...]:
@@ -150,6 +155,69 @@ class Figures:
 
     def row(self, code: str) -> Row | None:
         return next((r for r in self.rows if r.code == code), None)
+
+    def warnings(self) -> list[Phrase]:
+        """Every difference between the published result and the criterion scores, in a
+        sentence each (``assessment show``, the overview and ``plan draft`` show them)."""
+        out: list[Phrase] = []
+        for gap in self.gaps():
+            row = self.row(gap.code)
+            assert row is not None
+            if gap.remainder:
+                out.append(
+                    Phrase(
+                        "Area {code}: the decision took off {lost} points but its criteria "
+                        "name only {named}; the other {rest} points are printed as a line of "
+                        "their own.",
+                        code=gap.code,
+                        lost=row.lost,
+                        named=row.named_lost,
+                        rest=gap.remainder,
+                    )
+                )
+            if gap.excess:
+                out.append(
+                    Phrase(
+                        "Area {code}: its criteria lost {named} points, {more} more than the "
+                        "{lost} points the decision took off; the decision's figure is printed.",
+                        code=gap.code,
+                        named=row.named_lost,
+                        more=gap.excess,
+                        lost=row.lost,
+                    )
+                )
+        unpublished = self.unpublished_areas
+        if unpublished:
+            out.append(
+                Phrase(
+                    "The decision does not give the points of area(s) {codes}: they are "
+                    "printed from the {source} criterion scores and labelled so.",
+                    codes=", ".join(r.code for r in unpublished),
+                    source=Phrase("appraised")
+                    if self.criteria_source is Source.APPRAISED
+                    else Phrase("self-assessed"),
+                )
+            )
+        for adjustment in self.adjustments:
+            if adjustment.kind is not AdjustmentKind.CAP:
+                out.append(
+                    Phrase(
+                        "The published total {total} differs from the sum of the rows by "
+                        "{diff}; the difference is printed as a line of its own.",
+                        total=self.points,
+                        diff=adjustment.points,
+                    )
+                )
+        pending = self.pending_areas
+        if pending:
+            out.append(
+                Phrase(
+                    "Area(s) {codes}: the survey results are not known yet, so they are left "
+                    "out of the total and no points are counted as lost there.",
+                    codes=", ".join(r.code for r in pending),
+                )
+            )
+        return out
 
     def gaps(self) -> list[Gap]:
         """Areas whose published loss and criterion losses differ (for warnings)."""
@@ -164,6 +232,13 @@ def p2(value: Decimal) -> Decimal:
     return round_half_up(value, 2)
 
 
+def printed_lost(total: NodeTotal) -> Decimal:
+    """A node's lost points as every table prints them: maximum minus points as printed."""
+    if total.excluded:
+        return ZERO
+    return max(ZERO, total.max_points - p2(total.achieved))
+
+
 def criteria_source(scores: Mapping[str, NodeScore], official: bool) -> Source:
     """Appraised once the appraiser scored anything; a result typed in by the commune
     leaves its criterion scores self-assessed."""
@@ -175,12 +250,7 @@ def criteria_source(scores: Mapping[str, NodeScore], official: bool) -> Source:
 def _named_lost(cset: CriteriaSet, totals: Totals, area: CriterionNode) -> Decimal:
     """The losses the plan names in this area: its criteria's, each as printed."""
     targets = cset.children(area.code) or (area,)
-    lost = ZERO
-    for node in targets:
-        t = totals.nodes[node.code]
-        if not t.excluded:
-            lost += max(ZERO, t.max_points - p2(t.achieved))
-    return lost
+    return sum((printed_lost(totals.nodes[n.code]) for n in targets), ZERO)
 
 
 def _area_row(
@@ -238,7 +308,8 @@ def compute_figures(
     if total != row_sum:
         adjustments.append(Adjustment(AdjustmentKind.CAP, total - row_sum))
     if result is not None and result.points is not None and p2(result.points) != total:
-        all_published = bool(main) and all(r.source is Source.PUBLISHED for r in main)
+        counted = [r for r in rows if r.counted]
+        all_published = bool(main) and all(r.source is Source.PUBLISHED for r in counted)
         kind = AdjustmentKind.ROUNDING if all_published else AdjustmentKind.PUBLISHED_TOTAL
         adjustments.append(Adjustment(kind, p2(result.points) - total))
         total = p2(result.points)

@@ -9,8 +9,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from .criteria import CriteriaSet, Part
+from .criteria import CriteriaSet, Part, ScoreKind
 from .deadlines import Deadline, parse_deadline
+from .figures import Figures, Source, compute_figures, printed_lost
 from .numbers import ZERO, format_vi
 from .totals import Totals
 
@@ -123,6 +124,7 @@ def draft_items(
     totals: Totals,
     *,
     year: int,
+    figures: Figures | None = None,
     include_full_marks: bool = False,
     default_lead: str = "",
     deadline_text: str | None = None,
@@ -131,24 +133,50 @@ def draft_items(
 
     Areas without criteria get one item themselves. Sub-criteria that lost points are named
     in the task so the clerk sees where the points went without opening the table.
+    ``figures`` (the printed figures, published ones first) decide what was lost: an area
+    the decision gave full marks has nothing to remedy, an area whose survey results are not
+    known yet produces no item, and a published loss its criteria do not name becomes an
+    item of its own ("Nội dung khác bị trừ điểm") for the clerk to describe.
     """
+    figures = figures or compute_figures(cset, totals)
     deadline = parse_deadline(deadline_text or f"trong năm {year}", default_year=year)
     items: list[RemediationItem] = []
+
+    def add(area: str, nodes: tuple[str, ...], text: str, lost: Decimal, tasks: str) -> None:
+        items.append(
+            RemediationItem(
+                id=new_id(),
+                deadline=deadline,
+                area_code=area,
+                node_codes=nodes,
+                index_kind=cset.index_kind.value,
+                shortcoming=text,
+                points_lost=lost,
+                tasks=tasks,
+                lead=default_lead,
+                keep_up=lost == ZERO,
+                position=len(items),
+            )
+        )
+
     for area in cset.roots(Part.MAIN):
-        targets = cset.children(area.code) or (area,)
-        for node in targets:
+        row = figures.row(area.code)
+        if row is None or not row.counted:
+            continue
+        nothing_lost = row.source is Source.PUBLISHED and row.lost == ZERO
+        for node in cset.children(area.code) or (area,):
             total = totals.nodes[node.code]
-            if total.excluded:
+            if total.excluded or total.max_points == ZERO:
                 continue
-            lost = total.lost
+            lost = ZERO if nothing_lost else printed_lost(total)
             if lost == ZERO and not include_full_marks:
                 continue
-            lost_parts = [
-                cset.node(code).title
-                for code in _lost_leaves(cset, totals, node.code)
-                if code != node.code
-            ]
             if lost > ZERO:
+                lost_parts = [
+                    cset.node(code).title
+                    for code in _lost_leaves(cset, totals, node.code)
+                    if code != node.code
+                ]
                 tasks = "Rà soát, khắc phục các nội dung bị trừ điểm"
                 if lost_parts:
                     tasks += ": " + "; ".join(lost_parts)
@@ -157,21 +185,15 @@ def draft_items(
             else:
                 tasks = "Tiếp tục duy trì, thực hiện tốt nội dung đã đạt điểm tối đa."
                 text = node.title
-            items.append(
-                RemediationItem(
-                    id=new_id(),
-                    deadline=deadline,
-                    area_code=area.code,
-                    node_codes=(node.code,),
-                    index_kind=cset.index_kind.value,
-                    shortcoming=text,
-                    points_lost=lost,
-                    tasks=tasks,
-                    lead=default_lead,
-                    keep_up=lost == ZERO,
-                    position=len(items),
-                )
+            add(area.code, (node.code,), text, lost, tasks)
+        if row.remainder > ZERO:
+            survey = all(ScoreKind.SELF not in n.score_kinds for n in cset.leaves_under(area.code))
+            title = "Kết quả điều tra xã hội học" if survey else "Nội dung khác bị trừ điểm"
+            tasks = (
+                "Phối hợp với cơ quan thẩm định làm rõ nội dung bị trừ điểm; xây dựng giải pháp "
+                "khắc phục cụ thể."
             )
+            add(area.code, (), shortcoming_text(title, row.remainder), row.remainder, tasks)
     return items
 
 

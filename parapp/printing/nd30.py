@@ -62,6 +62,11 @@ def points(value: Decimal) -> str:
     return format_vi(value, 2)
 
 
+def rank(value: int, padded: bool = False) -> str:
+    """A rank as typed ("8/17"), or zero-padded as some decisions write it ("04/20")."""
+    return f"{value:02d}" if padded else str(value)
+
+
 def maximum(value: Decimal, as_written: str = "") -> str:
     """Maxima as the criteria set writes them ("16,5")."""
     return as_written or format_max(value)

@@ -56,7 +56,7 @@ def _previous_area_points(
         previous = assessments.view(db, year, unit_code)
     except ServiceError:
         return None
-    return {a.code: previous.totals.nodes[a.code].achieved for a in previous.cset.roots()}
+    return {r.code: r.points for r in previous.figures.rows if r.counted}
 
 
 def remediation_plan(
@@ -83,6 +83,7 @@ def remediation_plan(
             cset=view.cset,
             totals=view.totals,
             result=view.result,
+            figures=view.figures,
             change=view.change,
             previous_area_points=_previous_area_points(db, assessed - 1),
             with_appendix=with_appendix,

@@ -20,6 +20,7 @@ from db.models import (
     ProgressUpdateRow,
 )
 from parapp.domain.deadlines import parse_deadline
+from parapp.domain.errors import Phrase
 from parapp.domain.remediation import (
     ItemStatus,
     PlanDocument,
@@ -53,6 +54,8 @@ class PlanView:
     document: PlanDocument
     items: tuple[RemediationItem, ...]
     revision: int = 1
+    # Differences between the published result and the criterion scores, found when drafting.
+    warnings: tuple[Phrase, ...] = ()
 
     def overdue(self, as_of: date) -> list[RemediationItem]:
         return [i for i in self.items if i.is_overdue(as_of)]
@@ -149,6 +152,7 @@ def draft_plan(
         v.cset,
         v.totals,
         year=year,
+        figures=v.figures,
         include_full_marks=include_full_marks,
         default_lead=clean(default_lead),
     )
@@ -208,7 +212,7 @@ def draft_plan(
                     )
                 )
         items = [replace(item, position=k) for k, item in enumerate(items)]
-        return new_plan(
+        plan = new_plan(
             s,
             unit_id=arow.unit_id,
             year=year,
@@ -217,6 +221,7 @@ def draft_plan(
             items=items,
             assessment_id=arow.id,
         )
+        return replace(plan, warnings=tuple(v.figures.warnings()))
 
 
 def new_plan(

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, PublishedResultRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
+from parapp.domain.criteria import CriteriaSet, Part
 from parapp.domain.errors import Phrase
-from parapp.domain.numbers import NumberError, normalize, to_decimal
+from parapp.domain.numbers import HUNDRED, ZERO, NumberError, normalize, to_decimal
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
@@ -77,6 +78,13 @@ def amend_result(db: Database, changes: dict[str, Any], year: int | None = None)
                 raise ServiceError("The first time, give the published index (--index).")
             result = PublishedResult(**changes)
         else:
+            if "index" in changes and "band" not in changes:
+                # A band that followed the set's bands follows the new index too; one the
+                # decision stated otherwise stays.
+                cset = set_from_rows(row.criteria_set)
+                derived = cset.band_for(current.index)
+                if not current.band or (derived is not None and current.band == derived.label):
+                    changes["band"] = ""
             result = replace(current, **changes)
         return store_result(s, row, result, "typed")
 
@@ -95,12 +103,10 @@ def store_result(
         )
     require_editable(status, FieldGroup.RESULT)
     cset = set_from_rows(row.criteria_set)
+    check_against_set(cset, result)
     if not result.band:
         band = cset.band_for(result.index)
         result = replace(result, band=band.label if band else "")
-    for area in result.areas:
-        if not cset.has(area.code) or cset.node(area.code).parent_code is not None:
-            raise ServiceError("'{code}' is not an area of this criteria set.", code=area.code)
     stored = s.scalars(
         select(PublishedResultRow).where(PublishedResultRow.assessment_id == row.id)
     ).first()
@@ -132,6 +138,38 @@ def store_result(
     row.status = AssessmentStatus.PUBLISHED.value
     row.updated_at = now()
     return result
+
+
+def check_against_set(cset: CriteriaSet, result: PublishedResult) -> None:
+    """Refuse figures the set cannot produce: an index above 100 (plus the bonus, where the
+    set lets the bonus exceed the maximum), points above the maximum, an area's points above
+    its maximum."""
+    main_max = sum((n.max_points for n in cset.roots(Part.MAIN)), ZERO)
+    bonus = sum((n.max_points for n in cset.roots(Part.BONUS)), ZERO)
+    top_points = main_max + (bonus if cset.bonus_may_exceed_max else ZERO)
+    top_index = top_points * HUNDRED / main_max if main_max > ZERO else HUNDRED
+    if result.index > top_index:
+        raise ServiceError(
+            "The index {index} is above {top}, the most this criteria set allows.",
+            index=result.index,
+            top=top_index,
+        )
+    maximum = result.max_points if result.max_points is not None else top_points
+    if result.points is not None and result.points > maximum:
+        raise ServiceError(
+            "The points {points} are above the maximum {max}.", points=result.points, max=maximum
+        )
+    for area in result.areas:
+        if not cset.has(area.code) or cset.node(area.code).parent_code is not None:
+            raise ServiceError("'{code}' is not an area of this criteria set.", code=area.code)
+        set_max = cset.node(area.code).max_points
+        if area.max_points > set_max or area.points > area.max_points:
+            raise ServiceError(
+                "Area {code}: {points} points is above its maximum {max}.",
+                code=area.code,
+                points=area.points,
+                max=set_max,
+            )
 
 
 def _dec(value: Any, where: str) -> Decimal:

@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from parapp.domain.assessment import AssessmentInfo, AssessmentStatus, NodeScore
 from parapp.domain.criteria import CriteriaSet
+from parapp.domain.figures import Figures, compute_figures, criteria_source
 from parapp.domain.results import AreaResult, PublishedResult
 from parapp.domain.totals import Basis, Change, Totals
 
@@ -50,10 +52,17 @@ class AssessmentView:
             node = self.cset.node(node).parent_code
         return False
 
+    @cached_property
+    def figures(self) -> Figures:
+        """What every screen and document shows (published figures first; see
+        ``parapp.domain.figures``)."""
+        source = criteria_source(self.scores, self.basis is Basis.OFFICIAL)
+        return compute_figures(self.cset, self.totals, self.result, source)
+
     @property
     def index(self) -> Decimal:
-        """The published index when there is one, else the computed index."""
-        return self.result.index if self.result else self.totals.index
+        """The published index when there is one, else the index of the printed figures."""
+        return self.figures.index
 
     @property
     def change(self) -> Change | None:

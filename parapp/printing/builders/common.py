@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from parapp.domain.criteria import CriteriaSet, CriterionNode, Part
+from parapp.domain.criteria import CriteriaSet, CriterionNode, Part, ScoreKind
+from parapp.domain.figures import AdjustmentKind, Figures, Row, RowState, Source
 from parapp.domain.numbers import ZERO, format_max, round_half_up
 from parapp.domain.remediation import PlanDocument, RemediationItem
 from parapp.domain.text import clean, fold
-from parapp.domain.totals import NodeTotal, Totals
+from parapp.domain.totals import NodeTotal
 from parapp.domain.units import Unit, UnitKind
 from parapp.printing import nd30, texts
 from parapp.printing.model import (
@@ -250,8 +251,11 @@ def basis_blocks(
     return blocks
 
 
-def drop_date(template: str, when: date | None) -> str:
-    return template if when is not None else template.replace(" ngày {decision_date}", "")
+def drop_date(template: str, when: date | None, issuer: str = "?") -> str:
+    """A decision cited without a known date or issuer leaves those words out."""
+    if when is None:
+        template = template.replace(" ngày {decision_date}", "")
+    return template if clean(issuer) else template.replace(" của {issuer}", "")
 
 
 def section(text: str) -> Heading:
@@ -310,46 +314,117 @@ def difference(value: Decimal) -> tuple[int, str]:
     return sign, nd30.points(abs(shown))
 
 
+_ADJUSTMENT_LABELS = {
+    AdjustmentKind.ROUNDING: "Chênh lệch do làm tròn số trong quyết định công bố",
+    AdjustmentKind.PUBLISHED_TOTAL: "Chênh lệch so với tổng điểm công bố",
+    AdjustmentKind.CAP: "Phần điểm thưởng vượt điểm tối đa (không tính)",
+}
+SOURCE_WORDS = {
+    Source.PUBLISHED: "điểm công bố",
+    Source.APPRAISED: "điểm thẩm định",
+    Source.SELF: "điểm tự đánh giá",
+}
+
+
+def signed(value: Decimal) -> str:
+    """ "+0,01" / "-1,00": a line that corrects a sum."""
+    return ("+" if value > ZERO else "-") + nd30.points(abs(value))
+
+
+def points_title(figures: Figures) -> str:
+    """The points column says what its figures are: appraised (or published), self-assessed,
+    or simply "achieved" when rows of both kinds are printed (a note then says which)."""
+    sources = {r.source for r in figures.rows if r.counted}
+    if sources <= {Source.PUBLISHED, Source.APPRAISED}:
+        return "Điểm thẩm định"
+    if sources == {Source.SELF}:
+        return "Điểm tự đánh giá"
+    return "Điểm đạt"
+
+
+def area_codes(rows: Iterable[Row]) -> str:
+    return ", ".join(r.code for r in rows)
+
+
 def score_table(
-    cset: CriteriaSet, totals: Totals, achieved_title: str, survey_note: str = ""
+    cset: CriteriaSet, figures: Figures, achieved_title: str = "", pending_note: str = ""
 ) -> Table:
-    """TT | Nội dung | Điểm tối đa | <achieved> | Điểm bị trừ: one row per area, bonus and
-    penalty rows, and a bold total row."""
+    """TT | Nội dung | Điểm tối đa | <points> | Điểm bị trừ: one row per area, bonus and
+    penalty rows, a line per adjustment, and a bold total row; the printed rows and lines add
+    up to the total (see ``parapp.domain.figures``)."""
     columns = (
         Column("TT", 12, Align.CENTER),
         Column("Nội dung", 82),
         Column("Điểm tối đa", 22, Align.CENTER),
-        Column(achieved_title, 22, Align.CENTER),
+        Column(achieved_title or points_title(figures), 22, Align.CENTER),
         Column("Điểm bị trừ", 22, Align.CENTER),
     )
     rows: list[tuple[str, ...]] = []
-    for i, area in enumerate(cset.roots(Part.MAIN), start=1):
-        t = totals.nodes[area.code]
-        if t.excluded:
-            rows.append((str(i), area.title, max_of(area), "Không áp dụng", ""))
-        elif t.leaves == 0:  # survey-only area on the self basis
-            rows.append((str(i), area.title, max_of(area), survey_note, ""))
+    number = 0
+    for row in figures.rows:
+        node = cset.node(row.code)
+        main = node.part is Part.MAIN
+        if main:
+            number += 1
+        tt = str(number) if main else ""
+        if row.state is RowState.EXCLUDED:
+            rows.append((tt, node.title, max_of(node), "Không áp dụng", ""))
+        elif row.state is RowState.SURVEY_PENDING:
+            rows.append((tt, node.title, max_of(node), pending_note, ""))
+        elif main:
+            maximum = format_max(row.max_points)
+            if row.max_points == node.max_points:
+                maximum = nd30.maximum(node.max_points, node.max_text)
+            rows.append((tt, node.title, maximum, nd30.points(row.points), nd30.points(row.lost)))
         else:
-            rows.append(
-                (str(i), area.title, max_of(area, t), nd30.points(t.achieved), nd30.points(t.lost))
-            )
-    for root in cset.roots(Part.BONUS):
-        value = min(totals.nodes[root.code].achieved, root.max_points)
-        rows.append(("", root.title, max_of(root), nd30.points(value), ""))
-    for root in cset.roots(Part.PENALTY):
-        value = min(totals.nodes[root.code].achieved, root.max_points)
-        shown = f"-{nd30.points(value)}" if value > ZERO else nd30.points(value)
-        rows.append(("", root.title, max_of(root), shown, ""))
+            shown = nd30.points(row.points)
+            if node.part is Part.PENALTY and row.points > ZERO:
+                shown = f"-{shown}"
+            rows.append(("", node.title, max_of(node), shown, ""))
+    for adjustment in figures.adjustments:
+        rows.append(("", _ADJUSTMENT_LABELS[adjustment.kind], "", signed(adjustment.points), ""))
     rows.append(
         (
             "",
             "Tổng cộng",
-            format_max(totals.main_max),
-            nd30.points(totals.total),
-            nd30.points(totals.lost),
+            format_max(figures.max_points),
+            nd30.points(figures.points),
+            nd30.points(figures.lost),
         )
     )
     return Table(columns, tuple(rows), frozenset({len(rows) - 1}), caption="Đơn vị tính: điểm")
+
+
+def score_notes(cset: CriteriaSet, figures: Figures) -> list[str]:
+    """What the table's reader must know: which rows are not the decision's, which are left
+    out until the survey results are known."""
+    notes = []
+    rows = figures.unpublished_rows
+    if rows:
+        word = SOURCE_WORDS[figures.criteria_source]
+        areas = [r for r in rows if r.part is Part.MAIN]
+        if len(areas) == len([r for r in figures.areas if r.counted]):
+            named = ["điểm từng lĩnh vực"]
+            in_table = "điểm các lĩnh vực"
+        else:
+            named = [f"điểm lĩnh vực {area_codes(areas)}"] if areas else []
+            in_table = "điểm các dòng này"
+        for r in rows:
+            if r.part is not Part.MAIN:
+                title = cset.node(r.code).title
+                lowered = title[:1].lower() + title[1:]
+                named.append(lowered if fold(title).startswith("diem") else f"điểm {lowered}")
+        notes.append(
+            f"Quyết định công bố không nêu {', '.join(named)}; {in_table} trong bảng "
+            f"là {word} theo từng tiêu chí."
+        )
+    pending = figures.pending_areas
+    if pending:
+        notes.append(
+            f"Lĩnh vực {area_codes(pending)} chưa có kết quả điều tra xã hội học, "
+            f"chưa tính vào tổng điểm."
+        )
+    return notes
 
 
 # -- items ------------------------------------------------------------------------------
@@ -362,11 +437,19 @@ def area_code_of(item: RemediationItem, cset: CriteriaSet | None) -> str | None:
     return None
 
 
+def survey_only(cset: CriteriaSet, code: str) -> bool:
+    """Whether every leaf under ``code`` is scored by the appraiser's survey alone."""
+    return all(ScoreKind.SELF not in n.score_kinds for n in cset.leaves_under(code))
+
+
 def group_by_area(
-    items: Iterable[RemediationItem], cset: CriteriaSet | None
+    items: Iterable[RemediationItem],
+    cset: CriteriaSet | None,
+    also: Iterable[str] = (),
 ) -> list[tuple[CriterionNode | None, list[RemediationItem]]]:
-    """Items under the set's areas in document order, then those with no area."""
-    groups: dict[str | None, list[RemediationItem]] = {}
+    """Items under the set's areas in document order, then those with no area; the areas
+    in ``also`` are listed even without items."""
+    groups: dict[str | None, list[RemediationItem]] = {code: [] for code in also}
     for item in sorted(items, key=lambda i: i.position):
         groups.setdefault(area_code_of(item, cset), []).append(item)
     out: list[tuple[CriterionNode | None, list[RemediationItem]]] = []

@@ -21,9 +21,10 @@ from decimal import Decimal
 
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet
+from parapp.domain.figures import Figures, Source, compute_figures
 from parapp.domain.remediation import PlanDocument, RemediationItem
 from parapp.domain.results import PublishedResult
-from parapp.domain.totals import Change, Totals
+from parapp.domain.totals import Basis, Change, Totals
 from parapp.domain.units import Unit
 
 
@@ -41,6 +42,20 @@ class IndexData:
     result: PublishedResult | None = None
     change: Change | None = None  # of the index, from the previous period
     previous_area_points: Mapping[str, Decimal] | None = None  # area code -> last period
+    figures: Figures | None = None  # what to print; default computed from totals and result
+    pad_ranks: bool = False  # print ranks zero-padded ("04/20"), an office setting
+
+    def printed(self) -> Figures | None:
+        """The figures to print (``parapp.domain.figures``), when there is a scored tree."""
+        if self.figures is not None:
+            return self.figures
+        if self.cset is None or self.totals is None:
+            return None
+        # Without the scores we cannot tell a typed result from an appraised one: the
+        # services pass ``figures`` for that reason.
+        official = self.totals.basis is Basis.OFFICIAL
+        source = Source.APPRAISED if official else Source.SELF
+        return compute_figures(self.cset, self.totals, self.result, source)
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,8 @@ class PlanInput:
     result: PublishedResult | None = None
     change: Change | None = None
     previous_area_points: Mapping[str, Decimal] | None = None
+    figures: Figures | None = None  # of the main index; default computed from totals, result
+    pad_ranks: bool = False  # print ranks zero-padded ("04/20"), an office setting
     previous_year: int | None = None  # default assessed_year - 1
     extra_indices: tuple[IndexData, ...] = ()
     with_appendix: bool = False  # add the landscape "Phụ lục" task table

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from parapp.domain.criteria import CriterionNode, IndexKind
+from parapp.domain.criteria import CriteriaSet, CriterionNode, IndexKind
+from parapp.domain.figures import Figures, Row, Source
 from parapp.domain.numbers import format_max
 from parapp.domain.remediation import RemediationItem
 from parapp.domain.text import clean
@@ -45,11 +46,19 @@ R = "remediation"
 def _indices(data: PlanInput) -> list[IndexData]:
     """The main index first, then the others the plan covers, each once."""
     main_kind = data.cset.index_kind.value if data.cset is not None else "PAR"
-    main = IndexData(main_kind, data.cset, data.totals, data.result)
-    main = replace(main, change=data.change, previous_area_points=data.previous_area_points)
+    main = IndexData(
+        main_kind,
+        data.cset,
+        data.totals,
+        data.result,
+        change=data.change,
+        previous_area_points=data.previous_area_points,
+        figures=data.figures,
+    )
     found: dict[str, IndexData] = {main_kind: main}
     for extra in data.extra_indices:
         found.setdefault(extra.kind, extra)
+    found = {k: replace(v, pad_ranks=data.pad_ranks) for k, v in found.items()}
     for item in data.items:
         found.setdefault(item.index_kind or "PAR", IndexData(item.index_kind or "PAR"))
     rest = sorted((k for k in found if k != main_kind), key=_order)
@@ -67,34 +76,36 @@ def _items_of(data: PlanInput, kind: str) -> list[RemediationItem]:
 
 
 def _figures(idx: IndexData, vals: texts.Values) -> dict[str, str]:
-    """points / max / index / rank of an index, published figures first."""
+    """points / max / index / rank of an index as printed (``parapp.domain.figures``): the
+    points only where they are the decision's, or where there is no decision yet."""
     out = dict(vals)
-    r, t = idx.result, idx.totals
+    r, f = idx.result, idx.printed()
     if r is not None:
-        points = r.points if r.points is not None else (t.total if t else None)
-        maximum = r.max_points if r.max_points is not None else (t.main_max if t else None)
         out["index"] = nd30.points(r.index)
         if r.decision_number:
             out["decision_number"] = clean(r.decision_number)
         if r.decision_date:
             out["decision_date"] = nd30.short_date(r.decision_date)
-        if r.issuer:
-            out["issuer"] = clean(r.issuer)
+        # A typed result often names no issuer: the appraiser published it.
+        issuer = clean(r.issuer) or vals.get("appraiser", "")
+        if issuer:
+            out["issuer"] = issuer
         if r.rank is not None:
-            out["rank"] = str(r.rank)
+            out["rank"] = nd30.rank(r.rank, idx.pad_ranks)
         if r.rank_of is not None:
-            out["rank_of"] = str(r.rank_of)
+            out["rank_of"] = nd30.rank(r.rank_of, idx.pad_ranks)
         if r.band:
             out["band"] = clean(r.band)
-    elif t is not None:
-        points, maximum = t.total, t.main_max
-        out["index"] = nd30.points(t.index)
-    else:
-        return out
-    if points is not None:
-        out["points"] = nd30.points(points)
-    if maximum is not None:
-        out["max"] = format_max(maximum)
+    if f is not None:
+        out["index"] = nd30.points(f.index)
+        if r is None or f.points_published:
+            out["points"] = nd30.points(f.points)
+            published_max = r.max_points if r is not None else None
+            out["max"] = format_max(published_max if published_max is not None else f.max_points)
+    elif r is not None and r.points is not None:
+        out["points"] = nd30.points(r.points)
+        if r.max_points is not None:
+            out["max"] = format_max(r.max_points)
     return out
 
 
@@ -110,10 +121,15 @@ def _rank_band(fig: dict[str, str]) -> list[str]:
 
 
 def _result_clause(fig: dict[str, str]) -> str:
-    """ "xã X đạt 91,88/100 điểm (91,88%), xếp thứ 12/65 đơn vị cấp xã, xếp loại Tốt"."""
-    if "points" not in fig:
+    """ "xã X đạt 91,88/100 điểm (91,88%), xếp thứ 12/65 đơn vị cấp xã, xếp loại Tốt"; an
+    index-only result states the index alone ("xã X đạt Chỉ số ... 86,50%")."""
+    if "points" in fig and "max" in fig:
+        score = texts.text(f"{R}.legal_basis.score", fig)
+    elif "index" in fig:
+        score = texts.text(f"{R}.legal_basis.score_index_only", fig)
+    else:
         return ""
-    return ", ".join([texts.text(f"{R}.legal_basis.score", fig), *_rank_band(fig)])
+    return ", ".join([score, *_rank_band(fig)])
 
 
 def _bases(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -> list[Block]:
@@ -126,12 +142,18 @@ def _bases(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -> l
         r = idx.result
         if r is not None and r.decision_number:
             other = _figures(idx, vals) | {"index_name": c.index_name(idx.kind)}
-            template = c.drop_date(texts.lookup(f"{R}.legal_basis.decision_other"), r.decision_date)
+            template = c.drop_date(
+                texts.lookup(f"{R}.legal_basis.decision_other"),
+                r.decision_date,
+                other.get("issuer", ""),
+            )
             generated.append(texts.fill(template, other))
             numbers.append(clean(r.decision_number))
     r = main.result
     if r is not None and r.decision_number:
-        template = c.drop_date(texts.lookup(f"{R}.legal_basis.decision"), r.decision_date)
+        template = c.drop_date(
+            texts.lookup(f"{R}.legal_basis.decision"), r.decision_date, fig.get("issuer", "")
+        )
         main_clause = texts.fill(template, fig)
         numbers.append(clean(r.decision_number))
     elif main.totals is not None:
@@ -167,46 +189,62 @@ def _change_text(idx: IndexData, vals: dict[str, str]) -> str:
     return texts.text(f"{R}.{key}", fill)
 
 
-def _results(idx: IndexData, vals: dict[str, str]) -> list[Block]:
-    assert idx.cset is not None and idx.totals is not None
+def _results(idx: IndexData, figures: Figures, vals: dict[str, str]) -> list[Block]:
+    assert idx.cset is not None
     fig = _figures(idx, vals)
-    intro = texts.text(f"{R}.results_intro", fig)
-    text = ", ".join([intro, *_rank_band(fig)])
+    key = "results_intro" if "points" in fig and "max" in fig else "results_intro_index_only"
+    text = ", ".join([texts.text(f"{R}.{key}", fig), *_rank_band(fig)])
     change = _change_text(idx, vals)
     if change:
         text += "; " + change
-    official = idx.result is not None or idx.totals.basis is Basis.OFFICIAL
-    table = c.score_table(idx.cset, idx.totals, "Điểm thẩm định" if official else "Điểm đạt")
+    table = c.score_table(idx.cset, figures, pending_note=texts.text(f"{R}.survey_pending"))
     return [
         c.numbered("1. Kết quả đánh giá"),
         Paragraph.of(c.sentence(text)),
         Paragraph.of(texts.text(f"{R}.results_table_lead", vals), keep_with_next=True),
         table,
+        *(Paragraph.of(note, italic=True) for note in c.score_notes(idx.cset, figures)),
     ]
 
 
-def _area_result(idx: IndexData, area: CriterionNode, vals: dict[str, str]) -> str:
-    assert idx.totals is not None
-    t = idx.totals.nodes.get(area.code)
-    if t is None or t.excluded or t.leaves == 0:
+def _area_result(
+    idx: IndexData, figures: Figures, area: CriterionNode, vals: dict[str, str]
+) -> str:
+    row = figures.row(area.code)
+    if row is None or not row.counted:
         return ""
+    labelled = figures.published and row.source is not Source.PUBLISHED
     fill = vals | {
-        "points": nd30.points(t.achieved),
-        "max": c.max_of(area, t),
-        "lost": nd30.points(t.lost),
+        "points": nd30.points(row.points),
+        "max": format_max(row.max_points),
+        "lost": nd30.points(row.lost),
+        "source_note": f" ({c.SOURCE_WORDS[row.source]})" if labelled else "",
     }
-    key = "area_result" if t.lost > 0 else "area_result_full"
+    key = "area_result" if row.lost > 0 else "area_result_full"
     parts = [texts.text(f"{R}.{key}", fill)]
     r = idx.result
-    rank = next((a.rank for a in r.areas if a.code == area.code), None) if r else None
-    if rank is not None:
-        parts.append(f"xếp thứ {rank}" + (f"/{r.rank_of}" if r and r.rank_of else ""))
+    if row.rank is not None:
+        of = r.rank_of if r is not None else None
+        shown = nd30.rank(row.rank, idx.pad_ranks)
+        parts.append(f"xếp thứ {shown}" + (f"/{nd30.rank(of, idx.pad_ranks)}" if of else ""))
     previous = (idx.previous_area_points or {}).get(area.code)
     if previous is not None:
-        sign, diff = c.difference(t.achieved - previous)
+        sign, diff = c.difference(row.points - previous)
         key = {1: "change_points_up", -1: "change_points_down", 0: "change_points_same"}[sign]
         parts.append(texts.text(f"{R}.{key}", vals | {"diff": diff}))
     return c.sentence("; ".join(parts))
+
+
+def _remainder_block(
+    cset: CriteriaSet, row: Row | None, items: list[RemediationItem]
+) -> list[Block]:
+    """The part of a published loss the criteria do not name, unless the clerk wrote an item
+    for it (an item of the area with no criterion)."""
+    if row is None or row.remainder <= 0 or any(not i.node_codes for i in items):
+        return []
+    key = "remainder_survey" if c.survey_only(cset, row.code) else "remainder"
+    text = texts.text(f"{R}.{key}", {"points": nd30.points(row.remainder)})
+    return [Paragraph.of(c.sentence(f"- {text}"))]
 
 
 def _item_blocks(item: RemediationItem) -> list[Block]:
@@ -243,11 +281,13 @@ def _area_blocks(
     with_heading: bool,
 ) -> list[Block]:
     blocks: list[Block] = []
+    figures = idx.printed()
+    row = figures.row(area.code) if figures is not None and area is not None else None
     if with_heading:
         name = area.title if area is not None else texts.text("common.other_area")
         blocks.append(c.numbered(f"{number} {name}"))
-        if area is not None and idx.totals is not None:
-            result = _area_result(idx, area, vals)
+        if area is not None and figures is not None:
+            result = _area_result(idx, figures, area, vals)
             if result:
                 blocks.append(Paragraph.of(result, keep_with_next=True))
     fix = [i for i in items if not i.keep_up]
@@ -260,6 +300,8 @@ def _area_blocks(
             heading = node.title if node is not None else c.item_label(item)
             blocks.append(c.numbered(f"{number}{k}. {heading}"))
             blocks += _item_blocks(item)
+    if idx.cset is not None:
+        blocks += _remainder_block(idx.cset, row, fix)
     if keep:
         lead = texts.text(f"{R}.keep_up_lead")
         if len(fix) > 1:
@@ -274,14 +316,17 @@ def _index_blocks(data: PlanInput, idx: IndexData, vals: dict[str, str]) -> list
     items = _items_of(data, idx.kind)
     blocks: list[Block] = []
     prefix = ""
-    if idx.cset is not None and idx.totals is not None:
-        blocks += _results(idx, vals)
+    figures = idx.printed()
+    if idx.cset is not None and figures is not None:
+        blocks += _results(idx, figures, vals)
         blocks.append(c.numbered("2. Nội dung khắc phục"))
         prefix = "2."
-    if not items:
+    # An area whose published loss its criteria do not name is shown even without items.
+    unnamed = {r.code for r in figures.areas if r.remainder > 0} if figures else set()
+    if not items and not unnamed:
         blocks.append(Paragraph.of(texts.text(f"{R}.no_items", vals)))
         return blocks
-    groups = c.group_by_area(items, idx.cset)
+    groups = c.group_by_area(items, idx.cset, also=unnamed)
     flat = len(groups) == 1 and groups[0][0] is None
     if flat:  # no areas (PAPI, Dân vận): the items straight under the index
         return blocks + _area_blocks(idx, prefix, None, groups[0][1], vals, with_heading=False)

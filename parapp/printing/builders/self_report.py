@@ -16,6 +16,7 @@ from decimal import Decimal
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet, CriterionNode, Part, ScoreKind
 from parapp.domain.errors import DomainError
+from parapp.domain.figures import Figures, compute_figures
 from parapp.domain.numbers import HUNDRED, ZERO, format_max, format_vi
 from parapp.domain.scoring import Answer, TiersRule
 from parapp.domain.text import clean
@@ -92,11 +93,13 @@ def _survey_max(cset: CriteriaSet) -> Decimal:
     )
 
 
-def _total_sentence(data: SelfReportInput, totals: Totals, vals: dict[str, str]) -> str:
+def _total_sentence(
+    data: SelfReportInput, totals: Totals, figures: Figures, vals: dict[str, str]
+) -> str:
     fill = vals | {
-        "total_self": nd30.points(totals.total),
-        "max_self": format_max(totals.main_max),
-        "index_self": nd30.points(totals.index),
+        "total_self": nd30.points(figures.points),
+        "max_self": format_max(figures.max_points),
+        "index_self": nd30.points(figures.index),
         "bonus": nd30.points(totals.bonus),
         "penalty": nd30.points(totals.penalty),
     }
@@ -160,7 +163,7 @@ def _evidence(data: SelfReportInput, vals: dict[str, str]) -> list[Block]:
     return blocks + c.plain(missing)
 
 
-def _criteria_table(data: SelfReportInput, totals: Totals) -> Table:
+def _criteria_table(data: SelfReportInput, totals: Totals, figures: Figures) -> Table:
     columns = (
         Column("STT", 13, Align.CENTER),
         Column("Tiêu chí, tiêu chí thành phần", 72),
@@ -198,15 +201,15 @@ def _criteria_table(data: SelfReportInput, totals: Totals) -> Table:
         (
             "",
             "Tổng điểm tự đánh giá",
-            format_max(totals.main_max),
+            format_max(figures.max_points),
             "",
-            nd30.points(totals.total),
+            nd30.points(figures.points),
             "",
             "",
         )
     )
     bold.add(len(rows))
-    rows.append(("", "Chỉ số tự đánh giá (%)", "", "", nd30.points(totals.index), "", ""))
+    rows.append(("", "Chỉ số tự đánh giá (%)", "", "", nd30.points(figures.index), "", ""))
     return Table(columns, tuple(rows), frozenset(bold), font_size=11)
 
 
@@ -224,10 +227,16 @@ def build_self_report(data: SelfReportInput) -> Document:
     body: list[Block] = [c.addressee(vals, f"{S}.addressee")]
     body += c.plain(texts.paragraphs(f"{S}.intro", vals))
     body += [c.section("I. KẾT QUẢ TỰ ĐÁNH GIÁ"), c.numbered("1. Kết quả chung")]
-    body.append(Paragraph.of(_total_sentence(data, totals, vals)))
+    figures = compute_figures(data.cset, totals)
+    body.append(Paragraph.of(_total_sentence(data, totals, figures, vals)))
     body.append(Paragraph.of(texts.text(f"{S}.table_lead", vals), keep_with_next=True))
     body.append(
-        c.score_table(data.cset, totals, "Điểm tự đánh giá", texts.text(f"{S}.survey_note"))
+        c.score_table(
+            data.cset,
+            figures,
+            "Điểm tự đánh giá",
+            texts.text(f"{S}.survey_note"),
+        )
     )
     body.append(Paragraph.of(texts.text(f"{S}.detail_note", vals)))
     body.append(c.numbered("2. Các tiêu chí, tiêu chí thành phần chưa đạt điểm tối đa"))
@@ -247,7 +256,7 @@ def build_self_report(data: SelfReportInput) -> Document:
         label="Phụ lục",
         title=texts.text(f"{S}.appendix_title", vals),
         note=f"(Kèm theo {ref})",
-        blocks=(_criteria_table(data, totals),),
+        blocks=(_criteria_table(data, totals, figures),),
         landscape=True,
     )
     return Document(
