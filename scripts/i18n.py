@@ -73,6 +73,7 @@ ERROR_CLASSES = (
     "BackupError",
     "PackageError",
     "IdentityError",
+    "Incomplete",
 )
 KEYWORDS: dict[str, object] = {
     "_": DEFAULT_KEYWORDS["_"],

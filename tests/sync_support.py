@@ -37,20 +37,24 @@ def opened(path: Path) -> Database:
 
 def draft_2026_submission(root: Path) -> Path:
     """In the demo copy at ``root``: start the commune's 2026 self-assessment (areas 1-6
-    carried over), add two evidence files, and export the submission as a clerk would.
+    carried over), add two evidence files, submit it (incomplete, with a reason) and export
+    the submission as a clerk would.
     Returns the package, written to ``root/out``."""
-    from parapp.services import evidence, sync_export
+    from parapp.services import evidence, submission, sync_export
     from parapp.services.demo import start_next_year
 
     commune = open_database(root / "commune" / "parapp.sqlite3")
     try:
-        start_next_year(commune, frozenset({"1", "2", "3", "4", "5", "6"}))
+        assessment_id = start_next_year(commune, frozenset({"1", "2", "3", "4", "5", "6"}))
         for i, codes in enumerate((["1.1"], ["2.1", "2.2"]), start=1):
             doc = root / "docs" / f"bien-ban-{i}.txt"
             doc.parent.mkdir(parents=True, exist_ok=True)
             doc.write_text(f"Biên bản số {i}/2026\n", encoding="utf-8")
             evidence.add_evidence(commune, doc, node_codes=codes, title=f"Biên bản {i}",
                                   year=2026)
+        # Area 7 is not scored yet: submitted as it is, with the reason the package carries.
+        submission.submit(commune, assessment_id, allow_incomplete=True,
+                          reason="Lĩnh vực 7 đang chờ số liệu của huyện.")
         return sync_export.export(commune, "submission", root / "out", year=2026).info.path
     finally:
         commune.close()

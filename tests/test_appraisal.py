@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from state_support import arrive_submitted
 
 from db.engine import Database, open_database
 from parapp.domain.assessment import AssessmentStatus
@@ -69,7 +70,7 @@ def make_hub(folder: Path) -> tuple[Database, list[str]]:
     for code in communes:
         info = assessments.new_assessment(db, YEAR, unit_code=code)
         assessments.set_self_scores(db, info.id, entries)
-        assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+        arrive_submitted(db, info.id)
     return db, communes
 
 
@@ -170,7 +171,7 @@ def test_full_round(hub: tuple[Database, list[str]]) -> None:
 
     # ... the commune corrects 1.2 and submits again: 1.2 is flagged for re-appraisal
     assessments.set_self_scores(db, info.id, [SelfEntry("1.2", typed=Decimal("1.5"))])
-    assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+    arrive_submitted(db, info.id)  # its new package, imported
     st = by_code(db)[c]
     assert st.status is AssessmentStatus.SUBMITTED and st.to_reappraise == 1
     view = assessments.view(db, YEAR, c)
@@ -310,7 +311,7 @@ def test_cli(tmp_path: Path, vietnamese: None) -> None:
         for unit in units:
             info = assessments.new_assessment(db, YEAR, unit_code=unit)
             assessments.set_self_scores(db, info.id, entries)
-            assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+            arrive_submitted(db, info.id)
     finally:
         db.close()
     a, b = units

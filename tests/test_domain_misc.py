@@ -13,6 +13,7 @@ from parapp.domain.assessment import (
     AssessmentStatus,
     FieldGroup,
     NodeScore,
+    Side,
     can_edit,
     require_editable,
     require_transition,
@@ -43,8 +44,10 @@ G = FieldGroup
 # appraisal marks changed criteria "to re-appraise", architecture.md). On a commune's own
 # database the appraisal happens elsewhere: the clerk types in the published result of a
 # submitted assessment, so submitted → published is allowed too (domain.md, "Results").
+# A unit may withdraw its submission (back to draft) until the appraiser's word arrives.
 ALLOWED: set[tuple[AssessmentStatus, AssessmentStatus]] = {
     (S.DRAFT, S.SUBMITTED),
+    (S.SUBMITTED, S.DRAFT),
     (S.SUBMITTED, S.RETURNED),
     (S.RETURNED, S.SUBMITTED),
     (S.SUBMITTED, S.APPRAISED),
@@ -74,13 +77,39 @@ def test_transitions_cover_the_documented_path() -> None:
         require_transition(current, target)
 
 
-def test_nothing_leaves_published_and_nothing_goes_back_to_draft() -> None:
+def test_nothing_leaves_published_and_only_a_withdrawal_goes_back_to_draft() -> None:
     for target in S:
         with pytest.raises(StateError):
             require_transition(S.PUBLISHED, target)
     for current in S:
-        with pytest.raises(StateError):
-            require_transition(current, S.DRAFT)
+        if current is not S.SUBMITTED:
+            with pytest.raises(StateError):
+                require_transition(current, S.DRAFT)
+
+
+UNIT_MOVES = {(S.DRAFT, S.SUBMITTED), (S.RETURNED, S.SUBMITTED), (S.SUBMITTED, S.DRAFT)}
+
+
+@pytest.mark.parametrize(("current", "target"), sorted(ALLOWED))
+def test_each_move_belongs_to_one_side(current: AssessmentStatus, target: AssessmentStatus) -> None:
+    mine, theirs = (
+        (Side.UNIT, Side.APPRAISER) if (current, target) in UNIT_MOVES
+        else (Side.APPRAISER, Side.UNIT)
+    )
+    require_transition(current, target, mine)
+    with pytest.raises(StateError) as info:
+        require_transition(current, target, theirs)
+    assert "Only the" in str(info.value)
+
+
+@pytest.mark.parametrize("target", [S.RETURNED, S.APPRAISED, S.PUBLISHED])
+@pytest.mark.parametrize("current", list(S))
+def test_a_unit_never_moves_itself_into_the_appraisers_states(
+    current: AssessmentStatus, target: AssessmentStatus
+) -> None:
+    with pytest.raises(StateError) as info:
+        require_transition(current, target, Side.UNIT)
+    assert str(info.value).startswith("Only the appraiser")
 
 
 EDITABLE: set[tuple[AssessmentStatus, FieldGroup]] = {

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from state_support import arrange_status
 from sync_support import copy_demo
 
 from db.engine import open_database
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.units import Unit, UnitKind
-from parapp.services import assessments, evidence, quick_view, setup
+from parapp.services import assessments, evidence, quick_view, setup, submission
 from parapp.services.common import NotFound
 from parapp.services.demo import start_next_year
 
@@ -64,8 +65,7 @@ def test_next_year_in_progress_then_appraised_and_a_third_year(demo_db: Path,
     db = open_database(path)
     try:
         info = assessments.get_info(db, 2026)
-        assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
-        assessments.change_status(db, info.id, AssessmentStatus.APPRAISED)
+        arrange_status(db, info.id, AssessmentStatus.APPRAISED)  # the result package's word
         assessments.new_assessment(db, 2027)
     finally:
         db.close()
@@ -123,9 +123,9 @@ def test_status_changes_basis_like_the_orm(demo_db: Path, tmp_path: Path, status
     try:
         start_next_year(db, frozenset({"1", "2", "3", "4", "5", "6"}))
         info = assessments.get_info(db, 2026)
-        assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+        submission.submit(db, info.id, allow_incomplete=True, reason="Chờ số liệu.")
         if status == "appraised":
-            assessments.change_status(db, info.id, AssessmentStatus.APPRAISED)
+            arrange_status(db, info.id, AssessmentStatus.APPRAISED)  # the result package's word
     finally:
         db.close()
     view = _same(path)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from state_support import arrange_status
 
 from db.engine import Database, open_database
 from parapp import i18n
@@ -16,7 +17,16 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, normalize, to_decimal
 from parapp.domain.scoring import Answer, Declared, DeductionRule, resolve_self_score
 from parapp.domain.units import Unit, UnitKind
-from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
+from parapp.services import (
+    assessments,
+    backups,
+    criteria,
+    evidence,
+    plans,
+    results,
+    setup,
+    submission,
+)
 from parapp.services.common import ServiceError
 from parapp.services.scores_import import import_scores
 
@@ -68,9 +78,14 @@ def test_a_tiny_deduction_step_is_checked_arithmetically() -> None:
     assert outcome.score == Decimal("0.9999999")
 
 
+def _submit(db: Database, assessment_id: int) -> None:
+    """The fixture's assessment is empty: submitted as it is, with a reason."""
+    submission.submit(db, assessment_id, allow_incomplete=True, reason="Nộp bản giấy trước.")
+
+
 def test_correcting_the_rank_keeps_the_decision(db: Database) -> None:
     info = assessments.get_info(db)
-    assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+    _submit(db, info.id)
     results.amend_result(
         db,
         {
@@ -88,7 +103,7 @@ def test_correcting_the_rank_keeps_the_decision(db: Database) -> None:
 
 def test_the_first_result_needs_an_index(db: Database) -> None:
     info = assessments.get_info(db)
-    assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+    _submit(db, info.id)
     with pytest.raises(ServiceError):
         results.amend_result(db, {"rank": 3})
 
@@ -107,9 +122,9 @@ def test_a_changed_self_score_after_return_needs_reappraisal(db: Database) -> No
     info = assessments.get_info(db)
     entry = assessments.SelfEntry("1.1.1", Declared(answer=Answer.YES))
     assessments.set_self_scores(db, info.id, [entry])
-    assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+    _submit(db, info.id)
     assessments.set_appraisals(db, info.id, [assessments.AppraisalEntry("1.1.1", Decimal(0))])
-    assessments.change_status(db, info.id, AssessmentStatus.RETURNED)
+    arrange_status(db, info.id, AssessmentStatus.RETURNED)  # the return package, imported
     unchanged = assessments.SelfEntry("1.3.1", Declared(answer=Answer.YES))
     assessments.set_self_scores(db, info.id, [unchanged])
     assert not assessments.view(db).scores["1.3.1"].needs_reappraisal
@@ -117,7 +132,7 @@ def test_a_changed_self_score_after_return_needs_reappraisal(db: Database) -> No
     assessments.set_self_scores(db, info.id, [fixed])
     score = assessments.view(db).scores["1.1.1"]
     assert score.needs_reappraisal and score.appraised_score == Decimal(0)
-    assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+    _submit(db, info.id)
     assessments.set_appraisals(db, info.id, [assessments.AppraisalEntry("1.1.1", Decimal(0))])
     assert not assessments.view(db).scores["1.1.1"].needs_reappraisal
 
@@ -144,9 +159,8 @@ def test_ranking_leaves_out_unappraised_and_groups_kinds(tmp_path: Path) -> None
             assessments.set_self_scores(
                 db, info.id, [assessments.SelfEntry(leaf.code, typed=Decimal(score))]
             )
-            if appraise:
-                assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
-                assessments.change_status(db, info.id, AssessmentStatus.APPRAISED)
+            if appraise:  # as the hub holds it once its package came and it was appraised
+                arrange_status(db, info.id, AssessmentStatus.APPRAISED)
         rows = results.compute_ranking(db, cset.code, 2025)
     finally:
         db.close()

@@ -36,7 +36,7 @@ from parapp.domain.scoring import Declared
 from parapp.domain.units import Unit, UnitKind
 from parapp.formats import criteria_json
 from parapp.formats.criteria_json import CriteriaFileError
-from parapp.services import assessments, criteria, evidence, results
+from parapp.services import assessments, criteria, evidence, results, submission
 from parapp.services.assessments import AppraisalEntry, SelfEntry
 from parapp.services.common import ServiceError
 from parapp.services.setup import init_database
@@ -365,7 +365,7 @@ def test_points_are_stored_exactly(db: Database) -> None:
         db, sample.id, [SelfEntry("1.6.2", declared=Declared(tier="tot"), typed=D("0.375"))]
     )
     assessments.set_self_scores(db, free.id, [SelfEntry("1.1", typed=D("0.375"))])
-    assessments.change_status(db, free.id, AssessmentStatus.SUBMITTED)
+    submission.submit(db, free.id, allow_incomplete=True, reason="Kiểm thử số lẻ.")
     assessments.set_appraisals(db, free.id, [AppraisalEntry("1.1", appraised=D("16.5"))])
     results.record_result(
         db,
@@ -586,7 +586,9 @@ def test_submitted_assessment_locks_self_scores(
     assessed: tuple[Database, int], tmp_path: Path
 ) -> None:
     db, assessment_id = assessed
-    info = assessments.change_status(db, assessment_id, AssessmentStatus.SUBMITTED)
+    info = submission.submit(
+        db, assessment_id, allow_incomplete=True, reason="Còn thiếu tài liệu."
+    ).info
     assert info.status is AssessmentStatus.SUBMITTED
     before = dump(db.path)
     with pytest.raises((StateError, ServiceError)) as err:

@@ -22,6 +22,7 @@ from parapp.services import (
     appraisal,
     assessments,
     evidence,
+    submission,
     sync_export,
     sync_import,
     sync_keys,
@@ -50,14 +51,21 @@ def _import(db: Database, path: Path, dry_run: bool = False) -> sync_import.Outc
 
 
 def _draft_2026(commune: Database, folder: Path) -> int:
-    """A 2026 self-assessment with two new evidence files linked to it."""
+    """A 2026 self-assessment with two new evidence files linked to it, submitted."""
     assessment_id = start_next_year(commune, frozenset({"1", "2", "3", "4", "5", "6"}))
     for i, codes in enumerate((["1.1"], ["2.1", "2.2"]), start=1):
         doc = folder / f"bien-ban-{i}.txt"
         doc.parent.mkdir(parents=True, exist_ok=True)
         doc.write_text(f"Biên bản số {i}/2026\n", encoding="utf-8")
         evidence.add_evidence(commune, doc, node_codes=codes, title=f"Biên bản {i}", year=2026)
+    _submit(commune, assessment_id)
     return assessment_id
+
+
+def _submit(commune: Database, assessment_id: int) -> None:
+    """Area 7 is not scored: submitted as it is, with a reason (exporting never submits)."""
+    submission.submit(commune, assessment_id, allow_incomplete=True,
+                      reason="Lĩnh vực 7 chờ số liệu.")
 
 
 def test_demo_round_trip_carried_scores_and_evidence(demo_db: Path) -> None:
@@ -161,6 +169,7 @@ def test_return_correct_and_resubmit_flags_reappraisal(
     assert old is not None
     assessments.set_self_scores(commune, own.info.id, [assessments.SelfEntry(
         code, typed=old, explanation="Đã bổ sung tài liệu")])
+    _submit(commune, own.info.id)
     time.sleep(1.1)  # a later package (created_at has whole seconds)
     again = sync_export.export(commune, "submission", usb / "3", year=2026)
     outcome = _import(appraiser, again.info.path)

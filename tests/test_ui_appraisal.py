@@ -37,6 +37,7 @@ from parapp.services.appraisal import (
 )
 from parapp.services.assessments import SelfEntry
 from parapp.services.common import ServiceError
+from tests.state_support import arrive_submitted
 from tests.sync_support import copy_demo
 from ui import qt_strings, screens
 from ui.main_window import MainWindow
@@ -84,7 +85,7 @@ def submit_three(db_path: Path) -> list[str]:
             ]
             info = assessments.new_assessment(db, YEAR, unit_code=code)
             assessments.set_self_scores(db, info.id, entries)
-            assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
+            arrive_submitted(db, info.id)  # as its package leaves it
         return communes
     finally:
         db.close()

@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except DomainError as exc:
         print(i18n.message(_disk_problem(exc, args) or exc), file=sys.stderr)
+        # One sentence, then the list it announces (what a submission lacks), if any.
+        for detail in getattr(exc, "details", ()):
+            print("  - " + i18n.message(detail), file=sys.stderr)
         return 1
     except Exception as exc:
         clear = _disk_problem(exc, args)

@@ -4,9 +4,10 @@
     parapp appraise add-units --province CODE
     parapp appraise add-unit --code CODE --name NAME --kind KIND     (historical units)
     parapp appraise score UNIT CODE SCORE [--comment TEXT] [--year Y] [--set CODE]
-    parapp appraise accept UNIT [--year Y] [--set CODE]
+    parapp appraise accept UNIT [--year Y] [--set CODE] [--confirm-incomplete]
     parapp appraise return UNIT --reason TEXT [--year Y] [--set CODE]
     parapp appraise publish --decision-number N --decision-date DD/MM/YYYY [--year Y] [--set]
+                            [--confirm-incomplete]
     parapp ranking [--year Y] [--set CODE] --out FILE.xlsx|.pdf|.docx [--date DD/MM/YYYY]
 
 Without --year a command works on the latest year any unit (or the unit named) submitted.
@@ -77,6 +78,8 @@ def units(args: argparse.Namespace) -> int:
             extra.append(_("rank {rank}/{of}").format(rank=r.rank, of=r.rank_of))
         if r.return_reason:
             extra.append(_("returned: {reason}").format(reason=r.return_reason))
+        if r.incomplete_reason:
+            extra.append(_("submitted incomplete: {reason}").format(reason=r.incomplete_reason))
         _out(
             "\t".join(
                 (
@@ -151,7 +154,10 @@ def accept(args: argparse.Namespace) -> int:
 
     with h._db(args) as db:
         year = _year_or_latest(db, args, args.unit)
-        done = accept_self_scores(db, args.unit, year, set_code=args.set_code)
+        done = accept_self_scores(
+            db, args.unit, year, set_code=args.set_code,
+            confirm_incomplete=args.confirm_incomplete,
+        )
     _out(
         _("Accepted the self scores of {n} criteria; status: {status}.").format(
             n=done.accepted, status=status_text(done.status)
@@ -187,6 +193,7 @@ def publish(args: argparse.Namespace) -> int:
             decision_number=args.decision_number,
             decision_date=decision_date,
             issuer=args.issuer or "",
+            confirm_incomplete=args.confirm_incomplete,
         )
     for p in outcome.published:
         _out(f"{p.rank}/{p.rank_of}\t{format_percent(p.index)}\t{p.band}\t{p.unit_code}\t"
@@ -256,8 +263,10 @@ def register(sub: Any) -> None:
     c.add_argument("score", help="appraised score, e.g. 0,5")
     c.add_argument("--comment", default="")
     c.set_defaults(handler=score)
+    confirm_help = "go ahead although some criteria have no score at all (counted 0)"
     c = with_year(acts.add_parser("accept", help="appraised = self for every unscored criterion"))
     c.add_argument("unit", help="unit code")
+    c.add_argument("--confirm-incomplete", action="store_true", help=confirm_help)
     c.set_defaults(handler=accept)
     c = with_year(acts.add_parser("return", help="return the assessment for correction"))
     c.add_argument("unit", help="unit code")
@@ -267,6 +276,7 @@ def register(sub: Any) -> None:
     c.add_argument("--decision-number", required=True, help="e.g. 70/QĐ-UBND")
     c.add_argument("--decision-date", required=True, help="dd/mm/yyyy")
     c.add_argument("--issuer", default="", help="who issued the decision")
+    c.add_argument("--confirm-incomplete", action="store_true", help=confirm_help)
     c.set_defaults(handler=publish)
 
     c = sub.add_parser("ranking", help="the ranking of all units to .xlsx, .pdf or .docx")

@@ -167,6 +167,8 @@ def assessment_show(args: argparse.Namespace) -> int:
 
 
 def assessment_status(args: argparse.Namespace) -> int:
+    """``assessment status submitted|draft`` are ``submit`` and ``withdraw``; the appraiser's
+    states are refused by the service with one sentence."""
     with _db(args) as db:
         info = assessments.get_info(db, args.period)
         info = assessments.change_status(db, info.id, AssessmentStatus(args.status))
@@ -174,6 +176,39 @@ def assessment_status(args: argparse.Namespace) -> int:
         _("The {year} assessment is now: {status}").format(
             year=info.year, status=render.status_text(info.status)
         )
+    )
+    return 0
+
+
+def assessment_submit(args: argparse.Namespace) -> int:
+    from parapp.services import submission
+
+    with _db(args) as db:
+        info = assessments.get_info(db, args.period)
+        done = submission.submit(
+            db, info.id, allow_incomplete=args.allow_incomplete, reason=args.reason or ""
+        )
+    _out(
+        _("The {year} self-assessment is submitted. Write the package for the appraiser with "
+          "'parapp sync export --kind submission'.").format(year=done.info.year)
+    )
+    if done.gaps:
+        _err(
+            _("Submitted incomplete ({n} criteria); the package tells the appraiser why: "
+              "{reason}").format(n=len(done.gaps), reason=done.reason)
+        )
+    return 0
+
+
+def assessment_withdraw(args: argparse.Namespace) -> int:
+    from parapp.services import submission
+
+    with _db(args) as db:
+        info = assessments.get_info(db, args.period)
+        info = submission.withdraw(db, info.id)
+    _out(
+        _("The {year} self-assessment is a draft again. If the package was already handed "
+          "over, submit and send it again when it is ready.").format(year=info.year)
     )
     return 0
 

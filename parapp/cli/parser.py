@@ -101,8 +101,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.add_argument("--depth", type=int, help="show only this many levels (0 = areas)")
     c.set_defaults(handler=h.assessment_show)
-    c = a.add_parser("status", help="move the assessment on (submit, return, ...)")
-    c.add_argument("status", choices=("submitted", "returned", "appraised", "published"))
+    c = a.add_parser("submit", help="check the self-assessment and mark it submitted")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="submit even though the check finds criteria missing (needs --reason)",
+    )
+    c.add_argument("--reason", default="", help="why it is submitted incomplete")
+    c.set_defaults(handler=h.assessment_submit)
+    c = a.add_parser("withdraw", help="take a submission back to draft (before any result)")
+    c.add_argument("--period", "--year", dest="period", type=_year)
+    c.set_defaults(handler=h.assessment_withdraw)
+    # Kept for scripts: "submitted" is submit (with its check), "draft" is withdraw; the
+    # appraiser's states are accepted by the parser so the refusal is a sentence.
+    c = a.add_parser("status", help="'submitted' = submit, 'draft' = withdraw")
+    c.add_argument(
+        "status", choices=("submitted", "draft", "returned", "appraised", "published")
+    )
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.assessment_status)
 
@@ -123,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--title", default="")
     c.add_argument("--number", default="", help="document number, e.g. 12/KH-UBND")
     c.add_argument("--date", default=None, help="document date, dd/mm/yyyy")
+    c.add_argument(
+        "--update",
+        action="store_true",
+        help="change the title, number or date of a file stored already",
+    )
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.evidence_add)
     c = e.add_parser("list", help="documents linked to the assessment")

@@ -24,14 +24,32 @@ class FieldGroup(StrEnum):
     RESULT = "result"  # the published result (index, rank, decision)
 
 
+class Side(StrEnum):
+    """Who moves an assessment: the unit in its own database, or the appraiser (in its hub,
+    by a result package, or by the published decision the unit's clerk types in)."""
+
+    UNIT = "unit"
+    APPRAISER = "appraiser"
+
+
+# Every allowed move and whose it is: a unit only submits and withdraws its submission;
+# returning, appraising and publishing are the appraiser's word (issue 13, "states follow
+# roles"). Withdrawing is possible only while the status is still "submitted", i.e. until a
+# result or a return from the appraiser has arrived.
+MOVES: dict[tuple[AssessmentStatus, AssessmentStatus], Side] = {
+    (AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED): Side.UNIT,
+    (AssessmentStatus.RETURNED, AssessmentStatus.SUBMITTED): Side.UNIT,
+    (AssessmentStatus.SUBMITTED, AssessmentStatus.DRAFT): Side.UNIT,
+    (AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED): Side.APPRAISER,
+    (AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED): Side.APPRAISER,
+    (AssessmentStatus.SUBMITTED, AssessmentStatus.PUBLISHED): Side.APPRAISER,
+    (AssessmentStatus.APPRAISED, AssessmentStatus.RETURNED): Side.APPRAISER,
+    (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED): Side.APPRAISER,
+}
+
 TRANSITIONS: dict[AssessmentStatus, frozenset[AssessmentStatus]] = {
-    AssessmentStatus.DRAFT: frozenset({AssessmentStatus.SUBMITTED}),
-    AssessmentStatus.SUBMITTED: frozenset(
-        {AssessmentStatus.RETURNED, AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED}
-    ),
-    AssessmentStatus.RETURNED: frozenset({AssessmentStatus.SUBMITTED}),
-    AssessmentStatus.APPRAISED: frozenset({AssessmentStatus.RETURNED, AssessmentStatus.PUBLISHED}),
-    AssessmentStatus.PUBLISHED: frozenset(),
+    status: frozenset(target for (current, target) in MOVES if current is status)
+    for status in AssessmentStatus
 }
 
 EDITABLE: dict[AssessmentStatus, frozenset[FieldGroup]] = {
@@ -57,8 +75,25 @@ def require_editable(status: AssessmentStatus, group: FieldGroup) -> None:
         )
 
 
-def require_transition(current: AssessmentStatus, target: AssessmentStatus) -> None:
-    if target not in TRANSITIONS[current]:
+def require_transition(
+    current: AssessmentStatus, target: AssessmentStatus, side: Side | None = None
+) -> None:
+    """Refuse a move the state machine does not have, or (``side`` given) a move to a state
+    only the other side may set (a commune never makes itself "appraised")."""
+    owners = {who for (_from, to), who in MOVES.items() if to is target}
+    if side is not None and owners and side not in owners:
+        if Side.APPRAISER in owners:
+            raise StateError(
+                "Only the appraiser can make an assessment '{target}': it comes with the "
+                "appraiser's result package, or, for the published result, when you type in "
+                "the published decision ('parapp result set').",
+                target=target,
+            )
+        raise StateError(
+            "Only the unit itself can make its assessment '{target}', in its own database.",
+            target=target,
+        )
+    if (current, target) not in MOVES:
         raise StateError(
             "An assessment that is '{current}' cannot become '{target}'.",
             current=current,

@@ -1,5 +1,5 @@
-"""The appraiser's hub: units from the official list, appraisal of each criterion, return for
-correction, and the state of every unit at a glance.
+"""The appraiser's hub: appraisal of each criterion, return for correction, and the state of
+every unit at a glance (its units from the official list: :mod:`.appraisal_units`).
 
 One appraiser database holds many units (``UnitRow``, one per commune; ``is_self`` marks the
 appraiser itself) and their assessments as they arrive in submission packages. Publishing the
@@ -22,22 +22,34 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AssessmentRow, NodeScoreRow, Setting, SyncLogRow, UnitRow
-from parapp.domain.assessment import AssessmentStatus, NodeScore, require_transition
+from parapp.domain.assessment import (
+    AssessmentStatus,
+    FieldGroup,
+    NodeScore,
+    Side,
+    require_editable,
+    require_transition,
+)
+from parapp.domain.completeness import unscored_leaves
 from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
-from parapp.domain.units import Unit, UnitKind
+from parapp.domain.units import UnitKind
 
+# The units part moved to appraisal_units; its names stay importable from here.
+from .appraisal_units import UnitsAdded as UnitsAdded
+from .appraisal_units import add_unit as add_unit
+from .appraisal_units import add_units_from_catalog as add_units_from_catalog
 from .assessments import AppraisalEntry, _scores, apply_appraisals
 from .common import NotFound, ServiceError, now
 from .mapping import set_from_rows
+from .submission import Incomplete, note_of
 
 RETURN_REASON_PREFIX = "return_reason:"
 # Statuses in which the appraiser has something in hand (a draft was never sent).
@@ -49,114 +61,6 @@ RECEIVED = frozenset(
         AssessmentStatus.PUBLISHED,
     }
 )
-_CATALOG_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
-
-
-# -- units -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class UnitsAdded:
-    province_name: str
-    added: int
-    updated: int
-    unchanged: int
-
-
-def _province(code: str) -> Any:
-    from vietnam_provinces import Province
-
-    text = clean(code)
-    try:
-        number = int(text)
-    except ValueError:
-        number = -1
-    for province in Province.iter_all():
-        if int(province.code) == number or province.codename == text:
-            return province
-    raise NotFound(
-        "There is no province with code {code} in the official list (post-2025 codes, "
-        "e.g. 20 for Lạng Sơn).",
-        code=code,
-    )
-
-
-def add_units_from_catalog(db: Database, province_code: str) -> UnitsAdded:
-    """Every commune, ward and special zone of the province (official list after 1 July
-    2025, package ``vietnam-provinces``) as a unit of this database.
-
-    Existing units keep their row (and their assessments); a changed name or kind is
-    updated. The catalogue has no units from before July 2025: districts and townships of
-    historical years are added one by one with :func:`add_unit`.
-    """
-    from vietnam_provinces import Ward
-
-    from .units_catalog import official_unit
-
-    province = _province(province_code)
-    wards = list(Ward.iter_by_province(province.code))
-    if not wards:
-        raise NotFound("The official list has no communes for province {code}.", code=province_code)
-    # One official_unit() call gives the province's names as the rest of the program writes
-    # them; the other wards share them (calling it per ward would scan the list each time).
-    first = official_unit(str(int(wards[0].code)))
-    assert first is not None
-    added = updated = unchanged = 0
-    with db.session() as s:
-        existing = {r.code: r for r in s.scalars(select(UnitRow))}
-        for ward in wards:
-            unit = Unit(
-                code=f"{int(ward.code):05d}",
-                name=clean(ward.name),
-                kind=_CATALOG_KINDS.get(ward.division_type.value, UnitKind.COMMUNE),
-                appraiser_code=first.appraiser_code,
-                appraiser_name=first.appraiser_name,
-                province_name=first.province_name,
-            )
-            row = existing.get(unit.code)
-            if row is None:
-                s.add(_new_unit_row(unit))
-                added += 1
-            elif row.is_self:
-                unchanged += 1  # the appraiser's own row is never rewritten from the list
-            elif _update_unit_row(row, unit):
-                updated += 1
-            else:
-                unchanged += 1
-    return UnitsAdded(first.province_name, added, updated, unchanged)
-
-
-def _new_unit_row(unit: Unit) -> UnitRow:
-    row = UnitRow(code=clean(unit.code), is_self=False)
-    _update_unit_row(row, unit)
-    return row
-
-
-def _update_unit_row(row: UnitRow, unit: Unit) -> bool:
-    before = (row.name, row.kind, row.appraiser_code, row.appraiser_name, row.province_name)
-    row.name = clean(unit.name)
-    row.kind = unit.kind.value
-    row.appraiser_code = clean(unit.appraiser_code)
-    row.appraiser_name = clean(unit.appraiser_name)
-    row.province_name = clean(unit.province_name)
-    return before != (row.name, row.kind, row.appraiser_code, row.appraiser_name, row.province_name)
-
-
-def add_unit(db: Database, unit: Unit) -> bool:
-    """One unit typed by hand (a district or township of a historical year, or a unit the
-    official list does not have yet); True when it was new."""
-    if not clean(unit.code) or not clean(unit.name):
-        raise ServiceError("A unit needs an official code and a name.")
-    with db.session() as s:
-        row = s.scalars(select(UnitRow).where(UnitRow.code == clean(unit.code))).first()
-        if row is not None and row.is_self:
-            raise ServiceError(
-                "{code} is this database's own unit (the appraiser), not a unit it appraises.",
-                code=unit.code,
-            )
-        if row is None:
-            s.add(_new_unit_row(unit))
-            return True
-        _update_unit_row(row, unit)
-        return False
 
 
 # -- finding an assessment ---------------------------------------------------------------
@@ -187,6 +91,30 @@ def assessment_row(
             year=year,
         )
     return rows[0]
+
+
+def require_hub(s: Session) -> None:
+    """Appraising, returning and publishing happen only in an appraiser's database (the
+    ``role`` set up by ``parapp init``): a commune's clerk never appraises itself."""
+    role = s.get(Setting, "role")
+    if role is None or role.value != "appraiser":
+        raise ServiceError(
+            "This is a unit's database: appraising, returning and publishing are done in the "
+            "appraiser's database, and their results come back as a package."
+        )
+
+
+def hub_row(s: Session, unit_code: str, year: int, set_code: str | None = None) -> AssessmentRow:
+    """The assessment the appraiser acts on: never its own unit's."""
+    require_hub(s)
+    row = assessment_row(s, unit_code, year, set_code)
+    if row.unit.is_self:
+        raise ServiceError(
+            "{unit} is this database's own unit: the appraiser appraises the units that "
+            "submit to it.",
+            unit=row.unit.name,
+        )
+    return row
 
 
 def _self_leaves(cset: CriteriaSet) -> list[str]:
@@ -250,7 +178,7 @@ def appraise_node(
     if score is not None and not isinstance(score, Decimal):
         raise TypeError("score must be a Decimal")  # a float here would be a programming error
     with db.session() as s:
-        row = assessment_row(s, unit_code, year, set_code)
+        row = hub_row(s, unit_code, year, set_code)
         cset = set_from_rows(row.criteria_set)
         code = clean(code)
         survey_only = (
@@ -286,17 +214,35 @@ class Accepted:
 
 
 def accept_self_scores(
-    db: Database, unit_code: str, year: int, *, set_code: str | None = None
+    db: Database,
+    unit_code: str,
+    year: int,
+    *,
+    set_code: str | None = None,
+    confirm_incomplete: bool = False,
 ) -> Accepted:
     """Appraised = self for every criterion not appraised yet (comment left empty).
 
     Criteria flagged for re-appraisal are not touched: the unit changed them after the
-    appraiser had scored them, and accepting in bulk must not wave that through.
+    appraiser had scored them, and accepting in bulk must not wave that through. Criteria
+    nobody scored would count 0 once accepted: refused with their list (nothing changed)
+    unless ``confirm_incomplete``.
     """
     with db.session() as s:
-        row = assessment_row(s, unit_code, year, set_code)
+        row = hub_row(s, unit_code, year, set_code)
         cset = set_from_rows(row.criteria_set)
         scores = _scores(s, row.id)
+        require_editable(AssessmentStatus(row.status), FieldGroup.APPRAISAL)
+        gaps = unscored_leaves(cset, scores)
+        if gaps and not confirm_incomplete:
+            raise Incomplete(
+                "{unit} left {n} criteria unscored (listed below): accepting its self-scores "
+                "would count them as 0. Nothing was accepted; to accept anyway, confirm "
+                "(--confirm-incomplete).",
+                gaps,
+                unit=row.unit.name,
+                n=len(gaps),
+            )
         entries = [
             AppraisalEntry(code=code, appraised=sc.self_score, comment="")
             for code in _self_leaves(cset)
@@ -329,8 +275,8 @@ def return_for_correction(
     if not reason:
         raise ServiceError("Say why the assessment is returned (--reason).")
     with db.session() as s:
-        row = assessment_row(s, unit_code, year, set_code)
-        require_transition(AssessmentStatus(row.status), AssessmentStatus.RETURNED)
+        row = hub_row(s, unit_code, year, set_code)
+        require_transition(AssessmentStatus(row.status), AssessmentStatus.RETURNED, Side.APPRAISER)
         row.status = AssessmentStatus.RETURNED.value
         row.updated_at = now()
         value = json.dumps({"reason": reason, "at": now().isoformat()}, ensure_ascii=False)
@@ -376,6 +322,7 @@ class UnitStatus:
     rank: int | None = None
     rank_of: int | None = None
     last_package_at: datetime | None = None  # when its latest package was imported
+    incomplete_reason: str = ""  # submitted incomplete: the unit's reason (its package)
 
     @property
     def submitted(self) -> bool:
@@ -435,6 +382,9 @@ def unit_statuses(db: Database, year: int, set_code: str | None = None) -> list[
                         rank=result.rank if result else None,
                         rank_of=result.rank_of if result else None,
                         last_package_at=_last_received(s, unit.code),
+                        incomplete_reason=note.reason
+                        if (note := note_of(s, row.uuid)) is not None
+                        else "",
                     )
                 )
     return out

@@ -19,18 +19,21 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, CriteriaSetRow
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.completeness import unscored_leaves
 from parapp.domain.criteria import CriteriaSet, Part
+from parapp.domain.errors import Phrase
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, Totals, compute_totals
 from parapp.domain.units import LOCAL_KINDS, UnitKind
 from parapp.printing.builders.ranking import RankingArea, RankingInputs, RankingRow
 
-from .appraisal import reappraisal_counts
+from .appraisal import reappraisal_counts, require_hub
 from .assessments import _scores
 from .common import NotFound, ServiceError
 from .mapping import set_from_rows
 from .results import compute_ranking, load_result, store_result
+from .submission import Incomplete, gap_phrase
 
 RANKED = (AssessmentStatus.APPRAISED.value, AssessmentStatus.PUBLISHED.value)
 
@@ -155,6 +158,36 @@ def _check_nothing_to_reappraise(s: Session, year: int, set_ids: Sequence[int]) 
         )
 
 
+def _check_scored(s: Session, year: int, set_ids: Sequence[int]) -> None:
+    """Refuse, with the list, to publish units whose criteria nobody scored (they would be
+    published as 0 points): the caller confirms with ``confirm_incomplete``."""
+    rows = s.scalars(
+        select(AssessmentRow).where(
+            AssessmentRow.year == year,
+            AssessmentRow.set_id.in_(set_ids),
+            AssessmentRow.status == AssessmentStatus.APPRAISED.value,
+        )
+    ).all()
+    gaps, lines, units = [], [], 0
+    for row in sorted(rows, key=lambda r: r.unit.code):
+        found = unscored_leaves(set_from_rows(row.criteria_set), _scores(s, row.id))
+        units += bool(found)
+        gaps += found
+        lines += [
+            Phrase("{unit}: {line}", unit=row.unit.name, line=gap_phrase(g)) for g in found
+        ]
+    if gaps:
+        raise Incomplete(
+            "Nothing was published: {units} unit(s) have {n} criteria nobody scored (listed "
+            "below), which would be published as 0. To publish anyway, confirm "
+            "(--confirm-incomplete).",
+            gaps,
+            lines=lines,
+            units=units,
+            n=len(gaps),
+        )
+
+
 def publish(
     db: Database,
     year: int,
@@ -163,12 +196,14 @@ def publish(
     decision_number: str,
     decision_date: date | None,
     issuer: str = "",
+    confirm_incomplete: bool = False,
 ) -> PublishOutcome:
     """Publish every APPRAISED unit of ``year`` (of ``set_code``, or of every set in use,
     each ranked on its own): index, rank among the units ranked together, band and points
     per area with their ranks, and the decision; the assessments become PUBLISHED.
 
-    Refused, with nothing changed, while any unit has criteria waiting for re-appraisal.
+    Refused, with nothing changed, while any unit has criteria waiting for re-appraisal,
+    and (unless ``confirm_incomplete``) while a unit to publish has criteria nobody scored.
     Units already published keep their stored result (their decision stays theirs).
     """
     from .setup import own_unit_or_none
@@ -177,6 +212,7 @@ def publish(
     if not decision_number:
         raise ServiceError("Give the number of the decision that publishes the results.")
     with db.session() as s:
+        require_hub(s)
         set_rows = _set_rows(s, year, set_code)
         ids = [r.id for r in set_rows]
         if set_code and not ids:
@@ -192,6 +228,8 @@ def publish(
             query = query.where(CriteriaSetRow.code == clean(set_code))
         all_sets = list(s.scalars(query))
         _check_nothing_to_reappraise(s, year, all_sets)
+        if not confirm_incomplete:
+            _check_scored(s, year, ids)
         skipped_rows = s.scalars(
             select(AssessmentRow).where(
                 AssessmentRow.year == year,

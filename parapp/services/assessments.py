@@ -17,6 +17,7 @@ from parapp.domain.assessment import (
     AssessmentStatus,
     FieldGroup,
     NodeScore,
+    Side,
     require_editable,
     require_transition,
 )
@@ -293,14 +294,21 @@ def apply_appraisals(
 
 
 def change_status(db: Database, assessment_id: int, target: AssessmentStatus) -> AssessmentInfo:
+    """The unit's own moves only (``assessment status``): "submitted" is a submit with the
+    pre-submission check, "draft" a withdrawal; every other state is the appraiser's word
+    and is refused here with one sentence (parapp.services.submission)."""
+    from .submission import submit, withdraw
+
+    if target is AssessmentStatus.SUBMITTED:
+        return submit(db, assessment_id).info
+    if target is AssessmentStatus.DRAFT:
+        return withdraw(db, assessment_id)
     with db.session() as s:
         row = s.get(AssessmentRow, assessment_id)
         if row is None:
             raise NotFound("There is no such assessment.")
-        require_transition(AssessmentStatus(row.status), target)
-        row.status = target.value
-        row.updated_at = now()
-        return _info(row)
+        require_transition(AssessmentStatus(row.status), target, Side.UNIT)
+    raise AssertionError("every move to another state is the appraiser's")  # pragma: no cover
 
 
 def _evidence_counts(s: Session, assessment_id: int) -> dict[str, int]:

@@ -36,7 +36,18 @@ from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _
 
-from . import assessments, criteria, demo_sync, documents, evidence, plans, results, setup
+from . import (
+    appraisal,
+    assessments,
+    criteria,
+    demo_sync,
+    documents,
+    evidence,
+    plans,
+    results,
+    setup,
+    submission,
+)
 from .annual import draft_annual_plan
 from .common import ServiceError
 from .files import write_atomic
@@ -88,6 +99,9 @@ EXPLANATIONS = {
     "3.4.2": "Chưa gửi thư xin lỗi đối với 06 hồ sơ trễ hạn.",
     "7.2.1": "Người dân ở các thôn vùng cao còn hạn chế sử dụng dịch vụ công trực tuyến.",
     "3.1.2": "Trong năm không phát sinh nhiệm vụ rà soát theo kế hoạch của cấp trên.",
+    # No document of its own: explained instead (the pre-submission check accepts either).
+    "1.3.3": "Các tồn tại phát hiện qua kiểm tra đã được chấn chỉnh ngay, ghi trong biên bản "
+    "kiểm tra; chưa lập báo cáo riêng.",
 }
 
 # The appraiser's changes: code -> (appraised score, comment).
@@ -144,7 +158,12 @@ EVIDENCE = [
         (6, 14),
         ["1.6.1", "1.6.2"],
     ),
-    ("Quyết định công bố danh mục văn bản hết hiệu lực", "45/QĐ-UBND", (3, 2), ["2.2.1", "2.2.2"]),
+    (
+        "Quyết định công bố danh mục văn bản hết hiệu lực",
+        "45/QĐ-UBND",
+        (3, 2),
+        ["2.2.1", "2.2.2", "2.2.3"],
+    ),
     (
         "Báo cáo kết quả giải quyết TTHC năm {y}",
         "198/BC-UBND",
@@ -158,7 +177,12 @@ EVIDENCE = [
         (2, 15),
         ["5.3.1", "5.3.2"],
     ),
-    ("Báo cáo số hóa hồ sơ, kết quả giải quyết TTHC", "176/BC-UBND", (11, 20), ["7.3", "7.2.3"]),
+    (
+        "Báo cáo số hóa hồ sơ, kết quả giải quyết TTHC",
+        "176/BC-UBND",
+        (11, 20),
+        ["7.3", "7.2.3", "7.5"],
+    ),
     (
         "Kế hoạch rà soát, đánh giá thủ tục hành chính năm {y}",
         "09/KH-UBND",
@@ -280,20 +304,28 @@ def _evidence(db: Database, folder: Path, year: int) -> None:
 def _appraise_and_publish(
     db: Database, cset: CriteriaSet, year: int, unit_code: str | None = None
 ) -> None:
-    """The appraiser's work (in the commune's own database for 2024, whose district
-    appraiser had no parapp; in the appraiser's database for 2025)."""
+    """The appraiser's word: in the commune's own database for 2024 (its district appraiser
+    had no parapp: the clerk submits, then records the appraised scores and types in the
+    published decision), in the appraiser's database for 2025 (appraised criterion by
+    criterion, the rest accepted, through the appraiser's services)."""
     info = assessments.get_info(db, year, unit_code)
-    if info.status is AssessmentStatus.DRAFT:
-        assessments.change_status(db, info.id, AssessmentStatus.SUBMITTED)
-    entries = [
-        assessments.AppraisalEntry(code, appraised=Decimal(score), comment=comment)
-        for code, (score, comment) in APPRAISALS[year].items()
-    ] + [
-        assessments.AppraisalEntry(code, survey=Decimal(score))
-        for code, score in SURVEY[year].items()
-    ]
-    assessments.set_appraisals(db, info.id, entries)
-    assessments.change_status(db, info.id, AssessmentStatus.APPRAISED)
+    if unit_code is None:
+        if info.status is AssessmentStatus.DRAFT:
+            submission.submit(db, info.id)
+        entries = [
+            assessments.AppraisalEntry(code, appraised=Decimal(score), comment=comment)
+            for code, (score, comment) in APPRAISALS[year].items()
+        ] + [
+            assessments.AppraisalEntry(code, survey=Decimal(score))
+            for code, score in SURVEY[year].items()
+        ]
+        assessments.set_appraisals(db, info.id, entries)
+    else:
+        scores = {**{c: s for c, (s, _t) in APPRAISALS[year].items()}, **SURVEY[year]}
+        for code, score in scores.items():
+            comment = APPRAISALS[year].get(code, ("", ""))[1]
+            appraisal.appraise_node(db, unit_code, year, code, Decimal(score), comment)
+        appraisal.accept_self_scores(db, unit_code, year)
     v = assessments.view(db, year, unit_code)
     totals = compute_totals(cset, v.scores, Basis.OFFICIAL)
     areas = tuple(

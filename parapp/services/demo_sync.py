@@ -1,9 +1,10 @@
 """The demo's appraiser and its round trip with the commune, by USB-stick packages.
 
 Sở Nội vụ tỉnh Lạng Sơn gets its own database in ``DIR/appraiser``; the two offices swap
-unit cards (each confirming the other's fingerprint), the commune sends its 2025
-self-assessment with its evidence, the appraiser imports it, appraises and publishes, and
-sends the result back, which the commune imports: the same steps a clerk takes.
+unit cards (each confirming the other's fingerprint), the commune submits its 2025
+self-assessment and sends it with its evidence, the appraiser imports it, appraises and
+publishes, and sends the result back, which the commune imports: the same steps a clerk
+takes.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from db.engine import Database, open_database
 from parapp.domain.criteria import CriteriaSet
 from parapp.domain.units import Unit, UnitKind
 
-from . import criteria, setup, sync_export, sync_import, sync_keys, sync_slip
+from . import assessments, criteria, setup, sync_export, sync_import, sync_keys, sync_slip
 from .common import ServiceError
+from .submission import submit
 
 APPRAISER = Unit(
     code="20",
@@ -53,6 +55,9 @@ def round_trip(
         sync_keys.trust_card(
             commune_db, appraiser_card, sync_keys.read_card(appraiser_card).fingerprint
         )
+        # The clerk submits (the pre-submission check passes), then writes the package.
+        submitted = assessments.get_info(commune_db, year)
+        submit(commune_db, submitted.id)
         submission = sync_export.export(commune_db, "submission", usb, year=year).info.path
         _import(adb, submission)
         unit_code = setup.own_unit(commune_db).code

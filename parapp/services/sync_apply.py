@@ -38,12 +38,14 @@ from parapp.domain.errors import DomainError, Phrase
 from parapp.domain.results import AreaResult, PublishedResult
 from parapp.domain.text import fold
 from parapp.formats import criteria_json
+from parapp.i18n import N_
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import PackageError
 
 from . import sync_data, sync_owner
 from .common import now
 from .mapping import set_from_rows, set_to_rows
+from .submission import INCOMPLETE, note_params, store_note
 
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 # + assessment uuid, in the settings table; the value is JSON {"reason", "at"} (the same
@@ -199,8 +201,9 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
                             "reinstall): the commune must send from the data it sent before, "
                             "or the appraiser must remove the old one first",
                             year=year, unit=unit.name)]
-        changes.append(_change(NEW, "the {year} self-assessment of {unit}", None, year=year,
-                               unit=unit.name))
+        changes.append(_change(NEW, N_("the {year} self-assessment of {unit}"),
+                               INCOMPLETE if sub.incomplete else None, year=year,
+                               unit=unit.name, **note_params(sub.incomplete)))
         current: dict[str, NodeScoreRow] = {}
     else:
         if arow.unit_id != unit.id:
@@ -211,6 +214,10 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
             return [_change(CONFLICT, "the {year} self-assessment of {unit}",
                             "its results are already published: nothing can change now",
                             year=year, unit=unit.name)]
+        if sub.incomplete is not None:
+            changes.append(_change(UPDATED, N_("the {year} self-assessment of {unit}"),
+                                   INCOMPLETE, year=year, unit=unit.name,
+                                   **note_params(sub.incomplete)))
         current = {r.node_code: r for r in s.scalars(
             select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
     for rec in sub.scores:
@@ -360,6 +367,7 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
             arow.status = AssessmentStatus.SUBMITTED.value
         current = {r.node_code: r for r in s.scalars(
             select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id))}
+    store_note(s, arow.uuid, sub.incomplete)  # a complete re-submission clears the old note
     for rec in sub.scores:
         row = current.get(rec.code)
         incoming = (rec.declared.to_dict(), rec.self_score, rec.not_applicable, rec.explanation)

@@ -186,6 +186,7 @@ class Submission:
     evidence: list[EvidenceRecord]
     plan: dict[str, Any] | None
     history: list[dict[str, Any]] = field(default_factory=list)
+    incomplete: Any = None  # a submission.SubmissionNote: submitted incomplete, and why
 
 
 def build_submission(s: Session, arow: AssessmentRow, history: list[dict[str, Any]]) -> dict:
@@ -233,7 +234,8 @@ def build_submission(s: Session, arow: AssessmentRow, history: list[dict[str, An
 def parse_submission(data: Any, cset: CriteriaSet,
                      evidence_in_package: dict[str, int]) -> Submission:
     """``evidence_in_package``: the SHA-256 and size of each evidence file the manifest lists."""
-    d = _obj(data, "data", {"unit", "assessment", "scores", "evidence", "plan", "history"})
+    d = _obj(data, "data", {"unit", "assessment", "scores", "evidence", "plan", "history"},
+             {"incomplete"})  # optional: older packages do not have it
     unit = parse_unit(d["unit"])
     assessment = parse_assessment(d["assessment"])
     scores: list[SelfRecord] = []
@@ -298,7 +300,12 @@ def parse_submission(data: Any, cset: CriteriaSet,
             _day(e["doc_date"], f"{where}.doc_date"), size, nodes))
     plan = parse_plan(d["plan"]) if d["plan"] is not None else None
     history = parse_history(d["history"])
-    return Submission(unit, assessment, scores, evidence, plan, history)
+    note = None
+    if d.get("incomplete") is not None:
+        from .submission import parse_note
+
+        note = parse_note(d["incomplete"], {n.code for n in cset.nodes})
+    return Submission(unit, assessment, scores, evidence, plan, history, note)
 
 
 # -- the plan (submission and progress) --------------------------------------------------

@@ -2,8 +2,9 @@
 
 The package is written to a temp file beside the target, flushed, renamed and read back
 and verified (parapp.sync.package.write_package) before anything in the database changes
-(the status moving to "submitted", the sync log row): so a stick pulled out too early
-leaves the data as it was, and "you can remove the stick" is only said when it is true.
+(the sync log row): so a stick pulled out too early leaves the data as it was, and "you can
+remove the stick" is only said when it is true. A submission package is written only for an
+assessment already submitted (parapp.services.submission); writing it changes no status.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from parapp.formats import criteria_json
 from parapp.sync import crypto
 from parapp.sync.package import MANIFEST, PackageInfo, write_package
 
-from . import sync_data, sync_keys
+from . import submission, sync_data, sync_keys
 from .assessments import find_row
 from .common import ServiceError, now, unit_row
 from .criteria import find_set_row
@@ -178,12 +179,19 @@ def _commune_package(db: Database, kind: str, out: Path, year: int | None,
                                     "version": arow.criteria_set.version}
         period, unit_code, appraiser = arow.year, me.code, me.appraiser_code
         if kind == "submission":
-            if status not in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED,
-                              AssessmentStatus.SUBMITTED):
+            # Exporting never submits: the clerk submits first (with the pre-submission
+            # check), so writing a package cannot lock the year by surprise.
+            if status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
+                raise ServiceError("The {year} self-assessment has not been submitted yet: "
+                                   "submit it first (Self-assessment › Submit, or 'parapp "
+                                   "assessment submit'), then write the package.", year=period)
+            if status is not AssessmentStatus.SUBMITTED:
                 raise ServiceError("The {year} assessment is already appraised: there is "
                                    "nothing to submit.", year=period)
             data = sync_data.build_submission(s, arow, [])
-            data["assessment"]["status"] = AssessmentStatus.SUBMITTED.value
+            note = submission.note_record(s, uuid)
+            if note is not None:
+                data["incomplete"] = note
             shas = [e["sha256"] for e in data["evidence"]]
         else:
             plan = s.scalars(select(PlanRow).where(PlanRow.assessment_id == arow.id,
@@ -211,11 +219,6 @@ def _commune_package(db: Database, kind: str, out: Path, year: int | None,
                          criteria_set=set_ref, period=period)
     counts = {"scores": len(data.get("scores", [])), "evidence": len(evidence),
               "items": len((data.get("plan") or {}).get("items", []))}
-    if kind == "submission":
-        with db.session() as s:
-            arow = s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).one()
-            if arow.status != AssessmentStatus.SUBMITTED.value:
-                arow.status, arow.updated_at = AssessmentStatus.SUBMITTED.value, now()
     return info, counts, uuid
 
 
