@@ -134,9 +134,9 @@ def assessment_tree(v: AssessmentView, max_depth: int | None = None) -> str:
 
 def _source_word(source: Source) -> str:
     return {
-        Source.PUBLISHED: _("published"),
-        Source.APPRAISED: _("appraised"),
-        Source.SELF: _("self-assessed"),
+        Source.PUBLISHED: _("published figure"),
+        Source.APPRAISED: _("appraised score"),
+        Source.SELF: _("self-assessed score"),
     }[source]
 
 

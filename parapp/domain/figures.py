@@ -191,11 +191,11 @@ class Figures:
             out.append(
                 Phrase(
                     "The decision does not give the points of area(s) {codes}: they are "
-                    "printed from the {source} criterion scores and labelled so.",
+                    "printed from {source} of each criterion and labelled so.",
                     codes=", ".join(r.code for r in unpublished),
-                    source=Phrase("appraised")
+                    source=Phrase("the appraised scores")
                     if self.criteria_source is Source.APPRAISED
-                    else Phrase("self-assessed"),
+                    else Phrase("the self-assessed scores"),
                 )
             )
         for adjustment in self.adjustments:
