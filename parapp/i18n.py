@@ -275,12 +275,16 @@ def format_datetime(moment: datetime) -> str:
 def _param(value: object) -> str:
     from decimal import Decimal
 
+    from parapp.domain.numbers import Points
+
     if isinstance(value, BaseException | Phrase):
         return message(value)
     if isinstance(value, Enum):
         return label(value)
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, Points):
+        return format_points(value)
     if isinstance(value, Decimal):
         return format_max(value) if value.is_finite() else str(value)
     if isinstance(value, datetime):

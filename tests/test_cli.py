@@ -8,8 +8,9 @@ Area 1 (max 6,5):
   1.2.1  tiers "Hoàn thành tốt" = 75% x 0,5             = 0,375
   1.2.2  free, step 0,25, typed 1,75                    = 1,75
   1.3    deduction 0,5 per item, 1 late report: 3 - 0,5 = 2,5
-  area 1 = 1 + 0,375 + 1,75 + 2,5 = 5,625  -> "5,63" (half up); lost 6,5 - 5,625 = 0,875 -> "0,88"
-  criterion 1.2 = 0,375 + 1,75 = 2,125 -> "2,13"; lost 2,5 - 2,125 = 0,375 -> "0,38"
+  area 1 = 1 + 0,375 + 1,75 + 2,5 = 5,625  -> "5,63" (half up); lost 6,5 - 5,63 = "0,87"
+  criterion 1.2 = 0,375 + 1,75 = 2,125 -> "2,13"; lost 2,5 - 2,13 = "0,37"
+  (lost is the maximum minus the points as printed, so every printed row adds up)
 Area 2 (max 8):
   2.1    ratio 97/100 = 97% (>= 95, < 100) -> 50% x 3   = 1,5
   2.2.1  yes_no "Có"                                    = 1,5
@@ -20,10 +21,12 @@ Area 3 (max 5,5):
   3.1    tiers "Hoàn thành" = 50% x 2,5                 = 1,25
   3.2    deduction 0,25 per item, first free, 3 items: 3 - 0,25 x (3 - 1) = 2,5
   area 3 = 1,25 + 2,5 = 3,75 -> "3,75"; lost 5,5 - 3,75 = 1,75
-Total = 5,625 + 5,75 + 3,75 = 15,125 -> "15,13" (half up; half even would print 15,12)
-Index = 15,125 / 20 x 100 = 75,625 -> "75,63" (half up; half even would print 75,62)
-Lost  = 20 - 15,125 = 4,875 -> "4,88"
-Plan items (criteria below an area that lost points): 1.2 0,38; 1.3 0,50; 2.1 1,50; 2.2 0,75;
+Total = the printed rows 5,63 + 5,75 + 3,75 = "15,13" (half up; half even would print 5,62
+        and 15,12)
+Index = 15,13 / 20 x 100 = "75,65" (of the printed total, so the sentence "15,13/20 điểm
+        (75,65%)" checks out)
+Lost  = 0,87 + 2,25 + 1,75 = "4,87"
+Plan items (criteria below an area that lost points): 1.2 0,37; 1.3 0,50; 2.1 1,50; 2.2 0,75;
 3.1 1,25; 3.2 0,50 (1.1, 2.3 lost nothing) = 6 items.
 """
 
@@ -51,10 +54,10 @@ NUMBER = re.compile(r"^\d+(?:,\d+)?$")
 
 # code -> (max, self, lost) as the tree prints them
 EXPECTED_ROWS = {
-    "1": ("6,5", "5,63", "0,88"),
+    "1": ("6,5", "5,63", "0,87"),
     "1.1": ("1", "1,00", "0,00"),
-    "1.2": ("2,5", "2,13", "0,38"),
-    "1.2.1": ("0,5", "0,38", "0,13"),
+    "1.2": ("2,5", "2,13", "0,37"),
+    "1.2.1": ("0,5", "0,38", "0,12"),
     "1.2.2": ("2", "1,75", "0,25"),
     "1.3": ("3", "2,50", "0,50"),
     "2": ("8", "5,75", "2,25"),
@@ -67,7 +70,7 @@ EXPECTED_ROWS = {
     "3.2": ("3", "2,50", "0,50"),
 }
 EXPECTED_PLAN = [
-    "Thực hiện kế hoạch CCHC (Trừ 0,38 điểm)",
+    "Thực hiện kế hoạch CCHC (Trừ 0,37 điểm)",
     "Báo cáo CCHC định kỳ đúng hạn (Trừ 0,50 điểm)",
     "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn (Trừ 1,50 điểm)",
     "Công khai, tiếp nhận hồ sơ TTHC (Trừ 0,75 điểm)",
@@ -179,8 +182,8 @@ def test_handmade_flow(tmp_path: Path) -> None:
         assert nums[1] == self_text, (code, nums)
         assert nums[-1] == lost_text, (code, nums)
     assert "15,13/20" in out
-    assert "75,63%" in out
-    assert "4,88" in out
+    assert "75,65%" in out
+    assert "4,87" in out
     assert "75,62" not in out and "75.6" not in out
 
     doc = tmp_path / "ke-hoach-cchc.txt"
@@ -215,7 +218,8 @@ def test_handmade_flow(tmp_path: Path) -> None:
     assert "86,50%" in out
     assert "70/QĐ-UBND" in out
     assert "Khá" in out  # the set's band for 80 <= index < 90
-    assert "75,63%" in out  # the computed index is still the hand-computed one
+    # The criterion scores are still shown, labelled, beside the published index.
+    assert "15,13/20" in out
 
     out = cli.ok("plan", "draft")
     items = [ln for ln in out.splitlines() if ln.startswith("- ")]
@@ -256,7 +260,7 @@ def test_handmade_flow(tmp_path: Path) -> None:
     # 3 above, the import just made, and the copy kept by the restore
     assert len(cli.ok("backup", "list").strip().splitlines()) == 5
     out = cli.ok("assessment", "show")
-    assert "8/17" in out and "75,63%" in out
+    assert "8/17" in out and "15,13/20" in out
 
 
 # -- errors --------------------------------------------------------------------------------------
@@ -390,7 +394,7 @@ def test_whole_file_nfd_is_read(tmp_path: Path) -> None:
     path.write_bytes(unicodedata.normalize("NFD", SCORES_FILE.read_text("utf-8")).encode())
     cli.ok("scores", "import", str(path))
     out = cli.ok("assessment", "show")
-    assert "75,63%" in out
+    assert "75,65%" in out
     assert all(unicodedata.is_normalized("NFC", t) for t in _explanations(cli.db).values())  # type: ignore[arg-type]
 
 

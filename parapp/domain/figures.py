@@ -28,7 +28,7 @@ from enum import StrEnum
 from .assessment import NodeScore
 from .criteria import CriteriaSet, CriterionNode, Part
 from .errors import Phrase
-from .numbers import HUNDRED, ZERO, round_half_up
+from .numbers import HUNDRED, ZERO, Points, round_half_up
 from .results import AreaResult, PublishedResult
 from .totals import NodeTotal, Totals
 
@@ -170,9 +170,9 @@ class Figures:
                         "name only {named}; the other {rest} points are printed as a line of "
                         "their own.",
                         code=gap.code,
-                        lost=row.lost,
-                        named=row.named_lost,
-                        rest=gap.remainder,
+                        lost=Points(row.lost),
+                        named=Points(row.named_lost),
+                        rest=Points(gap.remainder),
                     )
                 )
             if gap.excess:
@@ -181,9 +181,9 @@ class Figures:
                         "Area {code}: its criteria lost {named} points, {more} more than the "
                         "{lost} points the decision took off; the decision's figure is printed.",
                         code=gap.code,
-                        named=row.named_lost,
-                        more=gap.excess,
-                        lost=row.lost,
+                        named=Points(row.named_lost),
+                        more=Points(gap.excess),
+                        lost=Points(row.lost),
                     )
                 )
         unpublished = self.unpublished_areas
@@ -204,8 +204,8 @@ class Figures:
                     Phrase(
                         "The published total {total} differs from the sum of the rows by "
                         "{diff}; the difference is printed as a line of its own.",
-                        total=self.points,
-                        diff=adjustment.points,
+                        total=Points(self.points),
+                        diff=Points(adjustment.points),
                     )
                 )
         pending = self.pending_areas

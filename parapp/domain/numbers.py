@@ -11,6 +11,13 @@ LIMIT = Decimal(10) ** 9  # no point, count or index comes near a billion
 MAX_PLACES = 10
 
 
+class Points(Decimal):
+    """A figure a message shows as points, two decimals ("0,50"); a plain Decimal is shown
+    exactly as given ("0,5")."""
+
+    __slots__ = ()
+
+
 class NumberError(ValueError):
     """A text that should be a number is not one."""
 

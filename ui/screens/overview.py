@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import Part, ScoreKind
+from parapp.domain.figures import Source, printed_lost
 from parapp.domain.totals import Basis
-from parapp.i18n import _, format_date, format_max, label, ngettext
+from parapp.i18n import _, format_date, format_max, label, message, ngettext
 from ui import screens, style
 from ui.fmt import points
 from ui.models import cells
@@ -86,11 +87,17 @@ def _unscored(view: AssessmentView) -> list[str]:
 
 
 def _area_loss(view: AssessmentView, code: str) -> AreaLoss:
-    """Points lost in an area among its scored criteria (unscored ones are not "lost")."""
+    """Points lost in an area as every document prints them (the published figure first);
+    while an area is partly scored, among its scored criteria (unscored ones are not
+    "lost")."""
     node = view.cset.node(code)
+    row = view.figures.row(code)
+    area = view.totals.nodes[code]
+    if row is not None and row.counted and (row.source is Source.PUBLISHED or area.complete):
+        return AreaLoss(code, node.title, row.lost, node.max_points)
     totals = [view.totals.nodes[leaf.code] for leaf in view.cset.leaves_under(code)]
     scored = [t for t in totals if t.scored]
-    lost = sum((t.lost for t in scored), Decimal(0))
+    lost = sum((printed_lost(t) for t in scored), Decimal(0))
     return AreaLoss(code, node.title, lost, node.max_points, scored=bool(scored))
 
 
@@ -193,10 +200,12 @@ class OverviewScreen(Screen):
         else:
             note = _("provisional: from the self-assessment, before appraisal")
             color = style.LOST_TEXT.name()
-        totals = view.totals
-        detail = _("Total {points} of {max} points").format(
-            points=points(totals.total), max=format_max(totals.main_max)
-        )
+        figures = view.figures
+        if view.result is None or figures.points_published:
+            detail = _("Total {points} of {max} points")
+        else:  # an index-only result: the points are the criteria's, not the decision's
+            detail = _("Criterion scores: {points} of {max} points")
+        detail = detail.format(points=points(figures.points), max=format_max(figures.max_points))
         missing = _unscored(view)
         band = view.result.band if view.result and view.result.band else ""
         if not band and not missing:
@@ -298,18 +307,22 @@ class OverviewScreen(Screen):
                 code=worst.code, title=worst.title, points=points(worst.lost)
             )
             self._add(text, problem, area=worst.code, problem=Problem.LOST, warn=False)
+        for warning in view.figures.warnings():
+            self._add(message(warning), "")
         self._add_next_step(view)
 
     def _add_next_step(self, view: AssessmentView) -> None:
         status = view.info.status
         if status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
             text = _(
-                "When every criterion is scored and has evidence, send the self-assessment "
-                "to the appraiser."
+                "When every criterion is scored and has evidence, submit the self-assessment "
+                "(Submit for appraisal), then send the package to the appraiser."
             )
-            self._add(text, screens.SYNC, warn=False)
+            self._add(text, screens.SELF_ASSESSMENT, warn=False)
         elif status is AssessmentStatus.SUBMITTED:
-            self._add(_("Sent to the appraiser: waiting for the appraisal."), "", warn=False)
+            text = _("Submitted: send the package to the appraiser (Sync), then wait for the "
+                     "appraisal.")
+            self._add(text, screens.SYNC, warn=False)
         elif self.state.plan is not None:
             plan = self.state.plan
             text = _("Remediation plan {year}: {n} items, {status}").format(
