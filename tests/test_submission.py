@@ -145,9 +145,7 @@ def test_submit_with_a_reason_then_withdraw(draft_db: Path) -> None:
     db = open_database(draft_db)
     try:
         info = assessments.get_info(db, 2026)
-        with db.session() as s:
-            uuid = s.get(submission.AssessmentRow, info.id).uuid  # type: ignore[union-attr]
-        note = submission.read_note(db, uuid)
+        note = submission.read_note(db, info.id)
         assert note is not None and note.reason == REASON and note.missing
         # Submitting twice is refused, plainly.
         before = dump(draft_db)
@@ -161,7 +159,7 @@ def test_submit_with_a_reason_then_withdraw(draft_db: Path) -> None:
     assert status_of(draft_db, 2026) is AssessmentStatus.DRAFT
     db = open_database(draft_db)
     try:
-        assert submission.read_note(db, uuid) is None
+        assert submission.read_note(db, info.id) is None
     finally:
         db.close()
     before = dump(draft_db)

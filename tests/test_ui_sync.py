@@ -24,7 +24,7 @@ from db.engine import open_database
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, message
-from parapp.services import assessments, setup, sync_export, sync_keys
+from parapp.services import assessments, setup, submission, sync_export, sync_keys
 from parapp.services.common import ServiceError
 from parapp.services.demo import start_next_year
 from parapp.sync.words import word
@@ -244,9 +244,13 @@ def test_a_2026_submission_is_sent_then_imported_by_the_appraiser(
     tmp_path: Path,
 ) -> None:
     commune_path = demo_copy / "commune" / "parapp.sqlite3"
+    reason = "Lĩnh vực 7 chờ số liệu của huyện."
     db = open_database(commune_path)
     try:
-        start_next_year(db, frozenset({"1", "2", "3", "4", "5", "6"}))
+        assessment_id = start_next_year(db, frozenset({"1", "2", "3", "4", "5", "6"}))
+        # Submitted first (the window's own submit is tested in test_ui_submission.py):
+        # writing the package never submits.
+        submission.submit(db, assessment_id, allow_incomplete=True, reason=reason)
     finally:
         db.close()
     screen = sync_in_window(commune_path)
@@ -255,12 +259,8 @@ def test_a_2026_submission_is_sent_then_imported_by_the_appraiser(
     stick.mkdir()
     _choose_folder_item(screen, stick)
     seen: list[QWidget] = []
-    asked: list[str] = []
-    _when_modal(QMessageBox, lambda box: asked.append(
-        _press(box, QMessageBox.ButtonRole.AcceptRole)), seen)  # "Nộp"
     sent = _write(qtbot, screen)
     qtbot.waitUntil(lambda: bool(sent) and screen.state.tasks.pending == 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
-    assert "2026" in asked[0]
     package = stick / "nop-06172-2026.cchc"
     assert package.is_file()
     db = open_database(commune_path)
@@ -294,6 +294,7 @@ def test_a_2026_submission_is_sent_then_imported_by_the_appraiser(
     heading = plan_lines[0][0]
     assert heading.startswith("nop-06172-2026.cchc") and "Xã Hoàng Văn Thụ" in heading
     assert any("1.1" in line for line in plan_lines[0][1:])
+    assert any(reason in line for line in plan_lines[0][1:])  # the unit's reason, up front
     assert summary == [_("Imported {n} of {total} files.").format(n=1, total=1)]
     db = open_database(appraiser_path)
     try:

@@ -232,9 +232,9 @@ def note_of(s: Session, assessment_uuid: str) -> SubmissionNote | None:
         return None  # a damaged note must not stop the export or the hub's table
 
 
-def read_note(db: Database, assessment_uuid: str) -> SubmissionNote | None:
+def read_note(db: Database, assessment_id: int) -> SubmissionNote | None:
     with db.session() as s:
-        return note_of(s, assessment_uuid)
+        return note_of(s, _row(s, assessment_id).uuid)
 
 
 def note_record(s: Session, assessment_uuid: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QToolButton,
     QWidget,
@@ -33,6 +34,7 @@ from ui.screens.criterion_detail import CriterionDetail
 from ui.state import AppState
 from ui.widgets.area_list import AreaList
 from ui.widgets.criteria_view import CriteriaView
+from ui.widgets.submit_flow import SubmitFlow
 
 
 def _problems() -> list[tuple[Problem, str]]:
@@ -47,8 +49,8 @@ def _problems() -> list[tuple[Problem, str]]:
 def lock_reason(status: AssessmentStatus) -> str:
     if status is AssessmentStatus.SUBMITTED:
         return _(
-            "The self-assessment has been sent to the appraiser, so it can no longer be "
-            "changed. If something must be corrected, ask the appraiser to return it."
+            "The self-assessment is submitted, so it can no longer be changed. To correct "
+            "it, withdraw the submission (possible until the appraiser's result comes in)."
         )
     if status is AssessmentStatus.APPRAISED:
         return _("The self-assessment has been appraised, so it can only be read.")
@@ -80,6 +82,19 @@ class SelfAssessmentScreen(Screen):
         self.summary = QLabel()
         self.summary.setFont(style.scaled(self.summary.font(), 1.1, bold=True))
         top.addWidget(self.summary)
+        # Submitting and withdrawing: the unit's only moves (the rest is the appraiser's).
+        self.flow = SubmitFlow(state, self)
+        self.flow.done.connect(self.status_message)
+        self.submit_button = QPushButton(_("Submit for appraisal…"))
+        self.submit_button.setToolTip(
+            _("Checks that every criterion is scored and backed, then marks it submitted.")
+        )
+        self.submit_button.clicked.connect(self._submit)
+        self.withdraw_button = QPushButton(_("Withdraw the submission…"))
+        self.withdraw_button.clicked.connect(self._withdraw)
+        for button in (self.submit_button, self.withdraw_button):
+            top.addWidget(button)
+            button.hide()
         layout.addLayout(top)
 
         self.banner = QLabel()
@@ -164,6 +179,11 @@ class SelfAssessmentScreen(Screen):
             self.editor.set_target(Target(db, view.info.id, view.info.year))
         self.banner.setVisible(not editable)
         self.banner.setText(lock_reason(view.info.status) if not editable else "")
+        status, unit_side = view.info.status, not self.state.is_appraiser
+        self.submit_button.setVisible(
+            unit_side and status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+        )
+        self.withdraw_button.setVisible(unit_side and status is AssessmentStatus.SUBMITTED)
         if first:
             self.table.expandAll()
         self._show_totals()
@@ -217,6 +237,13 @@ class SelfAssessmentScreen(Screen):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         code = current.data(CODE_ROLE) if current.isValid() else None
         self.detail.show_node(self.model, code)
+
+    def _submit(self) -> None:
+        self.table.commit_open_editor()  # a score being typed counts in the check
+        self.flow.submit()
+
+    def _withdraw(self) -> None:
+        self.flow.withdraw()
 
     def before_leave(self) -> None:
         self.table.commit_open_editor()

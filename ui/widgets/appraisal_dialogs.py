@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.completeness import Gap
 from parapp.domain.text import clean
 from parapp.i18n import _, format_date, label
 from parapp.services.appraisal import UnitStatus
@@ -116,6 +117,23 @@ def blocking(units: list[UnitStatus]) -> list[tuple[str, str]]:
         if u.to_reappraise
         and u.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED)
     ]
+
+
+def unscored_question(unit_name: str, gaps: list[Gap], limit: int = 12) -> str:
+    """The question before accepting the self-scores of a unit that left criteria unscored."""
+    lines = [f"• {g.code}. {g.title}" for g in gaps[:limit]]
+    if len(gaps) > limit:
+        lines.append(_("… and {n} more").format(n=len(gaps) - limit))
+    return (
+        _(
+            "{unit} left {n} criteria unscored: accepting its self-scores counts them as 0 "
+            "points."
+        ).format(unit=unit_name, n=len(gaps))
+        + "\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + _("Accept the self-scores anyway?")
+    )
 
 
 def skipped_text(skipped: list[tuple[str, str]], limit: int = 12) -> str:

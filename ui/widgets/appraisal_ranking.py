@@ -215,7 +215,7 @@ class RankingPanel(QWidget):
             return
         decision = dialog.decision
 
-        def job() -> Any:
+        def job(confirmed: bool = False) -> Any:
             from parapp.services.appraisal_publish import publish
 
             return publish(
@@ -224,9 +224,33 @@ class RankingPanel(QWidget):
                 decision_number=decision.number,
                 decision_date=decision.decided_on,
                 issuer=decision.issuer,
+                confirm_incomplete=confirmed,
             )
 
-        self.state.run(job, self._published, lambda exc: dialogs.show_error(self, exc))
+        def failed(exc: BaseException) -> None:
+            details = getattr(exc, "details", None)
+            if not details:  # not the "criteria nobody scored" refusal
+                dialogs.show_error(self, exc)
+                return
+            # Criteria nobody scored would be published as 0: ask, with the list.
+            lines = [message(d) for d in details[:12]]
+            if len(details) > 12:
+                lines.append(_("… and {n} more").format(n=len(details) - 12))
+            question = (
+                _("{n} criteria were never scored and would be published as 0:").format(
+                    n=len(details)
+                )
+                + "\n\n"
+                + "\n".join(lines)
+                + "\n\n"
+                + _("Publish the results anyway?")
+            )
+            if dialogs.confirm(self, question, _("Publish anyway")):
+                self.state.run(
+                    lambda: job(True), self._published, lambda e: dialogs.show_error(self, e)
+                )
+
+        self.state.run(job, self._published, failed)
 
     def _published(self, outcome: Any) -> None:
         self.state.mark_saved()

@@ -17,13 +17,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, NodeScore, can_edit
+from parapp.domain.completeness import unscored_leaves
 from parapp.i18n import _, label, message
 from ui import dialogs, style
 from ui.fmt import points
 from ui.models.appraisal_columns import COL_APPRAISED, COL_SURVEY
 from ui.models.appraisal_nodes import AppraisalNodesModel
 from ui.screens.base import heading
-from ui.widgets.appraisal_dialogs import ask_return_reason
+from ui.widgets.appraisal_dialogs import ask_return_reason, unscored_question
 from ui.widgets.appraisal_tree import AppraisalView
 
 if TYPE_CHECKING:
@@ -42,17 +43,19 @@ class Opened:
 
     view: AssessmentView
     return_reason: str
+    incomplete_reason: str = ""  # the unit submitted it incomplete, and said why
 
 
 def load_unit(db: Database, year: int, unit_code: str) -> Opened:
     """Runs on the worker."""
-    from parapp.services import appraisal, assessments
+    from parapp.services import appraisal, assessments, submission
 
     view = assessments.view(db, year, unit_code)
     reason = ""
     if view.info.status is AssessmentStatus.RETURNED:
         reason = appraisal.unit_return_reason(db, unit_code, year, view.info.set_code) or ""
-    return Opened(view, reason)
+    note = submission.read_note(db, view.info.id)
+    return Opened(view, reason, note.reason if note is not None else "")
 
 
 class UnitAppraisalPanel(QWidget):
@@ -189,6 +192,10 @@ class UnitAppraisalPanel(QWidget):
             return text
         if status is AssessmentStatus.PUBLISHED:
             return _("The results are published: this appraisal can only be read.")
+        if self.opened.incomplete_reason:
+            return _(
+                "The unit submitted this self-assessment incomplete. Its reason: {reason}"
+            ).format(reason=self.opened.incomplete_reason)
         count = sum(1 for s in self.model.scores.values() if s.needs_reappraisal)
         if count:
             return _(
@@ -282,18 +289,28 @@ class UnitAppraisalPanel(QWidget):
         if db is None or year is None or self.opened is None:
             return
         self.table.commit_open_editor()
+        view = self.opened.view
         question = _(
             "The self score of every criterion of {unit} not appraised yet becomes its "
             "appraised score. Criteria changed by the unit after appraisal are left for you. "
             "Accept the self-scores?"
-        ).format(unit=self.opened.view.info.unit_name)
-        if not self.confirm(self, question, _("Accept the self-scores")):
+        ).format(unit=view.info.unit_name)
+        yes = _("Accept the self-scores")
+        # Criteria nobody scored would count 0: the appraiser sees them and says so.
+        unscored = unscored_leaves(view.cset, view.scores)
+        if unscored:
+            question = unscored_question(view.info.unit_name, unscored)
+            yes = _("Accept anyway")
+        if not self.confirm(self, question, yes):
             return
+        confirmed = bool(unscored)
 
         def job() -> Any:
             from parapp.services.appraisal import accept_self_scores
 
-            return accept_self_scores(db, unit, year, set_code=self.opened_set())
+            return accept_self_scores(
+                db, unit, year, set_code=self.opened_set(), confirm_incomplete=confirmed
+            )
 
         def done(result: Any) -> None:
             text = _("{n} self-scores accepted as appraised.").format(n=result.accepted)

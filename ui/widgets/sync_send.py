@@ -50,8 +50,8 @@ CHOICES = {
             "submission",
             N_("Self-assessment {year} (submission for appraisal)"),
             N_(
-                "Scores, data, explanations, evidence files and the remediation plan. After "
-                "it is sent the assessment is marked “submitted”."
+                "Scores, data, explanations, evidence files and the remediation plan of the "
+                "submitted self-assessment (submit it on the Self-assessment screen first)."
             ),
             can_encrypt=True,
         ),
@@ -240,7 +240,12 @@ class SendPanel(QWidget):
         detail = self.details.get("submission")
         if view is not None and detail is not None:
             text = _(CHOICES["commune"][0].detail)
-            if view.info.status not in SUBMITTABLE:
+            if view.info.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
+                text = _(
+                    "The {year} self-assessment is not submitted yet: submit it on the "
+                    "Self-assessment screen first, then write the package here."
+                ).format(year=view.info.year)
+            elif view.info.status not in SUBMITTABLE:
                 text = _("The {year} assessment is already {status}: there is nothing to submit.")
                 text = text.format(year=view.info.year, status=label(view.info.status))
             detail.setText(text)
@@ -276,20 +281,8 @@ class SendPanel(QWidget):
         db, kind, out = self.state.db, self.kind(), self.destinations.destination()
         if db is None or not kind or out is None:
             return
-        view = self.state.view
+        # Writing never submits: an unsubmitted year is refused by the service, with why.
         year = self.year.value() if kind == "result" else self._view_year()
-        if (
-            kind == "submission"
-            and view is not None
-            and view.info.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-        ):
-            appraiser = self.context.appraiser_name if self.context else ""
-            question = _(
-                "Submit the {year} self-assessment to {appraiser}?\n\nIt will be marked "
-                "“submitted”. Make sure the scores, explanations and evidence are complete."
-            ).format(year=year, appraiser=appraiser or _("the appraiser"))
-            if not dialogs.confirm(self, question, _("Submit")):
-                return
         encrypt = self.encrypt.isChecked()
 
         def job() -> list[Exported]:
@@ -319,8 +312,6 @@ class SendPanel(QWidget):
         self.card.show_exported(exported, context.name_of if context else (lambda _c: ""))
         QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.card))
         self.status_message.emit(_("Package written and checked: you can remove the USB stick."))
-        if exported[0].kind == "submission":
-            self.state.reload()  # the status is now "submitted"
         self.sent.emit(exported)
 
     def _failed(self, exc: BaseException) -> None:
