@@ -121,13 +121,17 @@ def _target(backups_dir: Path, stamp: str, reason: str) -> Path:
 
 
 def _backup_from(
-    source: sqlite3.Connection, backups_dir: Path, reason: str, now: datetime | None = None
+    source: sqlite3.Connection, backups_dir: Path, reason: str, now: datetime | None = None,
+    partial_dir: Path | None = None,
 ) -> BackupInfo:
     if not re.fullmatch(r"[a-z-]+", reason):
         raise ValueError(f"bad backup reason {reason!r}")
     backups_dir.mkdir(parents=True, exist_ok=True)
     target = _target(backups_dir, (now or datetime.now()).strftime("%Y%m%d-%H%M%S"), reason)
-    partial = target.with_suffix(".partial")
+    # The copy (and SQLite's "-journal" beside it) is written under a temporary name, in
+    # ``partial_dir`` when the caller has a folder that is emptied even after a kill (an
+    # import's: parapp.services.leftovers), else beside the target (removed when stale).
+    partial = (partial_dir or backups_dir) / (target.stem + ".partial")
     try:
         _copy(source, partial)
     except BaseException:
@@ -153,9 +157,11 @@ def _sync_folder(folder: Path) -> None:
 
 
 def make_backup(
-    db_path: Path, backups_dir: Path, reason: str = "manual", now: datetime | None = None
+    db_path: Path, backups_dir: Path, reason: str = "manual", now: datetime | None = None,
+    *, partial_dir: Path | None = None,
 ) -> BackupInfo:
-    """Write ``backups_dir/parapp-YYYYMMDD-HHMMSS[-N]-<reason>.sqlite3`` and verify it."""
+    """Write ``backups_dir/parapp-YYYYMMDD-HHMMSS[-N]-<reason>.sqlite3`` and verify it
+    (``partial_dir``: where it is written before being moved there, on the same disk)."""
     if not re.fullmatch(r"[a-z-]+", reason):
         raise ValueError(f"bad backup reason {reason!r}")
     if not db_path.is_file():
@@ -163,7 +169,7 @@ def make_backup(
         raise BackupError("there is no database at {path}", path=db_path)
     source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return _backup_from(source, backups_dir, reason, now)
+        return _backup_from(source, backups_dir, reason, now, partial_dir)
     except sqlite3.DatabaseError as exc:
         if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _WRITE_FAILURES:
             raise  # the target's disk is full or read-only: the caller says so plainly

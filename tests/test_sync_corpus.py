@@ -363,8 +363,8 @@ def _cases() -> list[Case]:
         Case("result package sent to the appraiser", _result_kind, "wrong office"),
         Case("unit card given to sync import", _card, "unit card"),
         # Versions.
-        Case("newer format version", lambda b: signed(b, "format-2",
-                                                      manifest={"format_version": 2}),
+        Case("newer format version", lambda b: signed(b, "format-3",
+                                                      manifest={"format_version": 3}),
              "newer version", "newer"),
         Case("newer schema version of data.json",
              lambda b: signed(b, "schema-2", manifest={"schema_version": 2}), "newer version",
@@ -631,8 +631,12 @@ def test_corpus_messages_are_distinct(outcomes: dict[str, Result]) -> None:
 
 # -- state-dependent cases and positive controls -------------------------------------------
 def test_replay_of_an_older_package_is_refused(corpus: Base) -> None:
-    older = signed(corpus, "replay-older", manifest={"created_at": "2026-03-01T08:00:00+00:00"})
-    newer = signed(corpus, "replay-newer", manifest={"created_at": "2026-03-02T08:00:00+00:00"})
+    """Older by the sender's number, whatever the dates say (the older one here claims a
+    later date): see tests/test_sync_sequence.py for the clock cases."""
+    older = signed(corpus, "replay-older", manifest={"sequence": 5,
+                                                     "created_at": "2999-03-01T08:00:00+00:00"})
+    newer = signed(corpus, "replay-newer", manifest={"sequence": 6,
+                                                     "created_at": "2026-03-02T08:00:00+00:00"})
     db_path = _appraiser(corpus, "replay")
     applied, _same = _import(db_path, newer, dry_run=False)
     assert isinstance(applied, sync_import.Outcome) and applied.status == "applied"

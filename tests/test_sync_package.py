@@ -24,7 +24,8 @@ from parapp.sync.package import (
 from parapp.sync.safety import PackageError, ZipLimits, check_zip
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "resources" / "schemas" / "sync-manifest-1.schema.json"
+SCHEMA = ROOT / "resources" / "schemas" / "sync-manifest-2.schema.json"
+SCHEMA_1 = ROOT / "resources" / "schemas" / "sync-manifest-1.schema.json"
 COMMUNE, APPRAISER = "26734", "TD-01"
 DATA = {"records": [{"id": "6f1c7a52-1f4e-4a4e-9b55-6f1d3c2a0b11", "score": "7.5"}]}
 EVIDENCE = b"scanned minutes of the meeting\n" * 500
@@ -48,7 +49,7 @@ def package(tmp_path: Path, key: keys.SigningKey, evidence_file: tuple[str, Path
     return write_package(
         tmp_path / "out" / "submission.cchc", "submission", key, COMMUNE,
         {"unit_code": APPRAISER}, DATA, {sha: path},
-        criteria_set={"code": "CCHC-XA", "version": 2}, period=2026,
+        criteria_set={"code": "CCHC-XA", "version": 2}, period=2026, sequence=7,
     )
 
 
@@ -91,7 +92,8 @@ def test_round_trip(package: PackageInfo, key: keys.SigningKey) -> None:
     assert opened.package_id == package.package_id
     assert opened.evidence == [sha]
     manifest = opened.manifest
-    assert manifest["format_version"] == FORMAT_VERSION == 1
+    assert manifest["format_version"] == FORMAT_VERSION == 2
+    assert manifest["sequence"] == opened.sequence == 7
     assert manifest["sender"] == {"unit_code": COMMUNE, "key_fingerprint": key.fingerprint}
     assert manifest["recipient"] == {"unit_code": APPRAISER}
     assert manifest["criteria_set"] == {"code": "CCHC-XA", "version": 2}
@@ -188,7 +190,7 @@ def test_appraiser_of_recipient(tmp_path: Path, key: keys.SigningKey) -> None:
 
 def test_newer_format_version(package: PackageInfo, key: keys.SigningKey, tmp_path: Path) -> None:
     manifest = json.loads(entries(package.path)[MANIFEST])
-    manifest["format_version"] = 2
+    manifest["format_version"] = 3
     manifest["new_field"] = True
     raw = json.dumps(manifest).encode()
     bad = rebuild(package.path, tmp_path / "new.cchc", {MANIFEST: raw, SIGNATURE: key.sign(raw)})
@@ -325,6 +327,16 @@ def test_manifest_matches_the_json_schema(package: PackageInfo) -> None:
     validator.check_schema(schema)
     manifest = json.loads(entries(package.path)[MANIFEST])
     assert list(validator.iter_errors(manifest)) == []
-    for field, value in [("kind", "bogus"), ("history", [{}]), ("format_version", 2)]:
+    for field, value in [("kind", "bogus"), ("history", [{}]), ("format_version", 1),
+                         ("sequence", 0), ("sequence", "1")]:
         assert list(validator.iter_errors({**manifest, field: value})) != []
     assert list(validator.iter_errors({**manifest, "recipient": {"appraiser_of": "T"}})) == []
+    # A trailing newline is not a hash or a fingerprint (JSON Schema's "$" may allow one).
+    files = [{**manifest["files"][0], "sha256": manifest["files"][0]["sha256"] + "\n"}]
+    assert list(validator.iter_errors({**manifest, "files": files})) != []
+    sender = {**manifest["sender"], "key_fingerprint": manifest["sender"]["key_fingerprint"] + "\n"}
+    assert list(validator.iter_errors({**manifest, "sender": sender})) != []
+    # Version 1 (no sequence) has its own schema, still documented.
+    old = {k: v for k, v in manifest.items() if k != "sequence"} | {"format_version": 1}
+    schema_1 = json.loads(SCHEMA_1.read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema_1).iter_errors(old)) == []

@@ -113,10 +113,13 @@ class AppState(QObject):
         with_plan = self.view is not None
 
         def settle() -> PlanView | None:
+            from parapp.services import leftovers
             from ui.snapshot import load_plan, sync_language
 
             plan = load_plan(db) if with_plan else None
             sync_language(db, path)
+            # What an import killed last time left in tmp/ (decrypted packages included).
+            leftovers.clear(path.parent)
             return plan
 
         self.tasks.run(settle, self._plan_loaded)

@@ -44,6 +44,16 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=sync_slip)
     c = s.add_parser("log", help="packages sent and received, newest first")
     c.set_defaults(handler=sync_log)
+    sender = s.add_parser("sender", help="the order of each sender's packages (sequence numbers)"
+                          ).add_subparsers(dest="sender_action", required=True, metavar="ACTION")
+    c = sender.add_parser("show", help="the last package number imported from each sender")
+    c.add_argument("code", nargs="?", help="one sender's unit code")
+    c.set_defaults(handler=sync_sender_show)
+    c = sender.add_parser("reset", help="accept a sender's next package whatever its number "
+                          "(after it restored an older backup)")
+    c.add_argument("code", help="the sender's unit code")
+    c.add_argument("--reason", required=True, help="why (kept in the sync log)")
+    c.set_defaults(handler=sync_sender_reset)
 
     k = sub.add_parser("keys", help="this office's keys and the keys it trusts").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -166,8 +176,50 @@ def sync_log(args: argparse.Namespace) -> int:
         _out(_("No package has been sent or received yet."))
     for row in rows:
         direction = _("sent") if row.direction == "out" else _("received")
+        # A reset has no package: its reason is what the line is for.
+        last = row.message if row.kind == "sequence-reset" else row.package_id
         _out(f"{row.logged_at:%d/%m/%Y %H:%M}\t{direction}\t{label(row.kind)}\t"
-             f"{row.sender_code}\t{label(row.outcome)}\t{row.package_id}")
+             f"{row.sender_code}\t{label(row.outcome)}\t{last}")
+    return 0
+
+
+def _sender_line(state: Any) -> str:
+    """One sender: the last number imported, its date as the sender's clock wrote it (shown,
+    never compared), and the last reset with its reason."""
+    if state.last_sequence is None:
+        text = _("{code}: no numbered package imported since the last reset").format(
+            code=state.unit_code)
+    else:
+        text = _("{code}: last package number {number} (dated {made} by the sender's "
+                 "clock)").format(code=state.unit_code, number=state.last_sequence,
+                                  made=f"{state.last_made:%d/%m/%Y %H:%M}"
+                                  if state.last_made else "-")
+    if state.reset_at is not None:
+        text += "; " + _("reset on {when}: {reason}").format(
+            when=f"{state.reset_at:%d/%m/%Y %H:%M}", reason=state.reset_reason)
+    return text
+
+
+def sync_sender_show(args: argparse.Namespace) -> int:
+    from parapp.services import sync_sequence
+
+    with _db(args) as db:
+        states = sync_sequence.senders(db, args.code)
+    if not states:
+        _out(_("No package has been received yet."))
+    for state in states:
+        _out(_sender_line(state))
+    return 0
+
+
+def sync_sender_reset(args: argparse.Namespace) -> int:
+    from parapp.services import sync_sequence
+
+    with _db(args) as db:
+        state = sync_sequence.reset(db, args.code, args.reason)
+    _out(_sender_line(state))
+    _err(_("The next package from {code} will be accepted whatever its number; the reset and "
+           "its reason are in the sync log.").format(code=args.code))
     return 0
 
 

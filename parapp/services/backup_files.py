@@ -25,8 +25,8 @@ STORES = ("evidence", "documents")
 MANIFEST_FORMAT = 1
 CHUNK = 1 << 20
 _NAME = {
-    "evidence": re.compile(r"^([0-9a-f]{64})$"),
-    "documents": re.compile(r"^([0-9a-f]{64})\.pdf$"),
+    "evidence": re.compile(r"([0-9a-f]{64})"),
+    "documents": re.compile(r"([0-9a-f]{64})\.pdf"),
 }
 
 
@@ -58,7 +58,7 @@ def store_files(root: Path) -> list[StoreFile]:
             if not sub.is_dir() or len(sub.name) != 2:
                 continue
             for path in sorted(sub.iterdir()):
-                m = _NAME[store].match(path.name)
+                m = _NAME[store].fullmatch(path.name)
                 if m and m.group(1).startswith(sub.name) and path.is_file():
                     rel = f"{store}/{sub.name}/{path.name}"
                     found.append(StoreFile(rel, m.group(1), path.stat().st_size))
@@ -175,7 +175,7 @@ def manifest_files(manifest: dict[str, object]) -> list[StoreFile]:
         pattern = _NAME.get(store)
         base = name.rpartition("/")[2]
         # Only names our stores use: a doctored manifest must not write elsewhere.
-        m = pattern.match(base) if pattern else None
+        m = pattern.fullmatch(base) if pattern else None
         if m and m.group(1) == sha and rel == f"{store}/{sha[:2]}/{base}":
             out.append(StoreFile(rel, sha, size))
     return out

@@ -14,6 +14,7 @@ Three kinds, one naming scheme (``parapp-YYYYMMDD-HHMMSS[-N]-<reason>.sqlite3``)
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from db.schema import read_revision
 
 from . import backup_files as bf
 from .common import ServiceError
+from .leftovers import INCOMING, STALE_AFTER, clear_stale
 from .storage import disk_errors, explain
 
 
@@ -80,23 +82,26 @@ def _failed(exc: Exception, folder: Path, template: str) -> ServiceError:
     return explain(exc, folder) or ServiceError(template, reason=exc)
 
 
-def _write_backup(db_path: Path, folder: Path, reason: str, now: datetime | None) -> BackupInfo:
+def _write_backup(db_path: Path, folder: Path, reason: str, now: datetime | None,
+                  partial_dir: Path | None = None) -> BackupInfo:
     try:
-        return make_backup(db_path, folder, reason, now)
+        return make_backup(db_path, folder, reason, now, partial_dir=partial_dir)
     except (BackupError, OSError, sqlite3.Error) as exc:
         raise _failed(exc, folder, "The backup could not be made: {reason}") from None
 
 
-def make(db_path: Path, reason: str = "manual", now: datetime | None = None) -> BackupInfo:
-    """A database-only backup in the data folder's ``backups``."""
+def make(db_path: Path, reason: str = "manual", now: datetime | None = None,
+         partial_dir: Path | None = None) -> BackupInfo:
+    """A database-only backup in the data folder's ``backups`` (written in ``partial_dir``
+    if given, then moved into place: see ``db.backup.make_backup``)."""
     _require_db(db_path)
-    return _write_backup(db_path, _folder(db_path), reason, now)
+    return _write_backup(db_path, _folder(db_path), reason, now, partial_dir)
 
 
-def before_import(db_path: Path) -> BackupInfo:
+def before_import(db_path: Path, partial_dir: Path | None = None) -> BackupInfo:
     """The backup every import batch is preceded by (database only: the evidence store
     is append-only, so nothing in it can be lost by an import)."""
-    return make(db_path, reason="before-import")
+    return make(db_path, reason="before-import", partial_dir=partial_dir)
 
 
 def make_with_files(
@@ -113,6 +118,9 @@ def make_with_files(
     target = (to or _folder(db_path)).expanduser()
     with disk_errors(target):
         target.mkdir(parents=True, exist_ok=True)
+        # Half-copied mirror files of a backup that was killed (not ours: stale ones only,
+        # a backup running beside this one may be writing).
+        clear_stale(target / bf.FILES_DIR, "*/*/" + INCOMING + "*", time.time() - STALE_AFTER)
         # The database first: every file it mentions is in the stores by then (a file is
         # stored before the row that names it is committed), so listing them after the
         # copy cannot miss one.

@@ -76,8 +76,10 @@ def prune(backups_dir: Path, now: datetime | None = None) -> list[Path]:
         b.manifest.unlink(missing_ok=True)
         b.path.unlink(missing_ok=True)
         deleted.append(b.path)
-    # Leftovers of a write that was killed (a power cut mid-backup) are not backups.
-    for partial in backups_dir.glob("parapp-*.partial"):
+    # Leftovers of a write that was killed (a power cut mid-backup) are not backups: the
+    # partial copy and SQLite's rollback journal beside it.
+    for partial in [*backups_dir.glob("parapp-*.partial"),
+                    *backups_dir.glob("parapp-*.partial-journal")]:
         try:
             if now - datetime.fromtimestamp(partial.stat().st_mtime) > STALE_PARTIAL:
                 partial.unlink()

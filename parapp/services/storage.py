@@ -17,18 +17,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from parapp.domain.errors import DomainError
+from parapp.i18n import N_  # marks the constants for the catalog (only literals are found)
 
 from .common import ServiceError
 
-DISK_FULL = (
+DISK_FULL = N_(
     "The disk is full: {path}. Nothing was changed. Free some space on the disk "
     "(empty the Recycle Bin, move old files away) and try again."
 )
-READ_ONLY = (
+READ_ONLY = N_(
     "The data folder is read-only: {path}. Nothing was changed. Copy the data folder to a "
     "disk you can write to, or ask for write permission, then try again."
 )
-DISK_ERROR = (
+DISK_ERROR = N_(
     "The disk could not be read or written: {path}. Nothing was changed. Check the disk "
     "(a USB stick pulled out, a failing disk), then try again; backups are in the "
     "'backups' folder."
@@ -127,6 +128,44 @@ def disk_errors(folder: Path) -> Iterator[None]:
         if clear is None:
             raise
         raise clear from exc
+
+
+STICK_FULL = N_(
+    "There is no space left on {path}, so the package was not written: free some space on "
+    "the USB stick (or use another one), then export again."
+)
+STICK_READ_ONLY = N_(
+    "{path} cannot be written (a locked or read-only USB stick, or no permission), so the "
+    "package was not written: unlock the stick or choose another folder, then export again."
+)
+
+
+def stick_folder(out: Path) -> Path:
+    """The folder a package goes to: ``out`` itself, or the folder of a file name."""
+    out = Path(out)
+    return out if out.is_dir() or not out.suffix else out.parent
+
+
+@contextmanager
+def on_stick(out: Path) -> Iterator[None]:
+    """A full or read-only destination of an export, named as such: the OS's error, not
+    the database's (an error of the data folder keeps its own message)."""
+    try:
+        yield
+    except OSError as exc:
+        folder = stick_folder(out)
+        if exc.errno in _FULL_ERRNOS:
+            raise ServiceError(STICK_FULL, path=folder) from exc
+        if exc.errno in _READ_ONLY_ERRNOS and is_read_only(_existing(folder)):
+            raise ServiceError(STICK_READ_ONLY, path=folder) from exc
+        raise
+
+
+def _existing(folder: Path) -> Path:
+    """The nearest folder that exists (a destination not made yet is probed there)."""
+    while not folder.is_dir() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def check_writable(db_path: Path) -> None:

@@ -26,6 +26,7 @@ from .common import ServiceError, unit_row
 from .criteria import find_set_row
 from .mapping import set_from_rows
 from .setup import get_setting
+from .sync_sequence import RESET_OUTCOME
 
 
 @dataclass
@@ -120,28 +121,85 @@ def cset_for(s: Session, opened: OpenedPackage, batch: Batch) -> Any:
 
 # Built once: a statement made per call spends more time on its cache key than SQLite on
 # running it (an appraiser's folder holds dozens of packages).
-_APPLIED = select(SyncLogRow.package_id, SyncLogRow.created_at).where(
+_APPLIED = select(SyncLogRow.id, SyncLogRow.package_id, SyncLogRow.outcome,
+                  SyncLogRow.sequence, SyncLogRow.created_at).where(
     SyncLogRow.direction == "in",
-    SyncLogRow.outcome == "applied",
     or_(
-        SyncLogRow.package_id == bindparam("package_id"),
         and_(
-            SyncLogRow.kind == bindparam("kind"),
-            SyncLogRow.sender_code == bindparam("sender"),
-            SyncLogRow.assessment_uuid == bindparam("assessment"),
+            SyncLogRow.outcome == "applied",
+            or_(
+                SyncLogRow.package_id == bindparam("package_id"),
+                and_(
+                    SyncLogRow.kind == bindparam("kind"),
+                    SyncLogRow.sender_code == bindparam("sender"),
+                    SyncLogRow.assessment_uuid == bindparam("assessment"),
+                ),
+            ),
         ),
+        # A reset of the sender's numbering: what was imported before it no longer orders.
+        and_(SyncLogRow.outcome == RESET_OUTCOME, SyncLogRow.sender_code == bindparam("sender")),
     ),
 )
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """The packages of the same kind, sender and assessment imported since the sender's
+    last reset: the highest number among them and, for version 1 packages (no number),
+    the newest date."""
+
+    sequence: int | None
+    sequence_made: datetime | None
+    newest_made: datetime | None
+
+
 def applied_before(s: Session, opened: OpenedPackage,
-                    assessment_uuid: str) -> tuple[bool, datetime | None]:
-    """Whether this package was applied already, and when the newest package of the same
-    kind, sender and assessment was made (for the replay check): one read of the log."""
+                   assessment_uuid: str) -> tuple[bool, Earlier]:
+    """Whether this package was applied already (whatever resets came since: a package is
+    never applied twice), and what came before it in its order: one read of the log."""
     rows = s.execute(_APPLIED, {"package_id": opened.package_id, "kind": opened.kind,
                                 "sender": opened.manifest["sender"]["unit_code"],
                                 "assessment": assessment_uuid}).all()
-    if any(package_id == opened.package_id for package_id, _made in rows):
-        return True, None
-    made = [m for _p, m in rows if m is not None]
-    return False, max(made) if made else None
+    if any(r.outcome == "applied" and r.package_id == opened.package_id for r in rows):
+        return True, Earlier(None, None, None)
+    reset_id = max((r.id for r in rows if r.outcome == RESET_OUTCOME), default=0)
+    since = [r for r in rows if r.outcome == "applied" and r.id > reset_id]
+    numbered = [r for r in since if r.sequence is not None]
+    top = max(numbered, key=lambda r: r.sequence, default=None)
+    made = [r.created_at for r in since if r.created_at is not None]
+    return False, Earlier(top.sequence if top else None, top.created_at if top else None,
+                          max(made) if made else None)
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%d/%m/%Y %H:%M}" if value is not None else "-"
+
+
+def check_order(opened: OpenedPackage, sender: str, made: datetime, earlier: Earlier) -> None:
+    """Refuse a package that is not newer than what was imported in its order (PackageError).
+
+    The sender's number decides; the dates only go into the message. A version 1 package
+    has no number: it is ordered by its date against other version 1 packages as before,
+    and refused once a numbered package of its order was imported (a newer program sent it).
+    """
+    number = opened.sequence
+    if number is not None:
+        if earlier.sequence is not None and number <= earlier.sequence:
+            raise PackageError(
+                "This package (number {number}, dated {made} by the sender's clock) is older "
+                "than one already imported from {sender} (number {last}, dated {last_made}), "
+                "so it is refused; if {sender} restored an older backup, run 'parapp sync "
+                "sender reset {sender} --reason …' to accept its packages again.",
+                number=number, made=_when(made), sender=sender, last=earlier.sequence,
+                last_made=_when(earlier.sequence_made))
+        return
+    if earlier.sequence is not None:
+        raise PackageError(
+            "This package was made by an older version of the program than a package already "
+            "imported from {sender}, so its order cannot be checked and it is refused; ask "
+            "{sender} to update parapp and send it again.", sender=sender)
+    if earlier.newest_made is not None and made < earlier.newest_made:
+        raise PackageError(
+            "This package (made {made}) is older than one already imported from the same "
+            "sender (made {last}): importing it would undo newer data, so it is refused.",
+            made=_when(made), last=_when(earlier.newest_made))

@@ -33,7 +33,9 @@ from .criteria import find_set_row
 from .evidence import store_path
 from .mapping import set_from_rows
 from .setup import get_setting
+from .storage import on_stick
 from .sync_apply import returned_reason_of
+from .sync_sequence import next_sequence
 
 KINDS_BY_ROLE = {
     "commune": ("submission", "progress", "unit-card"),
@@ -73,7 +75,8 @@ def _log(db: Database, info: PackageInfo, kind: str, assessment_uuid: str,
             created_at=datetime.fromisoformat(info.manifest["created_at"]).astimezone()
             .replace(tzinfo=None),
             logged_at=now(), outcome="exported", sha256=info.sha256,
-            file_name=str(info.path), summary_json=json.dumps(counts), message=""))
+            file_name=str(info.path), summary_json=json.dumps(counts), message="",
+            sequence=info.manifest.get("sequence")))
 
 
 def _target(out: Path, default_name: str) -> Path:
@@ -89,10 +92,13 @@ def export(db: Database, kind: str, out: Path, *, to: str | None = None,
            year: int | None = None, encrypt: bool = False) -> Exported:
     """Write a package; ``encrypt`` seals it to the recipient's key (only they can open it;
     its manifest stays readable)."""
-    exported = _export(db, kind, out, to=to, year=year)
-    if not encrypt:
-        return exported
-    return _encrypted(db, exported)
+    # A full or locked stick is named as such (not the data folder, whose database
+    # errors keep their own message).
+    with on_stick(out):
+        exported = _export(db, kind, out, to=to, year=year)
+        if not encrypt:
+            return exported
+        return _encrypted(db, exported)
 
 
 def _encrypted(db: Database, exported: Exported) -> Exported:
@@ -216,7 +222,8 @@ def _commune_package(db: Database, kind: str, out: Path, year: int | None,
     name = f"{'nop' if kind == 'submission' else 'tien-do'}-{unit_code}-{period}.cchc"
     info = write_package(_target(out, name), kind, own.signing, unit_code,
                          {"unit_code": appraiser}, data, evidence,
-                         criteria_set=set_ref, period=period)
+                         criteria_set=set_ref, period=period,
+                         sequence=next_sequence(db, {"unit_code": appraiser}))
     counts = {"scores": len(data.get("scores", [])), "evidence": len(evidence),
               "items": len((data.get("plan") or {}).get("items", []))}
     return info, counts, uuid
@@ -237,7 +244,8 @@ def _result_package(db: Database, out: Path, to: str, year: int | None,
         set_ref = {"code": arow.criteria_set.code, "version": arow.criteria_set.version}
     info = write_package(_target(out, f"ket-qua-{to}-{period}.cchc"), "result", own.signing,
                          unit_row_code(db), {"unit_code": to}, data,
-                         criteria_set=set_ref, period=period)
+                         criteria_set=set_ref, period=period,
+                         sequence=next_sequence(db, {"unit_code": to}))
     return info, {"scores": len(data["scores"]), "evidence": 0, "items": 0}, uuid
 
 
@@ -255,7 +263,8 @@ def _set_package(db: Database, out: Path,
     data = {"criteria_set": criteria_json.to_dict(cset)}
     info = write_package(_target(out, f"bo-tieu-chi-{cset.code}-v{cset.version}.cchc"),
                          "criteria-set", own.signing, me, {"appraiser_of": me}, data,
-                         criteria_set={"code": cset.code, "version": cset.version})
+                         criteria_set={"code": cset.code, "version": cset.version},
+                         sequence=next_sequence(db, {"appraiser_of": me}))
     return info, {"nodes": len(cset.nodes)}, ""
 
 

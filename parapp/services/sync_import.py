@@ -14,8 +14,8 @@ read this office's data are in ``sync_checks``; the evidence copy in ``sync_stag
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-import os
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -40,15 +40,18 @@ from parapp.sync.safety import PackageError
 from . import sync_apply, sync_keys
 from .backups import before_import
 from .common import ServiceError, now
+from .leftovers import Scratch, clear
 from .sync_checks import (
     Batch,
     applied_before,
     assessment_uuid_of,
     check_kind,
+    check_order,
     created_at,
     cset_for,
 )
-from .sync_stage import StagedEvidence, clear_stale, pool
+from .sync_refusals import disk_full, log_refusal, refusal
+from .sync_stage import StagedEvidence, pool
 
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 PACKAGE_SUFFIX = ".cchc"
@@ -72,6 +75,7 @@ class ImportPlan:
     year: int | None
     assessment_uuid: str
     changes: list[Change] = field(default_factory=list)
+    sequence: int | None = None  # the sender's number for it (None: format version 1)
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -128,18 +132,32 @@ class Opening:
     def discard(self) -> None:
         if self.staged is not None:
             self.staged.discard()
+        if self.inner != self.path:
+            self.inner.unlink(missing_ok=True)  # the decrypted package: done with it
 
 
-def open_package(db: Database, path: Path, batch: Batch, *, stage: bool) -> Opening:
+def open_package(db: Database, path: Path, batch: Batch, *, stage: bool,
+                 scratch: Path) -> Opening:
     """The file-level checks (ZIP safety, format, signature, recipient, manifest hashes);
-    nothing in the database is read or written."""
+    nothing in the database is read or written. ``scratch``: the import's own temporary
+    folder (a decrypted package and staged evidence go there, see ``leftovers``)."""
     path = Path(path)
     if not path.is_file():
         raise ServiceError("There is no file {path}.", path=path)
-    inner = _decrypted(db, path) if crypto.is_encrypted(path) else path
-    opened = read_package(inner, batch.trusted_map(), batch.my_code, batch.my_appraiser,
-                          verify_evidence=False)
-    staged = StagedEvidence(db, opened) if stage else None
+    inner = path
+    if crypto.is_encrypted(path):
+        inner = scratch / f"{next(_NUMBERS)}.decrypted"
+        try:
+            _decrypt(db, path, inner)
+            opened = read_package(inner, batch.trusted_map(), batch.my_code,
+                                  batch.my_appraiser, verify_evidence=False)
+        except BaseException:
+            inner.unlink(missing_ok=True)  # plaintext lives no longer than its file's turn
+            raise
+    else:
+        opened = read_package(inner, batch.trusted_map(), batch.my_code, batch.my_appraiser,
+                              verify_evidence=False)
+    staged = StagedEvidence(db, opened, scratch) if stage else None
     # The staging pass reads the whole file and hashes it on the way; otherwise (a dry
     # run, or an encrypted package whose outer file is what the sender's slip names) the
     # file is hashed apart.
@@ -195,35 +213,26 @@ def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: 
         created_at=created,
         year=opened.manifest["period"],
         assessment_uuid=assessment_uuid,
+        sequence=opened.sequence,
     )
-    already, last = applied_before(s, opened, assessment_uuid)
+    already, earlier = applied_before(s, opened, assessment_uuid)
     if already:
         return Outcome(path, "already", plan)
-    if last is not None and created < last:
-        raise PackageError(
-            "This package (made {made}) is older than one already imported from the same "
-            "sender (made {last}): importing it would undo newer data, so it is refused.",
-            made=f"{created:%d/%m/%Y %H:%M}",
-            last=f"{last:%d/%m/%Y %H:%M}",
-        )
+    check_order(opened, sender.unit_code, created, earlier)
     cset = cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
     records = sync_apply.parse(s, opened, cset)
     plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
     return Prepared(path, opened, plan, records, file_hash)
 
 
-def _decrypted(db: Database, path: Path) -> Path:
-    """Decrypt into the data folder (never beside the package: that may be a shared stick);
-    the file is removed when the import of this package ends."""
-    target = _decrypted_path(db, path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+_NUMBERS = itertools.count()
+
+
+def _decrypt(db: Database, path: Path, target: Path) -> None:
+    """Decrypt into the import's folder in the data folder (never beside the package: that
+    may be a shared stick); removed when the import of this package ends."""
     own = sync_keys.own_keys(db.path)
     crypto.decrypt_file(path, target, own.encryption_key)
-    return target
-
-
-def _decrypted_path(db: Database, path: Path) -> Path:
-    return db.paths.folder / "tmp" / f"{path.stem}.{os.getpid()}.decrypted"
 
 
 def _verify_evidence(opened: OpenedPackage) -> None:
@@ -264,6 +273,7 @@ def apply(s: Session, db: Database, prepared: Prepared,
                 file_name=prepared.path.name,
                 summary_json=_summary(plan),
                 message="",
+                sequence=opened.sequence,
             )
         )
         s.flush()  # under this package's audit words, before the next package sets its own
@@ -288,25 +298,6 @@ def package_files(source: Path) -> list[Path]:
     return [source]
 
 
-def _log_refusal(db: Database, path: Path, error: BaseException,
-                 detail: BaseException | None = None) -> None:
-    """Refusals go to a text log beside the database: the database stays untouched
-    (``detail``: an unforeseen error, whose traceback is logged for whoever investigates)."""
-    import traceback
-
-    from parapp.i18n import message
-
-    try:
-        folder = db.paths.logs
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / "sync-import.log").open("a", encoding="utf-8") as log:
-            log.write(f"{now():%Y-%m-%d %H:%M:%S}\trefused\t{path}\t{message(error)}\n")
-            if detail is not None:
-                log.write("".join(traceback.format_exception(detail)))
-    except OSError:
-        pass  # a log that cannot be written must not hide the refusal itself
-
-
 # Packages share one transaction, each in its own savepoint: a refused package rolls back
 # to its savepoint, and a commit (a disk sync) is paid per group, not per file. Outcomes are
 # reported when their group is committed, so a group is kept short for the progress shown.
@@ -319,6 +310,7 @@ class _Run:
     db: Database
     batch: Batch
     dry_run: bool
+    scratch: Path  # the import's own temporary folder (leftovers.Scratch)
     backed_up: bool = False
     durable: list[Future[None]] = field(default_factory=list)  # this group's files on disk
 
@@ -327,16 +319,36 @@ def import_packages(
     db: Database, sources: list[Path], *, dry_run: bool = False
 ) -> Iterator[tuple[int, int, Outcome]]:
     """Import files one by one, yielding ``(done, total, outcome)``; one bad file never
-    stops the rest. One backup is made before the first file that will change data."""
+    stops the rest. One backup is made before the first file that will change data.
+    A folder without any package is reported as a refusal of its own."""
+    empty = [Path(s) for s in sources if Path(s).is_dir() and not package_files(s)]
     files = [f for source in sources for f in package_files(source)]
-    clear_stale(db)
-    run = _Run(db, Batch.read(db), dry_run)
+    for index, folder in enumerate(empty, start=1):
+        error = ServiceError("There is no package (.cchc file) in the folder {path}.",
+                             path=folder)
+        log_refusal(db, folder, error)
+        yield index, len(empty) + len(files), Outcome(folder, "refused", error=error)
+    # What killed imports left behind goes first; this import's own temporary files are
+    # in a folder of its own, removed when it ends (see ``leftovers``).
+    clear(db.paths.folder)
+    scratch = Scratch(db.paths.folder)
+    try:
+        yield from _import_files(db, files, dry_run, scratch.folder, len(empty))
+    finally:
+        scratch.close()
+
+
+def _import_files(db: Database, files: list[Path], dry_run: bool, scratch: Path,
+                  skipped: int) -> Iterator[tuple[int, int, Outcome]]:
+    run = _Run(db, Batch.read(db), dry_run, scratch)
+    total = skipped + len(files)
 
     def start(index: int) -> Opening | Exception | None:
         if index >= len(files):
             return None
         try:
-            return open_package(db, files[index], run.batch, stage=not dry_run)
+            return open_package(db, files[index], run.batch, stage=not dry_run,
+                                scratch=scratch)
         except Exception as exc:  # raised in its turn, in the order of the files
             return exc
 
@@ -369,6 +381,7 @@ def import_packages(
                     for future in pending:
                         future.result()
             except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
+                futures.wait(run.durable)  # no move into the store runs on after this
                 run.durable = []
                 group = [_uncommitted(db, o, exc, applied) for o in group]
             if waiting:
@@ -377,13 +390,12 @@ def import_packages(
                 _settle(ahead[0])
             # Reported once committed; a cancel (the caller closing this generator) takes
             # effect here, after a whole group: its files are in the sync log either way.
-            for index, outcome in enumerate(group, start=done - len(group) + 1):
-                yield index, len(files), outcome
+            for index, outcome in enumerate(group, start=skipped + done - len(group) + 1):
+                yield index, total, outcome
     finally:
         for waiting in ahead:  # the caller stopped early (cancel)
             if isinstance(waiting, Opening):
                 waiting.discard()
-                _decrypted_path(db, waiting.path).unlink(missing_ok=True)
 
 
 def _settle(opening: Opening | Exception | None) -> None:
@@ -401,9 +413,9 @@ def _uncommitted(db: Database, outcome: Outcome, exc: BaseException,
             and outcome.plan.package_id in applied)
     if outcome.status != "applied" and not twin:
         return outcome
-    error = ServiceError("The package could not be saved: {reason}",
-                         reason=str(getattr(exc, "orig", exc)))
-    _log_refusal(db, outcome.path, error)
+    error = disk_full(db, exc) or ServiceError("The package could not be saved: {reason}",
+                                                reason=str(getattr(exc, "orig", exc)))
+    log_refusal(db, outcome.path, error)
     return Outcome(outcome.path, "refused", outcome.plan, error)
 
 
@@ -435,36 +447,19 @@ def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run,
                     return None
                 prepared.staged.wait()  # a damaged file refuses before any backup
             if not run.backed_up:
-                # Read from another connection: what is committed, before this import.
-                before_import(db.path)
+                # Read from another connection: what is committed, before this import (its
+                # partial file in the import's folder: removed even if the import is killed).
+                before_import(db.path, partial_dir=run.scratch)
                 run.backed_up = True
             return apply(s, db, prepared, run.durable)
-    except DomainError as exc:
-        _log_refusal(db, path, exc)
-        return Outcome(path, "refused", error=exc)
-    except SQLAlchemyError as exc:
-        # A constraint the checks did not foresee: the savepoint was rolled back, so the
-        # file is refused like any other, not a crash that stops the batch.
-        error = PackageError("The package cannot be stored: it conflicts with data already "
-                             "here ({reason}).", reason=type(getattr(exc, "orig", exc)).__name__)
-        _log_refusal(db, path, error)
-        return Outcome(path, "refused", error=error)
-    except OSError as exc:
-        error = ServiceError("Cannot read {path}: {reason}", path=path, reason=str(exc))
-        _log_refusal(db, path, error)
-        return Outcome(path, "refused", error=error)
-    except Exception as exc:
-        # Something no check foresaw (a library's own error on a crafted file): this file
-        # is refused with the cause logged, and the other files go on.
-        error = PackageError("The package cannot be read: {reason}",
-                             reason=f"{type(exc).__name__}: {exc}"[:300])
-        _log_refusal(db, path, error, detail=exc)
+    except Exception as exc:  # a refusal is an outcome: one file never stops the rest
+        error, detail = refusal(db, path, exc)
+        log_refusal(db, path, error, detail=detail)
         return Outcome(path, "refused", error=error)
     finally:
-        if not again:
-            if isinstance(current, Opening):
-                current.discard()  # a refusal's staged copies (none left after a commit)
-            _decrypted_path(db, path).unlink(missing_ok=True)
+        if not again and isinstance(current, Opening):
+            # A refusal's staged copies (none left after a commit), the decrypted package.
+            current.discard()
 
 
 def history(db: Database, limit: int = 200) -> list[SyncLogRow]:

@@ -35,6 +35,7 @@ from parapp.sync.safety import PackageError
 from .common import ServiceError, now, unit_row
 from .files import write_atomic
 from .setup import get_setting
+from .sync_sequence import next_sequence
 
 SIGNING_FILE = "signing-key.pem"
 ENCRYPTION_FILE = "encryption-key.pem"
@@ -217,7 +218,9 @@ def export_card(db: Database, out: Path) -> PackageInfo:
         "enc_public": own.enc_public.hex(),
         "enc_signature": own.enc_signature.hex(),
     }
-    return write_package(out, "unit-card", own.signing, unit["code"], card_recipient(db), data)
+    recipient = card_recipient(db)
+    return write_package(out, "unit-card", own.signing, unit["code"], recipient, data,
+                         sequence=next_sequence(db, recipient))
 
 
 @dataclass(frozen=True)

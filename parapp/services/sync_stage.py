@@ -1,7 +1,8 @@
 """Evidence of a package being imported: checked and copied on a worker thread.
 
 The copy runs beside the checks and the database work of the import (hashlib and file
-writes release the GIL), into a staging folder outside the evidence store. A package
+writes release the GIL), into the import's own temporary folder outside the evidence store
+(``leftovers.Scratch``: removed when the import ends, or at the next start after a kill). A package
 refused by its checks leaves the store as it was. When a package is applied, its staged
 files are synced to disk and only then moved into the store (a file under its SHA-256
 name is always whole), on a disk thread; the transaction naming them commits after that.
@@ -15,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import time
 import zipfile
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,7 +29,6 @@ from parapp.sync.stored import one_pass
 from .evidence import holds, store_path
 
 _POOL: ThreadPoolExecutor | None = None
-STALE_AFTER = 600  # seconds: a file this old in staging belongs to an import that died
 
 
 def pool() -> ThreadPoolExecutor:
@@ -82,21 +81,16 @@ PREFIX = ".incoming-"
 _NUMBERS = itertools.count()
 
 
-def staging_folder(db: Database) -> Path:
-    return db.paths.folder / "tmp"
-
-
 class StagedEvidence:
     """Start checking and copying a package's evidence now; ``commit`` or ``discard`` later.
 
     The copy is one sequential read of the package (``parapp.sync.stored``), which also
     gives the whole file's SHA-256 for the sync log: ``file_hash``."""
 
-    def __init__(self, db: Database, opened: OpenedPackage) -> None:
+    def __init__(self, db: Database, opened: OpenedPackage, folder: Path) -> None:
         self._store = db.paths.evidence
-        self._folder = staging_folder(db)
+        self._folder = folder  # the import's own temporary folder (made by its Scratch)
         self._files: dict[str, Path] = {}
-        self._folder_ready = False
         self._future: Future[str] = pool().submit(self._copy_all, opened)
 
     @property
@@ -114,9 +108,6 @@ class StagedEvidence:
         # importing thread), and a folder that cannot be made refuses this package alone.
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
-        if not self._folder_ready:
-            self._folder.mkdir(parents=True, exist_ok=True)
-            self._folder_ready = True
         # A name no other import can hold (process id, a counter), made in one call.
         staged = self._folder / f"{PREFIX}{sha[:16]}-{os.getpid()}-{next(_NUMBERS)}"
         fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
@@ -181,21 +172,3 @@ class StagedEvidence:
         for staged in self._files.values():
             staged.unlink(missing_ok=True)
         self._files.clear()
-
-
-def clear_stale(db: Database) -> None:
-    """Remove half-copied files left by an import that was killed (never referenced)."""
-    cutoff = time.time() - STALE_AFTER  # an import running beside this one may be writing
-    # Staging; the store's own temporary files (parapp.services.evidence writes them at its
-    # top, a restore beside their target).
-    for folder, pattern in ((staging_folder(db), PREFIX + "*"),
-                            (db.paths.evidence, PREFIX + "*"),
-                            (db.paths.evidence, "*/" + PREFIX + "*")):
-        if not folder.is_dir():
-            continue
-        for stale in folder.glob(pattern):
-            try:
-                if stale.is_file() and stale.stat().st_mtime < cutoff:
-                    stale.unlink()
-            except OSError:
-                pass

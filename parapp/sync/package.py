@@ -30,15 +30,20 @@ from parapp.sync.safety import (
     verify_entry,
 )
 
-FORMAT_VERSION = 1
+# Version 2 adds the sender's sequence number (docs/sync-format.md, "Order"); version 1
+# packages, written by programs from before it, are still read.
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
+MAX_SEQUENCE = 2**53 - 1  # exact in every JSON reader
 SCHEMA_VERSION = 1
 KINDS = ("criteria-set", "unit-card", "submission", "result", "progress")
 MANIFEST, SIGNATURE, DATA = "manifest.json", "manifest.sig", "data.json"
 EVIDENCE_DIR = "evidence/"
 MAX_MANIFEST_SIZE = 16 * 1024**2
 CHUNK = 1024**2
-_SHA = re.compile(r"^[0-9a-f]{64}$")
-_FINGERPRINT = re.compile(r"^[0-9A-F]{4}( [0-9A-F]{4}){15}$")
+# Used with fullmatch: "$" would also accept a trailing newline.
+_SHA = re.compile(r"[0-9a-f]{64}")
+_FINGERPRINT = re.compile(r"[0-9A-F]{4}( [0-9A-F]{4}){15}")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,12 @@ class OpenedPackage:
     @property
     def kind(self) -> str:
         return str(self.manifest["kind"])
+
+    @property
+    def sequence(self) -> int | None:
+        """The sender's number for this package (None: format version 1 had none)."""
+        value = self.manifest.get("sequence")
+        return value if type(value) is int else None
 
     def open_evidence(self, sha: str) -> VerifyingReader:
         """Stream one evidence file; the hash is checked as it is read (PackageError at the end)."""
@@ -104,8 +115,13 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
                   evidence: Mapping[str, Path] | None = None,
                   *, criteria_set: Mapping[str, Any] | None = None, period: int | None = None,
                   app_version: str = __version__, schema_version: int = SCHEMA_VERSION,
-                  package_id: str | None = None, created_at: str | None = None) -> PackageInfo:
-    """Write a signed package atomically, read it back and verify it before returning."""
+                  package_id: str | None = None, created_at: str | None = None,
+                  sequence: int | None = None) -> PackageInfo:
+    """Write a signed package atomically, read it back and verify it before returning.
+
+    ``sequence`` is the sender's next number for this recipient (format version 2); without
+    it a version 1 package is written, as older programs did (kept for the tests that
+    check those are still read)."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
@@ -124,8 +140,8 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
                         raise PackageError("Evidence file '{path}' does not have the SHA-256 "
                                            "{sha} it was listed under.", path=str(source), sha=sha)
                     files.append({"path": EVIDENCE_DIR + sha, "size": size, "sha256": sha})
-                manifest = {
-                    "format_version": FORMAT_VERSION,
+                manifest: dict[str, Any] = {
+                    "format_version": FORMAT_VERSION if sequence is not None else 1,
                     "package_id": package_id or str(uuid.uuid4()),
                     "kind": kind,
                     "sender": {"unit_code": sender_unit, "key_fingerprint": sender_key.fingerprint},
@@ -138,6 +154,8 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
                     "files": files,
                     "history": [],
                 }
+                if sequence is not None:
+                    manifest["sequence"] = sequence
                 validate_manifest(manifest)
                 manifest_bytes = _dump(manifest)
                 archive.writestr(MANIFEST, manifest_bytes, zipfile.ZIP_DEFLATED)
@@ -162,6 +180,30 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
                        out_path.stat().st_size, manifest)
 
 
+def nested_too_deeply() -> PackageError:
+    return PackageError("The package's data is nested too deeply to be read (lists or objects "
+                        "inside one another hundreds of times), so it is refused.")
+
+
+def _extra_bytes(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse bytes before or after the ZIP itself: zipfile reads past them, but they
+    change the file's SHA-256 (printed on the transfer slip) and are covered by no
+    signature. A package starts with its first entry's header and ends with the ZIP's
+    end record, without a comment."""
+    first = min((info.header_offset for info in archive.infolist()), default=0)
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(size - 22, 0))
+        tail = handle.read(22)
+    if first != 0 or head != b"PK\x03\x04" or archive.comment or not (
+            tail[:4] == b"PK\x05\x06" and tail[20:22] == b"\x00\x00"):
+        raise PackageError("The file holds bytes before or after the package itself (it was "
+                           "altered, or joined with another file), so it is refused: its "
+                           "SHA-256 would not match the transfer slip.")
+
+
 def _invalid(reason: Phrase) -> PackageError:
     return PackageError("The package manifest is invalid: {reason}", reason=reason)
 
@@ -177,21 +219,23 @@ def created_at(m: Mapping[str, Any]) -> datetime:
         when = datetime.fromisoformat(str(m["created_at"]))
         if when.tzinfo is None:
             raise ValueError("no time zone")
-        if not 2000 <= when.year <= 2999:
+        if not 1980 <= when.year <= 2999:
             raise ValueError("year out of range")
         when.astimezone(UTC)
     except (ValueError, OverflowError) as exc:
         raise _invalid(Phrase("created_at '{value}' is not a time with its time zone in years "
-                              "2000 to 2999", value=str(m["created_at"])[:40])) from exc
+                              "1980 to 2999", value=str(m["created_at"])[:40])) from exc
     return when
 
 
 def validate_manifest(m: Any) -> None:
-    """Check the manifest's structure (format version 1); raise PackageError."""
+    """Check the manifest's structure (format version 1 or 2); raise PackageError."""
     if not isinstance(m, dict):
         raise _invalid(Phrase("it is not a JSON object"))
     expected = {"format_version", "package_id", "kind", "sender", "recipient", "created_at",
                 "app_version", "schema_version", "criteria_set", "period", "files", "history"}
+    if m.get("format_version") != 1:
+        expected.add("sequence")
     if set(m) != expected:
         names = short_names({str(n) for n in set(m) ^ expected})
         raise _invalid(Phrase("fields missing or unknown: {names}", names=names))
@@ -212,7 +256,7 @@ def validate_manifest(m: Any) -> None:
     sender = m["sender"]
     if not (isinstance(sender, dict) and set(sender) == {"unit_code", "key_fingerprint"}
             and _is_code(sender["unit_code"])
-            and _FINGERPRINT.match(str(sender["key_fingerprint"]))):
+            and _FINGERPRINT.fullmatch(str(sender["key_fingerprint"]))):
         raise _invalid(Phrase("bad sender"))
     to = m["recipient"]
     if not (isinstance(to, dict) and len(to) == 1 and set(to) <= {"unit_code", "appraiser_of"}
@@ -227,6 +271,10 @@ def validate_manifest(m: Any) -> None:
         raise _invalid(Phrase("bad criteria_set"))
     if m["period"] is not None and type(m["period"]) is not int:
         raise _invalid(Phrase("bad period"))
+    if "sequence" in m and not (type(m["sequence"]) is int
+                                and 1 <= m["sequence"] <= MAX_SEQUENCE):
+        raise _invalid(Phrase("sequence is not a whole number from 1 to {limit}",
+                              limit=MAX_SEQUENCE))
     if m["history"] != []:
         raise _invalid(Phrase("history must be an empty list in format version 1"))
     files = m["files"]
@@ -236,7 +284,7 @@ def validate_manifest(m: Any) -> None:
     for entry in files:
         if not (isinstance(entry, dict) and set(entry) == {"path", "size", "sha256"}
                 and type(entry["size"]) is int and entry["size"] >= 0
-                and _SHA.match(str(entry["sha256"]))):
+                and _SHA.fullmatch(str(entry["sha256"]))):
             raise _invalid(Phrase("bad file entry {entry}", entry=repr(entry)[:80]))
         path = entry["path"]
         if path != DATA and path != EVIDENCE_DIR + entry["sha256"]:
@@ -286,6 +334,7 @@ def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] |
           limits: ZipLimits, verify_evidence: bool = True) -> OpenedPackage:
     archive = open_zip(path)
     with archive:
+        _extra_bytes(path, archive)
         check_infos(archive.infolist(), limits)
         names = set(archive.namelist())
         if MANIFEST not in names:
@@ -295,12 +344,14 @@ def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] |
             manifest = json.loads(manifest_bytes.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise _invalid(Phrase("it is not valid JSON")) from exc
+        except RecursionError:
+            raise nested_too_deeply() from None
         version = manifest.get("format_version") if isinstance(manifest, dict) else None
         if type(version) is int and version > FORMAT_VERSION:
             raise PackageError("The package was made by a newer version of the program (format "
                                "{version}): update it to open this package.", version=version)
-        if version != FORMAT_VERSION:
-            raise _invalid(Phrase("format_version is missing or not 1"))
+        if type(version) is not int or version not in READABLE_FORMATS:
+            raise _invalid(Phrase("format_version is missing or not 1 or 2"))
         validate_manifest(manifest)
         fp, unit = manifest["sender"]["key_fingerprint"], manifest["sender"]["unit_code"]
         public = trusted.get(fp)
@@ -332,6 +383,8 @@ def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] |
             data = json.loads(_read_small(archive, DATA, limits.max_entry_size).decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise PackageError("The package's data.json is not valid JSON.") from exc
+        except RecursionError:  # Python's own text names no file and no reason
+            raise nested_too_deeply() from None
         infos = {name: archive.getinfo(name) for name in listed if name != DATA}
     evidence = sorted(e["sha256"] for e in manifest["files"] if e["path"] != DATA)
     return OpenedPackage(path, manifest, data, evidence, infos)

@@ -90,6 +90,14 @@ def plan_entries(handle: IO[bytes], infos: list[zipfile.ZipInfo], file_size: int
     return kept, rest
 
 
+class _CopyFailed(Exception):
+    """Writing a copy failed: told apart from a read of the package that failed."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def one_pass(path: Path, infos: list[zipfile.ZipInfo], sink: Callable[[zipfile.ZipInfo],
              IO[bytes] | None], expected: dict[str, str]) -> tuple[str, list[zipfile.ZipInfo]]:
     """Read ``path`` once: return its SHA-256 and the entries left for the ZIP reader.
@@ -119,11 +127,17 @@ def one_pass(path: Path, infos: list[zipfile.ZipInfo], sink: Callable[[zipfile.Z
                         piece = view[a - position:b - position]
                         entry.digest.update(piece)
                         if entry.out is not None:
-                            entry.out.write(piece)
+                            try:
+                                entry.out.write(piece)
+                            except OSError as exc:
+                                raise _CopyFailed(exc) from exc
                     if entry.end > top:
                         break  # continues in the next block
                     index += 1
                 position = top
+        except _CopyFailed as failed:
+            # The disk copied to (full, read-only), not the package: its own error.
+            raise failed.error from None
         except OSError as exc:
             raise damaged(path.name, exc) from exc
     short = next((e for e in entries[index:] if e.end > position), None)

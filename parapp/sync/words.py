@@ -19,6 +19,8 @@ WORDS: dict[str, str] = {
     "refused": N_("refused"),
     "planned": N_("to be imported"),
     "exported": N_("sent"),
+    "sequence-reset": N_("sender's numbering reset"),
+    "reset": N_("reset"),
 }
 
 
