@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -51,6 +51,9 @@ class IncompleteDialog(QDialog):
         style.room_for_marks(intro)
         layout.addWidget(intro)
         self.missing = QListWidget()
+        self.missing.setWordWrap(True)  # a criterion's title is long: wrap, never cut it
+        self.missing.setSpacing(2)
+        self.missing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.missing.addItems([message(gap_phrase(g)) for g in gaps])
         layout.addWidget(self.missing, 1)
         ask = QLabel(
