@@ -121,6 +121,40 @@ def test_clerk_signer_and_unit_are_saved_as_typed(
         db.close()
 
 
+def test_two_digit_ranks_are_an_office_setting_the_plan_follows(
+    qtbot: object, settings_screen: Callable[[Path], SettingsScreen], published_db: Path
+) -> None:
+    from parapp.services import documents
+
+    def basis() -> str:
+        db = open_database(published_db)
+        try:
+            doc = documents.remediation_plan(db)
+        finally:
+            db.close()
+        return " ".join(r.text for r in doc.body[0].runs)  # type: ignore[union-attr]
+
+    assert "xếp thứ 12/65" in basis()  # as the decision was typed
+    screen = settings_screen(published_db)
+    assert not screen.pad_ranks.isChecked()
+    screen.pad_ranks.click()
+    _idle(qtbot, screen)
+    assert "xếp thứ 12/65" in basis()  # two digits already
+    db = open_database(published_db)
+    try:
+        assert setup.pad_ranks(db)
+        assessments_year = assessments.get_info(db).year
+        from parapp.services import results
+
+        results.amend_result(db, {"rank": 4, "rank_of": 9}, year=assessments_year)
+    finally:
+        db.close()
+    assert "xếp thứ 04/09" in basis()
+    screen.pad_ranks.click()
+    _idle(qtbot, screen)
+    assert "xếp thứ 4/9" in basis()
+
+
 def test_an_empty_unit_name_is_refused_and_not_saved(
     qtbot: object, settings_screen: Callable[[Path], SettingsScreen], published_db: Path
 ) -> None:

@@ -23,7 +23,7 @@ from parapp.printing.model import Document
 from . import assessments, evidence, plans
 from .common import NotFound, ServiceError
 from .files import write_atomic
-from .setup import get_setting, own_unit, set_setting
+from .setup import get_setting, own_unit, pad_ranks, set_setting
 
 if TYPE_CHECKING:
     from .issuing import IssuedInfo
@@ -87,6 +87,7 @@ def remediation_plan(
             change=view.change,
             previous_area_points=_previous_area_points(db, assessed - 1),
             with_appendix=with_appendix,
+            pad_ranks=pad_ranks(db),
         )
     )
 

@@ -110,6 +110,16 @@ def set_setting(db: Database, key: str, value: str) -> None:
 
 
 DEFAULT_SIGNER_KEY = "default_signer"
+PAD_RANKS_KEY = "pad_ranks"
+
+
+def pad_ranks(db: Database) -> bool:
+    """Whether documents write ranks with two digits ("04/20"), as some decisions do."""
+    return get_setting(db, PAD_RANKS_KEY) == "1"
+
+
+def set_pad_ranks(db: Database, padded: bool) -> None:
+    set_setting(db, PAD_RANKS_KEY, "1" if padded else "")
 
 
 def default_signer(db: Database) -> Signer | None:

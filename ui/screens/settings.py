@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -50,6 +51,7 @@ class Stored:
     clerk: str
     signer: Signer | None
     language: str
+    pad_ranks: bool = False
 
 
 def load_settings(db: Any) -> Stored:
@@ -59,6 +61,7 @@ def load_settings(db: Any) -> Stored:
         setup.get_setting(db, CLERK_KEY),
         setup.default_signer(db),
         setup.get_setting(db, LANGUAGE_KEY),
+        setup.pad_ranks(db),
     )
 
 
@@ -129,6 +132,12 @@ class SettingsScreen(Screen):
         self.signer.edited.connect(self._edited)
         box_layout.addWidget(self.signer)
         box_layout.addWidget(_note(_("New documents start with this signer.")))
+        self.pad_ranks = QCheckBox(_("Write ranks with two digits (04/20)"))
+        self.pad_ranks.setToolTip(
+            _("As some decisions write them; otherwise ranks print as typed (4/20).")
+        )
+        self.pad_ranks.toggled.connect(self._edited)
+        box_layout.addWidget(self.pad_ranks)
         left.addWidget(box)
         left.addStretch(1)
 
@@ -219,6 +228,9 @@ class SettingsScreen(Screen):
         self.unit.set_unit(stored.unit)
         self.clerk.setText(stored.clerk)
         self.signer.set_signer(stored.signer or Signer())
+        self.pad_ranks.blockSignals(True)
+        self.pad_ranks.setChecked(stored.pad_ranks)
+        self.pad_ranks.blockSignals(False)
         language = stored.language or get_language()
         self.language.blockSignals(True)
         self.language.setCurrentIndex(max(self.language.findData(language), 0))
@@ -240,6 +252,7 @@ class SettingsScreen(Screen):
         clerk = clean(self.clerk.text())
         signer = self.signer.signer()
         signer_changed = self.stored is None or signer != (self.stored.signer or Signer())
+        padded = self.pad_ranks.isChecked()
 
         def job() -> None:
             if unit is not None:
@@ -247,6 +260,7 @@ class SettingsScreen(Screen):
             setup.set_setting(db, CLERK_KEY, clerk)
             if signer_changed:
                 setup.set_default_signer(db, signer)
+            setup.set_pad_ranks(db, padded)
 
         self.state.run(job, self._saved, self._failed)
 
@@ -258,6 +272,7 @@ class SettingsScreen(Screen):
                 clean(self.clerk.text()),
                 self.signer.signer(),
                 self.stored.language,
+                self.pad_ranks.isChecked(),
             )
         if self.stored is not None and self.stored.unit is not None:
             view = self.state.view

@@ -405,18 +405,16 @@ def score_notes(cset: CriteriaSet, figures: Figures) -> list[str]:
         areas = [r for r in rows if r.part is Part.MAIN]
         if len(areas) == len([r for r in figures.areas if r.counted]):
             named = ["điểm từng lĩnh vực"]
-            in_table = "điểm các lĩnh vực"
         else:
             named = [f"điểm lĩnh vực {area_codes(areas)}"] if areas else []
-            in_table = "điểm các dòng này"
         for r in rows:
             if r.part is not Part.MAIN:
                 title = cset.node(r.code).title
                 lowered = title[:1].lower() + title[1:]
                 named.append(lowered if fold(title).startswith("diem") else f"điểm {lowered}")
         notes.append(
-            f"Quyết định công bố không nêu {', '.join(named)}; {in_table} trong bảng "
-            f"là {word} theo từng tiêu chí."
+            f"Quyết định công bố không nêu {', '.join(named)}; các điểm này trong bảng là "
+            f"{word} theo từng tiêu chí."
         )
     pending = figures.pending_areas
     if pending:
