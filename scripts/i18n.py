@@ -6,8 +6,6 @@ Files (all under ``resources/translations``)::
     vi/LC_MESSAGES/parapp.po        Vietnamese translations (every msgid must have one)
     en/LC_MESSAGES/parapp.po        English: msgstr stays empty, the msgid is shown
     <lang>/LC_MESSAGES/parapp.mo    compiled catalogs the program loads (parapp.i18n)
-    <lang>/LC_MESSAGES/parapp.mo.cache  the same messages, quicker to load (written with
-                                    the .mo; ignored unless it matches the .mo's bytes)
 
 What is extracted: string literals passed to ``_()``, ``N_()``, ``ngettext()`` and the
 first positional argument of ``ServiceError``, ``NotFound``, ``DomainError``,
@@ -48,8 +46,6 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-
-from parapp.i18n import CACHE_SUFFIX, catalog_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
@@ -135,10 +131,6 @@ def po_path(lang: str) -> Path:
 
 def mo_path(lang: str) -> Path:
     return po_path(lang).with_suffix(".mo")
-
-
-def cache_path(lang: str) -> Path:
-    return po_path(lang).with_name(DOMAIN + CACHE_SUFFIX)
 
 
 def _rel(path: Path) -> str:
@@ -288,9 +280,6 @@ def problems(template: Catalog | None = None) -> list[str]:
             found.append(f"{_rel(mo)} is missing: run compile")
         elif mo.read_bytes() != compile_po(po, lang):
             found.append(f"{_rel(mo)} is older than / differs from its .po: run compile")
-        elif (not cache_path(lang).exists()
-              or cache_path(lang).read_bytes() != catalog_cache(mo.read_bytes())):
-            found.append(f"{_rel(cache_path(lang))} differs from its .mo: run compile")
     return found
 
 
@@ -328,7 +317,6 @@ def cmd_compile() -> int:
             return 1
         data = compile_po(po, lang)
         written = _write(mo, data)
-        _write(cache_path(lang), catalog_cache(data))
         print(f"{_rel(mo)}: {'compiled' if written else 'unchanged'}")
     return 0
 
