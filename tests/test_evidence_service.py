@@ -4,8 +4,8 @@ unlink criteria, read typed dates. Run on copies of the demo (with its evidence 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from parapp.domain.errors import DomainError
 from parapp.services import assessments, evidence
 from parapp.services.common import ServiceError
 from tests.conftest import copy_database
+from tests.test_storage import dump
 
 
 def copy_office(source: Path, target: Path) -> Path:
@@ -128,3 +129,186 @@ def test_a_published_assessment_refuses_new_links(office: Database) -> None:
 def test_the_copied_store_has_the_demo_files(office: Database) -> None:
     doc = _doc(office)
     assert evidence.evidence_file(office, doc.sha256).is_file()
+
+
+# -- bad input is refused with one sentence, the database unchanged (issue 13, part 6) ------
+def _file(folder: Path, name: str, content: bytes = b"%PDF-1.4 bien ban") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    return path
+
+
+def _refused(db: Database, call: Callable[[], object]) -> tuple[str, str]:
+    """Run ``call``; it must raise a ServiceError and leave every table as it was. Returns
+    the sentence in English and in Vietnamese."""
+    before = dump(db.path)
+    with pytest.raises(ServiceError) as caught:
+        call()
+    assert dump(db.path) == before
+    english = i18n.message(caught.value)
+    i18n.set_language("vi")
+    try:
+        vietnamese = i18n.message(caught.value)
+    finally:
+        i18n.set_language("en")
+    assert vietnamese != english, "no Vietnamese translation"
+    for text in (english, vietnamese):
+        assert "\n" not in text and text.count(". ") == 0 and text.endswith("."), text
+    return english, vietnamese
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    before = i18n.get_language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        (
+            ["1", "1", "1"],  # "--nodes 1,1,1" typed for criterion 1.1.1
+            "'1' is a whole area, not a criterion; write criterion codes with dots, such as "
+            "1.1.1, and separate them with commas.",
+        ),
+        (
+            ["1.1.1", "1.1.9"],
+            "There is no criterion '1.1.9' in this criteria set; write criterion codes with "
+            "dots, such as 1.1.1, and separate them with commas.",
+        ),
+        (
+            ["1.1.1;1.1.2"],
+            "There is no criterion '1.1.1;1.1.2' in this criteria set; write criterion codes "
+            "with dots, such as 1.1.1, and separate them with commas.",
+        ),
+    ],
+)
+def test_node_lists_that_are_not_criteria_are_refused(
+    draft_office: Database, tmp_path: Path, codes: list[str], expected: str
+) -> None:
+    source = _file(tmp_path, "ke-hoach.pdf")
+    english, vietnamese = _refused(
+        draft_office, lambda: evidence.add_evidence(draft_office, source, node_codes=codes)
+    )
+    assert english == expected
+    assert codes[-1] in vietnamese and "1.1.1" in vietnamese
+    doc = evidence.add_evidence(draft_office, source, title="Kế hoạch")
+    _refused(draft_office, lambda: evidence.link_evidence(draft_office, doc.sha256, codes))
+
+
+def test_a_code_given_twice_is_linked_once(draft_office: Database, tmp_path: Path) -> None:
+    source = _file(tmp_path, "ke-hoach.pdf")
+    info = evidence.add_evidence(draft_office, source, node_codes=["1.1.1", " 1.1.1", "1.2"])
+    assert info.node_codes == ("1.1.1", "1.2")
+    assert info.outcome is evidence.Outcome.ADDED
+
+
+@pytest.mark.usefixtures("english")
+def test_an_empty_file_is_refused(draft_office: Database, tmp_path: Path) -> None:
+    source = _file(tmp_path, "quyet-dinh.pdf", b"")
+    english, _vi = _refused(
+        draft_office, lambda: evidence.add_evidence(draft_office, source, node_codes=["1.1.1"])
+    )
+    assert english == "The file quyet-dinh.pdf is empty (0 bytes); choose the document itself."
+    assert not [p for p in draft_office.paths.evidence.rglob("*") if p.stat().st_size == 0]
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (date.today() + timedelta(days=1), "is after today; check the day, month and year."),
+        (date(2099, 1, 8), "is after today; check the day, month and year."),
+        (date(1944, 12, 31), "is before 1945; check the year."),
+    ],
+)
+def test_impossible_dates_are_refused(
+    draft_office: Database, tmp_path: Path, when: date, expected: str
+) -> None:
+    source = _file(tmp_path, "ke-hoach.pdf")
+    english, _vi = _refused(
+        draft_office, lambda: evidence.add_evidence(draft_office, source, doc_date=when)
+    )
+    assert english == f"The document date {when:%d/%m/%Y} {expected}"
+    doc = evidence.add_evidence(draft_office, source, title="Kế hoạch")
+    _refused(
+        draft_office, lambda: evidence.update_evidence(draft_office, doc.sha256, doc_date=when)
+    )
+    with pytest.raises(ServiceError):  # the screen reads typed dates with the same rule
+        evidence.parse_doc_date(f"{when:%d/%m/%Y}")
+
+
+@pytest.mark.usefixtures("english")
+def test_a_date_outside_the_year_is_kept_with_a_warning(
+    draft_office: Database, tmp_path: Path
+) -> None:
+    december = date(2025, 12, 20)  # a plan for 2026 made in December 2025
+    info = evidence.add_evidence(
+        draft_office, _file(tmp_path, "kh.pdf"), node_codes=["1.1.1"], doc_date=december
+    )
+    assert info.doc_date == december
+    assert [i18n.message(w) for w in info.warnings] == [
+        "The document date 20/12/2025 is not in 2026, the year assessed; it was kept, but "
+        "check it if the year was mistyped."
+    ]
+    same_year = evidence.update_evidence(draft_office, info.sha256, doc_date=date(2026, 1, 5))
+    assert same_year.warnings == ()
+    again = evidence.update_evidence(draft_office, info.sha256, doc_date=date(2020, 3, 1))
+    assert len(again.warnings) == 1 and again.doc_date == date(2020, 3, 1)
+
+
+@pytest.mark.usefixtures("english")
+def test_new_details_for_a_stored_file_need_update(draft_office: Database, tmp_path: Path) -> None:
+    source = _file(tmp_path, "ke-hoach.pdf")
+    first = evidence.add_evidence(
+        draft_office, source, node_codes=["1.1.1"], title="Kế hoạch CCHC", doc_date=date(2026, 1, 8)
+    )
+    english, vietnamese = _refused(
+        draft_office,
+        lambda: evidence.add_evidence(
+            draft_office, source, title="Kế hoạch khác", doc_number="5/KH-UBND"
+        ),
+    )
+    assert english == (
+        "ke-hoach.pdf is stored already as “Kế hoạch CCHC”, and adding it again would change "
+        "title “Kế hoạch CCHC” → “Kế hoạch khác”; number (none) → “5/KH-UBND”: add --update "
+        "to make this change."
+    )
+    assert "--update" in vietnamese and "“Kế hoạch khác”" in vietnamese
+    english, _vi = _refused(
+        draft_office,
+        lambda: evidence.add_evidence(draft_office, source, doc_date=date(2026, 1, 9)),
+    )
+    assert "date 08/01/2026 → 09/01/2026" in english
+
+    # The same details again (and a link it has): said, nothing changed.
+    before = dump(draft_office.path)
+    same = evidence.add_evidence(
+        draft_office, source, node_codes=["1.1.1"], title="Kế hoạch CCHC", doc_date=date(2026, 1, 8)
+    )
+    assert same.outcome is evidence.Outcome.UNCHANGED and same.id == first.id
+    assert dump(draft_office.path) == before
+
+    # New links alone are not a change of details.
+    linked = evidence.add_evidence(draft_office, source, node_codes=["1.2"])
+    assert linked.outcome is evidence.Outcome.LINKED
+    assert linked.node_codes == ("1.1.1", "1.2") and linked.title == "Kế hoạch CCHC"
+
+    updated = evidence.add_evidence(
+        draft_office, source, title=" Kế hoạch khác ", doc_number="5/KH-UBND", update=True
+    )
+    assert updated.outcome is evidence.Outcome.UPDATED
+    assert [i18n.message(c) for c in updated.changes] == [
+        "title “Kế hoạch CCHC” → “Kế hoạch khác”",
+        "number (none) → “5/KH-UBND”",
+    ]
+    assert (updated.title, updated.doc_number, updated.doc_date) == (
+        "Kế hoạch khác",
+        "5/KH-UBND",
+        date(2026, 1, 8),
+    )
+    assert [e.title for e in evidence.list_evidence(draft_office)] == ["Kế hoạch khác"]

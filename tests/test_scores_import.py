@@ -252,7 +252,7 @@ BAD_LINE_4 = {  # line 3 is blank; the bad row is on physical line 4
     "survey node": ("8.1,,2,", "Line 4: Criterion '8.1' is scored by the appraiser's survey"),
     "not a leaf": ("1.1,có,,", "Line 4: criterion 1.1 is scored through its sub-criteria"),
     "no code": (",có,1,", "Line 4: the row has no criterion code."),
-    "unquoted comma": ("2.4,,1,75,tốt", "Line 4: the row has more cells than the header."),
+    "unquoted comma": ("2.4,,1,75,tốt", "Line 4 has 5 fields but the header has 4: put a"),
 }
 MALFORMED: dict[str, tuple[Callable[[Path], Path], str]] = {
     f"csv {name}": (_text_file("bad.csv", f"{HEADER}{GOOD}\n{row}\n"), message)
@@ -326,3 +326,64 @@ def test_xlsx_floats_read_as_excel_shows_them(db: Database, tmp_path: Path) -> N
     typed = {r.code: r.typed for r in read_scores_file(path, get_set(db))}
     assert typed == {"2.4": D("0.3"), "5.5": D("0.37"), "6.5": D("1")}
     assert str(typed["5.5"]) == "0.37"
+
+
+# -- rows with more fields than their header (issue 13, part 6) ----------------------------
+COMMA_HINT = 'put a decimal comma in quotes ("1,5") or separate the columns with semicolons.'
+WIDER_ROWS = {
+    # the issue's case: the explanation cell empty, so the extra field is empty too
+    "decimal comma, no explanation": (
+        "code,declared,self_score,explanation\n1.3.1,có,,\n2.4,,1,5,\n",
+        f"Line 3 has 5 fields but the header has 4: {COMMA_HINT}",
+    ),
+    "decimal comma under a shorter header": (
+        "code,self_score,explanation\n1.1.1,1,5,Đã ban hành kế hoạch\n",
+        f"Line 2 has 4 fields but the header has 3: {COMMA_HINT}",
+    ),
+    "a value under an empty header cell": (
+        "code,self_score,explanation,\n2.4,1,75,tốt\n",
+        f"Line 2 has 4 fields but the header has 3: {COMMA_HINT}",
+    ),
+    "semicolon file": (
+        "Mã;Điểm tự chấm;Giải trình\n2.4;1,75;tốt;;\n",
+        "Line 2 has 5 fields but the header has 3: remove the extra ';' or give the column a "
+        "header.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), WIDER_ROWS.values(), ids=WIDER_ROWS.keys())
+def test_a_row_wider_than_its_header_is_refused(
+    db: Database, tmp_path: Path, text: str, expected: str
+) -> None:
+    from parapp import i18n
+
+    import_scores(db, _text_file("baseline.csv", COMMA_CSV)(tmp_path), 2025)
+    before = _snapshot(db)
+    with pytest.raises(ServiceError) as caught:
+        import_scores(db, _text_file("wide.csv", text)(tmp_path), 2025)
+    assert str(caught.value) == expected  # one sentence, naming the line
+    assert _snapshot(db) == before
+    language = i18n.get_language()
+    i18n.set_language("vi")
+    try:
+        vietnamese = i18n.message(caught.value)
+    finally:
+        i18n.set_language(language)
+    assert vietnamese.startswith("Dòng ") and "\n" not in vietnamese
+
+
+NAMED_EXTRA_COLUMNS = {
+    "a named extra column": 'code,self_score,Ghi chú,explanation\n2.4,"1,75",xem hồ sơ,Tốt\n',
+    "empty columns after the header, as Excel writes them": (
+        'code,self_score,explanation,,\n2.4,"1,75",Tốt,,\n'
+    ),
+    "a short row": "code,declared,self_score,explanation\n2.4,,1.75\n",
+}
+
+
+@pytest.mark.parametrize("text", NAMED_EXTRA_COLUMNS.values(), ids=NAMED_EXTRA_COLUMNS.keys())
+def test_named_extra_columns_stay_ignored(db: Database, tmp_path: Path, text: str) -> None:
+    rows = read_scores_file(_text_file("ok.csv", text)(tmp_path), get_set(db))
+    assert [(r.code, r.typed) for r in rows] == [("2.4", D("1.75"))]
+    assert rows[0].explanation in {"Tốt", None}

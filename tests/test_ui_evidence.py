@@ -12,9 +12,9 @@ import pytest
 pytest.importorskip("pytestqt")
 
 import shiboken6
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from db.engine import open_database
 from parapp.services import assessments, evidence
@@ -23,6 +23,7 @@ from ui.main_window import MainWindow
 from ui.models.evidence import COL_DATE, COL_NUMBER, COL_TITLE, ERROR_ROLE, EvidenceModel
 from ui.screens.evidence import EvidenceScreen
 from ui.state import AppState
+from ui.widgets.evidence_criteria import CODE_ROLE, CriteriaPicker
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
@@ -204,3 +205,111 @@ def test_published_evidence_is_read_only_and_opens_a_named_copy(
     qtbot.waitUntil(lambda: bool(opened), timeout=15_000)  # type: ignore[attr-defined]
     assert opened[0].name == doc.filename
     assert opened[0].read_text(encoding="utf-8").startswith("UBND")
+
+
+# -- bad input refused in Vietnamese, the database unchanged (issue 13, part 6) -----------
+def _dump(path: Path) -> str:
+    from tests.test_storage import dump
+
+    return dump(path)
+
+
+def _answer_box(seen: dict[str, str]) -> None:
+    """Close the next message box (they block), keeping its text."""
+
+    def inspect() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, inspect)
+            return
+        seen["text"] = box.text()
+        seen["detail"] = box.informativeText()
+        box.buttons()[0].click()
+
+    QTimer.singleShot(50, inspect)
+
+
+def test_an_empty_file_and_a_stored_one_are_said_and_change_nothing(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path, tmp_path: Path
+) -> None:
+    screen = _screen(qtbot, open_window(draft_db))
+    messages: list[str] = []
+    screen.status_message.connect(messages.append)
+    empty = tmp_path / "Quyết định trống.pdf"
+    empty.write_bytes(b"")
+    before = _dump(draft_db)
+    seen: dict[str, str] = {}
+    _answer_box(seen)
+    screen.choose_files = lambda parent: [empty]
+    screen.add_with_dialog()
+    qtbot.waitUntil(lambda: "detail" in seen, timeout=15_000)  # type: ignore[attr-defined]
+    assert seen["text"] == "Không thêm được một số tệp:"
+    assert seen["detail"] == (
+        "• Quyết định trống.pdf: Tệp Quyết định trống.pdf không có nội dung (0 byte); "
+        "hãy chọn đúng tệp văn bản."
+    )
+    _idle(qtbot, screen)
+    assert _dump(draft_db) == before and screen.model.total == 0
+
+    doc = _file(tmp_path, "Kế hoạch.pdf")
+    screen.choose_files = lambda parent: [doc]
+    screen.add_with_dialog()
+    qtbot.waitUntil(lambda: screen.model.total == 1, timeout=15_000)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    before = _dump(draft_db)
+    screen.add_with_dialog()  # the same file again, no new links
+    qtbot.waitUntil(lambda: "đã có" in messages[-1], timeout=15_000)  # type: ignore[attr-defined]
+    _idle(qtbot, screen)
+    assert messages[-1] == "1 tệp đã có sẵn, với các liên kết này; không có gì thay đổi."
+    assert _dump(draft_db) == before
+
+
+def test_impossible_dates_are_refused_and_other_years_warned(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path, tmp_path: Path
+) -> None:
+    db = open_database(draft_db)
+    try:
+        evidence.add_evidence(db, _file(tmp_path, "kh.pdf"), title="Kế hoạch CCHC năm 2026")
+    finally:
+        db.close()
+    screen = _screen(qtbot, open_window(draft_db))
+    messages: list[str] = []
+    screen.status_message.connect(messages.append)
+    before = _dump(draft_db)
+    _edit(qtbot, screen, 0, COL_DATE, "05/01/2099")
+    assert screen.model.index(0, COL_DATE).data(ERROR_ROLE) == messages[-1]
+    assert (
+        messages[-1]
+        == "Ngày văn bản 05/01/2099 muộn hơn hôm nay; hãy kiểm tra lại ngày, tháng, năm."
+    )
+    _edit(qtbot, screen, 0, COL_DATE, "05/01/1930")
+    assert messages[-1] == "Ngày văn bản 05/01/1930 trước năm 1945; hãy kiểm tra lại năm."
+    assert _dump(draft_db) == before
+
+    _edit(qtbot, screen, 0, COL_DATE, "20/12/2025")
+    qtbot.waitUntil(lambda: "2026" in messages[-1], timeout=15_000)  # type: ignore[attr-defined]
+    assert messages[-1] == (
+        "Ngày văn bản 20/12/2025 không thuộc năm 2026 (năm được đánh giá); ngày này vẫn được "
+        "lưu, nhưng hãy kiểm tra nếu gõ nhầm năm."
+    )
+    assert screen.model.index(0, COL_DATE).data() == "20/12/2025"
+
+
+def test_the_criteria_picker_offers_criteria_not_whole_areas(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path
+) -> None:
+    screen = _screen(qtbot, open_window(draft_db))
+    view = screen.state.view
+    assert view is not None
+    picker = CriteriaPicker(view.cset, "Kế hoạch", parent=screen)
+    picker.check(["1", "1.1.1"])
+    assert picker.codes() == ["1.1.1"]
+    area = next(
+        picker.list.item(r)
+        for r in range(picker.list.count())
+        if picker.list.item(r).data(CODE_ROLE) == "1"
+    )
+    assert not area.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    picker._toggle(area)
+    assert picker.codes() == ["1.1.1"]
+    picker.deleteLater()

@@ -16,7 +16,7 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
-from parapp.i18n import _, format_date, format_percent
+from parapp.i18n import _, format_date, format_percent, message
 from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
 from parapp.services.common import ServiceError
 
@@ -236,12 +236,26 @@ def evidence_add(args: argparse.Namespace) -> int:
             doc_number=args.number,
             doc_date=_date(args.date),
             year=args.period,
+            update=args.update,
         )
+    done = {
+        evidence.Outcome.ADDED: _("Stored {title} ({sha}); linked to: {nodes}"),
+        evidence.Outcome.LINKED: _("{title} ({sha}) was stored already; linked to: {nodes}"),
+        evidence.Outcome.UNCHANGED: _(
+            "{title} ({sha}) is stored already with these details and links; nothing was changed."
+        ),
+        evidence.Outcome.UPDATED: _("Updated {title} ({sha}): {changes}; linked to: {nodes}"),
+    }[info.outcome]
     _out(
-        _("Stored {title} ({sha}); linked to: {nodes}").format(
-            title=info.citation, sha=info.sha256[:12], nodes=", ".join(info.node_codes) or "-"
+        done.format(
+            title=info.citation,
+            sha=info.sha256[:12],
+            nodes=", ".join(info.node_codes) or "-",
+            changes="; ".join(message(c) for c in info.changes),
         )
     )
+    for warning in info.warnings:
+        _err(message(warning))
     return 0
 
 

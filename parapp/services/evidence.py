@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,7 +20,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
+from parapp.domain.criteria import CriteriaSet
+from parapp.domain.errors import Phrase
 from parapp.domain.text import clean, fold
+from parapp.i18n import N_
 
 from .assessments import find_row
 from .common import ServiceError, now
@@ -27,6 +31,7 @@ from .mapping import set_from_rows
 
 CHUNK = 1 << 20
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a scanned decision is a few MB; 200 MB is surely a mistake
+FIRST_YEAR = 1945  # no document of the Vietnamese state is older
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,52 @@ class EvidenceInfo:
         if self.doc_date:
             text += f" ngày {self.doc_date:%d/%m/%Y}"
         return text
+
+
+class Outcome(Enum):
+    """What adding a file did."""
+
+    ADDED = "added"  # a new document
+    LINKED = "linked"  # stored already, with these details; new links added
+    UNCHANGED = "unchanged"  # stored already, with these details and links: nothing done
+    UPDATED = "updated"  # stored already; its details changed (asked for)
+
+
+@dataclass(frozen=True)
+class SavedEvidence(EvidenceInfo):
+    """A document as a change left it, what the change did, and what the clerk should check
+    (a date outside the year assessed is kept, with a warning)."""
+
+    outcome: Outcome = Outcome.ADDED
+    changes: tuple[Phrase, ...] = ()  # old -> new, for UPDATED
+    warnings: tuple[Phrase, ...] = ()
+
+
+def check_doc_date(value: date) -> None:
+    """A document date cannot be after today nor before 1945: such a date is a typing
+    mistake (a year typed wrong), never a real document."""
+    if value > now().date():
+        raise ServiceError(
+            "The document date {date} is after today; check the day, month and year.",
+            date=value,
+        )
+    if value.year < FIRST_YEAR:
+        raise ServiceError("The document date {date} is before 1945; check the year.", date=value)
+
+
+def date_warnings(value: date | None, year: int) -> tuple[Phrase, ...]:
+    """A date outside the assessed year is real evidence (a standing decision, a plan made
+    in December for the next year), but often a typing mistake: keep it and say so."""
+    if value is None or value.year == year:
+        return ()
+    return (
+        Phrase(
+            "The document date {date} is not in {year}, the year assessed; it was kept, "
+            "but check it if the year was mistyped.",
+            date=value,
+            year=str(year),
+        ),
+    )
 
 
 def store_path(folder: Path, sha256: str) -> Path:
@@ -85,6 +136,8 @@ def _store(source: Path, folder: Path) -> tuple[str, int]:
                 dst.write(chunk)
             dst.flush()
             os.fsync(dst.fileno())
+        if size == 0:
+            raise ServiceError(_EMPTY, name=source.name)
         sha = digest.hexdigest()
         target = store_path(folder, sha)
         if holds(target, size):
@@ -98,6 +151,9 @@ def _store(source: Path, folder: Path) -> tuple[str, int]:
         raise
 
 
+_EMPTY = N_("The file {name} is empty (0 bytes); choose the document itself.")
+
+
 def _info(s: Session, row: EvidenceRow, assessment_id: int | None) -> EvidenceInfo:
     query = select(EvidenceLinkRow.node_code).where(EvidenceLinkRow.evidence_id == row.id)
     if assessment_id is not None:
@@ -106,6 +162,38 @@ def _info(s: Session, row: EvidenceRow, assessment_id: int | None) -> EvidenceIn
     return EvidenceInfo(
         row.id, row.sha256, row.filename, row.title, row.doc_number, row.doc_date, row.size, codes
     )
+
+
+def _changes(
+    row: EvidenceRow, title: str, doc_number: str, doc_date: date | None
+) -> list[tuple[str, object, Phrase]]:
+    """The details given that differ from the stored ones: (column, new value, old -> new)."""
+    none = Phrase("(none)")
+    found: list[tuple[str, object, Phrase]] = []
+    if title and title != row.title:
+        found.append(("title", title, Phrase("title “{old}” → “{new}”", old=row.title, new=title)))
+    if doc_number and doc_number != row.doc_number:
+        old: object = f"“{row.doc_number}”" if row.doc_number else none
+        found.append(
+            ("doc_number", doc_number, Phrase("number {old} → “{new}”", old=old, new=doc_number))
+        )
+    if doc_date and doc_date != row.doc_date:
+        found.append(
+            (
+                "doc_date",
+                doc_date,
+                Phrase("date {old} → {new}", old=row.doc_date or none, new=doc_date),
+            )
+        )
+    return found
+
+
+def _listed(phrases: list[Phrase]) -> Phrase:
+    """Several phrases as one ("a; b; c"), each translated where it is shown."""
+    result = phrases[-1]
+    for phrase in reversed(phrases[:-1]):
+        result = Phrase("{first}; {rest}", first=phrase, rest=result)
+    return result
 
 
 def add_evidence(
@@ -117,48 +205,83 @@ def add_evidence(
     doc_number: str = "",
     doc_date: date | None = None,
     year: int | None = None,
-) -> EvidenceInfo:
+    update: bool = False,
+) -> SavedEvidence:
     """Add a document and link it to criteria of the assessment for ``year`` (latest if None).
 
-    The same file added twice is stored once; its links are added to.
+    The same file added twice is stored once; its links are added to. Details given for a
+    file stored already (title, number, date) that differ from the stored ones are refused,
+    saying what would change, unless ``update``; the same details again change nothing.
     """
     if not source.is_file():
         raise ServiceError("There is no file {path}.", path=source)
-    codes = [clean(c) for c in node_codes if clean(c)]
+    if source.stat().st_size == 0:
+        raise ServiceError(_EMPTY, name=source.name)
+    if doc_date is not None:
+        check_doc_date(doc_date)
+    title, doc_number = clean(title), clean(doc_number)
     with db.session() as s:
         arow = find_row(s, year)
-        if codes:
-            require_editable(AssessmentStatus(arow.status), FieldGroup.SELF)
-            cset = set_from_rows(arow.criteria_set)
-            for code in codes:
-                if not cset.has(code):
-                    raise ServiceError(
-                        "There is no criterion '{code}' in this criteria set.", code=code
-                    )
+        codes = _link_codes(s, arow, node_codes, required=False)
         # Files go in first: the store is append-only, so a failed transaction after this
         # leaves at worst an unreferenced file, never a row pointing at nothing.
         sha, size = _store(source, db.paths.evidence)
-        row = s.scalars(select(EvidenceRow).where(EvidenceRow.sha256 == sha)).first()
+        row = s.scalars(
+            select(EvidenceRow).where(
+                EvidenceRow.sha256 == sha, EvidenceRow.unit_id == arow.unit_id
+            )
+        ).first()
+        stored = row is not None
+        outcome, changes = Outcome.ADDED, []
         if row is None:
-            row = EvidenceRow(sha256=sha, filename=clean(source.name), size=size, added_at=now())
+            row = EvidenceRow(
+                sha256=sha,
+                filename=clean(source.name),
+                size=size,
+                added_at=now(),
+                unit_id=arow.unit_id,
+            )
+            row.title = title or clean(source.stem)
+            row.title_folded = fold(row.title)
+            row.doc_number = doc_number
+            row.doc_date = doc_date
             s.add(row)
-        row.title = clean(title) or row.title or clean(source.stem)
-        row.title_folded = fold(row.title)
-        row.doc_number = clean(doc_number) or row.doc_number
-        row.doc_date = doc_date or row.doc_date
-        s.flush()
-        for code in codes:
-            exists = s.scalars(
-                select(EvidenceLinkRow).where(
+            s.flush()
+        else:
+            changes = _changes(row, title, doc_number, doc_date)
+            if changes and not update:
+                raise ServiceError(
+                    "{name} is stored already as “{title}”, and adding it again would change "
+                    "{changes}: add --update to make this change.",
+                    name=source.name,
+                    title=row.title,
+                    changes=_listed([c[2] for c in changes]),
+                )
+            for column, value, _phrase in changes:
+                setattr(row, column, value)
+            if changes:
+                row.title_folded = fold(row.title)
+                outcome = Outcome.UPDATED
+        have = set(
+            s.scalars(
+                select(EvidenceLinkRow.node_code).where(
                     EvidenceLinkRow.evidence_id == row.id,
                     EvidenceLinkRow.assessment_id == arow.id,
-                    EvidenceLinkRow.node_code == code,
                 )
-            ).first()
-            if exists is None:
-                s.add(EvidenceLinkRow(evidence_id=row.id, assessment_id=arow.id, node_code=code))
+            )
+        )
+        new_links = [c for c in codes if c not in have]
+        for code in new_links:
+            s.add(EvidenceLinkRow(evidence_id=row.id, assessment_id=arow.id, node_code=code))
+        if stored and outcome is not Outcome.UPDATED:
+            outcome = Outcome.LINKED if new_links else Outcome.UNCHANGED
         s.flush()
-        return _info(s, row, arow.id)
+        return _saved(
+            _info(s, row, arow.id),
+            outcome,
+            tuple(c[2] for c in changes),
+            date_warnings(doc_date, arow.year),
+        )
 
 
 def list_evidence(db: Database, year: int | None = None) -> list[EvidenceInfo]:
@@ -206,10 +329,12 @@ def parse_doc_date(text: str) -> date | None:
     if m is not None:
         day, month, year = (int(g) for g in m.groups())
         try:
-            if 1900 <= year <= 2100:
-                return date(year, month, day)
+            parsed = date(year, month, day) if 1900 <= year <= 2100 else None
         except ValueError:
-            pass
+            parsed = None
+        if parsed is not None:
+            check_doc_date(parsed)
+            return parsed
     raise ServiceError(
         "'{text}' is not a date. Write it as day/month/year, e.g. 05/03/2024.", text=value
     )
@@ -233,9 +358,10 @@ def update_evidence(
     doc_number: str | None = None,
     doc_date: date | object | None = _KEEP,
     year: int | None = None,
-) -> EvidenceInfo:
+) -> SavedEvidence:
     """Change a document's title, number or date (None leaves a text as it is; the date
-    is cleared with ``doc_date=None``). Its links are shown for the assessment of ``year``."""
+    is cleared with ``doc_date=None``). Its links are shown for the assessment of ``year``,
+    and a date outside that year comes back with a warning."""
     with db.session() as s:
         row = _evidence_row(s, sha256)
         if title is not None:
@@ -252,12 +378,62 @@ def update_evidence(
         if doc_date is not _KEEP:
             if doc_date is not None and not isinstance(doc_date, date):
                 raise ServiceError("The document date is not a date.")
+            if doc_date is not None:
+                check_doc_date(doc_date)
             row.doc_date = doc_date  # type: ignore[assignment]
         s.flush()
-        return _info(s, row, find_row(s, year).id)
+        arow = find_row(s, year)
+        given = doc_date if isinstance(doc_date, date) else None
+        return _saved(_info(s, row, arow.id), Outcome.UPDATED, (), date_warnings(given, arow.year))
+
+
+def _saved(
+    info: EvidenceInfo,
+    outcome: Outcome,
+    changes: tuple[Phrase, ...],
+    warnings: tuple[Phrase, ...],
+) -> SavedEvidence:
+    fields = {name: getattr(info, name) for name in EvidenceInfo.__dataclass_fields__}
+    return SavedEvidence(**fields, outcome=outcome, changes=changes, warnings=warnings)
+
+
+def check_link_codes(cset: CriteriaSet, codes: Iterable[str]) -> list[str]:
+    """The criterion codes a document may be linked to, each once, in the order given.
+
+    A whole area is refused with the unknown codes: "1,1,1" typed for criterion 1.1.1
+    would otherwise link the document to every criterion of area 1."""
+    wanted = list(dict.fromkeys(clean(c) for c in codes if clean(c)))
+    for code in wanted:
+        if not cset.has(code):
+            raise ServiceError(
+                "There is no criterion '{code}' in this criteria set; write criterion codes "
+                "with dots, such as 1.1.1, and separate them with commas.",
+                code=code,
+            )
+        if cset.node(code).parent_code is None and not cset.is_leaf(code):
+            raise ServiceError(
+                "'{code}' is a whole area, not a criterion; write criterion codes with dots, "
+                "such as 1.1.1, and separate them with commas.",
+                code=code,
+            )
+    return wanted
+
+
+def _link_codes(
+    s: Session, arow: AssessmentRow, node_codes: Iterable[str], *, required: bool = True
+) -> list[str]:
+    codes = [clean(c) for c in node_codes if clean(c)]
+    if not codes:
+        if required:
+            raise ServiceError("Choose at least one criterion.")
+        return []
+    require_editable(AssessmentStatus(arow.status), FieldGroup.SELF)
+    return check_link_codes(set_from_rows(arow.criteria_set), codes)
 
 
 def _checked_codes(s: Session, arow: AssessmentRow, node_codes: Iterable[str]) -> list[str]:
+    """Codes to unlink: any node of the set (links to a whole area made by older versions
+    can be removed)."""
     require_editable(AssessmentStatus(arow.status), FieldGroup.SELF)
     cset = set_from_rows(arow.criteria_set)
     codes = list(dict.fromkeys(clean(c) for c in node_codes if clean(c)))
@@ -276,7 +452,7 @@ def link_evidence(
     links that exist already are left as they are."""
     with db.session() as s:
         arow = find_row(s, year)
-        codes = _checked_codes(s, arow, node_codes)
+        codes = _link_codes(s, arow, node_codes)
         row = _evidence_row(s, sha256)
         have = set(
             s.scalars(

@@ -142,15 +142,18 @@ def _delimiter(text: str) -> str:
     return by_header if sniffed not in header and by_header in header else sniffed
 
 
-def _csv_rows(data: bytes) -> Iterator[RawRow]:
+def _csv_text(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ServiceError(
             "Cannot read the file as CSV or Excel: it is not UTF-8 text. "
             "Save it as 'CSV UTF-8' and try again."
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[RawRow]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
@@ -177,7 +180,8 @@ def _xlsx_rows(data: bytes) -> list[RawRow]:
         book.close()
 
 
-def _raw_rows(path: Path) -> Iterable[RawRow]:
+def _raw_rows(path: Path) -> tuple[Iterable[RawRow], str]:
+    """The file's rows, and its CSV separator ("" for Excel)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -188,10 +192,12 @@ def _raw_rows(path: Path) -> Iterable[RawRow]:
     if not data.strip():
         raise ServiceError("The file is empty.")
     if data.startswith(b"PK\x03\x04"):  # a zip: Excel, whatever the extension says
-        return _xlsx_rows(data)
+        return _xlsx_rows(data), ""
     if suffix != ".csv":
         raise ServiceError("Cannot read the file as CSV or Excel.")
-    return _csv_rows(data)
+    text = _csv_text(data)
+    delimiter = _delimiter(text)
+    return _csv_rows(text, delimiter), delimiter
 
 
 # -- header and rows -----------------------------------------------------------------------
@@ -306,24 +312,52 @@ def _pick(cells: list[Cell], columns: dict[str, int], field: str) -> Cell:
     return cells[index] if index is not None and index < len(cells) else None
 
 
+def _check_width(line: int, cells: list[Cell], header: list[Cell], delimiter: str) -> None:
+    """A CSV row with more fields than its header is refused, even when the extra fields are
+    empty: an unquoted decimal comma ("1,5") shifts every later cell one column to the
+    right, so the score would be 1 and the explanation "5". So is a value under a header
+    cell left empty after the last named column (named extra columns stay ignored)."""
+    named = max((i + 1 for i, cell in enumerate(header) if not _blank(cell)), default=0)
+    used = max((i + 1 for i, cell in enumerate(cells) if not _blank(cell)), default=0)
+    if len(cells) > len(header):
+        fields, width = len(cells), len(header)
+    elif used > named:
+        fields, width = used, named
+    else:
+        return
+    if delimiter == ",":
+        raise ServiceError(
+            "Line {line} has {fields} fields but the header has {width}: put a decimal comma "
+            'in quotes ("1,5") or separate the columns with semicolons.',
+            line=line,
+            fields=fields,
+            width=width,
+        )
+    raise ServiceError(
+        "Line {line} has {fields} fields but the header has {width}: remove the extra "
+        "'{separator}' or give the column a header.",
+        line=line,
+        fields=fields,
+        width=width,
+        separator=delimiter,
+    )
+
+
 def read_scores_file(path: Path, cset: CriteriaSet) -> list[ScoreRow]:
     """Read and check a scores file without touching the database."""
     columns: dict[str, int] | None = None
-    width = 0
+    header: list[Cell] = []
     result: list[ScoreRow] = []
     seen: dict[str, int] = {}
-    for line, cells in _raw_rows(path):
+    rows, delimiter = _raw_rows(path)
+    for line, cells in rows:
         if all(_blank(c) for c in cells):
             continue  # blank lines are layout, not data
         if columns is None:
-            columns, width = _columns(line, cells), len(cells)
+            columns, header = _columns(line, cells), cells
             continue
-        if not all(_blank(c) for c in cells[width:]):
-            raise ServiceError(
-                "Line {line}: the row has more cells than the header. In a comma-separated "
-                'file a decimal comma must be quoted ("0,5").',
-                line=line,
-            )
+        if delimiter:
+            _check_width(line, cells, header, delimiter)
         code = _text(line, _pick(cells, columns, "code"))
         if not code:
             raise ServiceError("Line {line}: the row has no criterion code.", line=line)

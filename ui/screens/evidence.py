@@ -310,17 +310,34 @@ class EvidenceScreen(Screen):
         )
 
     def _added(self, result: tuple[list[Any], list[tuple[Path, BaseException]]]) -> None:
+        from parapp.services.evidence import Outcome
+
         added, failures = result
-        if added:
+        new = [d for d in added if d.outcome is not Outcome.UNCHANGED]
+        there = [d for d in added if d.outcome is Outcome.UNCHANGED]
+        said = []
+        if new:
             self.state.mark_saved(datetime.now())
-            self.status_message.emit(
-                ngettext("{n} file added.", "{n} files added.", len(added)).format(n=len(added))
+            said.append(
+                ngettext("{n} file added.", "{n} files added.", len(new)).format(n=len(new))
             )
+        if there:
+            said.append(
+                ngettext(
+                    "{n} file is stored already, with these links; nothing was changed.",
+                    "{n} files are stored already, with these links; nothing was changed.",
+                    len(there),
+                ).format(n=len(there))
+            )
+        if said:
+            self.status_message.emit(" ".join(said))
+        if added:
             for doc in added:
                 self.model.replace_document(doc)
             self._show_counts()
             self.select_document(added[-1].sha256)
-            self.state.reload()
+            if new:
+                self.state.reload()
         if failures:
             lines = "\n".join(f"• {p.name}: {message(e)}" for p, e in failures)
             dialogs.warn(self, _("Some files could not be added:"), lines)
@@ -351,6 +368,8 @@ class EvidenceScreen(Screen):
         self.state.mark_saved(datetime.now())
         if doc.sha256 == self.current_sha():
             self._row_changed(self.table.currentIndex(), QModelIndex())
+        for warning in getattr(doc, "warnings", ()):  # a date outside the year assessed
+            self.status_message.emit(message(warning))
 
     # -- links ---------------------------------------------------------------------
     def link_with_picker(self) -> None:

@@ -84,8 +84,13 @@ class CriteriaPicker(QDialog):
             if node.code in skip:
                 continue
             item = criterion_item(cset, node.code, indent=True)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            if node.parent_code is None and not cset.is_leaf(node.code):
+                # An area is a heading: a document proves criteria, not a whole area.
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.setFont(style.scaled(item.font(), 1.0, bold=True))
+            else:
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.itemClicked.connect(self._toggle)
         layout.addWidget(self.list, 1)
@@ -101,6 +106,8 @@ class CriteriaPicker(QDialog):
 
     def _toggle(self, item: QListWidgetItem) -> None:
         # A click anywhere on the row ticks it, not only on the small box.
+        if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            return  # an area's heading
         checked = item.checkState() == Qt.CheckState.Checked
         item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
 
@@ -117,7 +124,7 @@ class CriteriaPicker(QDialog):
         wanted = set(codes)
         for row in range(self.list.count()):
             item = self.list.item(row)
-            if item.data(CODE_ROLE) in wanted:
+            if item.data(CODE_ROLE) in wanted and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
                 item.setCheckState(Qt.CheckState.Checked)
 
     def codes(self) -> list[str]:
