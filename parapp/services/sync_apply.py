@@ -196,10 +196,10 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
             CriteriaSetRow.code == ref["code"], CriteriaSetRow.version == ref["version"])).first()
         if twin is not None:
             return [_change(CONFLICT, "the {year} self-assessment of {unit}",
-                            "this office already holds another {year} self-assessment of {unit} "
-                            "on the same criteria set (made on another computer or after a "
-                            "reinstall): the commune must send from the data it sent before, "
-                            "or the appraiser must remove the old one first",
+                            N_("this office already holds another {year} self-assessment of "
+                               "{unit} on the same criteria set (made on another computer or "
+                               "after a reinstall): the commune must send from the data it sent "
+                               "before, or the appraiser must remove the old one first"),
                             year=year, unit=unit.name)]
         changes.append(_change(NEW, N_("the {year} self-assessment of {unit}"),
                                INCOMPLETE if sub.incomplete else None, year=year,
@@ -207,12 +207,12 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
         current: dict[str, NodeScoreRow] = {}
     else:
         if arow.unit_id != unit.id:
-            return [_change(CONFLICT, "assessment {uuid}", "it belongs to another unit here",
+            return [_change(CONFLICT, "assessment {uuid}", N_("it belongs to another unit here"),
                             uuid=arow.uuid)]
         sync_owner.same_assessment(s, arow, sub.assessment, opened.manifest)
         if arow.status == AssessmentStatus.PUBLISHED.value:
             return [_change(CONFLICT, "the {year} self-assessment of {unit}",
-                            "its results are already published: nothing can change now",
+                            N_("its results are already published: nothing can change now"),
                             year=year, unit=unit.name)]
         if sub.incomplete is not None:
             changes.append(_change(UPDATED, N_("the {year} self-assessment of {unit}"),
@@ -229,7 +229,8 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
             changes.append(_change(UNCHANGED, "criterion {code}", None, code=rec.code))
         elif row.appraised_score is not None:
             changes.append(_change(UPDATED, "criterion {code}",
-                                   "changed after it was appraised: flagged for re-appraisal",
+                                   N_("changed after it was appraised: flagged for "
+                                      "re-appraisal"),
                                    code=rec.code))
         else:
             changes.append(_change(UPDATED, "criterion {code}", None, code=rec.code))
@@ -249,14 +250,14 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
 def _plan_plan(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[Any]:
     row = s.scalars(select(PlanRow).where(PlanRow.uuid == plan_rec["uuid"])).first()
     if row is not None and row.unit_id != unit.id:
-        return [_change(CONFLICT, "plan {uuid}", "it belongs to another unit here",
+        return [_change(CONFLICT, "plan {uuid}", N_("it belongs to another unit here"),
                         uuid=plan_rec["uuid"])]
     if row is None and s.scalars(select(PlanRow.id).where(
             PlanRow.unit_id == unit.id, PlanRow.year == plan_rec["year"],
             PlanRow.kind == "remediation")).first() is not None:
         return [_change(CONFLICT, "the {year} remediation plan of {unit}",
-                        "this office already holds another {year} remediation plan of {unit} "
-                        "(made on another computer or after a reinstall)",
+                        N_("this office already holds another {year} remediation plan of "
+                           "{unit} (made on another computer or after a reinstall)"),
                         year=plan_rec["year"], unit=unit.name)]
     sync_owner.own_plan_items(s, row, plan_rec["items"], unit)
     existing = {it.uuid: it for it in row.items} if row is not None else {}
@@ -325,8 +326,9 @@ def _plan_set(s: Session, cset: CriteriaSet) -> list[Any]:
         return [_change(NEW, what, None, code=cset.code, version=cset.version)]
     if criteria_json.to_dict(set_from_rows(row)) == criteria_json.to_dict(cset):
         return [_change(UNCHANGED, what, None, code=cset.code, version=cset.version)]
-    return [_change(CONFLICT, what, "a different set with the same code and version is already "
-                    "loaded: the issuer must give a corrected set a new version number",
+    return [_change(CONFLICT, what, N_("a different set with the same code and version is "
+                                       "already loaded: the issuer must give a corrected set "
+                                       "a new version number"),
                     code=cset.code, version=cset.version)]
 
 

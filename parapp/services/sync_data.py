@@ -29,6 +29,7 @@ from db.models import (
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.errors import DomainError
+from parapp.domain.filenames import safe_name
 from parapp.domain.numbers import to_decimal
 from parapp.domain.remediation import ItemStatus
 from parapp.domain.scoring import Declared, check_score, resolve_self_score
@@ -294,7 +295,9 @@ def parse_submission(data: Any, cset: CriteriaSet,
                 raise _bad(where, "there is no criterion '{code}' in set {set}",
                            code=code, set=cset.code)
         evidence.append(EvidenceRecord(
-            sha, _text(e["filename"], f"{where}.filename", MAX_SHORT) or sha[:12],
+            # The sender's text, not a path: a safe base name (no "../", drive, control
+            # characters; bounded), which is all that is ever stored or written.
+            sha, safe_name(_text(e["filename"], f"{where}.filename", MAX_SHORT), sha[:12]),
             _text(e["title"], f"{where}.title", 2_000),
             _text(e["doc_number"], f"{where}.doc_number", 100),
             _day(e["doc_date"], f"{where}.doc_date"), size, nodes))

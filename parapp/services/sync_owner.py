@@ -86,12 +86,14 @@ def result_move(arow: AssessmentRow, status: str, published: object) -> None:
                            "published result: the file is inconsistent.")
     if status != _S.PUBLISHED and published is not None:
         raise PackageError("The result carries a published result but says the assessment "
-                           "is '{status}': the file is inconsistent.", status=status)
+                           "is '{status}': the file is inconsistent.",
+                           status=_S(status))
     if status not in RESULT_MOVES.get(arow.status, frozenset()):
         raise PackageError(
             "A result cannot move the {year} assessment from '{current}' to '{target}': the "
             "appraiser can publish or correct a result, and return a submitted assessment "
-            "that is not published yet.", year=arow.year, current=arow.status, target=status)
+            "that is not published yet.", year=arow.year, current=_S(arow.status),
+            target=_S(status))
 
 
 def own_history(rows: list[dict[str, Any]], assessment_uuid: str, shas: set[str],

@@ -3,7 +3,6 @@ into the store on the worker thread, and a named copy for the system's viewer.""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,9 +60,8 @@ def add_files_job(
 
 def named_copy(db: Database, sha256: str, name: str) -> Path:
     """The store names files by their hash: a viewer needs the real name and extension,
-    so a copy goes to a temporary folder (worker thread)."""
-    from parapp.services import evidence
+    so a copy under a safe name goes to the program's own folder (worker thread). A
+    program or script is refused with a sentence, never handed to the system."""
+    from parapp.services import evidence_open
 
-    folder = Path(tempfile.gettempdir()) / "parapp-evidence" / sha256[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    return evidence.export_evidence(db, sha256, folder / name)
+    return evidence_open.open_copy(db, sha256, name)
