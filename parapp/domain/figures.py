@@ -140,10 +140,15 @@ class Figures:
 
     @property
     def unpublished_rows(self) -> tuple[Row, ...]:
-        """Rows printed from criterion scores although there is a published result."""
+        """Rows printed from criterion scores although there is a published result (a bonus
+        or penalty of 0 the decision does not mention is no difference)."""
         if self.result is None:
             return ()
-        return tuple(r for r in self.rows if r.counted and r.source is not Source.PUBLISHED)
+        return tuple(
+            r
+            for r in self.rows
+            if r.counted and r.source is not Source.PUBLISHED and (r.part is Part.MAIN or r.points)
+        )
 
     @property
     def unpublished_areas(self) -> tuple[Row, ...]:
@@ -248,9 +253,13 @@ def criteria_source(scores: Mapping[str, NodeScore], official: bool) -> Source:
 
 
 def _named_lost(cset: CriteriaSet, totals: Totals, area: CriterionNode) -> Decimal:
-    """The losses the plan names in this area: its criteria's, each as printed."""
+    """The losses the plan names in this area: its scored criteria's, each as printed (a
+    criterion nobody scored says nothing about where the points went)."""
     targets = cset.children(area.code) or (area,)
-    return sum((printed_lost(totals.nodes[n.code]) for n in targets), ZERO)
+    return sum(
+        (printed_lost(totals.nodes[n.code]) for n in targets if totals.nodes[n.code].scored),
+        ZERO,
+    )
 
 
 def _area_row(
@@ -308,7 +317,8 @@ def compute_figures(
     if total != row_sum:
         adjustments.append(Adjustment(AdjustmentKind.CAP, total - row_sum))
     if result is not None and result.points is not None and p2(result.points) != total:
-        counted = [r for r in rows if r.counted]
+        # A bonus or penalty row of 0 that the decision does not give changes no sum.
+        counted = [r for r in rows if r.counted and (r.part is Part.MAIN or r.points)]
         all_published = bool(main) and all(r.source is Source.PUBLISHED for r in counted)
         kind = AdjustmentKind.ROUNDING if all_published else AdjustmentKind.PUBLISHED_TOTAL
         adjustments.append(Adjustment(kind, p2(result.points) - total))

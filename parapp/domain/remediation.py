@@ -166,8 +166,8 @@ def draft_items(
         nothing_lost = row.source is Source.PUBLISHED and row.lost == ZERO
         for node in cset.children(area.code) or (area,):
             total = totals.nodes[node.code]
-            if total.excluded or total.max_points == ZERO:
-                continue
+            if total.excluded or total.max_points == ZERO or not total.scored:
+                continue  # nothing known about a criterion nobody scored
             lost = ZERO if nothing_lost else printed_lost(total)
             if lost == ZERO and not include_full_marks:
                 continue
