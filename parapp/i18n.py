@@ -25,19 +25,15 @@ import os
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from parapp import resources
 from parapp.domain.errors import DomainError, Phrase
 
 if TYPE_CHECKING:
     from decimal import Decimal
-    from pathlib import Path
 
     from babel import Locale
-
-# The numbers helpers (and the decimal module) are imported by the functions that format
-# numbers: the window's first paint needs this module for its words only.
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -94,77 +90,11 @@ def get_language() -> str:
 # --- messages ---------------------------------------------------------------------------
 
 
-# Beside each .mo, its messages as a ``marshal`` dump: the window's first paint waits for
-# the catalog, and reading the dump takes a third of the time of parsing the .mo. Written
-# by ``scripts/i18n.py compile``. It is used only while it names the .mo's exact bytes and
-# its own bytes are whole (a CRC-32 of each); otherwise the .mo is parsed as before.
-CACHE_SUFFIX = ".mo.cache"
-CACHE_VERSION = 2
-
-
-class _Dumped(gettext.GNUTranslations):
-    """A compiled catalog filled from its dump. ``_parse`` is gettext's documented hook
-    for another catalog format: every lookup (plurals, fallbacks) stays the standard
-    library's own."""
-
-    def _parse(self, fp: Any) -> None:
-        import marshal
-
-        info, charset, plural, messages = marshal.loads(fp.read())
-        self._info, self._charset, self._catalog = info, charset, messages
-        self.plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
-
-
-def _plural_expression(info: dict[str, str]) -> str:
-    """``plural=0`` of a "Plural-Forms: nplurals=1; plural=0;" header, as gettext reads it."""
-    forms = info.get("plural-forms", "")
-    return forms.split(";")[1].split("plural=")[1] if "plural=" in forms else ""
-
-
-def catalog_cache(mo: bytes) -> bytes:
-    """The dump of a compiled catalog (``scripts/i18n.py compile`` writes it). Format
-    version 2 of marshal has no back-references: the same catalog gives the same bytes."""
-    import io
-    import marshal
-    import zlib
-
-    parsed = gettext.GNUTranslations(io.BytesIO(mo))
-    messages = dict(parsed._catalog)  # type: ignore[attr-defined]  # what _parse filled
-    payload = marshal.dumps((parsed.info(), parsed.charset(),
-                             _plural_expression(parsed.info()), messages), 2)
-    return marshal.dumps((CACHE_VERSION, zlib.crc32(mo), zlib.crc32(payload), payload), 2)
-
-
-def _from_cache(mo: bytes, cache: Path) -> gettext.GNUTranslations | None:
-    import io
-    import marshal
-    import zlib
-
-    try:
-        version, mo_crc, crc, payload = marshal.loads(cache.read_bytes())
-        if (version, mo_crc, crc) == (CACHE_VERSION, zlib.crc32(mo), zlib.crc32(payload)):
-            return _Dumped(io.BytesIO(payload))
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # missing or unreadable: the .mo itself
-    return None
-
-
 @cache
 def _translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalog of one language (NullTranslations if there is none).
-
-    Opened by its known path rather than ``gettext.translation``, whose search through
-    locale names imports ``locale`` and tries a dozen paths: the window's first paint
-    waits for this catalog."""
-    import io
-
-    path = resources.path(f"translations/{lang}/LC_MESSAGES/{DOMAIN}.mo")
-    try:
-        mo = path.read_bytes()
-    except FileNotFoundError:
-        return gettext.NullTranslations()
-    cached = _from_cache(mo, path.with_name(DOMAIN + CACHE_SUFFIX))
-    return cached if cached is not None else gettext.GNUTranslations(io.BytesIO(mo))
+    """The compiled catalog of one language (NullTranslations if there is none)."""
+    localedir = resources.path("translations")
+    return gettext.translation(DOMAIN, localedir, languages=[lang], fallback=True)
 
 
 def reload_catalogs() -> None:
@@ -195,8 +125,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 @cache
 def _locale(lang: str) -> Locale:
-    # Babel is imported when the first number is shown, not at start: the window's first
-    # paint (ui.app) needs only the translated strings.
     from babel import Locale
 
     return Locale.parse(lang)
