@@ -71,3 +71,22 @@ def test_without_the_workaround_the_interpreter_aborts() -> None:
     done = _run("bare")
     assert done.returncode != 0
     assert "deallocating" in done.stderr
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12) or sys.implementation.name != "cpython",
+                    reason="immortal already (PEP 683), nothing to do")
+def test_the_boost_is_given_once() -> None:
+    code = (
+        "import importlib, sys\n"
+        "before = sys.getrefcount(None)\n"
+        "import ui\n"
+        "boosted = sys.getrefcount(None)\n"
+        "importlib.reload(ui)\n"
+        "print(before, boosted, sys.getrefcount(None))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    before, boosted, again = (int(n) for n in done.stdout.split())
+    assert before < 2**32 < boosted
+    assert abs(again - boosted) < 1000  # a second run of the module adds nothing
