@@ -79,6 +79,9 @@ EXPECTED_PLAN = [
 ]
 OVERDUE_MARKS = ("[QUÁ HẠN]", "[OVERDUE]")
 
+# The sample scores file has no evidence: submitted as it is, with the reason it travels with.
+INCOMPLETE = "Chưa đủ tài liệu kiểm chứng"
+
 
 def run(db: Path | None, *args: str, data_dir: Path, timeout: float = 60) -> tuple[int, str, str]:
     """Run ``parapp [--db DB] ARGS`` in a fresh process; (returncode, stdout, stderr)."""
@@ -202,7 +205,7 @@ def test_handmade_flow(tmp_path: Path) -> None:
     assert "Kế hoạch CCHC số 12/KH-UBND ngày 10/01/2025" in lines[0]
     assert lines[0].endswith("1.1, 1.2")
 
-    cli.ok("assessment", "status", "submitted")
+    cli.ok("assessment", "submit", "--allow-incomplete", "--reason", INCOMPLETE)
     out = cli.ok(
         "result", "set",
         "--index", "86,5",
@@ -313,7 +316,7 @@ def test_scores_errors(tmp_path: Path) -> None:
 def test_result_set_bad_index(tmp_path: Path) -> None:
     cli = prepared(tmp_path)
     cli.ok("scores", "import", str(SCORES_FILE))
-    cli.ok("assessment", "status", "submitted")
+    cli.ok("assessment", "submit", "--allow-incomplete", "--reason", INCOMPLETE)
     line = cli.fails("result", "set", "--index", "abc")
     assert "abc" in line
 
@@ -322,7 +325,7 @@ def test_result_line_cites_decision_vietnamese_style(tmp_path: Path) -> None:
     """Documents and screens cite "Quyết định số 70/QĐ-UBND ngày 27/01/2026"."""
     cli = prepared(tmp_path)
     cli.ok("scores", "import", str(SCORES_FILE))
-    cli.ok("assessment", "status", "submitted")
+    cli.ok("assessment", "submit", "--allow-incomplete", "--reason", INCOMPLETE)
     cli.ok(
         "result", "set", "--index", "86,5", "--rank", "8", "--rank-of", "17",
         "--decision-number", "70/QĐ-UBND", "--decision-date", "27/01/2026",
@@ -460,7 +463,7 @@ def test_demo_result_file_imports(demo: tuple[dict[str, Path], str, Path]) -> No
     cli.ok("criteria", "import", str(pairs["criteria-json"]))
     cli.ok("assessment", "new", "--period", "2025")
     cli.ok("scores", "import", str(pairs["scores-csv"]))
-    cli.ok("assessment", "status", "submitted")
+    cli.ok("assessment", "submit", "--allow-incomplete", "--reason", INCOMPLETE)
     cli.ok("result", "import", str(pairs["result-json"]))
     out = cli.ok("assessment", "show")
 
