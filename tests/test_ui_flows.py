@@ -31,7 +31,7 @@ from db.engine import open_database
 from parapp.domain.scoring import Answer
 from parapp.services import assessments
 from ui import crash, qt_strings, screens
-from ui.launcher import wants_gui
+from ui.launcher import window_options
 from ui.main_window import MainWindow
 from ui.models.columns import COL_DECLARED, COL_SELF, COL_TITLE, ERROR_ROLE
 from ui.models.problems import Problem
@@ -399,14 +399,37 @@ def test_crash_message_names_the_log_in_vietnamese(
 
 
 def test_launcher_sends_only_window_options_to_the_gui() -> None:
-    assert wants_gui([])
-    assert wants_gui(["--smoke"])
-    assert wants_gui(["--db", "x.sqlite3"])
-    assert wants_gui(["--db=x.sqlite3", "--lang", "vi", "--smoke"])
-    assert not wants_gui(["--db", "x.sqlite3", "assessment", "show"])
-    assert not wants_gui(["demo", "/tmp/x"])
-    assert not wants_gui(["--db"])
-    assert not wants_gui(["--help"])
+    plain = window_options([])
+    assert plain is not None
+    assert (plain.db, plain.lang, plain.smoke, plain.open_files) == (None, None, False, [])
+    full = window_options(["--db=x.sqlite3", "--lang", "en", "--smoke", "--open", "a.cchc",
+                           "--open", "b.cchc"])
+    assert full is not None
+    assert (full.db, full.lang, full.smoke) == ("x.sqlite3", "en", True)
+    assert full.open_files == ["a.cchc", "b.cchc"]
+    for cli in (["--db", "x.sqlite3", "assessment", "show"], ["demo", "/tmp/x"], ["--db"],
+                ["--help"], ["-h"], ["--lang", "fr"], ["--sm"]):
+        assert window_options(cli) is None, cli
+    from ui.app import files_to_open  # what a second start sends to the first window
+
+    assert files_to_open(["--open", "a.cchc", "--db", "x"]) == ["a.cchc"]
+    assert files_to_open(["--open", "a.cchc", "export"]) == []
+
+
+def test_the_command_line_runs_without_qt(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ui.launcher import main\n"
+        "code = main(['--db', sys.argv[1], 'assessment', 'show'])\n"
+        "print(code, 'PySide6' in sys.modules, 'shiboken6' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "none" / "parapp.sqlite3")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False", "False"]  # the CLI refused: no database
+    assert done.stderr.strip()
 
 
 def test_smoke_run_opens_the_window_on_the_data(published_db: Path) -> None:

@@ -476,13 +476,13 @@ def test_keys_model_and_grouping() -> None:
 def test_a_package_double_clicked_opens_its_plan_in_the_receive_tab(
     qtbot: object, sync_in_window: Callable[[Path], SyncScreen], demo_copy: Path
 ) -> None:
-    from ui.app import open_packages, parse_args
-    from ui.launcher import wants_gui
+    from ui.app import files_to_open, open_packages
+    from ui.launcher import window_options
 
     package = demo_copy / "usb" / "ket-qua-06172-2025.cchc"
     argv = ["--db", "x.sqlite3", "--open", str(package)]
-    assert wants_gui(argv)  # Explorer's "--open %1" reaches the window, not the CLI
-    assert parse_args(argv).open_files == (str(package),)
+    assert window_options(argv) is not None  # Explorer's "--open %1" reaches the window
+    assert files_to_open(argv) == [str(package)]
     path = demo_copy / "commune" / "parapp.sqlite3"
     screen = sync_in_window(path)
     window = screen.window()
@@ -498,7 +498,7 @@ def test_a_package_double_clicked_opens_its_plan_in_the_receive_tab(
 
     seen: list[QWidget] = []
     _when_modal(PlanDialog, close, seen)
-    open_packages(window, parse_args(argv).open_files)
+    open_packages(window, files_to_open(argv))
     qtbot.waitUntil(lambda: bool(lines), timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert window.current_key == screens.SYNC
     assert screen.tabs.currentIndex() == TAB_RECEIVE

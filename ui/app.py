@@ -12,9 +12,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from ui.launcher import window_options
 
 if TYPE_CHECKING:
+    from argparse import Namespace
+
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
@@ -24,33 +28,10 @@ SMOKE_TIMEOUT_MS = 120_000
 AUTOBACKUP_CHECK_MS = 5 * 60_000  # parapp.services.autobackup.TIMER_MINUTES
 
 
-class Options(NamedTuple):  # not a dataclass: that module is not on the way to the paint
-    db: str | None = None
-    lang: str | None = None
-    smoke: bool = False
-    open_files: tuple[str, ...] = ()
-
-
-def parse_args(argv: Sequence[str]) -> Options:
-    """``--db PATH``, ``--lang vi|en``, ``--smoke``, ``--open FILE`` (repeatable)
-    (``ui.launcher`` has checked them)."""
-    values: dict[str, str] = {}
-    smoke = False
-    files: list[str] = []
-    items = list(argv)
-    while items:
-        arg = items.pop(0)
-        name, eq, value = arg.partition("=")
-        if name == "--smoke":
-            smoke = True
-        elif name in ("--db", "--lang", "--open"):
-            value = value if eq else (items.pop(0) if items else "")
-            if name != "--open":
-                values[name] = value
-            elif value:
-                files.append(value)
-    return Options(values.get("--db") or None, values.get("--lang") or None, smoke,
-                   tuple(files))
+def files_to_open(argv: Sequence[str]) -> list[str]:
+    """The ``--open`` packages of a start's arguments (none if they are not the window's)."""
+    options = window_options(argv)
+    return options.open_files if options is not None else []
 
 
 def open_packages(window: MainWindow, files: Sequence[str]) -> None:
@@ -90,8 +71,11 @@ def _icon_path() -> Path | None:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Open the main window; returns the exit code."""
-    options = parse_args(sys.argv[1:] if argv is None else argv)
+    """Open the main window on the window's options (``ui.launcher``); the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    options = window_options(args)
+    if options is None:
+        raise ValueError(f"not the window's options: {args}")
     from parapp import i18n
 
     if options.lang:
@@ -112,11 +96,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ui.state import AppState
 
     demo = options.smoke and not options.db
-    db_path = _demo_database() if demo else resolve_db_path(options.db)
+    db_path = _demo_database() if demo else resolve_db_path(options.db or None)
     from ui import single_instance
 
     # A second start on the same data brings the first window forward and exits.
-    instance = single_instance.claim(db_path, sys.argv[1:] if argv is None else list(argv))
+    instance = single_instance.claim(db_path, args)
     if instance is None:
         return 0
     from ui.preferences import start_language
@@ -130,7 +114,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     window.first_painted.connect(lambda: _after_first_paint(app, window, state, options))
     window.first_painted.connect(lambda: instance.listen(window))  # QtNetwork after paint
     # A package double-clicked while this window is open comes here from the second start.
-    instance.activated.connect(lambda args: open_packages(window, parse_args(args).open_files))
+    instance.activated.connect(lambda sent: open_packages(window, files_to_open(sent)))
     if options.open_files:
         from PySide6.QtCore import Qt
 
@@ -156,7 +140,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _after_first_paint(
-    app: QApplication, window: MainWindow, state: AppState, options: Options
+    app: QApplication, window: MainWindow, state: AppState, options: Namespace
 ) -> None:
     """Start the database thread and everything the first paint could do without."""
     from PySide6.QtCore import QTimer

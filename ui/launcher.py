@@ -1,20 +1,19 @@
 """The ``parapp`` console script.
 
-With command arguments it runs the command line and never imports Qt (a server or a script
-has no screen). Without arguments, or with only ``--db PATH`` / ``--lang`` / ``--smoke`` /
-``--open FILE``, it opens the GUI (``--smoke``: open the window on demo data, wait until it
-is shown, exit 0; ``--open``: check that package and offer to import it).
+Without arguments, or with only the window's options (``--db PATH``, ``--lang vi|en``,
+``--smoke``, ``--open FILE``), it opens the window. Any other argument goes to the command
+line, which never imports Qt (a server or a script has no screen).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
 from collections.abc import Sequence
 
-# --open FILE: a .cchc package double-clicked in Explorer (the installer's file association).
-GUI_OPTIONS = {"--db": 1, "--lang": 1, "--smoke": 0, "--open": 1}
+from parapp.i18n import LANGUAGES
 
 
 def _utf8_console() -> None:
@@ -28,26 +27,40 @@ def _utf8_console() -> None:
                 reconfigure(encoding="utf-8", errors="replace")
 
 
-def wants_gui(args: Sequence[str]) -> bool:
-    """True for no arguments, or only the options the window understands."""
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name = arg.split("=", 1)[0]
-        if name not in GUI_OPTIONS:
-            return False
-        takes = GUI_OPTIONS[name] if "=" not in arg else 0
-        if takes and i + 1 >= len(args):
-            return False
-        i += 1 + takes
-    return True
+def window_parser() -> argparse.ArgumentParser:
+    # No -h and no abbreviations: "parapp --help" and anything not exactly the window's
+    # options belong to the command line.
+    parser = argparse.ArgumentParser(
+        prog="parapp", add_help=False, allow_abbrev=False, exit_on_error=False
+    )
+    parser.add_argument("--db", metavar="PATH", help="the database to open")
+    parser.add_argument("--lang", choices=LANGUAGES, help="the window's language")
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="open on demo data (or --db), wait until the data is shown, exit 0",
+    )
+    # A .cchc package double-clicked in Explorer (the installer's file association).
+    parser.add_argument(
+        "--open", dest="open_files", metavar="FILE", action="append", default=[],
+        help="check this sync package and offer to import it",
+    )
+    return parser
+
+
+def window_options(args: Sequence[str]) -> argparse.Namespace | None:
+    """The window's options, or None when ``args`` are for the command line."""
+    try:
+        options, rest = window_parser().parse_known_args(list(args))
+    except argparse.ArgumentError:
+        return None  # e.g. "--db" without a path: the command line says what is wrong
+    return None if rest else options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _utf8_console()
     os.environ.setdefault("PYTHONUTF8", "1")
-    if wants_gui(args):
+    if window_options(args) is not None:
         from ui.app import run
 
         return run(args)
