@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals in the test")
 
 HELPER = """
-import json, sys
+import json, os, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 from ui import single_instance
 
+single_instance.WAIT_S = float(os.environ.get("HELPER_WAIT_S", "10"))
 app = QApplication([sys.argv[0]])
 instance = single_instance.claim(Path(sys.argv[1]), sys.argv[2:])
 if instance is None:
@@ -34,19 +35,30 @@ window = QWidget()
 window.show()
 instance.activated.connect(lambda args: print("activated " + json.dumps(args), flush=True))
 print("listening" if instance.listen(window) else "not-listening", flush=True)
+if os.environ.get("HELPER_FREEZE"):
+    time.sleep(120)  # a frozen window: holds the lock, never answers
+if os.environ.get("HELPER_CLOSE"):
+    instance.close()
+    print("closed", flush=True)
+    sys.exit(0)
 app.exec()
 """
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    return env
+def _env(**extra: str) -> dict[str, str]:
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), **extra)
+
+
+def _in_temp(name: str) -> str:
+    from PySide6.QtCore import QDir
+
+    return os.path.join(QDir.tempPath(), name)  # where QLockFile and QLocalServer put theirs
 
 
 class Proc:
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self, args: list[str], **env: str) -> None:
         self.p = subprocess.Popen(
-            args, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            args, cwd=ROOT, env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
@@ -117,16 +129,18 @@ def test_another_database_gets_its_own_window(helper: list[str], tmp_path: Path)
 def test_a_crashed_first_window_does_not_block_the_next_start(
     helper: list[str], tmp_path: Path
 ) -> None:
-    from ui.single_instance import _socket_path, server_name
+    from ui.single_instance import server_name
 
     db = tmp_path / "parapp.sqlite3"
     first = Proc([*helper, str(db)])
     first.expect("listening")
-    first.kill()  # SIGKILL: no clean-up, the server's socket file stays behind
-    assert os.path.exists(_socket_path(server_name(db)))
+    first.kill()  # SIGKILL: no clean-up, its lock file and socket file stay behind
+    name = server_name(db)
+    assert os.path.exists(_in_temp(name + ".lock"))
+    assert os.path.exists(_in_temp(name))
     again = Proc([*helper, str(db)])
     try:
-        again.expect("primary", timeout=30)
+        again.expect("primary", timeout=30)  # the dead holder's stale lock taken over
         again.expect("listening")
         third = subprocess.run(
             [*helper, str(db)], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60
@@ -137,14 +151,69 @@ def test_a_crashed_first_window_does_not_block_the_next_start(
         again.kill()
 
 
+def test_starts_at_the_same_moment_make_one_window(helper: list[str], tmp_path: Path) -> None:
+    db = tmp_path / "parapp.sqlite3"
+    starts = [Proc([*helper, str(db)]) for _ in range(4)]
+    try:
+        firsts = [p.expect("") for p in starts]  # each one's first line
+        assert sorted(firsts) == ["primary", "secondary", "secondary", "secondary"]
+        primary = starts[firsts.index("primary")]
+        primary.expect("listening")
+        for _ in range(3):
+            primary.expect("activated")
+        for p in starts:
+            if p is not primary:
+                assert p.p.wait(30) == 0
+    finally:
+        for p in starts:
+            p.kill()
+
+
+def test_a_closed_window_frees_the_database_at_once(helper: list[str], tmp_path: Path) -> None:
+    from ui.single_instance import server_name
+
+    db = tmp_path / "parapp.sqlite3"
+    first = subprocess.run([*helper, str(db)], cwd=ROOT, env=_env(HELPER_CLOSE="1"),
+                           capture_output=True, text=True, timeout=60)
+    assert first.stdout.split() == ["primary", "listening", "closed"]
+    name = server_name(db)
+    assert not os.path.exists(_in_temp(name + ".lock"))
+    assert not os.path.exists(_in_temp(name))
+    started = time.monotonic()
+    again = subprocess.run([*helper, str(db)], cwd=ROOT, env=_env(HELPER_CLOSE="1"),
+                           capture_output=True, text=True, timeout=60)
+    assert again.stdout.split() == ["primary", "listening", "closed"]
+    assert time.monotonic() - started < 20
+
+
+def test_a_frozen_first_window_does_not_keep_the_clerk_out(
+    helper: list[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "parapp.sqlite3"
+    frozen = Proc([*helper, str(db)], HELPER_FREEZE="1")
+    try:
+        frozen.expect("listening")
+        started = time.monotonic()
+        second = Proc([*helper, str(db)], HELPER_WAIT_S="1.5")
+        try:
+            second.expect("primary", timeout=30)  # its own window, after waiting
+            assert time.monotonic() - started >= 1.5
+            second.expect("not-listening")  # the frozen one keeps the lock and the name
+            assert second.p.poll() is None
+        finally:
+            second.kill()
+    finally:
+        frozen.kill()
+
+
 def test_the_real_program_starts_once_per_database(tmp_path: Path) -> None:
-    from ui.single_instance import _socket_path, server_name
+    from ui.single_instance import server_name
 
     db = tmp_path / "office" / "parapp.sqlite3"
     launcher = [sys.executable, "-m", "ui.launcher", "--db", str(db)]
     first = Proc(launcher)
     try:
-        socket = _socket_path(server_name(db))
+        socket = _in_temp(server_name(db))
         deadline = time.monotonic() + 60
         while not os.path.exists(socket) and time.monotonic() < deadline:
             assert first.p.poll() is None, "the first window closed"
@@ -157,61 +226,3 @@ def test_the_real_program_starts_once_per_database(tmp_path: Path) -> None:
         assert first.p.poll() is None
     finally:
         first.kill()
-
-
-@pytest.mark.parametrize(
-    "tmpdir", ["", "{tmp}/link", "{tmp}/link/", "{tmp}//real/../real", "{tmp}/missing/x", "//tmp"]
-)
-def test_the_temp_folder_is_the_one_qt_puts_its_socket_in(tmp_path: Path, tmpdir: str) -> None:
-    # QLocalServer names its socket after QDir::tempPath(); we look for it without Qt.
-    (tmp_path / "real").mkdir()
-    (tmp_path / "link").symlink_to(tmp_path / "real")
-    value = tmpdir.format(tmp=tmp_path)
-    code = (
-        "from PySide6.QtCore import QDir\n"
-        "from ui.single_instance import temp_dir\n"
-        "print(QDir.tempPath()); print(temp_dir())\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=dict(_env(), TMPDIR=value),
-        capture_output=True, text=True, timeout=60, check=True,
-    )
-    qt, ours = done.stdout.splitlines()
-    assert ours == qt
-
-
-LOCK_HOLDER = """
-import sys, time
-from ui.single_instance import FileLock
-lock = FileLock(sys.argv[1])
-print("held" if lock.acquire(5) else "busy", flush=True)
-time.sleep(float(sys.argv[2]))
-"""
-
-
-def test_the_start_lock_is_exclusive_and_dies_with_its_holder(tmp_path: Path) -> None:
-    from ui.single_instance import FileLock
-
-    path = str(tmp_path / "x.lock")
-    holder = Proc([sys.executable, "-c", LOCK_HOLDER, path, "60"])
-    try:
-        holder.expect("held")
-        lock = FileLock(path)
-        started = time.monotonic()
-        assert not lock.acquire(0.3)
-        assert time.monotonic() - started >= 0.3  # it waited before giving up
-        assert not lock.held
-    finally:
-        holder.kill()  # SIGKILL: the system drops the lock of a dead process
-    assert lock.acquire(5)
-    try:
-        other = subprocess.run(
-            [sys.executable, "-c", LOCK_HOLDER.replace("acquire(5)", "acquire(0.2)"), path, "0"],
-            cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=60,
-        )
-        assert other.stdout.strip() == "busy"
-    finally:
-        lock.release()
-    assert not lock.held
-    assert lock.acquire(0)  # released: free again at once
-    lock.release()

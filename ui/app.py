@@ -112,9 +112,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     state = AppState(None, db_path)
     window = MainWindow(state)
     window.first_painted.connect(lambda: _after_first_paint(app, window, state, options))
-    window.first_painted.connect(lambda: instance.listen(window))  # QtNetwork after paint
     # A package double-clicked while this window is open comes here from the second start.
     instance.activated.connect(lambda sent: open_packages(window, files_to_open(sent)))
+    instance.listen(window)
     if options.open_files:
         from PySide6.QtCore import Qt
 
