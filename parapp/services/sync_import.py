@@ -331,7 +331,10 @@ def import_packages(
     # What killed imports left behind goes first; this import's own temporary files are
     # in a folder of its own, removed when it ends (see ``leftovers``).
     clear(db.paths.folder)
-    scratch = Scratch(db.paths.folder)
+    try:
+        scratch = Scratch(db.paths.folder)
+    except OSError as exc:  # a full or read-only data folder: said as such
+        raise (disk_full(db, exc) or exc) from exc
     try:
         yield from _import_files(db, files, dry_run, scratch.folder, len(empty))
     finally:

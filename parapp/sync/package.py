@@ -205,7 +205,7 @@ def _extra_bytes(path: Path, archive: zipfile.ZipFile) -> None:
 
 
 def _invalid(reason: Phrase) -> PackageError:
-    return PackageError("The package manifest is invalid: {reason}", reason=reason)
+    return PackageError("The package manifest is invalid: {reason}.", reason=reason)
 
 
 def _is_code(value: Any) -> bool:
