@@ -328,3 +328,9 @@ def compute_figures(
     else:
         index = p2(total * HUNDRED / max_points) if max_points > ZERO else ZERO
     return Figures(rows, tuple(adjustments), max_points, total, index, source, result)
+
+
+def printed_index(cset: CriteriaSet, totals: Totals) -> Decimal:
+    """The index the criterion scores give as printed, before any published result (what a
+    ranking compares and what the appraiser publishes)."""
+    return compute_figures(cset, totals).index

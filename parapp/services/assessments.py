@@ -23,6 +23,7 @@ from parapp.domain.assessment import (
 )
 from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.errors import DomainError
+from parapp.domain.figures import printed_index
 from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
@@ -333,7 +334,7 @@ def _index_of(s: Session, row: AssessmentRow) -> tuple[Decimal, bool]:
     status = AssessmentStatus(row.status)
     cset = set_from_rows(row.criteria_set)
     totals = compute_totals(cset, _scores(s, row.id), _basis(status))
-    return totals.index, status in OFFICIAL_STATES
+    return printed_index(cset, totals), status in OFFICIAL_STATES
 
 
 def view(db: Database, year: int | None = None, unit_code: str | None = None) -> AssessmentView:

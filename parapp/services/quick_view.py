@@ -21,6 +21,7 @@ from typing import Any
 
 from parapp.domain.assessment import AssessmentInfo, AssessmentStatus, NodeScore
 from parapp.domain.criteria import CriteriaSet
+from parapp.domain.figures import printed_index
 from parapp.domain.totals import compute_totals
 
 from .mapping import score_from_row, set_from_rows
@@ -86,7 +87,8 @@ class _Reader:
                 return PreviousPeriod(prev.year, result.index, True)
             status = AssessmentStatus(prev.status)
             totals = compute_totals(prev_set, self.scores(prev.id), basis_for(status))
-            return PreviousPeriod(prev.year, totals.index, status in OFFICIAL_STATES)
+            index = printed_index(prev_set, totals)
+            return PreviousPeriod(prev.year, index, status in OFFICIAL_STATES)
         return None
 
 

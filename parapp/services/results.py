@@ -18,6 +18,7 @@ from db.models import AssessmentRow, PublishedResultRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
 from parapp.domain.criteria import CriteriaSet, Part
 from parapp.domain.errors import Phrase
+from parapp.domain.figures import printed_index
 from parapp.domain.numbers import HUNDRED, ZERO, NumberError, normalize, to_decimal
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
@@ -89,6 +90,9 @@ def amend_result(db: Database, changes: dict[str, Any], year: int | None = None)
         return store_result(s, row, result, "typed")
 
 
+PACKAGE = "package"  # the source of a result applied from the appraiser's result package
+
+
 def store_result(
     s: Session, row: AssessmentRow, result: PublishedResult, source: str
 ) -> PublishedResult:
@@ -110,6 +114,14 @@ def store_result(
     stored = s.scalars(
         select(PublishedResultRow).where(PublishedResultRow.assessment_id == row.id)
     ).first()
+    if stored is not None and stored.source == PACKAGE and source != PACKAGE:
+        # The appraiser's published result and ranking, received in its signed package:
+        # only a newer package from the appraiser corrects it (docs/sync-format.md).
+        raise ServiceError(
+            "The {year} result came from the appraiser's package, so its index, rank and "
+            "decision can be corrected only by a new result package from the appraiser.",
+            year=row.year,
+        )
     if stored is None:
         stored = PublishedResultRow(assessment_id=row.id)
         s.add(stored)
@@ -296,8 +308,9 @@ def compute_ranking(
     criteria set version for ``year``, on the official basis; equal indices share a rank.
 
     Communes, wards, townships and special zones are ranked together, as provinces publish
-    them; other kinds of unit are ranked among their own kind. Drafts and submissions not
-    yet appraised are left out: their scores are not official.
+    them, by the index as printed (``parapp.domain.figures``); other kinds of unit are ranked
+    among their own kind. Drafts and submissions not yet appraised are left out: their
+    scores are not official.
     """
     with db.session() as s:
         set_row = find_set_row(s, set_code, set_version)
@@ -317,7 +330,9 @@ def compute_ranking(
             kind = UnitKind(row.unit.kind)
             group = "local" if kind in LOCAL_KINDS else kind.value
             totals = compute_totals(cset, _scores(s, row.id), Basis.OFFICIAL)
-            groups.setdefault(group, {})[row.unit.code] = totals.index
+            # Ranked by the index as published (two decimals): equal printed indices share
+            # a rank, so no reader sees 75,63 ranked above 75,63.
+            groups.setdefault(group, {})[row.unit.code] = printed_index(cset, totals)
             names[row.unit.code] = row.unit.name
         out = []
         for indices in groups.values():
