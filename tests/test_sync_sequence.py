@@ -207,3 +207,14 @@ def test_the_sender_numbers_per_recipient(demo: tuple[Path, OpenedPackage],
         assert sync_sequence.next_sequence(commune, {"unit_code": "20"}) == numbers[2] + 1
     finally:
         commune.close()
+
+
+def test_the_plan_shows_the_number_and_the_date_as_the_sender_wrote_it(
+        demo: tuple[Path, OpenedPackage], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = _appraiser(demo, tmp_path)
+    package = _package(demo, "shown", sequence=21, created_at="2999-06-01T08:00:00+00:00")
+    assert main(["--db", str(db_path), "--lang", "en", "sync", "import", str(package),
+                 "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "number 21, dated 01/06/2999" in out and "by the sender's clock" in out, out

@@ -115,7 +115,12 @@ def sync_export(args: argparse.Namespace) -> int:
 
 
 def _plan_lines(plan: Any) -> list[str]:
-    lines = []
+    # The sender's number orders its packages; the date is its clock's, shown only.
+    made = f"{plan.created_at:%d/%m/%Y %H:%M}"
+    lines = ["  " + (_("number {number}, dated {made} by the sender's clock").format(
+        number=plan.sequence, made=made) if plan.sequence is not None
+        else _("dated {made} by the sender's clock (an older version: no number)").format(
+            made=made))]
     for change in plan.changes:
         if change.action == "unchanged":
             continue
