@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.completeness import unscored_leaves
 from parapp.domain.criteria import CriteriaSet, Part
 from parapp.domain.errors import Phrase
+from parapp.domain.figures import Figures, Source, compute_figures
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, Totals, compute_totals
@@ -50,7 +52,14 @@ class _Standing:
     unit_name: str
     kind: UnitKind
     status: AssessmentStatus
+    cset: CriteriaSet
     totals: Totals
+
+    @cached_property
+    def figures(self) -> Figures:
+        """What is published and ranked: the appraised figures as every document prints
+        them (rounded once, adding up), so the commune prints the same numbers."""
+        return compute_figures(self.cset, self.totals, None, Source.APPRAISED)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,11 @@ def _set_rows(s: Session, year: int, set_code: str | None) -> list[CriteriaSetRo
     return list(s.scalars(query))
 
 
+def _area_points(st: _Standing, code: str) -> Decimal:
+    row = st.figures.row(code)
+    return row.points if row is not None else Decimal(0)
+
+
 def _standings(db: Database, year: int, set_row_id: int) -> _SetStandings:
     with db.session() as s:
         set_row = s.get(CriteriaSetRow, set_row_id)
@@ -97,6 +111,7 @@ def _standings(db: Database, year: int, set_row_id: int) -> _SetStandings:
                 r.unit.name,
                 UnitKind(r.unit.kind),
                 AssessmentStatus(r.status),
+                cset,
                 compute_totals(cset, _scores(s, r.id), Basis.OFFICIAL),
             )
             for r in rows
@@ -111,7 +126,7 @@ def _standings(db: Database, year: int, set_row_id: int) -> _SetStandings:
     for group in sizes:
         members = {c: st for c, st in standings.items() if group_of(st.kind) == group}
         for area in cset.roots(Part.MAIN):
-            by_area = rank({c: st.totals.nodes[area.code].achieved for c, st in members.items()})
+            by_area = rank({c: _area_points(st, area.code) for c, st in members.items()})
             for c, r in by_area.items():
                 area_ranks[c][area.code] = r
     return _SetStandings(set_row_id, cset, standings, ranks, rank_of, area_ranks)
@@ -261,23 +276,20 @@ def publish(
                     continue
                 row = s.get(AssessmentRow, st.assessment_id)
                 assert row is not None
+                figures = st.figures
+                # Every row the documents print, bonus and penalty too, as printed.
                 areas = tuple(
-                    AreaResult(
-                        area.code,
-                        st.totals.nodes[area.code].achieved,
-                        st.totals.nodes[area.code].max_points,
-                        ss.area_ranks[code].get(area.code),
-                    )
-                    for area in ss.cset.roots(Part.MAIN)
-                    if not st.totals.nodes[area.code].excluded
+                    AreaResult(r.code, r.points, r.max_points, ss.area_ranks[code].get(r.code))
+                    for r in figures.rows
+                    if r.counted
                 )
                 stored = store_result(
                     s,
                     row,
                     PublishedResult(
-                        index=st.totals.index,
-                        points=st.totals.total,
-                        max_points=st.totals.main_max,
+                        index=figures.index,
+                        points=figures.points,
+                        max_points=figures.max_points,
                         rank=ss.ranks[code],
                         rank_of=ss.rank_of[code],
                         decision_number=decision_number,
@@ -332,8 +344,9 @@ def ranking_inputs(
         for code, st in ss.standings.items():
             result = load_result(s, st.assessment_id)
             band = result.band if result else ""
+            figures = st.figures
             if not band:
-                found = ss.cset.band_for(st.totals.index)
+                found = ss.cset.band_for(figures.index)
                 band = found.label if found else ""
             if result and result.decision_number and not decision[0]:
                 decision = (result.decision_number, result.decision_date, result.issuer)
@@ -344,10 +357,10 @@ def ranking_inputs(
                     unit_code=code,
                     unit_name=st.unit_name,
                     kind=st.kind,
-                    index=st.totals.index,
-                    points=st.totals.total,
-                    max_points=st.totals.main_max,
-                    area_points=tuple(st.totals.nodes[a.code].achieved for a in areas),
+                    index=figures.index,
+                    points=figures.points,
+                    max_points=figures.max_points,
+                    area_points=tuple(_area_points(st, a.code) for a in areas),
                     band=band,
                     group=group_of(st.kind),
                     published=result is not None,
