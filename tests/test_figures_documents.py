@@ -129,10 +129,11 @@ def test_published_areas_differing_from_the_criteria_print_the_decision(
     areas = {a["code"]: a for a in result["areas"]}
     areas["1"]["points"] = "13.25"  # lost 0,75; its criteria name 0,37 only
     areas["8"]["points"] = "10.5"  # survey area: known only in total
-    published = sum((D(a["points"]) for a in result["areas"]), D(0))
-    result["points"] = str(published + D(1) + D("0.01"))  # bonus 1, and the province rounded
-    result["areas"].append({"code": "C", "points": "1", "max": "2"})
-    result["areas"].append({"code": "T", "points": "0", "max": "3"})
+    areas["C"] = {"code": "C", "points": "1", "max": "2"}
+    areas["T"] = {"code": "T", "points": "0", "max": "3"}
+    result["areas"] = list(areas.values())
+    main = sum((D(a["points"]) for a in result["areas"] if a["code"] not in "CT"), D(0))
+    result["points"] = str(main + D(1) + D("0.01"))  # bonus 1, and the province rounded
     (tmp_path / "ket-qua.json").write_text(json.dumps(result, ensure_ascii=False), "utf-8")
     cli.ok("result", "import", str(tmp_path / "ket-qua.json"))
 

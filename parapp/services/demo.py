@@ -20,7 +20,8 @@ from pathlib import Path
 from db.engine import Database, open_database
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import CriteriaSet, Part, ScoreKind
-from parapp.domain.numbers import format_max, round_half_up
+from parapp.domain.figures import Source, compute_figures
+from parapp.domain.numbers import format_max
 from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.results import AreaResult, PublishedResult
 from parapp.domain.scoring import (
@@ -327,17 +328,17 @@ def _appraise_and_publish(
             appraisal.appraise_node(db, unit_code, year, code, Decimal(score), comment)
         appraisal.accept_self_scores(db, unit_code, year)
     v = assessments.view(db, year, unit_code)
-    totals = compute_totals(cset, v.scores, Basis.OFFICIAL)
-    areas = tuple(
-        AreaResult(a.code, totals.nodes[a.code].achieved, a.max_points)
-        for a in cset.roots(Part.MAIN)
+    # Published as every document prints the appraised figures (parapp.domain.figures).
+    figures = compute_figures(
+        cset, compute_totals(cset, v.scores, Basis.OFFICIAL), None, Source.APPRAISED
     )
+    areas = tuple(AreaResult(r.code, r.points, r.max_points) for r in figures.rows if r.counted)
     results.record_result(
         db,
         PublishedResult(
-            index=round_half_up(totals.index, 2),  # indices are published with two decimals
-            points=totals.total,
-            max_points=totals.main_max,
+            index=figures.index,
+            points=figures.points,
+            max_points=figures.max_points,
             areas=areas,
             **PUBLISHED[year],
         ),  # type: ignore[arg-type]
@@ -470,6 +471,8 @@ def _result_json(db: Database, year: int) -> bytes:
         "year": year,
         "set_code": v.cset.code,
         "index": str(r.index),
+        "points": None if r.points is None else str(r.points),
+        "max_points": None if r.max_points is None else str(r.max_points),
         "rank": r.rank,
         "rank_of": r.rank_of,
         "band": r.band,
