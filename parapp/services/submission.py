@@ -203,12 +203,10 @@ def _write_note(s: Session, assessment_uuid: str, note: SubmissionNote | None) -
         if setting is not None:
             s.delete(setting)
         return
+    # No time in it: the same package must leave the same row (an import is compared
+    # before/after, and the sync log already says when the package came).
     value = json.dumps(
-        {
-            "reason": note.reason,
-            "missing": [{"code": c, "gap": k.value} for c, k in note.missing],
-            "at": now().isoformat(),
-        },
+        {"reason": note.reason, "missing": [{"code": c, "gap": k.value} for c, k in note.missing]},
         ensure_ascii=False,
     )
     if setting is None:
