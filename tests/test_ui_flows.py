@@ -138,7 +138,7 @@ def test_window_opens_on_the_demo_and_shows_the_figures(
     assert overview.index_card.value.text() == "91,88"
     assert overview.index_card.note.text() == "chính thức"
     assert overview.rank_card.value.text() == "12/65"
-    assert overview.change_card.note.text() == "tăng 11,63 điểm"
+    assert overview.change_card.note.text() == "tăng 11,62 điểm"  # 91,88 − 80,26
     assert [a.code for a in overview.chart.areas] == [str(i) for i in range(1, 9)]
     assert any("Kế hoạch khắc phục năm 2026" in t for t in overview.todo_texts())
 

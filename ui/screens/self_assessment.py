@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, can_edit
+from parapp.domain.figures import compute_figures
 from parapp.i18n import _, format_max, label
 from ui import screens, style
 from ui.fmt import points
@@ -193,12 +194,14 @@ class SelfAssessmentScreen(Screen):
         totals = self.model.totals
         if totals is None or self.model.cset is None:
             return
+        # The figures every document prints (rounded once, adding up), live as she types.
+        figures = compute_figures(self.model.cset, totals)
         text = _("Self score: {points}/{max}").format(
-            points=points(totals.main_points), max=format_max(totals.main_max)
+            points=points(figures.points), max=format_max(figures.max_points)
         )
         view = self.state.view
         if view is not None and view.result is None and self.model.editable:
-            text += " · " + _("provisional index {index}").format(index=points(totals.index))
+            text += " · " + _("provisional index {index}").format(index=points(figures.index))
         self.summary.setText(text)
         self.areas.set_areas(self.model.cset, totals)
 
