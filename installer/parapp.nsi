@@ -98,6 +98,13 @@ Section "parapp" SecProgram
 
   SetOutPath "$INSTDIR"
   File /r "${PARAPP_BUNDLE}/*"
+  ; Bytecode made by the bundled interpreter itself, so it always matches it (the first start
+  ; is then not spent compiling). unchecked-hash: valid without comparing timestamps; the
+  ; folder is replaced whole on upgrade. A file that does not compile (a template for another
+  ; Python) stays source only, so the exit code is not an error.
+  DetailPrint "$(PARAPP_COMPILING)"
+  nsExec::ExecToLog '"$INSTDIR\python.exe" -X utf8 -m compileall -q --invalidation-mode unchecked-hash "$INSTDIR\Lib\site-packages"'
+  Pop $0
   WriteUninstaller "$INSTDIR\uninstall.exe"
   WriteRegStr HKCU "${PARAPP_REGKEY}" "InstallDir" "$INSTDIR"
   WriteRegStr HKCU "${PARAPP_REGKEY}" "Version" "${PARAPP_VERSION}"

