@@ -12,7 +12,10 @@ from dataclasses import replace
 from decimal import Decimal
 
 from parapp.domain.assessment import NodeScore
-from parapp.domain.criteria import CriterionNode, Part, ScoreKind
+from parapp.domain.completeness import (  # one rule for screens and pre-submission check
+    needs_evidence as needs_evidence,
+)
+from parapp.domain.criteria import CriterionNode
 from parapp.domain.errors import ScoreError
 from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.scoring import (
@@ -38,14 +41,6 @@ KIND_TEXT = "text"
 
 NA_KEY = "na"
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # "1.183": a Vietnamese thousands separator
-
-
-def needs_evidence(node: CriterionNode) -> bool:
-    """Whether the unit must link evidence to this leaf (main criteria it scores itself,
-    where the set names the evidence required)."""
-    return (
-        node.part is Part.MAIN and bool(node.evidence_text) and ScoreKind.SELF in node.score_kinds
-    )
 
 
 def answer_label(answer: Answer) -> str:
