@@ -214,7 +214,7 @@ class Figures:
                     )
                 )
         pending = self.pending_areas
-        if pending:
+        if pending and self.result is not None:  # before a result, survey is always to come
             out.append(
                 Phrase(
                     "Area(s) {codes}: the survey results are not known yet, so they are left "
