@@ -19,6 +19,7 @@ from parapp.services import sync_keys
 from parapp.services.common import ServiceError
 from parapp.services.evidence import store_path
 from parapp.services.evidence_open import copies_folder, open_copy
+from parapp.services.sync_sequence import next_sequence
 from parapp.sync.package import read_package, write_package
 
 HOSTILE = {
@@ -79,9 +80,14 @@ def _forged(package: Path, commune: Path, names: list[str], out: Path) -> Path:
     for record, name in zip(data["evidence"], names, strict=True):
         record["filename"] = name
     files = {sha: store_path(commune.parent / "evidence", sha) for sha in opened.evidence}
+    db = open_database(commune)
+    try:  # the commune's next number, as its own export takes it
+        sequence = next_sequence(db, {"unit_code": "20"})
+    finally:
+        db.close()
     return write_package(out, "submission", own.signing, "06172", {"unit_code": "20"}, data,
                          files, criteria_set=opened.manifest["criteria_set"],
-                         period=2026).path
+                         period=2026, sequence=sequence).path
 
 
 def _names(db_path: Path) -> list[str]:

@@ -36,6 +36,7 @@ from parapp.domain.errors import DomainError, Phrase
 from parapp.domain.units import Unit, UnitKind
 from parapp.services import setup, sync_export, sync_import, sync_keys
 from parapp.services.evidence import store_path
+from parapp.services.sync_sequence import next_sequence
 from parapp.sync.package import read_package, write_package
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "sync-format.md"
@@ -73,8 +74,13 @@ class Province:
         key = sync_keys.own_keys(self.db(sender)).signing
         code = {"commune": "06172", "other": OTHER.code, "appraiser": "20"}[sender]
         out = self.root / "forged" / f"{uuid.uuid4().hex[:8]}-{kind}.cchc"
+        db = open_database(self.db(sender))
+        try:  # the sender's next number, as its own export takes it
+            sequence = next_sequence(db, {"unit_code": to})
+        finally:
+            db.close()
         return write_package(out, kind, key, code, {"unit_code": to}, data, evidence or {},
-                             criteria_set=self.cset, period=period).path
+                             criteria_set=self.cset, period=period, sequence=sequence).path
 
 
 @pytest.fixture(scope="module")
@@ -472,4 +478,23 @@ def test_the_owner_alone_writes(name: str, province: Province,
     err = capsys.readouterr().err
     assert code == 1
     assert english in err or vietnamese in err, err
+    assert dump(db_path) == before
+
+
+def test_the_appraisers_published_result_is_read_only_at_the_commune(
+    province: Province, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The published result and ranking a result package brought are the appraiser's: a
+    clerk's typed correction is refused (a newer package from the appraiser corrects it)."""
+    db_path = province.copy("published-read-only").db("commune")
+    before = dump(db_path)
+    language = i18n.get_language()
+    try:
+        code = cli_main(["--db", str(db_path), "result", "set", "--rank", "1",
+                         "--rank-of", "65", "--period", "2025"])
+    finally:
+        i18n.set_language(language)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "gói kết quả của cơ quan thẩm định" in err or "appraiser's package" in err, err
     assert dump(db_path) == before
