@@ -12,7 +12,7 @@
 Run from the project folder: ``python bench/gui_startup.py`` (offscreen unless a display is
 set with ``QT_QPA_PLATFORM``). Every child process shares a bytecode cache in a temporary
 folder and runs once before the measured runs, as an installed program would (compiled
-bytecode, files in the OS cache). The targets from the GUI issue: first paint within 1.3× the
+bytecode, files in the OS cache). The targets (issue 17): first paint within 1.5× the
 bare window; data shown within 1.2× (bare window + ORM import); one edit under 50 ms.
 """
 
@@ -232,7 +232,7 @@ def main() -> int:
     print(f"  python -c 'import sqlalchemy.orm'  {o:6.3f} s   {_median(rss['orm']):5.0f} MB")
     print(f"  parapp, first paint of the window  {p:6.3f} s")
     print(f"  parapp, demo data shown            {s:6.3f} s   {_median(rss['parapp']):5.0f} MB")
-    print(f"  first paint / bare window          {p / b:6.2f}   (target <= 1.30)")
+    print(f"  first paint / bare window          {p / b:6.2f}   (target <= 1.50)")
     print(f"  data shown / (bare + ORM import)   {s / (b + o):6.2f}   (target <= 1.20)")
     print(f"  switch screens                     {switch_ms:6.1f} ms")
     print(f"  one edit -> totals (150 nodes)     {edit_ms:6.1f} ms  (target < 50)")
