@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QStackedWidget,
@@ -25,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import N_, _
-from ui import screens, style
+from ui import screens
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.appraisal_ranking import RankingPanel
 from ui.widgets.appraisal_unit import UnitAppraisalPanel
 from ui.widgets.appraisal_units import UnitsPanel
+from ui.widgets.result_entry import ResultEntryPanel
 
 if TYPE_CHECKING:
     from db.engine import Database
@@ -38,11 +38,9 @@ if TYPE_CHECKING:
 
 APPRAISER_ROLE = "appraiser"
 FOR_THE_APPRAISER = N_(
-    "The appraiser (the province's Department of Home Affairs) uses it to appraise "
-    "the communes' self-assessments, rank them and publish the results, in its "
-    "own copy of the program. Your office sends its self-assessment on the Sync "
-    "screen and receives the appraised result there; the result then shows on "
-    "the Overview and Self-assessment screens."
+    "Appraising, ranking and publishing are done by the appraiser (the province's "
+    "Department of Home Affairs) in its own copy of the program. Your office sends its "
+    "self-assessment on the Sync screen and receives the appraised result there."
 )
 
 
@@ -116,28 +114,18 @@ class AppraisalScreen(Screen):
         self.refresh()
 
     def _commune_page(self) -> QWidget:
+        """A commune's office types or imports its published result here (the appraising,
+        ranking and publishing are the appraiser's, in its own copy of the program)."""
         page = QWidget()
         box = QVBoxLayout(page)
-        box.setContentsMargins(0, style.SPACING, 0, 0)
-        card = QFrame()
-        card.setObjectName("appraisalRoleCard")
-        card.setStyleSheet(
-            "#appraisalRoleCard { background: #f6f8fb; border: 1px solid #d5dbe3; "
-            "border-radius: 6px; }"
-        )
-        inner = QVBoxLayout(card)
-        unit = style.SPACING
-        inner.setContentsMargins(2 * unit, 2 * unit, 2 * unit, 2 * unit)
-        inner.setSpacing(unit)
-        title = QLabel(_("This screen is for the appraiser"))
-        title.setFont(style.scaled(title.font(), 1.1, bold=True))
-        style.room_for_marks(title)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.result_entry = ResultEntryPanel(self.state)
+        self.result_entry.status_message.connect(self.status_message)
+        box.addWidget(self.result_entry, 1)
         self.commune_text = QLabel(_(FOR_THE_APPRAISER))
         self.commune_text.setWordWrap(True)
-        inner.addWidget(title)
-        inner.addWidget(self.commune_text)
-        box.addWidget(card)
-        box.addStretch(1)
+        self.commune_text.setStyleSheet("color: #5f6b7a;")
+        box.addWidget(self.commune_text)
         return page
 
     def _show_year_box(self, visible: bool) -> None:
@@ -159,6 +147,7 @@ class AppraisalScreen(Screen):
         if not self.is_appraiser and getattr(self.state, "role", None) is not None:
             self.pages.setCurrentWidget(self.commune_page)
             self._show_year_box(False)
+            self.result_entry.load()
         if self.state.db is None:
             return
         self.reload()
@@ -184,6 +173,7 @@ class AppraisalScreen(Screen):
         if hub.role != APPRAISER_ROLE:
             self.pages.setCurrentWidget(self.commune_page)
             self._show_year_box(False)
+            self.result_entry.load()
             self.hub_loaded.emit()
             return
         self._show_year_box(True)
