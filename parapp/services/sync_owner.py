@@ -68,11 +68,13 @@ def own_plan_items(s: Session, plan: PlanRow | None, items: Iterable[Mapping[str
                    unit: UnitRow) -> None:
     """Plan items are found by uuid: an item id already used by another plan here (another
     unit's, or another year's) cannot be taken over by this plan."""
-    mine = {it.uuid for it in plan.items} if plan is not None else set()
-    wanted = [str(it["uuid"]) for it in items if it["uuid"] and it["uuid"] not in mine]
+    wanted = [str(it["uuid"]) for it in items if it["uuid"]]
     if not wanted:
         return
-    taken = s.scalars(select(PlanItemRow.uuid).where(PlanItemRow.uuid.in_(wanted))).first()
+    query = select(PlanItemRow.uuid).where(PlanItemRow.uuid.in_(wanted))
+    if plan is not None:  # its own items, in it or set aside, are its own
+        query = query.where(PlanItemRow.plan_id != plan.id)
+    taken = s.scalars(query).first()
     if taken is not None:
         raise PackageError(
             "The plan from {unit} reuses the id of a plan item that belongs to another plan "
