@@ -21,7 +21,7 @@ import pytest
 
 from db.engine import Database, open_database
 from parapp.domain.deadlines import parse_deadline
-from parapp.domain.remediation import RemediationItem, new_id
+from parapp.domain.remediation import RemediationItem, Signer, new_id
 from parapp.printing.signing import check_signature, make_test_identity
 from parapp.services import documents, issuing, plans
 from parapp.services.annual import draft_annual_plan
@@ -118,6 +118,8 @@ def test_issuing_twice_is_refused(db: Database) -> None:
 def test_annual_plan_takes_the_next_number_and_duplicates_are_refused(db: Database) -> None:
     first = issuing.issue_plan(db, 2026, issued_on=ISSUED_ON)
     draft_annual_plan(db, 2026, replace_existing=True)  # the demo drafted one already
+    # a plan with no signer's name is never issued: the redrafted one needs it again
+    plans.update_document(db, 2026, plans.KIND_ANNUAL, signer=Signer(name="Nông Thị Hạnh"))
     with pytest.raises(ServiceError, match="already used"):
         issuing.issue_plan(db, 2026, kind="annual", number="1", issued_on=ISSUED_ON)
     with pytest.raises(ServiceError, match="already used"):

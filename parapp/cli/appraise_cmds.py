@@ -9,6 +9,8 @@
     parapp appraise publish --decision-number N --decision-date DD/MM/YYYY [--year Y] [--set]
                             [--confirm-incomplete]
     parapp ranking [--year Y] [--set CODE] --out FILE.xlsx|.pdf|.docx [--date DD/MM/YYYY]
+                   [--signer-mode M] [--signer-head H] [--signer-position P] [--signer-name N]
+    parapp appraise signer [--signer-mode M] [--signer-head H] [--signer-position P] …
 
 Without --year a command works on the latest year any unit (or the unit named) submitted.
 Never prompts; errors are one sentence and a non-zero exit (see parapp.cli.main).
@@ -118,8 +120,11 @@ def add_unit(args: argparse.Namespace) -> int:
     unit = Unit(args.code, args.name, UnitKind(args.kind), province_name=args.province or "")
     with h._db(args) as db:
         new = add(db, unit)
-    _out((_("Added {name} ({code}).") if new else _("Updated {name} ({code}).")).format(
-        name=unit.name, code=unit.code))
+    _out(
+        (_("Added {name} ({code}).") if new else _("Updated {name} ({code}).")).format(
+            name=unit.name, code=unit.code
+        )
+    )
     return 0
 
 
@@ -155,7 +160,10 @@ def accept(args: argparse.Namespace) -> int:
     with h._db(args) as db:
         year = _year_or_latest(db, args, args.unit)
         done = accept_self_scores(
-            db, args.unit, year, set_code=args.set_code,
+            db,
+            args.unit,
+            year,
+            set_code=args.set_code,
             confirm_incomplete=args.confirm_incomplete,
         )
     _out(
@@ -164,8 +172,11 @@ def accept(args: argparse.Namespace) -> int:
         )
     )
     if done.to_reappraise:
-        _out(_("{n} criteria changed by the unit still need re-appraisal.").format(
-            n=done.to_reappraise))
+        _out(
+            _("{n} criteria changed by the unit still need re-appraisal.").format(
+                n=done.to_reappraise
+            )
+        )
     return 0
 
 
@@ -175,8 +186,11 @@ def return_(args: argparse.Namespace) -> int:
     with h._db(args) as db:
         year = _year_or_latest(db, args, args.unit)
         return_for_correction(db, args.unit, year, args.reason, set_code=args.set_code)
-    _out(_("Returned the {year} assessment of {unit} for correction.").format(
-        year=year, unit=args.unit))
+    _out(
+        _("Returned the {year} assessment of {unit} for correction.").format(
+            year=year, unit=args.unit
+        )
+    )
     return 0
 
 
@@ -196,10 +210,13 @@ def publish(args: argparse.Namespace) -> int:
             confirm_incomplete=args.confirm_incomplete,
         )
     for p in outcome.published:
-        _out(f"{p.rank}/{p.rank_of}\t{format_percent(p.index)}\t{p.band}\t{p.unit_code}\t"
-             f"{p.unit_name}")
-    _out(_("Published the {year} results of {n} units.").format(
-        year=year, n=len(outcome.published)))
+        _out(
+            f"{p.rank}/{p.rank_of}\t{format_percent(p.index)}\t{p.band}\t{p.unit_code}\t"
+            f"{p.unit_name}"
+        )
+    _out(
+        _("Published the {year} results of {n} units.").format(year=year, n=len(outcome.published))
+    )
     for code, name, status in outcome.skipped:
         from .render import status_text
 
@@ -212,6 +229,41 @@ def publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _save_signer(db: Any, args: argparse.Namespace) -> bool:
+    """Keep the --signer-* options given in the appraiser's settings; True if any was."""
+    from parapp.services.appraiser_signer import set_appraiser_signer
+
+    given = {
+        "mode": args.signer_mode,
+        "body": args.signer_body,
+        "head_title": args.signer_head,
+        "position": args.signer_position,
+        "name": args.signer_name,
+    }
+    if all(value is None for value in given.values()):
+        return False
+    set_appraiser_signer(db, **given)
+    return True
+
+
+def _signer_text(db: Any) -> str:
+    from parapp.printing import nd30
+    from parapp.services.appraiser_signer import appraiser_signer
+
+    signer = appraiser_signer(db)
+    name = signer.name or _("(no name)")
+    return f"{' / '.join(nd30.signer_lines(signer))} — {name}"
+
+
+def signer(args: argparse.Namespace) -> int:
+    with h._db(args) as db:
+        saved = _save_signer(db, args)
+        text = _signer_text(db)
+    template = _("Saved. Signer: {signer}") if saved else _("Signer: {signer}")
+    _out(template.format(signer=text))
+    return 0
+
+
 def ranking(args: argparse.Namespace) -> int:
     from parapp.services.appraisal_publish import ranking_inputs
     from parapp.services.files import write_atomic
@@ -221,6 +273,8 @@ def ranking(args: argparse.Namespace) -> int:
     if suffix not in (".xlsx", ".pdf", ".docx"):
         raise ServiceError("Save the ranking as a .xlsx, .pdf or .docx file.")
     with h._db(args) as db:
+        if _save_signer(db, args):
+            _out(_("Saved. Signer: {signer}").format(signer=_signer_text(db)))
         year = _year_or_latest(db, args)
         data = ranking_inputs(db, year, args.set_code, issued_on=h._date(args.date))
     if suffix == ".xlsx":
@@ -279,9 +333,25 @@ def register(sub: Any) -> None:
     c.add_argument("--confirm-incomplete", action="store_true", help=confirm_help)
     c.set_defaults(handler=publish)
 
+    c = with_signer(acts.add_parser("signer", help="who signs the ranking (kept in settings)"))
+    c.set_defaults(handler=signer)
+
     c = sub.add_parser("ranking", help="the ranking of all units to .xlsx, .pdf or .docx")
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.add_argument("--set", dest="set_code", help="criteria set code")
     c.add_argument("--out", required=True)
     c.add_argument("--date", default=None, help="date printed on the document, dd/mm/yyyy")
+    with_signer(c)
     c.set_defaults(handler=ranking)
+
+
+def with_signer(c: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The signer of the appraiser's documents; what is given is kept for the next time."""
+    c.add_argument("--signer-mode", choices=("TM", "KT", "Q", "TL", "TUQ", "direct"))
+    c.add_argument("--signer-body", help="for TM.: the collective body")
+    c.add_argument(
+        "--signer-head", help="whose authority KT./Q./TL./TUQ. stand for, e.g. 'GIÁM ĐỐC'"
+    )
+    c.add_argument("--signer-position", help="e.g. 'PHÓ GIÁM ĐỐC'")
+    c.add_argument("--signer-name", help="the signer's full name")
+    return c

@@ -21,6 +21,9 @@ from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION
 from .handlers import _date, _db, _err, _out
 
 PASSPHRASE_ENV = "PARAPP_P12_PASSPHRASE"
+# plan verify: 0 the current issued revision (or a signed copy of it), 1 unknown or altered,
+# 3 genuine but superseded by a later revision (docs/documents.md)
+EXIT_SUPERSEDED = 3
 _FORMATS = (".pdf", ".docx")
 
 
@@ -167,6 +170,13 @@ def plan_verify(args: argparse.Namespace) -> int:
                 "one (a change of even one byte makes it so)."
             )
         )
+    newer = result.superseded_by
+    if newer is not None:
+        _out(
+            _("It is superseded by {ref} issued {date} (revision {revision}).").format(
+                ref=newer.reference, date=format_date(newer.issued_on), revision=newer.revision
+            )
+        )
     if info is not None:
         _out(_("Issued document SHA-256: {sha}").format(sha=info.sha256))
     if sig is not None:
@@ -185,6 +195,8 @@ def plan_verify(args: argparse.Namespace) -> int:
                 answer=_yes(result.covers_issued)
             )
         )
+    if newer is not None:
+        return EXIT_SUPERSEDED
     return 0 if result.ok else 1
 
 

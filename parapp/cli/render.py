@@ -20,6 +20,7 @@ from parapp.i18n import (
     label,
     message,
 )
+from parapp.printing import nd30
 from parapp.services.assessments import AssessmentView
 from parapp.services.plans import PlanView
 
@@ -235,7 +236,7 @@ def plan_text(plan: PlanView, as_of: date) -> str:
     if plan.status == "issued" and doc.number and doc.issued_on:
         lines.append(
             _("Issued as No. {number}/{symbol} dated {date} (revision {revision}).").format(
-                number=doc.number,
+                number=nd30.padded(doc.number),  # "01/KH-UBND", as the document prints it
                 symbol=doc.symbol,
                 date=format_date(doc.issued_on),
                 revision=plan.revision,

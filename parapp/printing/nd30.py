@@ -17,13 +17,19 @@ from parapp.domain.text import clean
 DRAFT_GAP = "\u00a0" * 6  # the blank a draft leaves for the number and the day
 
 
+def padded(number: str) -> str:
+    """A register number as documents print it: under 10 padded ("5" -> "05")."""
+    number = clean(number)
+    if number.isdigit() and int(number) < 10:
+        return f"{int(number):02d}"
+    return number
+
+
 def number_line(number: str, symbol: str) -> str:
     """ "Số: 15/KH-UBND"; numbers under 10 padded ("Số: 05/KH-UBND"); blank in a draft."""
-    number = clean(number)
+    number = padded(number)
     if not number:
         return f"Số:{DRAFT_GAP}/{symbol}"
-    if number.isdigit() and int(number) < 10:
-        number = f"{int(number):02d}"
     return f"Số: {number}/{symbol}"
 
 

@@ -188,9 +188,7 @@ def _check_scored(s: Session, year: int, set_ids: Sequence[int]) -> None:
         found = unscored_leaves(set_from_rows(row.criteria_set), _scores(s, row.id))
         units += bool(found)
         gaps += found
-        lines += [
-            Phrase("{unit}: {line}", unit=row.unit.name, line=gap_phrase(g)) for g in found
-        ]
+        lines += [Phrase("{unit}: {line}", unit=row.unit.name, line=gap_phrase(g)) for g in found]
     if gaps:
         raise Incomplete(
             "Nothing was published: {units} unit(s) have {n} criteria nobody scored (listed "
@@ -318,7 +316,8 @@ def ranking_inputs(
 ) -> RankingInputs:
     """The ranking of ``year`` for one criteria set (the only one in use when not given):
     published figures where published, else the figures the appraisal gives now."""
-    from .setup import default_signer, own_unit_or_none
+    from .appraiser_signer import appraiser_signer
+    from .setup import own_unit_or_none
 
     with db.session() as s:
         set_rows = _set_rows(s, year, set_code)
@@ -368,7 +367,7 @@ def ranking_inputs(
             )
     rows.sort(key=lambda r: (r.group != "local", r.group, r.rank, r.unit_code))
     own = own_unit_or_none(db)
-    signer = default_signer(db)
+    signer = appraiser_signer(db)
     from parapp.printing import nd30
 
     province = clean(own.province_name) if own else ""
@@ -386,6 +385,6 @@ def ranking_inputs(
         decision_issuer=decision[2] if decision[2] != (own.name if own else "") else "",
         place=province,
         issued_on=issued_on,
-        signer_authority=nd30.signer_lines(signer) if signer else ("GIÁM ĐỐC",),
-        signer_name=signer.name if signer else "",
+        signer_authority=nd30.signer_lines(signer),
+        signer_name=signer.name,
     )

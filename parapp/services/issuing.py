@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import IssuedDocumentRow, PlanRow
 from parapp.domain.text import clean
-from parapp.printing import signing
+from parapp.printing import nd30, signing
 from parapp.printing.model import Document
 
 from . import documents
@@ -50,14 +50,12 @@ class IssuedInfo:
     size: int
     path: Path  # the copy in the documents store
     signed_sha256: str | None = None
+    plan_id: int | None = None  # the plan it is a revision of
 
     @property
     def reference(self) -> str:
         """ "01/KH-UBND", as the document prints it (numbers under 10 padded, ND30)."""
-        number = self.number
-        if number.isdigit() and int(number) < 10:
-            number = f"{int(number):02d}"
-        return f"{number}/{self.symbol}"
+        return f"{nd30.padded(self.number)}/{self.symbol}"
 
 
 @dataclass(frozen=True)
@@ -68,10 +66,14 @@ class VerifyResult:
     signature: signing.SignatureCheck | None = None
     covers_issued: bool = False  # the signed revision is byte-identical to the issued PDF
     readable: bool = True  # False: not a PDF this program can read
+    # The latest revision of the same plan, when it is newer than ``issued``: the file is
+    # genuine but no longer the plan in force.
+    superseded_by: IssuedInfo | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status in ("issued", "signed-copy-of-issued")
+        """Genuine and current."""
+        return self.superseded_by is None and self.status in ("issued", "signed-copy-of-issued")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _info(db: Database, row: IssuedDocumentRow, plan_year: int) -> IssuedInfo:
         size=row.size,
         path=store_path(db, row.sha256),
         signed_sha256=row.signed_sha256,
+        plan_id=row.plan_id,
     )
 
 
@@ -202,6 +205,13 @@ def issue_plan(
                 "The {year} plan has already been issued. To change it, make a new revision "
                 "with 'parapp plan revise'.",
                 year=row.year,
+            )
+        if not clean(before.document.signer.name):
+            raise ServiceError(
+                "The {year} plan cannot be issued without the signer's name: set it with "
+                "'parapp plan edit{annual} --signer-name \"Full name\"'.",
+                year=row.year,
+                annual=" --annual" if kind == KIND_ANNUAL else "",
             )
         symbol = clean(before.document.symbol) or DEFAULT_SYMBOL
         if number is None:
@@ -340,6 +350,18 @@ def _issued_prefix(data: bytes, issued: list[IssuedInfo]) -> IssuedInfo | None:
     return None
 
 
+def _newer(info: IssuedInfo, issued: list[IssuedInfo]) -> IssuedInfo | None:
+    """The latest issued revision of the plan ``info`` belongs to, if it is a later one."""
+    same = [
+        other
+        for other in issued
+        if other.plan_id == info.plan_id
+        and other.kind == info.kind
+        and other.revision > info.revision
+    ]
+    return max(same, key=lambda other: other.revision, default=None)
+
+
 def verify_pdf(db: Database, path: Path) -> VerifyResult:
     """Is the PDF at ``path`` a document this office issued, or a signed copy of one?"""
     try:
@@ -350,7 +372,7 @@ def verify_pdf(db: Database, path: Path) -> VerifyResult:
     sha = hashlib.sha256(data).hexdigest()
     for info in issued:
         if info.sha256 == sha:
-            return VerifyResult("issued", info)
+            return VerifyResult("issued", info, superseded_by=_newer(info, issued))
     try:
         check = signing.check_signature(data)
     except signing.UnreadablePdf:
@@ -361,8 +383,9 @@ def verify_pdf(db: Database, path: Path) -> VerifyResult:
     covers = prefix is not None and check.covers_prefix(prefix.size)
     if not check.acceptable:
         return VerifyResult("altered", prefix, check, covers)
-    if covers:
-        return VerifyResult("signed-copy-of-issued", prefix, check, covers)
+    if covers and prefix is not None:
+        newer = _newer(prefix, issued)
+        return VerifyResult("signed-copy-of-issued", prefix, check, covers, superseded_by=newer)
     return VerifyResult("unknown", None, check)
 
 

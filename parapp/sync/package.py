@@ -285,7 +285,10 @@ def validate_manifest(m: Any) -> None:
         if not (isinstance(entry, dict) and set(entry) == {"path", "size", "sha256"}
                 and type(entry["size"]) is int and entry["size"] >= 0
                 and _SHA.fullmatch(str(entry["sha256"]))):
-            raise _invalid(Phrase("bad file entry {entry}", entry=repr(entry)[:80]))
+            # Named by its path (the entry itself may be anything, a megabyte long).
+            name = entry.get("path") if isinstance(entry, dict) else None
+            raise _invalid(Phrase("bad file entry {entry}",
+                                  entry=repr(name if isinstance(name, str) else entry)[:80]))
         path = entry["path"]
         if path != DATA and path != EVIDENCE_DIR + entry["sha256"]:
             raise _invalid(Phrase("unexpected file path '{path}'", path=str(path)[:80]))

@@ -1,0 +1,56 @@
+"""Who signs the appraiser's documents (the ranking): kept in the appraiser's settings.
+
+An appraiser is a department (Sở Nội vụ) or a district, not a commune's People's Committee:
+its director signs in their own right ("GIÁM ĐỐC") or a deputy for them ("KT. GIÁM ĐỐC /
+PHÓ GIÁM ĐỐC"). Until one is set, the signer chosen in Cài đặt (the office's default) is
+used, and without that the director's title with no name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+
+from db.engine import Database
+from parapp.domain.remediation import Signer, SignMode
+from parapp.domain.text import clean
+
+from .setup import default_signer, get_setting, set_setting
+
+APPRAISER_SIGNER_KEY = "appraiser_signer"
+BUILT_IN = Signer(mode=SignMode.DIRECT, body="", head_title="GIÁM ĐỐC", position="GIÁM ĐỐC")
+MODES = {"TM": SignMode.TM, "KT": SignMode.KT, "Q": SignMode.Q, "TL": SignMode.TL}
+MODES |= {"TUQ": SignMode.TUQ, "direct": SignMode.DIRECT}
+
+
+def appraiser_signer(db: Database) -> Signer:
+    """The signer of the ranking and the appraiser's other documents."""
+    text = get_setting(db, APPRAISER_SIGNER_KEY)
+    if text:
+        try:
+            data = json.loads(text)
+            return Signer(**{**data, "mode": SignMode(data.get("mode", ""))})
+        except (ValueError, TypeError):
+            pass  # a damaged setting falls back as if none were set
+    return default_signer(db) or BUILT_IN
+
+
+def set_appraiser_signer(
+    db: Database,
+    *,
+    mode: str | None = None,
+    body: str | None = None,
+    head_title: str | None = None,
+    position: str | None = None,
+    name: str | None = None,
+) -> Signer:
+    """Change the given parts of the appraiser's signer and keep it; returns the result."""
+    signer = appraiser_signer(db)
+    if mode is not None:
+        signer = replace(signer, mode=MODES[mode])
+    given = {"body": body, "head_title": head_title, "position": position, "name": name}
+    signer = replace(signer, **{k: clean(v) for k, v in given.items() if v is not None})
+    data = asdict(signer)
+    data["mode"] = signer.mode.value
+    set_setting(db, APPRAISER_SIGNER_KEY, json.dumps(data, ensure_ascii=False))
+    return signer
