@@ -171,7 +171,8 @@ def test_stale_backup_and_store_temporaries_are_removed(tmp_path: Path) -> None:
     names = ["backups/parapp-20261207-101500-auto.partial",
              "backups/parapp-20261207-101500-auto.partial-journal",
              "backups/files/evidence/ab/.incoming-x1y2", "evidence/ab/.incoming-a1b2",
-             "evidence/.incoming-c3d4"]
+             "evidence/.incoming-c3d4", "parapp.sqlite3.restore-tmp",
+             "keys/.signing-key.pem.k2j3.tmp", ".language.txt.a1b2.tmp"]
     for fresh in (False, True):
         for name in names:
             path = tmp_path / name

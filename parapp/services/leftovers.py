@@ -11,8 +11,9 @@ the time until parapp is started again.
 
 Temporary files of other writers, which may belong to a program running beside this one
 and carry no lock, are removed once they are ``STALE_AFTER`` old: the evidence store's
-``.incoming-*``, a backup's ``.partial`` database and its ``-journal``, and the backup
-mirror's ``.incoming-*``.
+``.incoming-*``, a backup's ``.partial`` database and its ``-journal``, the backup
+mirror's ``.incoming-*``, a restore's ``.restore-tmp`` and the ``.*.tmp`` files of
+``files.write_atomic`` beside the database, in ``keys/`` and in ``backups/``.
 """
 
 from __future__ import annotations
@@ -118,7 +119,12 @@ def clear(data_folder: Path, now: float | None = None) -> None:
     evidence, backups = data_folder / "evidence", data_folder / "backups"
     for folder, pattern in ((evidence, INCOMING + "*"), (evidence, "*/" + INCOMING + "*"),
                             (backups, "parapp-*.partial"), (backups, "parapp-*.partial-journal"),
-                            (backups / "files", "*/*/" + INCOMING + "*")):
+                            (backups / "files", "*/*/" + INCOMING + "*"),
+                            # A restore's copy (and its journal), and files.write_atomic's
+                            # temporary files: a key file's may hold a private key.
+                            (data_folder, "*.restore-tmp"), (data_folder, "*.restore-tmp-journal"),
+                            (data_folder, ".*.tmp"), (data_folder / "keys", ".*.tmp"),
+                            (backups, ".*.tmp")):
         clear_stale(folder, pattern, cutoff)
 
 
