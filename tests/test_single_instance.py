@@ -226,3 +226,27 @@ def test_the_real_program_starts_once_per_database(tmp_path: Path) -> None:
         assert first.p.poll() is None
     finally:
         first.kill()
+
+
+@pytest.mark.parametrize("maximized", [False, True])
+def test_bringing_forward_restores_a_minimized_window_as_it_was(
+    qtbot: object, tmp_path: Path, maximized: bool
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.single_instance import claim
+
+    window = QWidget()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.showMaximized() if maximized else window.show()
+    window.showMinimized()
+    assert window.isMinimized()
+    instance = claim(tmp_path / "parapp.sqlite3")
+    assert instance is not None
+    try:
+        assert instance.listen(window)
+        instance.bring_forward()
+        assert not window.isMinimized() and window.isVisible()
+        assert window.isMaximized() == maximized
+    finally:
+        instance.close()

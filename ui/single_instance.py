@@ -22,7 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QLockFile, QObject, Qt, Signal
+from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -99,8 +99,11 @@ class Instance(QObject):
         window = self._window
         if window is None:
             return
-        state = window.windowState() & ~Qt.WindowState.WindowMinimized
-        window.setWindowState(state | Qt.WindowState.WindowActive)
+        if window.isMinimized():  # back as it was: maximized or not
+            if window.isMaximized():
+                window.showMaximized()
+            else:
+                window.showNormal()
         window.show()
         window.raise_()
         window.activateWindow()
