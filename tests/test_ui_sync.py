@@ -236,6 +236,38 @@ def test_submitting_a_published_year_is_refused_with_the_reason(
     assert not screen.send.card.isVisible()
 
 
+def test_writing_a_draft_is_refused_and_submits_nothing(
+    qtbot: object, sync_in_window: Callable[[Path], SyncScreen], demo_copy: Path, tmp_path: Path
+) -> None:
+    """Writing the package never submits: a draft year is refused with the sentence that
+    says to submit it first, and stays a draft."""
+    commune_path = demo_copy / "commune" / "parapp.sqlite3"
+    db = open_database(commune_path)
+    try:
+        start_next_year(db)
+    finally:
+        db.close()
+    screen = sync_in_window(commune_path)
+    assert screen.send.kind() == "submission"
+    assert "Tự đánh giá" in screen.send.details["submission"].text()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    _choose_folder_item(screen, stick)
+    seen: list[QWidget] = []
+    said: list[str] = []
+    _when_modal(QMessageBox, lambda box: said.append(
+        _press(box, QMessageBox.ButtonRole.AcceptRole)), seen)
+    _write(qtbot, screen)
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert said[0].startswith("Bản tự đánh giá năm 2026 chưa được nộp")
+    assert list(stick.iterdir()) == []
+    db = open_database(commune_path)
+    try:
+        assert assessments.get_info(db, 2026).status is AssessmentStatus.DRAFT
+    finally:
+        db.close()
+
+
 def test_a_2026_submission_is_sent_then_imported_by_the_appraiser(
     qtbot: object,
     sync_in_window: Callable[[Path], SyncScreen],
