@@ -189,8 +189,9 @@ def _commune_package(db: Database, kind: str, out: Path, year: int | None,
             # check), so writing a package cannot lock the year by surprise.
             if status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
                 raise ServiceError("The {year} self-assessment has not been submitted yet: "
-                                   "submit it first (Self-assessment › Submit, or 'parapp "
-                                   "assessment submit'), then write the package.", year=period)
+                                   "submit it first (Self-assessment › Submit for appraisal, "
+                                   "or 'parapp assessment submit'), then write the package.",
+                                   year=period)
             if status is not AssessmentStatus.SUBMITTED:
                 raise ServiceError("The {year} assessment is already appraised: there is "
                                    "nothing to submit.", year=period)
