@@ -83,6 +83,8 @@ ITEM_FIELDS = (
     "keep_up",
     "node_codes",
     "points_lost",
+    "index_kind",
+    "removed_at",  # removed from the plan (a time) or restored (blank)
 )
 PLAN_FIELDS = ("status", "revision")
 DOCUMENT_PREFIX = "document."

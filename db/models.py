@@ -197,8 +197,19 @@ class PlanRow(Base):
     # Added by migration 0002, so after the older columns (a test compares with migrations).
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     unit: Mapped[UnitRow] = relationship()
+    # Only the items in the plan: removed ones (restorable, see PlanItemRow.removed_at) are
+    # left out here so that nothing reading a plan has to know about them.
     items: Mapped[list[PlanItemRow]] = relationship(
-        back_populates="plan", order_by="PlanItemRow.position", cascade="all, delete-orphan"
+        back_populates="plan",
+        primaryjoin="and_(PlanRow.id == PlanItemRow.plan_id, PlanItemRow.removed_at.is_(None))",
+        order_by="PlanItemRow.position",
+        cascade="all, delete-orphan",
+    )
+    removed_items: Mapped[list[PlanItemRow]] = relationship(
+        primaryjoin="and_(PlanRow.id == PlanItemRow.plan_id, "
+        "PlanItemRow.removed_at.is_not(None))",
+        order_by="PlanItemRow.removed_at.desc()",
+        viewonly=True,
     )
 
 
@@ -226,6 +237,10 @@ class PlanItemRow(Base):
     carried_from: Mapped[str | None] = mapped_column(String(36))
     # Added by migration 0002.
     product: Mapped[str] = mapped_column(Text, default="", server_default="")  # sản phẩm
+    # Added by migration 0006. A removed item stays here, out of ``PlanRow.items`` (so out
+    # of every view, print and package), until restored or the plan is issued.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    by_hand: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     plan: Mapped[PlanRow] = relationship(back_populates="items")
     updates: Mapped[list[ProgressUpdateRow]] = relationship(
         order_by="ProgressUpdateRow.on_date", cascade="all, delete-orphan"

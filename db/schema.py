@@ -8,7 +8,8 @@ from pathlib import Path
 # Every Alembic revision this program knows, oldest first. A test keeps this in step with
 # db/migrations/versions.
 REVISIONS: tuple[str, ...] = ("0001_initial", "0002_issued_documents", "0003_sync_and_audit",
-                              "0004_sync_sequence", "0005_evidence_per_unit")
+                              "0004_sync_sequence", "0005_evidence_per_unit",
+                              "0006_plan_item_shaping")
 HEAD = REVISIONS[-1]
 
 

@@ -332,6 +332,8 @@ def plan_draft(args: argparse.Namespace) -> int:
         _out(_("Drafted the annual reform plan {year}: {n} tasks.").format(
             year=plan.year, n=len(plan.items)))
         return 0
+    if args.reset and not args.replace:
+        raise ServiceError("--reset only goes with --replace.")
     with _db(args) as db:
         plan = plans.draft_plan(
             db,
@@ -339,8 +341,12 @@ def plan_draft(args: argparse.Namespace) -> int:
             include_full_marks=args.keep_full_marks,
             carry_over_unfinished=args.carry_over,
             replace_existing=args.replace,
+            reset_document=args.reset,
             default_lead=args.lead,
+            default_coordinating=args.coordinating,
         )
+    if plan.replaced is not None:
+        _out(render.replaced_text(plan))
     _out(render.plan_text(plan, date.today()))
     for warning in plan.warnings:
         _err(_("Warning: {text}").format(text=message(warning)))

@@ -9,7 +9,7 @@ from parapp import __version__
 
 from . import documents as d
 from . import handlers as h
-from . import sync_cmds
+from . import plan_cmds, sync_cmds
 
 
 def _year(text: str) -> int:
@@ -197,7 +197,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--carry-over", action="store_true", help="copy last plan's unfinished items")
     c.add_argument("--lead", default="", help="default lead unit for new items")
-    c.add_argument("--replace", action="store_true", help="replace an existing draft")
+    c.add_argument("--coordinating", default="", help="default coordinating units for new items")
+    c.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing draft's items (its document fields are kept)",
+    )
+    c.add_argument(
+        "--reset",
+        action="store_true",
+        help="with --replace: also reset signer, recipients, bases and texts to the defaults",
+    )
     c.add_argument(
         "--annual", type=_year, metavar="YEAR",
         help="draft the annual reform plan of YEAR instead (tasks by reform area)",
@@ -221,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--signer-name")
     c.set_defaults(handler=h.plan_edit)
     d.add_commands(pl, sub)
+    plan_cmds.add_commands(pl)
 
     b = sub.add_parser("backup", help="backups of the database").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -217,13 +217,48 @@ def result_line(v: AssessmentView) -> str:
     return " — ".join(parts)
 
 
-def item_line(item: RemediationItem, overdue: bool) -> str:
+def item_line(item: RemediationItem, overdue: bool, number: int) -> str:
+    """ "- 3. [area 2] shortcoming — lead — deadline — 40%": the item's number (as in
+    'plan items' and the appendix) and its area apart, so an area code is not read as one."""
+    from .plan_cmds import where
+
     flag = " " + _("[OVERDUE]") if overdue else ""
     lead = f" — {item.lead}" if item.lead else ""
     return (
-        f"- [{item.area_code or '-'}] {item.shortcoming}{lead} — {item.deadline.text}"
-        f" — {item.progress}%{flag}"
+        f"- {number}. [{where(item.area_code, item.index_kind)}] {item.shortcoming}{lead}"
+        f" — {item.deadline.text} — {item.progress}%{flag}"
     )
+
+
+def replaced_text(plan: PlanView) -> str:
+    """What ``plan draft --replace`` threw away and what it kept."""
+    r = plan.replaced
+    assert r is not None
+    lines = [
+        _("Replaced the {year} draft: its {old} items gave way to {new} drafted items.").format(
+            year=plan.year, old=r.items, new=len(plan.items)
+        ),
+        _(
+            "The document fields (signer, recipients, legal bases, texts, summary, place) were "
+            "kept; --reset starts them again from the defaults."
+        )
+        if r.document_kept
+        else _("The document fields were reset to the defaults."),
+    ]
+    if r.by_hand:
+        lines.append(_("Items added by hand were dropped ({n}):").format(n=len(r.by_hand)))
+        for number, item in r.by_hand:
+            label = item.shortcoming or item.tasks.split("\n", 1)[0] or "-"
+            task = item.tasks.split("\n", 1)[0]
+            extra = f" — {task}" if task and task != label else ""
+            lines.append(f"  {number}. {label}{extra}")
+    if r.removed:
+        lines.append(
+            _("{n} removed items, which could have been restored, were deleted.").format(
+                n=r.removed
+            )
+        )
+    return "\n".join(lines)
 
 
 def plan_text(plan: PlanView, as_of: date) -> str:
@@ -246,8 +281,8 @@ def plan_text(plan: PlanView, as_of: date) -> str:
         lines.append(
             _("Draft (revision {revision}): not issued yet.").format(revision=plan.revision)
         )
-    for item in plan.items:
-        lines.append(item_line(item, item.is_overdue(as_of)))
+    for number, item in enumerate(plan.items, start=1):
+        lines.append(item_line(item, item.is_overdue(as_of), number))
     overdue = plan.overdue(as_of)
     if overdue:
         lines.append(

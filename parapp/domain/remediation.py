@@ -88,6 +88,8 @@ class RemediationItem:
     updates: tuple[ProgressUpdate, ...] = ()
     carried_from: str | None = None
     position: int = 0
+    # Added by the clerk (added, duplicated or split off), not drafted: a redraft drops it.
+    by_hand: bool = False
 
     def is_overdue(self, as_of: date) -> bool:
         return self.deadline.is_overdue(as_of, done=self.status is ItemStatus.DONE)

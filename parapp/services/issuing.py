@@ -29,6 +29,7 @@ from parapp.printing.model import Document
 from . import documents
 from .common import NotFound, ServiceError, file_error, now
 from .files import write_atomic
+from .plan_numbers import drop_removed
 from .plans import KIND_ANNUAL, KIND_REMEDIATION, PlanView, _plan_row, document_to_json, plan_view
 
 DOC_KINDS = {KIND_REMEDIATION: "remediation-plan", KIND_ANNUAL: "annual-plan"}
@@ -238,6 +239,8 @@ def issue_plan(
         _check_number(s, chosen, symbol, when.year)
         row.document_json = document_to_json(stamped.document)
         row.status = "issued"
+        # An issued plan is final: items removed from the draft can no longer come back.
+        drop_removed(s, row)
         row.updated_at = now()
         issued = IssuedDocumentRow(
             uuid=str(uuid.uuid4()),

@@ -165,6 +165,7 @@ def item_from_row(row: PlanItemRow) -> RemediationItem:
         updates=tuple(ProgressUpdate(u.on_date, u.percent, u.note) for u in row.updates),
         carried_from=row.carried_from,
         position=row.position,
+        by_hand=bool(row.by_hand),
     )
 
 
@@ -190,4 +191,5 @@ def item_to_row(item: RemediationItem, row: PlanItemRow | None = None) -> PlanIt
     row.progress = item.progress
     row.keep_up = item.keep_up
     row.carried_from = item.carried_from
+    row.by_hand = item.by_hand
     return row

@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +38,9 @@ from .common import NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row, set_from_rows
 from .setup import default_signer
 
+if TYPE_CHECKING:
+    from .plan_redraft import Replaced
+
 KIND_REMEDIATION = "remediation"
 KIND_ANNUAL = "annual"  # kế hoạch cải cách hành chính năm
 
@@ -56,6 +59,7 @@ class PlanView:
     revision: int = 1
     # Differences between the published result and the criterion scores, found when drafting.
     warnings: tuple[Phrase, ...] = ()
+    replaced: Replaced | None = None  # set when drafting replaced an earlier draft
 
     def overdue(self, as_of: date) -> list[RemediationItem]:
         return [i for i in self.items if i.is_overdue(as_of)]
@@ -137,13 +141,19 @@ def draft_plan(
     include_full_marks: bool = False,
     carry_over_unfinished: bool = False,
     replace_existing: bool = False,
+    reset_document: bool = False,
     default_lead: str = "",
+    default_coordinating: str = "",
 ) -> PlanView:
     """Draft the remediation plan that follows an assessment's result.
 
     The plan is for the year after the assessed one (results of 2023 are remedied in 2024).
     One item per criterion that lost points; optionally "tiếp tục duy trì" items for those at
     full marks and last plan's unfinished items.
+
+    Replacing a draft replaces its items only: the plan (its id, known to the appraiser) and
+    its document fields (signer, recipients, legal bases, texts, summary, place) stay, unless
+    ``reset_document``. ``PlanView.replaced`` says what was thrown away.
     """
     v = view(db, assessment_year)
     year = v.info.year + 1
@@ -156,6 +166,9 @@ def draft_plan(
         include_full_marks=include_full_marks,
         default_lead=clean(default_lead),
     )
+    if clean(default_coordinating):
+        # Drafting knows no coordinating unit; the clerk may name one for every item.
+        items = [replace(i, coordinating=clean(default_coordinating)) for i in items]
     with db.session() as s:
         arow = find_row(s, v.info.year)
         existing = s.scalars(
@@ -186,8 +199,6 @@ def draft_plan(
                     "(the items typed so far will be replaced).",
                     year=year,
                 )
-            s.delete(existing)
-            s.flush()
         if carry_over_unfinished:
             previous = s.scalars(
                 select(PlanRow)
@@ -212,12 +223,20 @@ def draft_plan(
                     )
                 )
         items = [replace(item, position=k) for k, item in enumerate(items)]
+        document = default_document(arow.unit.name, v.info.year, signer)
+        if existing is not None:
+            from .plan_redraft import redraft  # it builds on this module
+
+            return replace(
+                redraft(s, existing, arow.id, items, document if reset_document else None),
+                warnings=tuple(v.figures.warnings()),
+            )
         plan = new_plan(
             s,
             unit_id=arow.unit_id,
             year=year,
             kind=KIND_REMEDIATION,
-            document=default_document(arow.unit.name, v.info.year, signer),
+            document=document,
             items=items,
             assessment_id=arow.id,
         )
@@ -301,7 +320,7 @@ def add_item(db: Database, year: int | None, item: RemediationItem) -> Remediati
         plan = _plan_row(s, year)
         if plan.status != "draft":
             raise ServiceError("The plan has been issued; items cannot be added.")
-        item = replace(item, position=len(plan.items))
+        item = replace(item, position=len(plan.items), by_hand=True)
         plan.items.append(item_to_row(item))
         plan.updated_at = now()
         return item
@@ -388,6 +407,7 @@ class PlanSummary:
     revision: int
     items: int
     assessment_year: int | None  # the assessment whose result it remedies
+    kind: str = KIND_REMEDIATION
 
 
 def list_plans(db: Database, kind: str = KIND_REMEDIATION) -> list[PlanSummary]:
@@ -409,6 +429,7 @@ def list_plans(db: Database, kind: str = KIND_REMEDIATION) -> list[PlanSummary]:
                     row.revision or 1,
                     len(row.items),
                     arow.year if arow else None,
+                    row.kind,
                 )
             )
         return out

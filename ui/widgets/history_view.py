@@ -57,6 +57,8 @@ FIELD_LABELS: dict[str, str] = {
     "keep_up": N_("Keep up"),
     "node_codes": N_("Criteria"),
     "points_lost": N_("Points lost"),
+    "index_kind": N_("Index"),
+    "removed_at": N_("Removed from the plan"),
     "created": N_("Created"),
     "deleted": N_("Deleted"),
     "issued": N_("Issued"),

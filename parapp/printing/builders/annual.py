@@ -72,6 +72,8 @@ def _appendix(data: AnnualPlanInput, vals: dict[str, str]) -> Appendix:
     rows: list[tuple[str, ...]] = []
     bold: set[int] = set()
     number = 0
+    # "TT" runs through the whole plan: the item's number in 'parapp plan items --annual'.
+    k = 0
     for area, items in _areas(data):
         if not items:
             continue
@@ -79,7 +81,8 @@ def _appendix(data: AnnualPlanInput, vals: dict[str, str]) -> Appendix:
         bold.add(len(rows))
         name = area.title if area else texts.text("common.other_area")
         rows.append((c.roman(number), name, "", "", "", ""))
-        for k, item in enumerate(items, start=1):
+        for item in items:
+            k += 1
             rows.append(
                 (
                     str(k),

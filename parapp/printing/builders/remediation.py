@@ -348,6 +348,9 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
     rows: list[tuple[str, ...]] = []
     bold: set[int] = set()
     multi = len(indices) > 1
+    # "TT" runs through the whole plan: it is the item's number in 'parapp plan items' (the
+    # service keeps the items in this printed order, see services/plan_numbers.py).
+    number = 0
     for k, idx in enumerate(indices, start=1):
         items = _items_of(data, idx.kind)
         if not items:
@@ -355,7 +358,6 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
         if multi:
             bold.add(len(rows))
             rows.append((c.roman(k), c.index_name(idx.kind).upper(), "", "", "", "", ""))
-        number = 0
         for g, (area, group) in enumerate(c.group_by_area(items, idx.cset), start=1):
             if area is not None or len(indices) == 1:
                 bold.add(len(rows))
@@ -375,8 +377,6 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
                         note,
                     )
                 )
-            if not multi:
-                number = 0
     ref = c.doc_ref("Kế hoạch", data.document, data.unit, data.year, phrase=True)
     return Appendix(
         label="Phụ lục",
