@@ -94,14 +94,15 @@ class Scratch:
         self.close()
 
     def close(self) -> None:
-        """Remove the folder, then the lock (in this order: a folder is never unlocked)."""
+        """Remove the folder, then the lock (in this order: a folder is never unlocked).
+        The lock file is removed once closed (Windows cannot remove an open file)."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
         shutil.rmtree(self.folder, ignore_errors=True)
+        _unlock(fd)
         with contextlib.suppress(OSError):
             self.lock.unlink()
-        _unlock(fd)
 
 
 def _same_file(fd: int, path: Path) -> bool:
