@@ -192,6 +192,19 @@ def test_export_to_a_full_stick_names_the_stick(demo: tuple[Path, Path], tmp_pat
     finally:
         db.close()
     assert str(stick) in _one_sentence(caught.value)
+    # Room for the signed package but not for its encrypted copy: nothing is left on the
+    # stick (no unencrypted package when encryption was asked for).
+    probe = _cli("--db", str(db_path), "sync", "export", "--kind", "submission", "--year",
+                 "2026", "--out", str(tmp_path / "probe"))
+    assert probe.returncode == 0, probe
+    [written] = (tmp_path / "probe").iterdir()
+    pages = -(-written.stat().st_size // 4096)
+    (stick / "filler.bin").unlink()
+    _fill(stick, pages * 4096)
+    done = _cli("--db", str(db_path), "sync", "export", "--kind", "submission", "--year", "2026",
+                "--out", str(stick), "--encrypt")
+    assert done.returncode == 1 and done.stderr.startswith(f"There is no space left on {stick},")
+    assert [p.name for p in stick.iterdir()] == ["filler.bin"]
 
 
 def test_import_into_a_full_data_folder_says_the_data_folder_is_full(

@@ -117,8 +117,10 @@ def _encrypted(db: Database, exported: Exported) -> Exported:
         crypto.encrypt_file(plain, target, key.enc_public_key, manifest_bytes)
         crypto.read_envelope_header(target)  # read back: the header must parse
     except BaseException:
-        if not target.exists():
-            os.replace(plain, target)  # leave the signed package rather than nothing
+        # Encryption was asked for: no unencrypted copy is left on the stick (a full stick
+        # would otherwise keep the plain package while the message says none was written),
+        # nor an encrypted file that did not read back.
+        target.unlink(missing_ok=True)
         raise
     finally:
         plain.unlink(missing_ok=True)
