@@ -35,6 +35,7 @@ from parapp.printing.model import (
     Table,
     Title,
 )
+from parapp.printing.widths import balanced_widths, row_lines
 
 PAGE_MM = (210.0, 297.0)
 # (top, bottom, left, right); a landscape page turns the binding margin to the top, as the PDF
@@ -46,8 +47,8 @@ AFTER_PT = 6.0  # space after body paragraphs
 INDENT_MM = 10.0  # first-line indent
 LEFT_SHARE = 0.4  # width of the left column of the header and the signature block
 MARK = "./."
-MIN_FLEXIBLE_MM = 10.0  # a column given no width gets at least this
 TABLE_AFTER_PT = 9.0
+PROPERTY_MAX = 255  # characters in a core property (python-docx refuses more)
 
 _ALIGN = {
     Align.JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -82,7 +83,7 @@ def _header(doc: Any, header: Header, width_mm: float) -> None:
     line = nd30.number_line(header.number, header.symbol)
     place = nd30.date_line(header.place, header.date, header.draft_year, header.draft_month)
     x.para(number, [(line, False, False)], size=13, before=8)
-    x.para(date, [(place, False, True)], size=14, before=8)
+    x.para(date, [(place, False, True)], size=13, before=8)  # 13 pt as the PDF
     for cell in (number, date):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
@@ -139,20 +140,7 @@ def _heading(doc: Any, block: Heading | PartHeading) -> None:
     )
 
 
-def column_widths(block: Table, width_mm: float) -> list[float]:
-    """Widths from ``Column.width_mm``, scaled down to ``width_mm`` when wider; columns of width
-    0 share what is left (at least 1 cm). The same rule as the PDF."""
-    widths = [max(column.width_mm, 0.0) for column in block.columns]
-    flexible = [i for i, w in enumerate(widths) if w == 0]
-    if flexible:
-        share = max((width_mm - sum(widths)) / len(flexible), MIN_FLEXIBLE_MM)
-        for i in flexible:
-            widths[i] = share
-    total = sum(widths)
-    return [w * width_mm / total for w in widths] if total > width_mm else widths
-
-
-def _grid(doc: Any, block: Table, width_mm: float) -> None:
+def _grid(doc: Any, block: Table, width_mm: float, height_mm: float) -> None:
     size = block.font_size
     if block.caption.strip():
         caption = [(block.caption, False, True)]
@@ -163,32 +151,47 @@ def _grid(doc: Any, block: Table, width_mm: float) -> None:
     for index, values in enumerate(block.rows):
         if len(values) > count:
             raise ValueError(f"row {index} has {len(values)} cells for {count} columns")
-    widths = column_widths(block, width_mm)
+    widths = balanced_widths(block, width_mm)
+    # a row that may be taller than half a page is allowed to break across pages: Word and
+    # LibreOffice cut a "can't split" row taller than a page at the page's foot
+    leading = size * BODY_LINE * 25.4 / 72
+    pad = (3 + 4) * 25.4 / 72
+    lines = row_lines(block, widths)
+    tall = {i for i, n in enumerate(lines[1:]) if n * leading + pad > height_mm / 2}
     table = x.fixed_table(doc, widths, rows=1 + len(block.rows), grid=True)
     head = table.rows[0]
     x.cant_split(head, header=True)
     for cell, column in zip(head.cells, block.columns, strict=True):
         x.para(cell, [(column.title, True, False)], size=size, before=3, after=4, keep=True)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    kept = block.kept_with_next()
     for index, values in enumerate(block.rows):
         row = table.rows[index + 1]
-        x.cant_split(row)
+        if index not in tall:
+            x.cant_split(row)
         bold = index in block.bold_rows
-        # a group's bold heading row stays on the page of the row after it (Word keeps a
-        # row with the next when its paragraphs are "keep with next")
-        keep = bold and index + 1 < len(block.rows)
+        # a group's heading row and the row before the totals stay on the page of the row
+        # after them (Word keeps a row with the next when its paragraphs are "keep with next")
+        keep = index in kept
         values = (*values, *[""] * (count - len(values)))
         for cell, column, value in zip(row.cells, block.columns, values, strict=True):
             align = _ALIGN[column.align]
             x.para(
-                cell, [(value, bold, False)], size=size, align=align, before=3, after=4,
+                cell,
+                [(value, bold, False)],
+                size=size,
+                align=align,
+                before=3,
+                after=4,
                 keep=keep,
             )
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     x.spacer(doc, TABLE_AFTER_PT)  # also keeps two tables from merging
 
 
-def _blocks(doc: Any, blocks: Sequence[Block], width_mm: float, end_mark: bool) -> None:
+def _blocks(
+    doc: Any, blocks: Sequence[Block], width_mm: float, height_mm: float, end_mark: bool
+) -> None:
     last_paragraph = len(blocks) - 1 if blocks and isinstance(blocks[-1], Paragraph) else -1
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
@@ -197,7 +200,7 @@ def _blocks(doc: Any, blocks: Sequence[Block], width_mm: float, end_mark: bool) 
         elif isinstance(block, Heading | PartHeading):
             _heading(doc, block)
         else:
-            _grid(doc, block, width_mm)
+            _grid(doc, block, width_mm, height_mm)
     if end_mark and last_paragraph < 0:
         _paragraph(doc, Paragraph.of(MARK, align=Align.RIGHT, indent=False), mark=False)
 
@@ -222,16 +225,22 @@ def _signature(doc: Any, signature: Signature, width_mm: float) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
 
 
-def _appendix(doc: Any, appendix: Appendix, width_mm: float) -> None:
+def _appendix(doc: Any, appendix: Appendix, width_mm: float, height_mm: float) -> None:
     x.para(doc, [(appendix.label, True, False)], keep=True)
     x.para(doc, [(x.nfc(appendix.title).upper(), True, False)], keep=True)
     if appendix.note.strip():
         x.para(doc, [(appendix.note, False, True)], keep=True)
     x.spacer(doc, 12)
-    _blocks(doc, appendix.blocks, width_mm, end_mark=False)
+    _blocks(doc, appendix.blocks, width_mm, height_mm, end_mark=False)
 
 
 # --- sections, page numbers, document properties -------------------------------------------
+
+
+def _text_height(landscape: bool) -> float:
+    """Height of the text block of a page, in mm."""
+    top, bottom, _left, _right = MARGINS_MM[landscape]
+    return (PAGE_MM[0] if landscape else PAGE_MM[1]) - top - bottom
 
 
 def _setup(section: Any, landscape: bool, restart: bool) -> float:
@@ -257,13 +266,22 @@ def _setup(section: Any, landscape: bool, restart: bool) -> float:
     return width - left - right
 
 
+def _property(text: str) -> str:
+    """A core property: the format allows 255 characters (a long summary or unit name is
+    cut at a word, with "…"); the text on the page is whole."""
+    text = x.nfc(text)
+    if len(text) <= PROPERTY_MAX:
+        return text
+    return text[: PROPERTY_MAX - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _properties(document: Any, doc: Document) -> None:
     stamp = datetime(doc.created.year, doc.created.month, doc.created.day)
     props = document.core_properties
     props.created = props.modified = props.last_printed = stamp
-    props.title = x.nfc(" ".join((doc.title.kind, *doc.title.summary)))
-    props.subject = x.nfc(doc.subject)
-    props.author = props.last_modified_by = x.nfc(doc.author) or "parapp"
+    props.title = _property(" ".join((doc.title.kind, *doc.title.summary)))
+    props.subject = _property(doc.subject)
+    props.author = props.last_modified_by = _property(doc.author) or "parapp"
     props.comments = ""
     props.language = "vi-VN"
     props.revision = 1
@@ -277,13 +295,13 @@ def render_docx(doc: Document) -> bytes:
     width = _setup(document.sections[0], landscape=False, restart=False)
     _header(document, doc.header, width)
     _title(document, doc.title, width)
-    _blocks(document, doc.body, width, end_mark=doc.ends_with_mark)
+    _blocks(document, doc.body, width, _text_height(False), end_mark=doc.ends_with_mark)
     _signature(document, doc.signature, width)
     for appendix in doc.appendices:
         section = document.add_section(WD_SECTION.NEW_PAGE)
         x.spacer_from(document.paragraphs[-1])
         width = _setup(section, landscape=appendix.landscape, restart=True)
-        _appendix(document, appendix, width)
+        _appendix(document, appendix, width, _text_height(appendix.landscape))
     if document.element.body[-2].tag == qn("w:tbl"):  # Word wants a paragraph to end on
         x.spacer(document, 1)
     created = doc.created

@@ -105,7 +105,8 @@ def add_text(p: DocxParagraph, text: str, size: float, bold: bool, italic: bool)
         run = p.add_run()
         if i:
             run.add_break()
-        run.text = line
+        # add_text appends: assigning run.text would clear the run, line break included
+        run.add_text(line)
         set_fonts(run._r.get_or_add_rPr(), size, bold, italic)
 
 

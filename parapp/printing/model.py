@@ -82,6 +82,19 @@ class Table:
     font_size: float = 12
     caption: str = ""  # an optional line above the table, e.g. "Đơn vị tính: điểm"
 
+    def kept_with_next(self) -> frozenset[int]:
+        """Rows (indices into ``rows``) printed on the same page as the row after them: a
+        bold row inside the table heads a group (an area), and the totals that end a table
+        (its last bold rows) are never alone at the top of a page."""
+        last = len(self.rows) - 1
+        kept = {i for i in self.bold_rows if 0 <= i < last}
+        tail = last
+        while tail >= 0 and tail in self.bold_rows:
+            tail -= 1
+        if 0 <= tail < last:
+            kept.add(tail)
+        return frozenset(kept)
+
 
 Block = Paragraph | PartHeading | Heading | Table
 

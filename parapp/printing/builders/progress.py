@@ -174,7 +174,7 @@ def _appendix(data: ProgressInput, states: list[ItemState], vals: dict[str, str]
         label="Phụ lục",
         title=texts.text(f"{P}.appendix_title", vals).upper(),
         note=f"(Kèm theo {ref})",
-        blocks=(Table(columns, tuple(rows), frozenset(bold), font_size=11),),
+        blocks=(Table(columns, tuple(rows), frozenset(bold), font_size=12),),
         landscape=True,
     )
 

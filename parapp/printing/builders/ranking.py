@@ -177,9 +177,7 @@ def _area_table(data: RankingInputs, rows: list[RankingRow]) -> Table:
     """Landscape: TT | Đơn vị | one column per area | Tổng điểm | Chỉ số | Xếp hạng."""
     area_width = max(14.0, min(20.0, 150 / max(len(data.areas), 1)))
     columns = [Column("TT", 10, Align.CENTER), Column("Đơn vị", 0)]
-    columns += [
-        Column(f"{a.code} ({a.max_shown})", area_width, Align.CENTER) for a in data.areas
-    ]
+    columns += [Column(f"{a.code} ({a.max_shown})", area_width, Align.CENTER) for a in data.areas]
     columns += [
         Column("Tổng điểm", 20, Align.CENTER),
         Column("Chỉ số (%)", 20, Align.CENTER),
@@ -196,7 +194,7 @@ def _area_table(data: RankingInputs, rows: list[RankingRow]) -> Table:
         )
         for i, row in enumerate(rows, start=1)
     ]
-    return Table(tuple(columns), tuple(body), font_size=11)
+    return Table(tuple(columns), tuple(body), font_size=12)
 
 
 def _decision_phrase(data: RankingInputs) -> str:
@@ -215,8 +213,9 @@ def build_ranking(data: RankingInputs) -> Document:
     decision = _decision_phrase(data)
     blocks: list[Block] = []
     if decision:
-        blocks.append(Paragraph.of(f"(Kèm theo {decision})", indent=False, align=Align.CENTER,
-                                   italic=True))
+        blocks.append(
+            Paragraph.of(f"(Kèm theo {decision})", indent=False, align=Align.CENTER, italic=True)
+        )
     set_name = clean(data.set_name)
     if not set_name.lower().startswith("bộ tiêu chí"):
         set_name = f"Bộ tiêu chí {set_name}"

@@ -210,7 +210,7 @@ def _criteria_table(data: SelfReportInput, totals: Totals, figures: Figures) -> 
     )
     bold.add(len(rows))
     rows.append(("", "Chỉ số tự đánh giá (%)", "", "", nd30.points(figures.index), "", ""))
-    return Table(columns, tuple(rows), frozenset(bold), font_size=11)
+    return Table(columns, tuple(rows), frozenset(bold), font_size=12)
 
 
 def build_self_report(data: SelfReportInput) -> Document:
@@ -225,7 +225,10 @@ def build_self_report(data: SelfReportInput) -> Document:
     totals = compute_totals(data.cset, data.scores, Basis.SELF)
 
     body: list[Block] = [c.addressee(vals, f"{S}.addressee")]
-    body += c.plain(texts.paragraphs(f"{S}.intro", vals))
+    # the basis in italics leading into the intro, as in the plans (ND30: legal bases italic)
+    intro = list(texts.paragraphs(f"{S}.intro", vals))
+    body += c.basis_blocks([texts.text(f"{S}.basis", vals)], as_sentence=True, lead_in=intro[0])
+    body += c.plain(intro[1:])
     body += [c.section("I. KẾT QUẢ TỰ ĐÁNH GIÁ"), c.numbered("1. Kết quả chung")]
     figures = compute_figures(data.cset, totals)
     body.append(Paragraph.of(_total_sentence(data, totals, figures, vals)))

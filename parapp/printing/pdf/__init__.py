@@ -3,8 +3,8 @@
 ``render_pdf(doc)`` turns a ``model.Document`` into PDF bytes. Modules by responsibility:
 ``fonts`` (the embedded Liberation Serif family), ``styles`` (page geometry, sizes, markup),
 ``flowables`` (rules, keep-with-next chains, appendix page numbering), ``front`` (header,
-title, signature), ``blocks`` (body paragraphs, headings, tables), ``document`` (pages,
-page numbers, metadata).
+title, signature), ``blocks`` (body paragraphs, headings), ``tables`` (grids whose rows may
+be taller than a page), ``document`` (pages, page numbers, metadata).
 """
 
 from parapp.printing.pdf.document import render_pdf

@@ -58,7 +58,7 @@ def _story(doc: Document, numbering: PageNumbering) -> list[Flowable]:
     width = PORTRAIT.text_width
     story = [*header_flowables(doc.header, width), *title_flowables(doc.title, width)]
     body = with_end_mark(doc.body) if doc.ends_with_mark else doc.body
-    items = blocks_items(body, width)
+    items = blocks_items(body, width, PORTRAIT.text_height)
     if items:  # the end of the body goes with the signature: it never stands alone on a page
         items[-1] = Item(items[-1].flowable, keep_with_next=True, splittable=items[-1].splittable)
     items.append(Item(signature_flowable(doc.signature, width), splittable=False))
@@ -66,7 +66,7 @@ def _story(doc: Document, numbering: PageNumbering) -> list[Flowable]:
     for appendix in doc.appendices:
         name, geometry = _TEMPLATES[appendix.landscape]
         story += [NextPageTemplate(name), PageBreak(), SectionStart(numbering)]
-        story += chain(appendix_items(appendix, geometry.text_width))
+        story += chain(appendix_items(appendix, geometry.text_width, geometry.text_height))
     return story
 
 

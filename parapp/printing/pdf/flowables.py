@@ -118,15 +118,16 @@ class KeepChain(Flowable):
                 used += gap + member_height
                 after = float(member.getSpaceAfter())
                 continue
-            if link.splittable and room > 0:
+            # a heading taller than a whole page breaks like a paragraph: nothing else helps
+            if (link.splittable or (at_top and index == 0)) and room > 0:
                 parts = member.splitOn(self.canv, width, room)
                 if len(parts) >= 2:
                     return [*self._members(0, index), parts[0], *self._rest(parts[1:], index)]
-            return self._break_before(index, width, heights, at_top)
+            return self._break_before(index, width, heights, at_top, room)
         return self._members(0, len(links))
 
     def _break_before(
-        self, index: int, width: float, heights: list[float], at_top: bool
+        self, index: int, width: float, heights: list[float], at_top: bool, room: float
     ) -> list[Flowable]:
         """The page breaks before member ``index``: move the nearest tail that can go with it."""
         for before in range(index - 1, -1, -1):
@@ -136,8 +137,14 @@ class KeepChain(Flowable):
             parts = link.flowable.splitOn(self.canv, width, heights[before] - 1.0)
             if len(parts) >= 2:
                 return [*self._members(0, before), parts[0], *self._rest(parts[1:], before)]
-        if at_top:  # moving to the next page would change nothing: let the members flow
-            return self._members(0, len(self._links))
+        if at_top:  # moving to the next page would change nothing
+            # a table that would rather start on the next page breaks here all the same, so
+            # that the title kept with it does not stand alone on this one
+            forced = getattr(self._links[index].flowable, "split_forced", None)
+            parts = forced(width, room) if forced is not None and room > 0 else []
+            if len(parts) >= 2:
+                return [*self._members(0, index), parts[0], *self._rest(parts[1:], index)]
+            return self._members(0, len(self._links))  # let the members flow
         return []  # all of it to the next page
 
     def _members(self, start: int, stop: int) -> list[Flowable]:

@@ -1,0 +1,625 @@
+"""Real text never breaks a document (issue 15, part 3).
+
+Every document kind is built from hostile data (every Vietnamese letter and tone mark,
+200-character unit names, 5,000-character cells in every table, 60 items), printed as PDF and
+as DOCX (converted by LibreOffice, as a clerk's office suite shows it), and read back with
+pdfplumber: every word of the document is on the pages in order, none is clipped by the page
+or the margins, no text appears that the document does not hold (beyond page numbers,
+repeated table headers and the fixed lines of the header and signature), and no page holds
+only a table's title.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import subprocess
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from parapp.domain.assessment import NodeScore
+from parapp.domain.criteria import CriteriaSet, CriterionNode, IndexKind
+from parapp.domain.deadlines import parse_deadline
+from parapp.domain.remediation import (
+    ItemStatus,
+    PlanDocument,
+    ProgressUpdate,
+    RemediationItem,
+    Signer,
+)
+from parapp.domain.results import AreaResult, PublishedResult
+from parapp.domain.scoring import FreeRule
+from parapp.domain.totals import Basis, compute_totals
+from parapp.domain.units import Unit, UnitKind
+from parapp.printing import nd30
+from parapp.printing.builders import (
+    AnnualPlanInput,
+    PlanInput,
+    ProgressInput,
+    SelfReportInput,
+    build_annual_plan,
+    build_progress_report,
+    build_remediation_plan,
+    build_self_report,
+)
+from parapp.printing.builders.ranking import (
+    RankingArea,
+    RankingInputs,
+    RankingRow,
+    build_ranking,
+)
+from parapp.printing.builders.slip import SlipInputs, build_slip
+from parapp.printing.docx import render_docx
+from parapp.printing.model import Appendix, Block, Document, Heading, Paragraph, PartHeading, Table
+from parapp.printing.pdf import render_pdf
+from parapp.printing.pdf.front import MOTTO, NATION, RECIPIENTS_LABEL
+
+LETTERS = list("aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ")
+ONSETS = [
+    "",
+    *[
+        "b",
+        "c",
+        "ch",
+        "d",
+        "đ",
+        "g",
+        "gh",
+        "gi",
+        "h",
+        "k",
+        "kh",
+        "l",
+        "m",
+        "n",
+        "ng",
+        "ngh",
+        "nh",
+        "p",
+        "ph",
+        "qu",
+        "r",
+        "s",
+        "t",
+        "th",
+        "tr",
+        "v",
+        "x",
+    ],
+]
+CODAS = ["", "", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"]
+MARKUP = ("<b>{}", "{}&amp;", "</i>{}", "{}%", "({})", '"{}"', "'{}'", "[{}]", "{}/x-y")
+
+
+_USED: set[str] = set()
+
+
+def word(rng: random.Random, vowel: str) -> str:
+    """A Vietnamese-looking word (one or two syllables) no other text of the test uses: where
+    the cells of a broken row interleave, each word says which cell it belongs to."""
+    for syllables in (1, 1, 1, 2, 2, 2, 3, 3, 3, 3):
+        parts = [rng.choice(ONSETS) + vowel + rng.choice(CODAS)]
+        parts += [
+            rng.choice(ONSETS) + rng.choice(LETTERS[:-1]) + rng.choice(CODAS)
+            for _ in range(syllables - 1)
+        ]
+        candidate = "".join(parts)
+        if candidate not in _USED:
+            _USED.add(candidate)
+            return candidate
+    raise AssertionError("no unused word found")
+
+
+def text(seed: int, chars: int) -> str:
+    """About ``chars`` characters of words no other text uses: every Vietnamese vowel with
+    every tone and đ (upper and lower case), markup characters, punctuation."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    length, k = 0, 0
+    while length < chars or k < 3:
+        vowel = LETTERS[k % (len(LETTERS) - 1)]
+        w = word(rng, vowel)
+        if k % 5 == 1:
+            w = "đ" + w
+        if k % 7 == 3:
+            w = w.upper()
+        elif rng.random() < 0.08:
+            w = w.capitalize()
+        if k % 11 == 5:
+            w = rng.choice(MARKUP).format(w)
+        elif rng.random() < 0.06:
+            w += rng.choice(",;:")
+        out.append(w)
+        length += len(w) + 1
+        k += 1
+    return unicodedata.normalize("NFC", " ".join(out))
+
+
+LONG = 5000
+UNIT_NAME = "Xã " + text(1, 197)
+UNIT = Unit("99999", UNIT_NAME, UnitKind.COMMUNE, appraiser_name="Sở Nội vụ " + text(2, 180))
+SET = CriteriaSet(
+    code="T",
+    name="Bộ tiêu chí " + text(3, 300),
+    index_kind=IndexKind.PAR,
+    period="2025",
+    version=1,
+    nodes=(
+        CriterionNode("1", "Lĩnh vực " + text(4, 200), Decimal("20")),
+        CriterionNode("1.1", text(5, 300), Decimal("10"), "1", rule=FreeRule()),
+        CriterionNode("1.2", text(6, LONG), Decimal("10"), "1", rule=FreeRule()),
+        CriterionNode("2", "Lĩnh vực " + text(7, 200), Decimal("10")),
+        CriterionNode("2.1", text(8, 200), Decimal("10"), "2", rule=FreeRule()),
+    ),
+)
+SCORES = {
+    "1.1": NodeScore("1.1", self_score=Decimal("6.5"), explanation=text(9, LONG)),
+    "1.2": NodeScore("1.2", self_score=Decimal("9")),
+    "2.1": NodeScore("2.1", self_score=Decimal("7.25"), explanation=text(10, 400)),
+}
+RESULT = PublishedResult(
+    index=Decimal("75.83"),
+    points=Decimal("22.75"),
+    max_points=Decimal("30"),
+    rank=4,
+    rank_of=20,
+    decision_number="70/QĐ-UBND",
+    decision_date=date(2026, 1, 27),
+    issuer="UBND tỉnh " + text(11, 60),
+    areas=(
+        AreaResult("1", Decimal("15.5"), Decimal("20")),
+        AreaResult("2", Decimal("7.25"), Decimal("10")),
+    ),
+)
+SIGNER = Signer(name="Âu " + text(12, 60))
+
+
+def items(count: int = 60) -> tuple[RemediationItem, ...]:
+    """``count`` items, the first with 5,000 characters in a cell of every table it is
+    printed in (and 200 to 1,000 in the others), the rest shorter; products of 520
+    characters every tenth."""
+    out: list[RemediationItem] = []
+    for i in range(count):
+        size = LONG if i == 0 else 20 + (i * 37) % 40
+        out.append(
+            RemediationItem(
+                id=f"i{i}",
+                deadline=parse_deadline("quý II/2026", default_year=2026),
+                area_code="1" if i % 2 else "2",
+                node_codes=("1.1",) if i % 2 else ("2.1",),
+                shortcoming=text(100 + i, size),
+                points_lost=Decimal("0.5"),
+                tasks=text(200 + i, 1000 if i == 0 else size),
+                lead=text(300 + i, 200 if i == 0 else 30),
+                coordinating=text(400 + i, LONG if i == 0 else 30),
+                product=text(500 + i, LONG if i == 0 else (520 if i % 10 == 1 else 60)),
+                status=ItemStatus.IN_PROGRESS,
+                progress=40,
+                updates=(ProgressUpdate(date(2026, 3, 31), 40, text(600 + i, size)),),
+            )
+        )
+    return tuple(out)
+
+
+def plan_document() -> PlanDocument:
+    return PlanDocument(
+        place=text(13, 40),
+        summary=text(14, 300),
+        legal_bases=(text(15, 600), text(16, 300)),
+        purposes=text(17, 1500),
+        requirements=text(18, 800),
+        organisation=text(19, 1200),
+        recipients=tuple(text(20 + i, 150) for i in range(6)),
+        signer=SIGNER,
+    )
+
+
+def documents() -> dict[str, Document]:
+    totals = compute_totals(SET, SCORES, Basis.OFFICIAL)
+    all_items = items()
+    plan = PlanInput(
+        unit=UNIT,
+        document=plan_document(),
+        items=all_items,
+        year=2026,
+        assessed_year=2025,
+        cset=SET,
+        totals=totals,
+        result=RESULT,
+        with_appendix=True,
+    )
+    annual = AnnualPlanInput(
+        unit=UNIT, document=plan_document(), items=all_items, cset=SET, year=2026
+    )
+    report = SelfReportInput(
+        unit=UNIT,
+        document=PlanDocument(),
+        cset=SET,
+        scores=SCORES,
+        year=2025,
+        evidence={"1.1": (text(30, LONG),), "2.1": (text(31, 200),)},
+        remarks=text(32, 1500),
+        proposals=text(33, 900),
+    )
+    progress = ProgressInput(
+        unit=UNIT,
+        document=PlanDocument(),
+        plan_document=PlanDocument(number="15", issued_on=date(2026, 2, 6)),
+        items=all_items,
+        as_of=date(2026, 6, 30),
+        plan_year=2026,
+        assessed_year=2025,
+        cset=SET,
+        remarks=text(34, 800),
+    )
+    slip = SlipInputs(
+        sender_name=UNIT_NAME,
+        sender_code="99999",
+        recipient=UNIT.appraiser_name,
+        package_kind=text(35, 120),
+        package_id=str(uuid.UUID(int=7)),
+        file_name=text(36, 200).replace(" ", "_") + ".cchc",
+        size=123_456_789,
+        sha256="ab" * 32,
+        fingerprint="cd" * 32,
+        created_at=datetime(2026, 1, 5, 8, 30),
+        criteria_set=text(37, LONG),
+        period="2025",
+        signer_title=text(38, 120),
+        signer_name=text(39, 60),
+        place=text(40, 40),
+        on=date(2026, 1, 5),
+    )
+    areas = (
+        RankingArea("1", "Lĩnh vực " + text(41, 200), Decimal("20")),
+        RankingArea("2", "Lĩnh vực " + text(42, 200), Decimal("10")),
+    )
+    rows = tuple(
+        RankingRow(
+            rank=i + 1,
+            rank_of=60,
+            unit_code=f"{i:05d}",
+            unit_name=("Xã " + text(700 + i, LONG if i == 0 else 197)),
+            kind=UnitKind.COMMUNE,
+            index=Decimal("80.5") - i,
+            points=Decimal("24.15"),
+            max_points=Decimal("30"),
+            area_points=(Decimal("16.15"), Decimal("8")),
+            band=text(800 + i, 20),
+        )
+        for i in range(60)
+    )
+    ranking = RankingInputs(
+        year=2025,
+        set_code="T",
+        set_name=SET.name,
+        issuer_name="Sở Nội vụ tỉnh " + text(43, 40),
+        areas=areas,
+        rows=rows,
+        decision_number="70/QĐ-UBND",
+        decision_date=date(2026, 1, 27),
+        place=text(44, 30),
+        issued_on=date(2026, 1, 28),
+        signer_authority=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+        signer_name=text(45, 60),
+    )
+    return {
+        "remediation": build_remediation_plan(plan),
+        "annual": build_annual_plan(annual),
+        "self-assessment": build_self_report(report),
+        "progress": build_progress_report(progress),
+        "slip": build_slip(slip),
+        "ranking": build_ranking(ranking),
+    }
+
+
+KINDS = ("remediation", "annual", "self-assessment", "progress", "slip", "ranking")
+
+
+# -- what the document holds, in order --------------------------------------------------------
+def norm(word: str) -> str:
+    word = unicodedata.normalize("NFC", word).casefold()
+    while word.endswith("./."):  # the end mark joins the last word of the body
+        word = word[:-3]
+    return word.rstrip(".,;")  # and takes the place of its full stop
+
+
+def tokens(value: str) -> list[str]:
+    return [t for t in (norm(w) for w in value.split()) if t]
+
+
+def block_units(block: Block) -> Iterator[str]:
+    if isinstance(block, Paragraph):
+        yield "".join(run.text for run in block.runs)
+    elif isinstance(block, Heading):
+        yield block.text
+    elif isinstance(block, PartHeading):
+        yield block.label
+        yield block.title
+    elif isinstance(block, Table):
+        yield block.caption
+        yield from (column.title for column in block.columns)
+        for row in block.rows:
+            yield from row
+
+
+def appendix_units(appendix: Appendix) -> Iterator[str]:
+    yield appendix.label
+    yield appendix.title
+    yield appendix.note
+    for block in appendix.blocks:
+        yield from block_units(block)
+
+
+def units(doc: Document) -> list[list[str]]:
+    """The document's texts in the order they are printed, each as its words."""
+    h = doc.header
+    texts = [h.parent_body, *h.issuing_body]
+    texts += [nd30.number_line(h.number, h.symbol)]
+    texts += [nd30.date_line(h.place, h.date, h.draft_year, h.draft_month)]
+    texts += [doc.title.kind, *doc.title.summary]
+    for block in doc.body:
+        texts += block_units(block)
+    texts += [*doc.signature.recipients, *doc.signature.authority, doc.signature.name]
+    for appendix in doc.appendices:
+        texts += appendix_units(appendix)
+    return [t for t in (tokens(x) for x in texts) if t]
+
+
+def allowed_extras(doc: Document) -> set[str]:
+    """Words a page may print beyond the document's own: page numbers, the header row of a
+    table repeated on the next page, the fixed lines of the header and signature."""
+    fixed = f"{NATION} {MOTTO} {RECIPIENTS_LABEL} ./."
+    extras = set(tokens(fixed))
+    tables = [b for b in doc.body if isinstance(b, Table)]
+    tables += [b for a in doc.appendices for b in a.blocks if isinstance(b, Table)]
+    for table in tables:
+        for column in table.columns:
+            extras.update(tokens(column.title))
+    return extras
+
+
+# -- what the pages show ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Word:
+    text: str
+    page: int
+
+
+def page_words(pages: list[list[dict]]) -> list[Word]:
+    """Every word in the order the page draws it (a broken row's cells interleave)."""
+    out: list[Word] = []
+    for number, words in enumerate(pages, start=1):
+        out += [Word(value, number) for value in (norm(w["text"]) for w in words) if value]
+    return out
+
+
+def read(pdf: pdfplumber.PDF) -> list[list[dict]]:
+    """Each page's words in the order its content draws them: characters joined while they
+    follow each other on one line; a space, a gap, a new line or a step back ends a word."""
+    pages: list[list[dict]] = []
+    for page in pdf.pages:
+        words: list[dict] = []
+        text, last = "", None
+        for ch in page.chars:
+            value = ch["text"]
+            new = last is None or abs(ch["top"] - last["top"]) > 1
+            new = new or ch["x0"] < last["x1"] - 1 or ch["x0"] - last["x1"] > 1
+            if (new or not value.strip()) and text:
+                words.append({"text": text})
+                text = ""
+            if value.strip():
+                text += value
+            last = ch
+        if text:
+            words.append({"text": text})
+        pages.append(words)
+    return pages
+
+
+def match(stream: list[Word], expected: list[list[str]], extras: set[str]) -> list[str]:
+    """Problems found walking the pages' words against the document's texts.
+
+    Each text's words must come in order; a text may start before the previous one ends (the
+    cells of a row broken across pages interleave), so each search starts where the previous
+    text started. A word broken across lines (a long one in a narrow cell) is joined again.
+    Words left over must be allowed extras.
+    """
+    used = [False] * len(stream)
+    problems: list[str] = []
+    cursor = 0
+    for unit in expected:
+        pos, first = cursor, None
+        for token in unit:
+            found = _find(stream, used, token, pos)
+            if found is None:
+                problems.append(f"lost {token!r} (of {' '.join(unit[:8])} …)")
+                continue
+            start, stop = found
+            for k in range(start, stop):
+                used[k] = True
+            first = start if first is None else first
+            pos = stop
+        if first is not None:
+            cursor = first
+    spare = [w for w, u in zip(stream, used, strict=True) if not u and w.text not in extras]
+    problems += [f"unexpected {w.text!r} on page {w.page}" for w in spare if not w.text.isdigit()]
+    return problems
+
+
+def _find(stream: list[Word], used: list[bool], token: str, pos: int) -> tuple[int, int] | None:
+    for p in range(pos, len(stream)):
+        if used[p]:
+            continue
+        word = stream[p].text
+        if word == token:
+            return p, p + 1
+        if token.startswith(word):
+            joined, q = word, p + 1
+            while q < len(stream) and len(joined) < len(token):
+                if not used[q]:
+                    joined += stream[q].text
+                q += 1
+            if joined == token:
+                return p, q
+    return None
+
+
+def clipped(pdf: pdfplumber.PDF, margins: bool) -> list[str]:
+    """Characters outside the page, or (our own PDF) outside the text area except the page
+    number in the top margin."""
+    out: list[str] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        landscape = page.width > page.height
+        top, bottom, left, right = (30, 15, 20, 20) if landscape else (20, 20, 30, 15)
+        box = (left, top, page.width / 72 * 25.4 - right, page.height / 72 * 25.4 - bottom)
+        for ch in page.chars:
+            if not ch["text"].strip():
+                continue
+            x0, x1 = ch["x0"] / 72 * 25.4, ch["x1"] / 72 * 25.4
+            y0, y1 = ch["top"] / 72 * 25.4, ch["bottom"] / 72 * 25.4
+            off = ch["x1"] > page.width + 0.1 or ch["bottom"] > page.height + 0.1
+            if x0 < -0.1 or y0 < -0.1 or off:
+                out.append(f"{ch['text']!r} off page {number}")
+            elif (
+                margins
+                and y1 > box[1]
+                and (x0 < box[0] - 0.5 or x1 > box[2] + 0.5 or y1 > box[3] + 0.5)
+            ):
+                out.append(f"{ch['text']!r} in the margin of page {number} at {x0:.1f},{y0:.1f}")
+    return out[:10]
+
+
+def title_alone(pages: list[list[dict]], doc: Document) -> list[str]:
+    """Pages whose only words (page number aside) are an appendix's or a table's title."""
+    titles: set[str] = set()
+    for appendix in doc.appendices:
+        titles.update(tokens(f"{appendix.label} {appendix.title} {appendix.note}"))
+    for block in doc.body:
+        if isinstance(block, Table):
+            titles.update(tokens(block.caption))
+    out = []
+    for number, words in enumerate(pages, start=1):
+        found = {norm(w["text"]) for w in words} - {""}
+        found = {w for w in found if not w.isdigit()}
+        if found and found <= titles:
+            out.append(f"page {number} holds only a title")
+    return out
+
+
+def check(pdf_bytes: bytes, doc: Document, ours: bool) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        pages = read(pdf)
+        problems = match(page_words(pages), units(doc), allowed_extras(doc))
+        problems += clipped(pdf, margins=ours)
+        problems += title_alone(pages, doc)
+    return problems
+
+
+# -- the tests --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Document]:
+    return documents()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pdf_keeps_every_word_of_long_hostile_text(kind: str, docs: dict[str, Document]) -> None:
+    doc = docs[kind]
+    problems = check(render_pdf(doc), doc, ours=True)
+    assert not problems, problems[:10]
+
+
+@pytest.fixture(scope="module")
+def docx_pdfs(docs: dict[str, Document], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind's DOCX converted by LibreOffice in one run (its start-up is the cost)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("long-docx")
+    sources = []
+    for kind, doc in docs.items():
+        source = folder / f"{kind}.docx"
+        source.write_bytes(render_docx(doc))
+        sources.append(str(source))
+    profile = f"file:///tmp/lo-profile-{uuid.uuid4().hex}"
+    try:
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                *("--convert-to", "pdf", "--outdir", str(folder)),
+                *sources,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    finally:
+        shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
+    return folder
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_docx_keeps_every_word_of_long_hostile_text(
+    kind: str, docs: dict[str, Document], docx_pdfs: Path
+) -> None:
+    doc = docs[kind]
+    problems = check((docx_pdfs / f"{kind}.pdf").read_bytes(), doc, ours=False)
+    assert not problems, problems[:10]
+
+
+def test_the_check_sees_a_lost_word(docs: dict[str, Document]) -> None:
+    """The comparison is not blind: a document missing one word of a long cell fails."""
+    doc = docs["annual"]
+    shorter = units(doc)
+    longest = max(range(len(shorter)), key=lambda i: len(shorter[i]))
+    shorter[longest] = [*shorter[longest], "từ-không-có-trong-văn-bản"]
+    with pdfplumber.open(io.BytesIO(render_pdf(doc))) as pdf:
+        problems = match(page_words(read(pdf)), shorter, allowed_extras(doc))
+    assert any("từ-không-có-trong-văn-bản" in p for p in problems)
+
+
+def test_annual_appendix_columns_follow_the_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 tasks of a line or two with products of 520 characters: the product column widens
+    and the appendix takes far fewer pages than with the widths written for short text."""
+    tasks = tuple(
+        RemediationItem(
+            id=f"t{i}",
+            deadline=parse_deadline("quý II/2026", default_year=2026),
+            area_code="1" if i < 20 else "2",
+            tasks=text(900 + i, 120),
+            lead="Văn phòng HĐND và UBND",
+            coordinating="Các phòng, ban chuyên môn",
+            product=text(950 + i, 520),
+        )
+        for i in range(40)
+    )
+    doc = build_annual_plan(
+        AnnualPlanInput(unit=UNIT, document=plan_document(), items=tasks, cset=SET, year=2026)
+    )
+    table = doc.appendices[0].blocks[0]
+    assert isinstance(table, Table)
+
+    def appendix_pages() -> int:
+        with pdfplumber.open(io.BytesIO(render_pdf(doc))) as pdf:
+            return sum(1 for page in pdf.pages if page.width > page.height)
+
+    balanced = appendix_pages()
+    from parapp.printing import widths
+
+    monkeypatch.setattr(widths, "MAX_STEPS", 0)  # the widths as the builder wrote them
+    declared = appendix_pages()
+    print(f"annual appendix: {balanced} landscape pages, {declared} with the declared widths")
+    assert balanced <= declared * 0.7, (balanced, declared)
+    products = widths.declared_widths(table.columns, 257)[-1]
+    monkeypatch.undo()
+    assert widths.balanced_widths(table, 257)[-1] > products + 10
