@@ -375,7 +375,8 @@ def test_tables_fixed_with_every_cell_width(long_docx: bytes) -> None:
     assert len(grid.rows) == 41
     first = grid.rows[0]._tr.trPr
     assert first is not None and first.find(qn("w:tblHeader")) is not None
-    assert grid.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+    second = grid.rows[1]._tr.trPr  # the first row may break (kept with the title above)
+    assert second is None or second.find(qn("w:tblHeader")) is None
     assert run_props(paragraph_with(document, "Nhiệm vụ"))[:2] == (13, True)
     widths = [c.width for c in grid.rows[5].cells]
     assert abs(sum(widths) - Mm(165)) < Mm(0.5)

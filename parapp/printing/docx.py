@@ -157,14 +157,20 @@ def _grid(doc: Any, block: Table, width_mm: float, height_mm: float) -> None:
     leading = size * BODY_LINE * 25.4 / 72
     pad = (3 + 4) * 25.4 / 72
     lines = row_lines(block, widths)
+    kept = block.kept_with_next()
     tall = {i for i, n in enumerate(lines[1:]) if n * leading + pad > height_mm / 2}
+    # the first rows are kept with what is above the table (its title) and with each other:
+    # if they could not break, a title at the top of a page would be left alone there
+    first = 0
+    while first in kept:
+        first += 1
+    tall |= set(range(first + 1))
     table = x.fixed_table(doc, widths, rows=1 + len(block.rows), grid=True)
     head = table.rows[0]
     x.cant_split(head, header=True)
     for cell, column in zip(head.cells, block.columns, strict=True):
         x.para(cell, [(column.title, True, False)], size=size, before=3, after=4, keep=True)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    kept = block.kept_with_next()
     for index, values in enumerate(block.rows):
         row = table.rows[index + 1]
         if index not in tall:
