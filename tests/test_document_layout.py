@@ -16,6 +16,7 @@ import pdfplumber
 import pytest
 from docx import Document as open_docx
 
+from db.engine import open_database
 from parapp.printing.docx import render_docx
 from parapp.printing.model import Align, Column, Document, Paragraph, Table
 from parapp.printing.pdf import render_pdf
@@ -124,3 +125,36 @@ def test_self_assessment_legal_basis_is_italic(long_docs: dict[str, Document]) -
     document = open_docx(io.BytesIO(render_docx(doc)))
     paragraph = next(p for p in document.paragraphs if p.text.startswith("Căn cứ"))
     assert paragraph.runs[0].italic
+
+
+def test_the_reported_commands_print_long_tasks_and_products(demo_db: Path, tmp_path: Path) -> None:
+    """The commands of the report: a task of about 1,050 characters in the plan's appendix
+    and a product of about 520 in the annual plan stopped the PDF with exit 70."""
+    from parapp.cli import main
+    from parapp.services import plans
+    from tests.conftest import copy_database
+    from tests.test_long_text import text
+
+    path = copy_database(demo_db, tmp_path / "office" / "parapp.sqlite3")
+    db = open_database(path)
+    try:
+        item = plans.get_plan(db, 2026).items[0]
+        long_task = text(2001, 1050)
+        plans.update_item(db, item.id, tasks=long_task, lead=text(2002, 200))
+        task = plans.get_plan(db, 2026, plans.KIND_ANNUAL).items[0]
+        plans.update_item(db, task.id, product=text(2003, 520), tasks=text(2004, 1050))
+    finally:
+        db.close()
+
+    def run(*args: str) -> int:
+        return main(["--db", str(path), "--lang", "en", *args])
+
+    assert run("plan", "render", "--appendix", "--out", str(tmp_path / "plan.pdf")) == 0
+    assert run("plan", "render", "--annual", "--out", str(tmp_path / "annual.pdf")) == 0
+    assert run("plan", "render", "--annual", "--out", str(tmp_path / "annual.docx")) == 0
+    assert run("plan", "issue", "--appendix", "--out", str(tmp_path / "issued.pdf")) == 0
+    assert run("plan", "issue", "--annual", "--out", str(tmp_path / "annual-issued.pdf")) == 0
+    with pdfplumber.open(tmp_path / "issued.pdf") as pdf:
+        words = " ".join(page.extract_text() or "" for page in pdf.pages).split()
+    last = long_task.split()[-1].rstrip(",;:.")
+    assert any(w.startswith(last) for w in words)  # the end of the long task is printed
