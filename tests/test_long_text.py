@@ -526,9 +526,49 @@ def check(pdf_bytes: bytes, doc: Document, ours: bool) -> list[str]:
 
 
 # -- the tests --------------------------------------------------------------------------------
+@dataclass
+class Conversion:
+    """LibreOffice converting every kind's DOCX in one run, started with the documents so
+    that it works while the PDF tests run (its start-up and layout are most of the cost)."""
+
+    folder: Path
+    profile: str
+    process: subprocess.Popen[bytes] | None
+
+
 @pytest.fixture(scope="module")
-def docs() -> dict[str, Document]:
-    return documents()
+def conversion(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conversion]:
+    folder = tmp_path_factory.mktemp("long-docx")
+    profile = f"/tmp/lo-profile-{uuid.uuid4().hex}"
+    job = Conversion(folder, profile, None)
+    yield job
+    if job.process is not None and job.process.poll() is None:
+        job.process.kill()
+        job.process.wait()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def docs(conversion: Conversion) -> dict[str, Document]:
+    built = documents()
+    if shutil.which("soffice") is not None:
+        sources = []
+        for kind, doc in built.items():
+            source = conversion.folder / f"{kind}.docx"
+            source.write_bytes(render_docx(doc))
+            sources.append(str(source))
+        conversion.process = subprocess.Popen(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{conversion.profile}",
+                "--headless",
+                *("--convert-to", "pdf", "--outdir", str(conversion.folder)),
+                *sources,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return built
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -539,33 +579,11 @@ def test_pdf_keeps_every_word_of_long_hostile_text(kind: str, docs: dict[str, Do
 
 
 @pytest.fixture(scope="module")
-def docx_pdfs(docs: dict[str, Document], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every kind's DOCX converted by LibreOffice in one run (its start-up is the cost)."""
-    if shutil.which("soffice") is None:
+def docx_pdfs(docs: dict[str, Document], conversion: Conversion) -> Path:
+    if conversion.process is None:
         pytest.skip("LibreOffice (soffice) is not installed")
-    folder = tmp_path_factory.mktemp("long-docx")
-    sources = []
-    for kind, doc in docs.items():
-        source = folder / f"{kind}.docx"
-        source.write_bytes(render_docx(doc))
-        sources.append(str(source))
-    profile = f"file:///tmp/lo-profile-{uuid.uuid4().hex}"
-    try:
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                *("--convert-to", "pdf", "--outdir", str(folder)),
-                *sources,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    finally:
-        shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
-    return folder
+    assert conversion.process.wait(timeout=300) == 0, "LibreOffice failed"
+    return conversion.folder
 
 
 @pytest.mark.parametrize("kind", KINDS)
