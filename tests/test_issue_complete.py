@@ -115,6 +115,13 @@ def test_show_writes_the_number_as_the_document_does(db_path: Path, tmp_path: Pa
     code, out, err = cli(db_path, "plan", "show")
     assert code == 0, err
     assert "No. 01/KH-UBND" in out and "No. 1/KH-UBND" not in out
+    from ui.widgets.plan_pages import issued_text  # the window's plan page says the same
+
+    db = open_database(db_path)
+    try:
+        assert "No. 01/KH-UBND of" in issued_text(plans.get_plan(db, 2026))
+    finally:
+        db.close()
 
 
 def test_verify_and_sign_print_no_warning(db_path: Path, tmp_path: Path) -> None:
