@@ -66,6 +66,18 @@ def draft_db(demo_db: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _language_kept() -> Iterator[None]:
+    """A test that runs the command line in-process with --lang en switches the program's
+    language; the next test must not inherit it (its sentences would come out English)."""
+    from parapp import i18n
+
+    before = i18n.get_language()
+    yield
+    if i18n.get_language() != before:
+        i18n.set_language(before)
+
+
 @pytest.fixture
 def vietnamese() -> Iterator[None]:
     """Run the test in Vietnamese whatever another test left behind."""
