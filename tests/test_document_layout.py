@@ -130,6 +130,7 @@ def test_self_assessment_legal_basis_is_italic(long_docs: dict[str, Document]) -
 def test_the_reported_commands_print_long_tasks_and_products(demo_db: Path, tmp_path: Path) -> None:
     """The commands of the report: a task of about 1,050 characters in the plan's appendix
     and a product of about 520 in the annual plan stopped the PDF with exit 70."""
+    from parapp import i18n
     from parapp.cli import main
     from parapp.services import plans
     from tests.conftest import copy_database
@@ -147,7 +148,11 @@ def test_the_reported_commands_print_long_tasks_and_products(demo_db: Path, tmp_
         db.close()
 
     def run(*args: str) -> int:
-        return main(["--db", str(path), "--lang", "en", *args])
+        before = i18n.get_language()
+        try:
+            return main(["--db", str(path), "--lang", "en", *args])
+        finally:
+            i18n.set_language(before)  # the language main() sets is not left to later tests
 
     assert run("plan", "render", "--appendix", "--out", str(tmp_path / "plan.pdf")) == 0
     assert run("plan", "render", "--annual", "--out", str(tmp_path / "annual.pdf")) == 0
