@@ -20,8 +20,8 @@ from db.engine import open_database
 from parapp.printing.docx import render_docx
 from parapp.printing.model import Align, Column, Document, Paragraph, Table
 from parapp.printing.pdf import render_pdf
+from tests.hostile_documents import documents
 from tests.test_docx_render import reference_document
-from tests.test_long_text import documents
 
 TOTAL = "Tổng cộng"
 ROWS = 22
@@ -134,7 +134,7 @@ def test_the_reported_commands_print_long_tasks_and_products(demo_db: Path, tmp_
     from parapp.cli import main
     from parapp.services import plans
     from tests.conftest import copy_database
-    from tests.test_long_text import text
+    from tests.hostile_documents import text
 
     path = copy_database(demo_db, tmp_path / "office" / "parapp.sqlite3")
     db = open_database(path)
