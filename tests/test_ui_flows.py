@@ -345,6 +345,8 @@ def test_progress_dialog_cancels_in_vietnamese(
             time.sleep(0.05)
             yield i, 50, f"Đang xử lý {i}/50"
 
+    # Start-up's own jobs first: a job queued behind ours would get its own busy cursor.
+    qtbot.waitUntil(lambda: window.state.tasks.pending == 0, timeout=30_000)  # type: ignore[attr-defined]
     window.state.tasks.run(long_job, on_error=outcome.append, label="Đang thử")
     qtbot.waitUntil(lambda: _visible_dialog(QProgressDialog) is not None, timeout=5_000)  # type: ignore[attr-defined]
     dialog = _visible_dialog(QProgressDialog)
@@ -357,6 +359,8 @@ def test_progress_dialog_cancels_in_vietnamese(
     qtbot.waitUntil(lambda: bool(outcome), timeout=5_000)  # type: ignore[attr-defined]
     assert isinstance(outcome[0], Cancelled)
     assert len(steps) < 50
+    # Every job done (one queued meanwhile waits with its own busy cursor): no cursor left.
+    qtbot.waitUntil(lambda: window.state.tasks.pending == 0, timeout=30_000)  # type: ignore[attr-defined]
     assert QApplication.overrideCursor() is None
 
 
