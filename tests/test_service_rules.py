@@ -248,5 +248,8 @@ def test_a_new_plan_is_signed_by_the_default_signer_of_the_settings(db: Database
     chosen = Signer(mode=SignMode.KT, body="ỦY BAN NHÂN DÂN", head_title="CHỦ TỊCH",
                     position="PHÓ CHỦ TỊCH", name="Lò Văn Páo")
     setup.set_default_signer(db, chosen)
-    again = plans.draft_plan(db, 2025, replace_existing=True)
+    # Redrafting keeps the plan's document (its signer too) unless it is reset (issue 14).
+    kept = plans.draft_plan(db, 2025, replace_existing=True)
+    assert kept.document.signer == first.document.signer
+    again = plans.draft_plan(db, 2025, replace_existing=True, reset_document=True)
     assert again.document.signer == chosen
