@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from db.engine import Database, open_database
 from db.location import resolve_db_path
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, to_decimal
-from parapp.domain.text import clean
+from parapp.domain.text import clean, parse_date
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, format_date, format_percent, message
 from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
@@ -33,14 +33,10 @@ def _db(args: argparse.Namespace) -> Iterator[Database]:
 
 
 def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise ServiceError("'{value}' is not a date; write it as dd/mm/yyyy.", value=text)
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ServiceError("'{value}' is not a date; write it as dd/mm/yyyy.", value=text) from None
 
 
 def _number(text: str | None, what: str) -> Decimal | None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date, datetime
+
+# As clerks write dates (also 5/3/2024), and ISO as files write them.
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 
 
 def nfc(value: str) -> str:
@@ -23,3 +27,17 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def parse_date(text: str | None) -> date | None:
+    """A typed date: dd/mm/yyyy (or with - or .), or yyyy-mm-dd; None for empty text;
+    ValueError when it is not a date (31/02/2026 included)."""
+    text = clean(text)
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,14 +18,13 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.errors import Phrase
 from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.results import PublishedResult
-from parapp.domain.text import clean
+from parapp.domain.text import clean, parse_date
 
 from .assessments import find_row
 from .common import ServiceError
 from .mapping import set_from_rows
 from .results import PACKAGE, amend_result, load_result
 
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 # The form's fields, in the order the decision gives them.
 FIELDS = (
     "decision_number",
@@ -113,15 +112,12 @@ def _whole(text: str, label: Phrase) -> int | None:
 
 
 def _date(text: str) -> date | None:
-    text = clean(text)
-    if not text:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ServiceError("The decision date '{value}' is not a date (dd/mm/yyyy).", value=text)
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ServiceError(
+            "The decision date '{value}' is not a date (dd/mm/yyyy).", value=clean(text)
+        ) from None
 
 
 def save_typed_result(

@@ -7,7 +7,7 @@ pause. Empty texts print the standard wording, which the placeholders say.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,27 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.domain.remediation import Signer
-from parapp.domain.text import clean
+from parapp.domain.text import clean, parse_date
 from parapp.i18n import _, format_date
 from parapp.services.documents import Editing
 from ui import style
 from ui.widgets.document_signer import SignerFields
 
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 TEXT_FIELDS = ("purposes", "requirements", "solutions", "organisation")
-
-
-def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy as clerks write it (also 5/3/2024); None for empty; ValueError if wrong."""
-    text = clean(text)
-    if not text:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def _lines(text: str) -> tuple[str, ...]:
