@@ -249,6 +249,8 @@ def test_ties_share_a_rank(hub: tuple[Database, list[str]]) -> None:
     for unit in (b, c):
         appraise_node(db, unit, YEAR, "1.2", Decimal("1.75"), "01 báo cáo chậm")
         accept_self_scores(db, unit, YEAR)
+    for unit in (a, b, c):
+        score_survey(db, unit)
     outcome = publish(db, YEAR, "MAU-CCHC-XA", decision_number="5/QĐ-UBND", decision_date=None)
     got = {p.unit_code: (p.rank, p.rank_of) for p in outcome.published}
     assert got == {a: (1, 3), b: (2, 3), c: (2, 3)}
@@ -262,6 +264,7 @@ def test_publish_leaves_out_units_not_appraised(hub: tuple[Database, list[str]])
         return_for_correction(db, c, YEAR, "  ")
     with pytest.raises(ServiceError, match="decision"):
         publish(db, YEAR, decision_number=" ", decision_date=None)
+    score_survey(db, a)
     outcome = publish(db, YEAR, decision_number="12/QĐ-SNV", decision_date=date(2026, 2, 2))
     assert [(p.unit_code, p.rank, p.rank_of) for p in outcome.published] == [(a, 1, 1)]
     assert {code: status for code, _name, status in outcome.skipped} == {
@@ -342,8 +345,12 @@ def test_cli(tmp_path: Path, vietnamese: None) -> None:
     code, out, err = cli(path, "appraise", "publish", "--decision-number", "70/QĐ-UBND",
                          "--decision-date", "32/01/2026")
     assert code == 1 and "not a date" in err
+    # No survey result yet: publishing would leave area 8 out of the maximum, so it asks.
     code, out, err = cli(path, "appraise", "publish", "--decision-number", "70/QĐ-UBND",
                          "--decision-date", "27/01/2026")
+    assert code == 1 and "8.1" in err and "survey" in err
+    code, out, err = cli(path, "appraise", "publish", "--decision-number", "70/QĐ-UBND",
+                         "--decision-date", "27/01/2026", "--confirm-incomplete")
     assert code == 0, err
     assert out.splitlines()[0].startswith("1/1\t")
     assert b in err  # left out, said on stderr

@@ -385,13 +385,15 @@ def test_publishing_unscored_criteria_needs_a_confirmation(incomplete_hub: Path)
 
 
 def test_publishing_complete_units_asks_nothing(tmp_path: Path) -> None:
-    """The hub of test_appraisal: every main leaf scored, so no confirmation is needed."""
-    from test_appraisal import YEAR, make_hub
+    """The hub of test_appraisal: every main leaf scored and every survey result in, so no
+    confirmation is needed."""
+    from test_appraisal import YEAR, make_hub, score_survey
 
     db, communes = make_hub(tmp_path)
     try:
         for code in communes:
             appraisal.accept_self_scores(db, code, YEAR)
+            score_survey(db, code)
         outcome = publish(db, YEAR, decision_number="9/QĐ-SNV", decision_date=None)
         assert len(outcome.published) == 3
     finally:

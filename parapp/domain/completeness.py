@@ -21,6 +21,7 @@ from .criteria import CriteriaSet, CriterionNode, Part, ScoreKind
 class GapKind(StrEnum):
     NOT_SCORED = "not_scored"  # no self score and not marked not applicable
     NO_EVIDENCE = "no_evidence"  # the set asks for evidence: none linked, no explanation
+    NO_SURVEY = "no_survey"  # a survey criterion without its survey result
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,17 @@ def unscored_leaves(cset: CriteriaSet, scores: Mapping[str, NodeScore]) -> list[
         ):
             continue
         gaps.append(Gap(node.code, node.title, GapKind.NOT_SCORED))
+    return gaps
+
+
+def missing_survey(cset: CriteriaSet, scores: Mapping[str, NodeScore]) -> list[Gap]:
+    """Main criteria scored by the survey alone that have no survey result: publishing then
+    leaves them out of the maximum (parapp.domain.figures), which the appraiser must mean."""
+    gaps: list[Gap] = []
+    for node in cset.leaves():
+        if node.part is not Part.MAIN or ScoreKind.SELF in node.score_kinds:
+            continue
+        score = scores.get(node.code)
+        if score is None or (score.survey_score is None and not score.not_applicable):
+            gaps.append(Gap(node.code, node.title, GapKind.NO_SURVEY))
     return gaps

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, CriteriaSetRow
 from parapp.domain.assessment import AssessmentStatus
-from parapp.domain.completeness import unscored_leaves
+from parapp.domain.completeness import missing_survey, unscored_leaves
 from parapp.domain.criteria import CriteriaSet, Part
 from parapp.domain.errors import Phrase
 from parapp.domain.figures import Figures, Source, compute_figures
@@ -185,14 +185,17 @@ def _check_scored(s: Session, year: int, set_ids: Sequence[int]) -> None:
     ).all()
     gaps, lines, units = [], [], 0
     for row in sorted(rows, key=lambda r: r.unit.code):
-        found = unscored_leaves(set_from_rows(row.criteria_set), _scores(s, row.id))
+        cset, scores = set_from_rows(row.criteria_set), _scores(s, row.id)
+        # A survey result missing at publication leaves its criterion out of the maximum.
+        found = unscored_leaves(cset, scores) + missing_survey(cset, scores)
         units += bool(found)
         gaps += found
         lines += [Phrase("{unit}: {line}", unit=row.unit.name, line=gap_phrase(g)) for g in found]
     if gaps:
         raise Incomplete(
-            "Nothing was published: {units} unit(s) have {n} criteria nobody scored (listed "
-            "below), which would be published as 0. To publish anyway, confirm "
+            "Nothing was published: {units} unit(s) have {n} criteria without a score or "
+            "survey result (listed below): unscored ones would be published as 0, those "
+            "without a survey result left out of the maximum. To publish anyway, confirm "
             "(--confirm-incomplete).",
             gaps,
             lines=lines,

@@ -54,6 +54,8 @@ class Incomplete(ServiceError):
 def gap_phrase(gap: Gap) -> Phrase:
     if gap.kind is GapKind.NOT_SCORED:
         return Phrase("{code}. {title}: not scored", code=gap.code, title=gap.title)
+    if gap.kind is GapKind.NO_SURVEY:
+        return Phrase("{code}. {title}: no survey result", code=gap.code, title=gap.title)
     return Phrase(
         "{code}. {title}: no evidence linked and no explanation", code=gap.code, title=gap.title
     )
