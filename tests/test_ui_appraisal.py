@@ -404,13 +404,17 @@ def test_return_needs_a_reason(
 
 
 def publish_ready(path: Path, codes: list[str]) -> None:
-    """Accept the self-scores of ``codes`` (the appraisal itself is tested above)."""
-    from parapp.services.appraisal import accept_self_scores
+    """Accept the self-scores of ``codes`` and enter their survey results (the appraisal
+    itself is tested above)."""
+    from parapp.services.appraisal import accept_self_scores, appraise_node
+    from tests.test_appraisal import SURVEY
 
     db = open_database(path)
     try:
         for code in codes:
             accept_self_scores(db, code, YEAR)
+            for node, value in SURVEY.items():
+                appraise_node(db, code, YEAR, node, Decimal(value), "Điều tra XHH")
     finally:
         db.close()
 
