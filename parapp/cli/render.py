@@ -148,27 +148,15 @@ def _figure_lines(v: AssessmentView) -> list[str]:
     if v.result is not None:
         lines.append(result_line(v))
         if f.points_published:
-            lines.append(
-                _("Published points: {points}/{max}").format(
-                    points=format_points(f.points), max=format_max(f.max_points)
-                )
-            )
+            template = _("Published points: {points}/{max}")
         else:
-            lines.append(
-                _("Sum of the criterion scores ({source}): {points}/{max}").format(
-                    source=_source_word(f.criteria_source),
-                    points=format_points(f.points),
-                    max=format_max(f.max_points),
-                )
-            )
+            template = _("Sum of the criterion scores ({source}): {points}/{max}")
     else:
-        lines.append(
-            _("Points ({source}): {points}/{max}").format(
-                source=_source_word(f.criteria_source),
-                points=format_points(f.points),
-                max=format_max(f.max_points),
-            )
-        )
+        template = _("Points ({source}): {points}/{max}")
+    source = _source_word(f.criteria_source)
+    points, maximum = format_points(f.points), format_max(f.max_points)
+    lines.append(template.format(source=source, points=points, max=maximum))
+    if v.result is None:
         lines.append(_("Index: {index}").format(index=format_percent(f.index)))
     for row in f.rows:
         if not row.counted:

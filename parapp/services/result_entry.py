@@ -16,14 +16,13 @@ from db.engine import Database
 from db.models import PublishedResultRow
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.errors import Phrase
-from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.results import PublishedResult
 from parapp.domain.text import clean, parse_date
 
 from .assessments import find_row
 from .common import ServiceError
 from .mapping import set_from_rows
-from .results import PACKAGE, amend_result, load_result
+from .results import PACKAGE, amend_result, load_result, to_points
 
 # The form's fields, in the order the decision gives them.
 FIELDS = (
@@ -92,14 +91,7 @@ def result_form(db: Database, year: int | None = None) -> ResultForm:
 
 def _number(text: str, label: Phrase) -> Decimal | None:
     text = clean(text)
-    if not text:
-        return None
-    try:
-        return to_decimal(text)
-    except NumberError:
-        raise ServiceError(
-            "{field}: '{value}' is not a number.", field=label, value=text
-        ) from None
+    return to_points(text, label) if text else None
 
 
 def _whole(text: str, label: Phrase) -> int | None:

@@ -175,7 +175,7 @@ def check_against_set(cset: CriteriaSet, result: PublishedResult) -> None:
         if not cset.has(area.code) or cset.node(area.code).parent_code is not None:
             raise ServiceError("'{code}' is not an area of this criteria set.", code=area.code)
         set_max = cset.node(area.code).max_points
-        if area.max_points > set_max or area.points > area.max_points:
+        if area.max_points > set_max:  # points above area.max_points: validate() said so
             raise ServiceError(
                 "Area {code}: {points} points is above its maximum {max}.",
                 code=area.code,
@@ -184,7 +184,7 @@ def check_against_set(cset: CriteriaSet, result: PublishedResult) -> None:
             )
 
 
-def _dec(value: Any, where: str) -> Decimal:
+def to_points(value: Any, where: str | Phrase) -> Decimal:
     try:
         return to_decimal(value)
     except NumberError:
@@ -231,15 +231,15 @@ def parse_result_file(data: bytes) -> tuple[dict[str, Any], PublishedResult, lis
         areas.append(
             AreaResult(
                 clean(str(a["code"])),
-                _dec(a.get("points"), where),
-                _dec(a.get("max"), where),
+                to_points(a.get("points"), where),
+                to_points(a.get("max"), where),
                 _opt_int(a.get("rank"), where),
             )
         )
     result = PublishedResult(
-        index=_dec(doc["index"], "index"),
-        points=_dec(doc["points"], "points") if doc.get("points") is not None else None,
-        max_points=_dec(doc["max_points"], "max_points")
+        index=to_points(doc["index"], "index"),
+        points=to_points(doc["points"], "points") if doc.get("points") is not None else None,
+        max_points=to_points(doc["max_points"], "max_points")
         if doc.get("max_points") is not None
         else None,
         rank=_opt_int(doc.get("rank"), "rank"),
@@ -258,8 +258,10 @@ def parse_result_file(data: bytes) -> tuple[dict[str, Any], PublishedResult, lis
         entries.append(
             AppraisalEntry(
                 code=clean(str(sc["code"])),
-                appraised=_dec(sc["appraised"], where) if sc.get("appraised") is not None else None,
-                survey=_dec(sc["survey"], where) if sc.get("survey") is not None else None,
+                appraised=(
+                    to_points(sc["appraised"], where) if sc.get("appraised") is not None else None
+                ),
+                survey=to_points(sc["survey"], where) if sc.get("survey") is not None else None,
                 comment=clean(sc.get("comment")) if sc.get("comment") is not None else None,
             )
         )

@@ -251,7 +251,7 @@ def basis_blocks(
     return blocks
 
 
-def drop_date(template: str, when: date | None, issuer: str = "?") -> str:
+def drop_date(template: str, when: date | None, issuer: str) -> str:
     """A decision cited without a known date or issuer leaves those words out."""
     if when is None:
         template = template.replace(" ngày {decision_date}", "")
