@@ -125,7 +125,6 @@ class ResultEntryPanel(QWidget):
         layout.addLayout(buttons)
         self.warnings = QLabel("")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet(f"color: {style.ERROR_TEXT.name()};")
         self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.warnings)
 
@@ -201,6 +200,10 @@ class ResultEntryPanel(QWidget):
             else QTableWidget.EditTrigger.NoEditTriggers
         )
         self.areas.setEditTriggers(triggers)
+        # Why it cannot be typed is information, not an error: muted, not red.
+        self.warnings.setStyleSheet(
+            f"color: {'#5f6b7a' if form.reason is not None else style.ERROR_TEXT.name()};"
+        )
         self.warnings.setText(message(form.reason) if form.reason is not None else "")
         self._show_warnings()
 
