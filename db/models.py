@@ -31,6 +31,17 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+class DepartmentRow(Base):
+    """One of the office's departments or officers (migration 0007), offered as the lead
+    and coordinating units of plan items."""
+
+    __tablename__ = "office_departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(String(400), unique=True)  # case and spacing folded
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class UnitRow(Base):
     __tablename__ = "units"
     id: Mapped[int] = mapped_column(primary_key=True)

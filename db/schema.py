@@ -9,7 +9,7 @@ from pathlib import Path
 # db/migrations/versions.
 REVISIONS: tuple[str, ...] = ("0001_initial", "0002_issued_documents", "0003_sync_and_audit",
                               "0004_sync_sequence", "0005_evidence_per_unit",
-                              "0006_plan_item_shaping")
+                              "0006_plan_item_shaping", "0007_office_departments")
 HEAD = REVISIONS[-1]
 
 
