@@ -9,7 +9,7 @@ from parapp import __version__
 
 from . import documents as d
 from . import handlers as h
-from . import plan_cmds, sync_cmds
+from . import office_cmds, plan_cmds, sync_cmds
 
 
 def _year(text: str) -> int:
@@ -232,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(handler=h.plan_edit)
     d.add_commands(pl, sub)
     plan_cmds.add_commands(pl)
+
+    office = sub.add_parser("office", help="the office's own lists and wording").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    office_cmds.add_department_commands(office)
 
     b = sub.add_parser("backup", help="backups of the database").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -34,6 +34,7 @@ from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import ItemStatus, ProgressUpdate, new_id
 from parapp.domain.text import clean
 
+from . import office_lists
 from .common import ServiceError, now
 from .mapping import item_from_row
 from .plan_numbers import (
@@ -150,8 +151,8 @@ def add(
             shortcoming=text,
             tasks=clean(tasks),
             product=clean(product),
-            lead=clean(lead),
-            coordinating=clean(coordinating),
+            lead=office_lists.remember(s, lead),
+            coordinating=office_lists.remember(s, coordinating),
             status=ItemStatus.NOT_STARTED.value,
             progress=0,
             keep_up=False,
@@ -223,6 +224,9 @@ def edit(
                         codes=", ".join(codes),
                     )
                 row.index_kind = wanted
+            elif name in ("lead", "coordinating"):
+                # A new unit joins the office's list; a known one is spelled as listed.
+                setattr(row, name, office_lists.remember(s, value))
             else:
                 setattr(row, name, clean(value))
         write_order(s, plan, order.sort(rows))
