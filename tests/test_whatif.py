@@ -177,6 +177,19 @@ def test_index_only_result_moves_the_published_index_by_the_points_share() -> No
     assert run(items, result, selected=()).projected_index == D("80.00")
 
 
+def test_published_total_above_the_rows_keeps_its_difference_up_to_the_maximum() -> None:
+    # The decision published 14 points where the rows add up to 13,25 (+0,75 of its own).
+    result = PublishedResult(index=D("82.35"), points=D(14))
+    items = [item("a", "1.1"), item("c", "1.2"), item("d", "2.1"), item("t", "3")]
+    p = run(items, result)
+    assert p.points == D("14.00") and p.recoverable == D("3.75")
+    # 13,25 + 3,75 = 17 (+0,75 would pass the maximum): 17; 82,35 + 3 × 100 / 17 → 100,00
+    assert (p.projected_points, p.projected_index) == (D("17.00"), D("100.00"))
+    one = run(items, result, selected=["a"])
+    # 13,25 + 1 + 0,75 = 15; 82,35 + 1 × 100 / 17 = 88,2323… → 88,23
+    assert (one.projected_points, one.projected_index) == (D("15.00"), D("88.23"))
+
+
 def test_projected_rank_against_the_published_ranking() -> None:
     ranking = [
         RankingEntry("X", "Xã X", D("90.00"), 1),

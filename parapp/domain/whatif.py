@@ -25,12 +25,13 @@ The rule, built on the printed figures (``parapp.domain.figures``):
 5. **The projected total** is the printed rows plus what is recovered, capped as the
    printed total is (not below 0; not above the maximum unless the set lets the bonus pass
    it), plus the decision's own difference (a published total that differs from its rows
-   keeps that difference). So a bonus that already fills the maximum leaves nothing to win,
-   and with no item done the projection is the figures printed today.
+   keeps that difference), capped again. So a bonus that already fills the maximum leaves
+   nothing to win, and with no item done the projection is the figures printed today.
 6. **The projected index** is the projected total over the printed maximum, rounded once
    half up to 2 places, as ``figures`` computes an index. A published index (index-only
    results included) is the starting point instead: the recovered points' share of the
-   maximum is added to it, so no projection moves the published index by itself.
+   maximum is added to it (up to 100 where the bonus cannot pass the maximum), so no
+   projection moves the published index by itself.
 7. **The projected rank** (``projected_rank``) is the place the projected index would take
    in a published ranking, every other unit keeping its published index (competition
    ranking, as ``results.rank``: equal indices share a rank).
@@ -116,7 +117,8 @@ def _claim(cset: CriteriaSet, item: RemediationItem) -> _Claim:
     if (item.index_kind or "PAR") != cset.index_kind.value:
         return _Claim()
     codes = [c for c in item.node_codes if c and cset.has(c)]
-    nodes, areas = set(), set()
+    nodes: set[str] = set()
+    areas: set[str] = set()
     for code in codes:
         if cset.area_of(code).part is not Part.MAIN:
             continue
@@ -222,13 +224,17 @@ def project(
     recovered = p2(values.total(union))
     row_sum = _row_sum(figures)
     decision = figures.points - _cap(cset, row_sum, figures.max_points)
-    projected = p2(_cap(cset, row_sum + recovered, figures.max_points) + decision)
+    projected = _cap(cset, row_sum + recovered, figures.max_points) + decision
+    # The decision's difference is kept, but never past the cap (nor below today's total).
+    projected = p2(max(figures.points, _cap(cset, projected, figures.max_points)))
     if figures.max_points <= ZERO:
         index = figures.index
     elif figures.result is None:
         index = p2(projected * HUNDRED / figures.max_points)
     else:
         index = p2(figures.index + (projected - figures.points) * HUNDRED / figures.max_points)
+        if not cset.bonus_may_exceed_max:
+            index = max(figures.index, min(index, HUNDRED))
     return Projection(
         items=out,
         points=figures.points,
