@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from db.engine import Database, open_database
 from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import RemediationItem, Signer, new_id
 from parapp.printing.signing import check_signature, make_test_identity
-from parapp.services import documents, issuing, plans
+from parapp.services import documents, issuing, paper, plans
 from parapp.services.annual import draft_annual_plan
 from parapp.services.common import ServiceError
 
@@ -62,10 +63,16 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fresh_pdf(db: Database, kind: str = plans.KIND_REMEDIATION) -> bytes:
-    if kind == plans.KIND_ANNUAL:
-        return documents.render(documents.annual_plan(db, 2026), ".pdf")
-    return documents.render(documents.remediation_plan(db, 2026), ".pdf")
+def _fresh_pdf(db: Database, info: issuing.IssuedInfo) -> bytes:
+    """The issued plan rendered again from the stored plan, with the QR code it was issued
+    with (the QR holds the document's id, drawn when it was issued)."""
+    found = paper.issued_qr(db, info)
+    assert found is not None
+    if info.kind == "annual-plan":
+        doc = documents.annual_plan(db, 2026)
+    else:
+        doc = documents.remediation_plan(db, 2026)
+    return documents.render(replace(doc, qr=found[1]), ".pdf")
 
 
 def _sign(db: Database, identity: tuple[bytes, bytes], folder: Path) -> Path:
@@ -97,7 +104,7 @@ def test_issue_uses_the_suggested_number_stores_and_freezes(db: Database) -> Non
     assert info.path == db.path.parent / "documents" / info.sha256[:2] / f"{info.sha256}.pdf"
     assert stored.startswith(b"%PDF") and len(stored) == info.size
     assert _sha(stored) == info.sha256
-    assert _sha(_fresh_pdf(db)) == info.sha256  # deterministic: a fresh render is identical
+    assert _sha(_fresh_pdf(db, info)) == info.sha256  # deterministic: a fresh render, identical
     assert issuing.reprint(db, 2026) == stored
 
     import pdfplumber
@@ -132,7 +139,7 @@ def test_annual_plan_takes_the_next_number_and_duplicates_are_refused(db: Databa
     annual = issuing.issue_plan(db, 2026, kind="annual", issued_on=date(2026, 3, 20))
     assert (annual.number, annual.kind, annual.symbol) == ("2", "annual-plan", "KH-UBND")
     assert annual.sha256 != first.sha256
-    assert _sha(_fresh_pdf(db, plans.KIND_ANNUAL)) == annual.sha256
+    assert _sha(_fresh_pdf(db, annual)) == annual.sha256
     assert issuing.reprint(db, 2026, plans.KIND_ANNUAL) == annual.path.read_bytes()
     assert issuing.suggest_number(db, "KH-UBND", 2026) == "3"
     assert issuing.suggest_number(db, "KH-UBND", 2027) == "1"  # the register restarts each year

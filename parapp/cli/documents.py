@@ -25,6 +25,7 @@ PASSPHRASE_ENV = "PARAPP_P12_PASSPHRASE"
 # 3 genuine but superseded by a later revision (docs/documents.md)
 EXIT_SUPERSEDED = 3
 _FORMATS = (".pdf", ".docx")
+_SCANS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 
 
 def _kind(args: argparse.Namespace) -> str:
@@ -256,6 +257,71 @@ def plan_revise(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- verify-paper -------------------------------------------------------------------------
+def verify_paper(args: argparse.Namespace) -> int:
+    """Exit codes as plan verify: 0 the current revision, 3 superseded, 1 not proven."""
+    import sys
+
+    from parapp.services import paper
+
+    source = sys.stdin.read() if args.source == "-" else args.source
+    path = Path(source)
+    with _db(args) as db:
+        if args.source != "-" and (path.is_file() or path.suffix.lower() in _SCANS):
+            check = paper.verify_file(db, path)
+        else:
+            check = paper.verify_text(db, source)
+    qr, info = check.qr, check.issued
+    if check.is_slip:
+        _out(
+            _(
+                "This paper is the transfer slip of package {id} dated {date}, printed from "
+                "this database."
+            ).format(id=qr.id, date=format_date(qr.issued_on))
+        )
+        return 0
+    if info is None:  # verify_text refuses a document it does not find
+        return 1
+    _out(
+        _("This paper is the issued {what} No. {ref} of {date} (revision {revision}).").format(
+            what=_what(info.kind),
+            ref=info.reference,
+            date=format_date(info.issued_on),
+            revision=info.revision,
+        )
+    )
+    newer = check.superseded_by
+    if newer is not None:
+        _out(
+            _("It is superseded by {ref} issued {date} (revision {revision}).").format(
+                ref=newer.reference, date=format_date(newer.issued_on), revision=newer.revision
+            )
+        )
+    else:
+        _out(_("It is the current revision."))
+    if check.renders is None:
+        _out(
+            _(
+                "Its frozen content is missing from the documents store, so it could not be "
+                "rendered again; restore the 'documents' folder beside the database."
+            )
+        )
+    elif check.renders:
+        _out(_("Its frozen content still renders to the registered PDF, byte for byte."))
+    else:
+        _out(
+            _(
+                "Its frozen content no longer renders to the registered PDF: the documents "
+                "store was changed, or this program prints differently; keep the registered "
+                "PDF as the reference."
+            )
+        )
+    _out(_("Issued document SHA-256: {sha}").format(sha=info.sha256))
+    if newer is not None:
+        return EXIT_SUPERSEDED
+    return 0 if check.ok and check.renders else 1
+
+
 # -- report -------------------------------------------------------------------------------
 def report_self_assessment(args: argparse.Namespace) -> int:
     from parapp.services import documents
@@ -329,6 +395,15 @@ def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersActi
     c = plan.add_parser("revise", help="make an issued plan editable as a new revision")
     which(c)
     c.set_defaults(handler=plan_revise)
+
+    c = sub.add_parser(
+        "verify-paper",
+        help="which issued document is this paper? (its QR text, or a scan: PDF or image)",
+    )
+    c.add_argument(
+        "source", help="the QR text (quoted), '-' to read it from stdin, or a scan (.pdf, .png …)"
+    )
+    c.set_defaults(handler=verify_paper)
 
     rep = sub.add_parser("report", help="reports (.pdf or .docx)").add_subparsers(
         dest="action", required=True, metavar="ACTION"

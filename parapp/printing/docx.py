@@ -21,6 +21,7 @@ from docx.shared import Mm
 
 from parapp.printing import docx_xml as x
 from parapp.printing import nd30
+from parapp.printing.docx_qr import add_qr
 from parapp.printing.model import (
     Align,
     Appendix,
@@ -310,6 +311,8 @@ def render_docx(doc: Document) -> bytes:
         _appendix(document, appendix, width, _text_height(appendix.landscape))
     if document.element.body[-2].tag == qn("w:tbl"):  # Word wants a paragraph to end on
         x.spacer(document, 1)
+    if doc.qr:
+        add_qr(document, doc.qr, landscape=bool(doc.appendices and doc.appendices[-1].landscape))
     created = doc.created
     stamp = (max(created.year, 1980), created.month, created.day)  # zip dates start in 1980
     return x.save(document, stamp)

@@ -153,3 +153,6 @@ class Document:
     subject: str = ""
     author: str = ""
     created: date = field(default=date(2000, 1, 1))
+    # An issued document's QR text (parapp.printing.qrtext), printed in the bottom margin of
+    # its last page; not part of its frozen content (the QR carries that content's hash).
+    qr: str = ""

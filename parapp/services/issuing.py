@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import IssuedDocumentRow, PlanRow
 from parapp.domain.text import clean
-from parapp.printing import nd30, signing
+from parapp.printing import frozen, nd30, signing
 from parapp.printing.model import Document
 
 from . import documents
@@ -52,6 +52,7 @@ class IssuedInfo:
     path: Path  # the copy in the documents store
     signed_sha256: str | None = None
     plan_id: int | None = None  # the plan it is a revision of
+    uuid: str = ""  # the document's id, printed in its QR code
 
     @property
     def reference(self) -> str:
@@ -96,6 +97,11 @@ def store_path(db: Database, sha256: str) -> Path:
     return db.paths.folder / "documents" / sha256[:2] / f"{sha256}.pdf"
 
 
+def frozen_path(db: Database, sha256: str) -> Path:
+    """The frozen content the issued PDF ``sha256`` was printed from (parapp.printing.frozen)."""
+    return store_path(db, sha256).with_suffix(".json")
+
+
 def _info(db: Database, row: IssuedDocumentRow, plan_year: int) -> IssuedInfo:
     return IssuedInfo(
         id=row.id,
@@ -110,6 +116,7 @@ def _info(db: Database, row: IssuedDocumentRow, plan_year: int) -> IssuedInfo:
         path=store_path(db, row.sha256),
         signed_sha256=row.signed_sha256,
         plan_id=row.plan_id,
+        uuid=row.uuid,
     )
 
 
@@ -159,15 +166,24 @@ def _build(db: Database, plan: PlanView, *, with_appendix: bool) -> Document:
     return documents.remediation_plan(db, with_appendix=with_appendix, plan=plan)
 
 
-def _render_final(db: Database, plan: PlanView, *, with_appendix: bool) -> bytes:
-    first = documents.render(_build(db, plan, with_appendix=with_appendix), ".pdf")
-    second = documents.render(_build(db, plan, with_appendix=with_appendix), ".pdf")
+def _render_final(
+    db: Database, plan: PlanView, *, with_appendix: bool, doc_id: str
+) -> tuple[bytes, bytes]:
+    """The final PDF, with its QR code, and the frozen content it is printed from."""
+    from . import paper
+
+    doc = _build(db, plan, with_appendix=with_appendix)
+    content = frozen.freeze(doc)
+    qr = paper.document_qr(db, doc.header, doc_id, hashlib.sha256(content).hexdigest())
+    first = documents.render(replace(doc, qr=qr), ".pdf")
+    again = _build(db, plan, with_appendix=with_appendix)
+    second = documents.render(replace(again, qr=qr), ".pdf")
     if first != second:
         raise ServiceError(
             "The plan did not print the same twice, so it cannot be issued (a program fault; "
             "please report it)."
         )
-    return first
+    return first, content
 
 
 def _store(db: Database, data: bytes) -> str:
@@ -227,8 +243,10 @@ def issue_plan(
             chosen = str(int(chosen))  # "07" and "7" are the same entry of the register
             _check_number(s, chosen, symbol, when.year)
     stamped = replace(before, document=replace(before.document, number=chosen, issued_on=when))
-    data = _render_final(db, stamped, with_appendix=with_appendix)
+    doc_id = str(uuid.uuid4())
+    data, content = _render_final(db, stamped, with_appendix=with_appendix, doc_id=doc_id)
     sha = _store(db, data)
+    write_atomic(frozen_path(db, sha), content)
     with db.session() as s:
         row = _plan_row(s, before.year, kind)
         if plan_view(row) != before or row.revision != revision:
@@ -243,7 +261,7 @@ def issue_plan(
         drop_removed(s, row)
         row.updated_at = now()
         issued = IssuedDocumentRow(
-            uuid=str(uuid.uuid4()),
+            uuid=doc_id,
             kind=doc_kind,
             plan_id=row.id,
             assessment_id=row.assessment_id,

@@ -16,6 +16,7 @@ from parapp.printing.pdf.blocks import Item, appendix_items, blocks_items, chain
 from parapp.printing.pdf.flowables import PageNumbering, SectionStart
 from parapp.printing.pdf.fonts import REGULAR, register_fonts
 from parapp.printing.pdf.front import header_flowables, signature_flowable, title_flowables
+from parapp.printing.pdf.qr import LastPageQrCanvas
 from parapp.printing.pdf.styles import LANDSCAPE, PAGE_NUMBER_SIZE, PORTRAIT, PageGeometry, nfc
 
 CREATOR = "parapp"
@@ -50,7 +51,7 @@ def render_pdf(doc: Document) -> bytes:
     template.addPageTemplates(
         [_page_template(name, geometry, numbering) for name, geometry in _TEMPLATES.values()]
     )
-    template.build(_story(doc, numbering), canvasmaker=_canvas_maker(doc.created))
+    template.build(_story(doc, numbering), canvasmaker=_canvas_maker(doc.created, doc.qr))
     return buffer.getvalue()
 
 
@@ -105,12 +106,15 @@ def _page_template(name: str, page: PageGeometry, numbering: PageNumbering) -> R
     )
 
 
-def _canvas_maker(created: date) -> Callable[..., Canvas]:
-    """A canvas whose creation and modification dates are ``created`` (not "now")."""
+def _canvas_maker(created: date, qr: str = "") -> Callable[..., Canvas]:
+    """A canvas whose creation and modification dates are ``created`` (not "now"), with the
+    QR code ``qr`` on the last page if given."""
     stamp = f"D:{created.year:04d}{created.month:02d}{created.day:02d}000000+00'00'"
 
     def make(*args: Any, **kwargs: Any) -> Canvas:
-        canv = Canvas(*args, **kwargs)
+        canv = LastPageQrCanvas(*args, **kwargs) if qr else Canvas(*args, **kwargs)
+        if isinstance(canv, LastPageQrCanvas):
+            canv.qr_text = qr
         canv.setDateFormatter(lambda *_: stamp)
         return canv
 
