@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -186,7 +186,7 @@ class _Flush:
         """The rows, in one executemany: nothing reads them back in the session, and the
         unit of work would insert them one by one (RETURNING each id)."""
         if self.rows:
-            self.session.connection().execute(AuditRow.__table__.insert(), self.rows)
+            self.session.connection().execute(insert(AuditRow), self.rows)
             self.rows = []
 
     def changes(
@@ -371,12 +371,12 @@ def insert_evidence(session: Session, documents: list[dict[str, Any]],
         # An executemany and a read of the ids by SHA-256 (unique): two statements compiled
         # once, where a multi-row INSERT ... RETURNING is compiled anew for every count of
         # rows (and SQLite does not promise RETURNING follows the order of the rows).
-        connection.execute(table.insert(), documents)
+        connection.execute(insert(EvidenceRow), documents)
         ids.update((sha, int(row_id)) for sha, row_id in connection.execute(
             select(table.c.sha256, table.c.id).where(
                 table.c.sha256.in_([d["sha256"] for d in documents]))))
     if links:
-        connection.execute(EvidenceLinkRow.__table__.insert(), [
+        connection.execute(insert(EvidenceLinkRow), [
             {"evidence_id": ids[sha], "assessment_id": assessment, "node_code": code}
             for sha, assessment, code in links])
     if session.info.get("audit") is False:

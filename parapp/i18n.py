@@ -100,7 +100,8 @@ def _translations(lang: str) -> gettext.NullTranslations:
 def reload_catalogs() -> None:
     """Forget loaded catalogs (after recompiling them in a running process)."""
     _translations.cache_clear()
-    gettext._translations.clear()  # stdlib's own cache of opened .mo files
+    # stdlib's own cache of opened .mo files (private, so typeshed leaves it out)
+    gettext._translations.clear()  # type: ignore[attr-defined]
 
 
 def _(message: str) -> str:

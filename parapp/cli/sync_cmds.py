@@ -143,6 +143,7 @@ def sync_import(args: argparse.Namespace) -> int:
                 db, [Path(p) for p in args.sources], dry_run=args.dry_run):
             name = outcome.path.name
             if outcome.status == "refused":
+                assert outcome.error is not None  # a refusal always says why
                 refused += 1
                 _err(_("{file}: refused. {reason}").format(file=name,
                                                            reason=message(outcome.error)))

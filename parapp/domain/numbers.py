@@ -49,8 +49,10 @@ def to_decimal(value: object) -> Decimal:
     # Typed points, counts and indices are small; a text like "1e30" is a typing mistake,
     # and letting it in would break exact arithmetic further on. (Computed values, passed in
     # as Decimal, may carry many places: 62/70 is 88,571428…)
+    exponent = result.as_tuple().exponent  # an int: the value is finite
     if isinstance(value, str) and (
-        abs(result) >= LIMIT or (result != 0 and result.as_tuple().exponent < -MAX_PLACES)
+        abs(result) >= LIMIT
+        or (result != 0 and isinstance(exponent, int) and exponent < -MAX_PLACES)
     ):
         raise NumberError(f"out of range: {value!r}")
     return result
@@ -87,7 +89,7 @@ def format_vi(value: Decimal, places: int = 2) -> str:
     rounded = round_half_up(value, places)
     sign = "-" if rounded < 0 else ""
     whole, _, frac = f"{abs(rounded):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

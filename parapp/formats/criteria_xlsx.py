@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -77,8 +78,9 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def _put(cell: Cell, value: Any) -> Cell:
+def _put(cell: Cell | MergedCell, value: Any) -> Cell:
     """Write a value; text is always text, never a formula (a title may start with "=")."""
+    assert isinstance(cell, Cell)  # nothing is merged where values are written
     if isinstance(value, str):
         value = _escape(value)
         cell.value = value or None
@@ -191,7 +193,7 @@ def _human_sheet(ws: Worksheet, cset: CriteriaSet, rows: list[tuple[Any, ...]]) 
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _machine_sheet(ws: Worksheet, doc: dict[str, Any], rows: list[tuple[Any, ...]]) -> None:
@@ -229,7 +231,9 @@ def write_xlsx(cset: CriteriaSet) -> bytes:
     doc = to_dict(cset)
     rows = list(_flatten(doc["nodes"], "", Part.MAIN.value, 0))
     wb = Workbook()
-    _human_sheet(wb.active, cset, rows)
+    sheet = wb.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
+    _human_sheet(sheet, cset, rows)
     _machine_sheet(wb.create_sheet(MACHINE_SHEET), doc, rows)
     wb.properties.creator = "parapp"
     wb.properties.lastModifiedBy = "parapp"
@@ -437,9 +441,9 @@ def read_xlsx(data: bytes) -> CriteriaSet:
     except CriteriaFileError:
         raise
     except CriteriaError as exc:  # a validation error names a code: name its row too
-        code = exc.params.get("code")
-        if isinstance(code, str) and code in rows:
-            raise _err(rows[code], exc.template, **exc.params) from None
+        failed = exc.params.get("code")
+        if isinstance(failed, str) and failed in rows:
+            raise _err(rows[failed], exc.template, **exc.params) from None
         raise
 
 

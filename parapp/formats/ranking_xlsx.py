@@ -32,9 +32,12 @@ def ranking_xlsx(data: RankingInputs) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = f"Xếp hạng {data.year}"[:31]
     areas = data.areas
     headers = ["Xếp hạng", "Mã đơn vị", "Đơn vị", "Loại", "Chỉ số CCHC (%)", "Tổng điểm"]
@@ -66,7 +69,7 @@ def ranking_xlsx(data: RankingInputs) -> bytes:
     ws.row_dimensions[HEADER_ROW].height = 45
 
     for i, row in enumerate(data.rows, start=HEADER_ROW + 1):
-        values: list[object] = [
+        values: list[Decimal | int | str | None] = [
             row.rank,
             row.unit_code,
             row.unit_name,
@@ -89,7 +92,7 @@ def ranking_xlsx(data: RankingInputs) -> bytes:
     widths = [9, 11, 30, 10, 12, 11] + [12] * len(areas) + [12]
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)  # header and the unit's name
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4).coordinate  # header, unit name
     if data.rows:
         ws.auto_filter.ref = (
             f"A{HEADER_ROW}:{get_column_letter(last_col)}{HEADER_ROW + len(data.rows)}"
@@ -99,7 +102,7 @@ def ranking_xlsx(data: RankingInputs) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
     legend = wb.create_sheet("Lĩnh vực")
     legend.append(["Mã", "Lĩnh vực", "Điểm tối đa"])

@@ -341,7 +341,7 @@ def ranking_inputs(
         RankingArea(a.code, a.title, a.max_points, a.max_text) for a in ss.cset.roots(Part.MAIN)
     )
     rows: list[RankingRow] = []
-    decision = ("", None, "")
+    decision: tuple[str, date | None, str] = ("", None, "")
     with db.session() as s:
         for code, st in ss.standings.items():
             result = load_result(s, st.assessment_id)

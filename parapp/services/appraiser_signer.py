@@ -48,8 +48,13 @@ def set_appraiser_signer(
     signer = appraiser_signer(db)
     if mode is not None:
         signer = replace(signer, mode=MODES[mode])
-    given = {"body": body, "head_title": head_title, "position": position, "name": name}
-    signer = replace(signer, **{k: clean(v) for k, v in given.items() if v is not None})
+    signer = replace(
+        signer,
+        body=signer.body if body is None else clean(body),
+        head_title=signer.head_title if head_title is None else clean(head_title),
+        position=signer.position if position is None else clean(position),
+        name=signer.name if name is None else clean(name),
+    )
     data = asdict(signer)
     data["mode"] = signer.mode.value
     set_setting(db, APPRAISER_SIGNER_KEY, json.dumps(data, ensure_ascii=False))

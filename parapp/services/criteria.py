@@ -130,9 +130,9 @@ def find_set_row(s: Session, code: str | None = None, version: int | None = None
     query = select(CriteriaSetRow)
     if code:
         query = query.where(CriteriaSetRow.code == clean(code))
-        order = (CriteriaSetRow.version.desc(), CriteriaSetRow.id.desc())
+        order = [CriteriaSetRow.version.desc(), CriteriaSetRow.id.desc()]
     else:
-        order = (CriteriaSetRow.id.desc(),)  # the set loaded last, whatever its code
+        order = [CriteriaSetRow.id.desc()]  # the set loaded last, whatever its code
     if version is not None:
         query = query.where(CriteriaSetRow.version == version)
     row = s.scalars(query.order_by(*order)).first()

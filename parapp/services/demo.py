@@ -64,28 +64,25 @@ from .issuing import issue_plan, reprint
 
 
 def _declared(
-    rule: object, spec: tuple[object, ...] | None, part: Part
+    rule: object, spec: tuple[str | int, ...] | None, part: Part
 ) -> tuple[Declared | None, Decimal | None]:
     """Declared data (or a typed score) for one leaf: full marks unless ``spec`` says not."""
-    kind = spec[0] if spec else None
+    kind, args = (spec[0], spec[1:]) if spec else (None, ())
     if kind == "typed":
-        return None, Decimal(str(spec[1]))  # type: ignore[index]
+        return None, Decimal(str(args[0]))
     if isinstance(rule, YesNoRule):
         if kind == "answer":
-            return Declared(answer=Answer(str(spec[1]))), None  # type: ignore[index]
+            return Declared(answer=Answer(str(args[0]))), None
         return Declared(answer=Answer.YES if part is Part.MAIN else Answer.NO), None
     if isinstance(rule, TiersRule):
-        index = int(spec[1]) if kind == "tier" else 0  # type: ignore[index, call-overload]
+        index = int(args[0]) if kind == "tier" else 0
         return Declared(tier=rule.tiers[index].key), None
     if isinstance(rule, RatioRule):
         if kind == "ratio":
-            return Declared(
-                numerator=Decimal(spec[1]),
-                denominator=Decimal(spec[2]),  # type: ignore
-            ), None
+            return Declared(numerator=Decimal(args[0]), denominator=Decimal(args[1])), None
         return Declared(numerator=Decimal(100), denominator=Decimal(100)), None
     if isinstance(rule, DeductionRule):
-        return Declared(count=int(spec[1]) if kind == "count" else 0), None  # type: ignore
+        return Declared(count=int(args[0]) if kind == "count" else 0), None
     assert isinstance(rule, FreeRule)
     return None, None  # typed by the caller: the maximum, or 0 for bonus and penalty
 
@@ -180,7 +177,7 @@ def _appraise_and_publish(
             max_points=figures.max_points,
             areas=areas,
             **PUBLISHED[year],
-        ),  # type: ignore[arg-type]
+        ),
         year=year,
         unit_code=unit_code,
     )

@@ -5,6 +5,7 @@ decisions. :mod:`parapp.services.demo` builds the databases from them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.units import Unit, UnitKind
@@ -20,7 +21,7 @@ UNIT = Unit(
 
 # Where the commune lost points, by year: ("ratio", n, d) / ("tier", i) / ("count", n) /
 # ("answer", "no"|"na") / ("typed", "1.5"). Everything else is at full marks.
-SELF_LOSSES: dict[int, dict[str, tuple[object, ...]]] = {
+SELF_LOSSES: dict[int, dict[str, tuple[str | int, ...]]] = {
     2024: {
         "1.2": ("count", 1),
         "1.3.2": ("ratio", 8, 10),
@@ -86,7 +87,8 @@ SIGNER = Signer(
     name="Nông Thị Hạnh",
 )  # a made-up name
 
-PUBLISHED = {
+# The published figures' other fields (PublishedResult's keyword arguments)
+PUBLISHED: dict[int, dict[str, Any]] = {
     2024: dict(
         rank=8,
         rank_of=17,

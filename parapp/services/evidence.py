@@ -380,7 +380,7 @@ def update_evidence(
                 raise ServiceError("The document date is not a date.")
             if doc_date is not None:
                 check_doc_date(doc_date)
-            row.doc_date = doc_date  # type: ignore[assignment]
+            row.doc_date = doc_date
         s.flush()
         arow = find_row(s, year)
         given = doc_date if isinstance(doc_date, date) else None

@@ -78,8 +78,9 @@ def document_from_json(text: str) -> PlanDocument:
         return PlanDocument()
     signer = data.pop("signer", {}) or {}
     issued = data.pop("issued_on", None)
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
     return PlanDocument(
-        **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()},
+        **fields,
         issued_on=date.fromisoformat(issued) if issued else None,
         signer=Signer(**{**signer, "mode": SignMode(signer.get("mode", "TM."))}),
     )

@@ -35,8 +35,9 @@ _BOOLEANS = frozenset({"not_applicable", "needs_reappraisal", "bonus_may_exceed_
                        "is_sample"})
 
 
-def _record(row: sqlite3.Row) -> SimpleNamespace:
-    """A row with the values the ORM would give (Decimal, bool)."""
+def _record(row: sqlite3.Row) -> Any:
+    """A row with the values the ORM would give (Decimal, bool): the mapping functions read
+    its attributes as they read an ORM row's (so it is typed Any, not the ORM class)."""
     values: dict[str, Any] = {}
     for key, raw in zip(row.keys(), tuple(row), strict=True):  # a Row iterates its values
         value = raw
@@ -53,7 +54,7 @@ class _Reader:
         self.con = con
         self.sets: dict[int, CriteriaSet] = {}
 
-    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[SimpleNamespace]:
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         return [_record(r) for r in self.con.execute(sql, tuple(params))]
 
     def criteria_set(self, set_id: int) -> CriteriaSet:

@@ -193,7 +193,7 @@ def to_points(value: Any, where: str | Phrase) -> Decimal:
         ) from None
 
 
-def _opt_int(value: Any, where: str) -> int | None:
+def _opt_int(value: Any, where: str | Phrase) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int):

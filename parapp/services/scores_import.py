@@ -163,6 +163,14 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[RawRow]:
         raise ServiceError("Line {line}: not readable as CSV: {why}", line=start, why=exc) from exc
 
 
+def _cell(value: object) -> Cell:
+    """An openpyxl value as a cell of ours; anything else (rich text, which we do not ask
+    for) as its text."""
+    if value is None or isinstance(value, str | int | float | Decimal | date | time | timedelta):
+        return value
+    return str(value)
+
+
 def _xlsx_rows(data: bytes) -> list[RawRow]:
     import openpyxl
 
@@ -175,7 +183,9 @@ def _xlsx_rows(data: bytes) -> list[RawRow]:
             return []
         # read-only sheets yield empty rows for missing ones, so the count is the row number
         rows = book.worksheets[0].iter_rows(values_only=True)
-        return [(number, list(values)) for number, values in enumerate(rows, start=1)]
+        return [
+            (number, [_cell(v) for v in values]) for number, values in enumerate(rows, start=1)
+        ]
     finally:
         book.close()
 

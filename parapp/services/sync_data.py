@@ -61,7 +61,9 @@ def _dec_text(value: Decimal | None) -> str | None:
 
 
 # -- reading helpers ---------------------------------------------------------------------
-def _obj(value: Any, where: str, keys: set[str], optional: set[str] = frozenset()) -> dict:
+def _obj(
+    value: Any, where: str, keys: set[str], optional: frozenset[str] | set[str] = frozenset()
+) -> dict:
     if not isinstance(value, dict):
         raise _bad(where, "an object was expected")
     missing = keys - set(value)

@@ -396,9 +396,9 @@ def _import_files(db: Database, files: list[Path], dry_run: bool, scratch: Path,
             for index, outcome in enumerate(group, start=skipped + done - len(group) + 1):
                 yield index, total, outcome
     finally:
-        for waiting in ahead:  # the caller stopped early (cancel)
-            if isinstance(waiting, Opening):
-                waiting.discard()
+        for left in ahead:  # the caller stopped early (cancel)
+            if isinstance(left, Opening):
+                left.discard()
 
 
 def _settle(opening: Opening | Exception | None) -> None:

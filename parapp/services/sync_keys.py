@@ -314,19 +314,19 @@ def trust_card(db: Database, path: Path, typed_fingerprint: str) -> Card:
         ):
             if old.fingerprint != card.fingerprint:
                 old.replaced_at = stamp
-        row = s.scalars(
+        key = s.scalars(
             select(TrustedKeyRow).where(
                 TrustedKeyRow.unit_code == card.unit.code,
                 TrustedKeyRow.fingerprint == card.fingerprint,
             )
         ).first()
-        if row is None:
-            row = TrustedKeyRow(unit_code=card.unit.code, fingerprint=card.fingerprint)
-            s.add(row)
-        row.unit_name, row.role = card.unit.name, card.role
-        row.public_key, row.enc_public_key = card.public_key.hex(), card.enc_public_key.hex()
-        row.enc_signature = card.enc_signature.hex()
-        row.trusted_at, row.replaced_at = stamp, None
+        if key is None:
+            key = TrustedKeyRow(unit_code=card.unit.code, fingerprint=card.fingerprint)
+            s.add(key)
+        key.unit_name, key.role = card.unit.name, card.role
+        key.public_key, key.enc_public_key = card.public_key.hex(), card.enc_public_key.hex()
+        key.enc_signature = card.enc_signature.hex()
+        key.trusted_at, key.replaced_at = stamp, None
     return card
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 revision = "0005_evidence_per_unit"
 down_revision = "0004_sync_sequence"
@@ -31,7 +32,7 @@ _COLUMNS = "sha256, filename, title, title_folded, doc_number, doc_date, size, a
 
 
 def _evidence_table(name: str, *, with_unit: bool) -> None:
-    columns = [
+    columns: list[SchemaItem] = [
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("filename", sa.Text(), nullable=False),
@@ -42,7 +43,7 @@ def _evidence_table(name: str, *, with_unit: bool) -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("added_at", sa.DateTime(), nullable=False),
     ]
-    constraints: list[sa.SchemaItem] = [sa.PrimaryKeyConstraint("id")]
+    constraints: list[SchemaItem] = [sa.PrimaryKeyConstraint("id")]
     if with_unit:
         columns.append(sa.Column("unit_id", sa.Integer(), nullable=False))
         constraints += [sa.ForeignKeyConstraint(["unit_id"], ["units.id"]),
@@ -79,18 +80,19 @@ def upgrade() -> None:
     bind = op.get_bind()
     _evidence_table("evidence_new", with_unit=True)
     _links_table("evidence_links_new", "evidence_new")
-    own = bind.exec_driver_sql(
+    own: int | None = bind.exec_driver_sql(
         "SELECT id FROM units ORDER BY is_self DESC, id LIMIT 1").scalar()
     owners: dict[int, list[int]] = {}
     for evidence_id, unit_id in bind.exec_driver_sql(
             "SELECT DISTINCT l.evidence_id, a.unit_id FROM evidence_links l "
             "JOIN assessments a ON a.id = l.assessment_id ORDER BY l.evidence_id, a.unit_id"):
         owners.setdefault(int(evidence_id), []).append(int(unit_id))
-    next_id = int(bind.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM evidence").scalar()) + 1
+    last = bind.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM evidence").scalar_one()
+    next_id = int(last) + 1
     moved: dict[tuple[int, int], int] = {}  # (old id, unit) -> new id, for a second owner
     for (old_id,) in list(bind.exec_driver_sql("SELECT id FROM evidence ORDER BY id")):
-        units = owners.get(int(old_id)) or [own]
-        if units[0] is None:
+        units = owners.get(int(old_id)) or ([] if own is None else [own])
+        if not units:
             continue  # no unit at all: a database without units holds no evidence
         # The first owner keeps the row's id (nothing else changes for a commune's own data).
         bind.exec_driver_sql(

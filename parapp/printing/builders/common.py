@@ -37,8 +37,10 @@ REPORT_KIND, REPORT_SYMBOL = "BÁO CÁO", "BC-UBND"
 COMMITTEE = "ỦY BAN NHÂN DÂN"
 
 _LETTERS = tuple("abcdđeghiklmnopqrstuvxy")  # the Vietnamese order, without f, j, w, z
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"))
-_ROMAN += ((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_ROMAN: tuple[tuple[int, str], ...] = (
+    *((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L")),
+    *((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")),
+)
 _PREFIXES = ("Thị trấn", "Đặc khu", "Phường", "Xã", "Thị xã", "Thành phố", "Huyện", "Quận")
 _KIND_WORDS = {
     UnitKind.COMMUNE: "xã",

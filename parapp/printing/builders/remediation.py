@@ -75,7 +75,7 @@ def _items_of(data: PlanInput, kind: str) -> list[RemediationItem]:
     return [i for i in data.items if (i.index_kind or "PAR") == kind]
 
 
-def _figures(idx: IndexData, vals: texts.Values) -> dict[str, str]:
+def _figures(idx: IndexData, vals: texts.Values) -> dict[str, object]:
     """points / max / index / rank of an index as printed (``parapp.domain.figures``): the
     points only where they are the decision's, or where there is no decision yet."""
     out = dict(vals)
@@ -109,7 +109,7 @@ def _figures(idx: IndexData, vals: texts.Values) -> dict[str, str]:
     return out
 
 
-def _rank_band(fig: dict[str, str]) -> list[str]:
+def _rank_band(fig: texts.Values) -> list[str]:
     """ "xếp thứ 12/65 đơn vị cấp xã", "xếp loại Tốt" where known."""
     parts = []
     if "rank" in fig:
@@ -120,7 +120,7 @@ def _rank_band(fig: dict[str, str]) -> list[str]:
     return parts
 
 
-def _result_clause(fig: dict[str, str]) -> str:
+def _result_clause(fig: texts.Values) -> str:
     """ "xã X đạt 91,88/100 điểm (91,88%), xếp thứ 12/65 đơn vị cấp xã, xếp loại Tốt"; an
     index-only result states the index alone ("xã X đạt Chỉ số ... 86,50%")."""
     if "points" in fig and "max" in fig:
@@ -145,14 +145,14 @@ def _bases(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -> l
             template = c.drop_date(
                 texts.lookup(f"{R}.legal_basis.decision_other"),
                 r.decision_date,
-                other.get("issuer", ""),
+                str(other.get("issuer", "")),
             )
             generated.append(texts.fill(template, other))
             numbers.append(clean(r.decision_number))
     r = main.result
     if r is not None and r.decision_number:
         template = c.drop_date(
-            texts.lookup(f"{R}.legal_basis.decision"), r.decision_date, fig.get("issuer", "")
+            texts.lookup(f"{R}.legal_basis.decision"), r.decision_date, str(fig.get("issuer", ""))
         )
         main_clause = texts.fill(template, fig)
         numbers.append(clean(r.decision_number))

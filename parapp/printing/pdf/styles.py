@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import black
@@ -84,7 +85,7 @@ CELL_PAD_BOTTOM = 4.0
 
 MARK = "./."
 
-_ALIGN = {
+_ALIGN: dict[Align, Literal[0, 1, 2, 4]] = {
     Align.JUSTIFY: TA_JUSTIFY,
     Align.LEFT: TA_LEFT,
     Align.CENTER: TA_CENTER,

@@ -9,6 +9,7 @@ its continuation; rows that fit on a page are never broken.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.colors import black
@@ -42,6 +43,12 @@ class GridTable(RLTable):
     totals) is never the last on a page."""
 
     max_row: float = float("inf")
+    # reportlab's own state this class reads (set by Table; its stubs leave private names out)
+    _rowHeights: list[float]
+    _cellvalues: list[list[Any]]
+    _cellStyles: list[list[Any]]
+    _calc: Callable[[float, float], None]
+    _splitRows: Callable[..., list[Flowable]]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self._calc(availWidth, availHeight)
@@ -141,7 +148,7 @@ def grid(table: Table, width: float, page_height: float) -> GridTable:
         if index in kept:  # an attribute: reportlab rebuilds the table at each page break
             setattr(paragraphs[0], _KEPT, True)
         data.append([[p] for p in paragraphs])
-    commands: list[tuple[object, ...]] = [
+    commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("FONTNAME", (0, 0), (-1, 0), BOLD),
         ("FONTSIZE", (0, 0), (-1, -1), size),
@@ -161,7 +168,8 @@ def grid(table: Table, width: float, page_height: float) -> GridTable:
         colWidths=[w * mm for w in balanced_widths(table, width / mm)],
         repeatRows=1,
         # the smallest piece of a broken row, in points
-        splitInRow=MIN_PIECE_LINES * leading + CELL_PAD_TOP + CELL_PAD_BOTTOM,
+        # (a height in points, compared with row heights: the stubs' int is too narrow)
+        splitInRow=MIN_PIECE_LINES * leading + CELL_PAD_TOP + CELL_PAD_BOTTOM,  # type: ignore[arg-type]
         hAlign="CENTER",
         style=TableStyle(commands),
         spaceBefore=TABLE_BEFORE,
