@@ -17,6 +17,7 @@ from decimal import Decimal
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet, CriterionNode, IndexKind
 from parapp.domain.deadlines import parse_deadline
+from parapp.domain.ranking import RankingArea, RankingInputs, RankingRow
 from parapp.domain.remediation import (
     ItemStatus,
     PlanDocument,
@@ -38,12 +39,7 @@ from parapp.printing.builders import (
     build_remediation_plan,
     build_self_report,
 )
-from parapp.printing.builders.ranking import (
-    RankingArea,
-    RankingInputs,
-    RankingRow,
-    build_ranking,
-)
+from parapp.printing.builders.ranking import build_ranking
 from parapp.printing.builders.slip import SlipInputs, build_slip
 from parapp.printing.model import Document
 

@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from parapp.domain.ranking import RankingArea, RankingInputs, RankingRow
 from parapp.domain.units import UnitKind
 from parapp.formats.ranking_xlsx import HEADER_ROW, ranking_xlsx
-from parapp.printing.builders.ranking import (
-    RankingArea,
-    RankingInputs,
-    RankingRow,
-    build_ranking,
-    issuing_lines,
-)
+from parapp.printing.builders.ranking import build_ranking, issuing_lines
 from parapp.services.documents import render
 
 AREAS3 = (

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 from db.engine import open_database
 from parapp.domain.units import UnitKind
 from parapp.services import periods, setup
-from parapp.services.units_catalog import search_units
+from parapp.services.units_catalog import load_catalog, search_units
 from ui import qt_strings
 from ui.main_window import MainWindow
-from ui.models.unit_search import UnitSearchModel, load_catalog
+from ui.models.unit_search import UnitSearchModel
 from ui.screens.overview import OverviewScreen
 from ui.screens.setup import SetupScreen
 from ui.state import AppState

@@ -27,7 +27,7 @@ from parapp.i18n import _, message
 from parapp.services import assessments, setup, submission, sync_export, sync_keys
 from parapp.services.common import ServiceError
 from parapp.services.demo import start_next_year
-from parapp.sync.words import word
+from parapp.services.sync_words import word
 from ui import qt_strings, screens
 from ui.dialogs_sync import PlanDialog, TrustCardDialog
 from ui.main_window import MainWindow

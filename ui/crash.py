@@ -25,7 +25,7 @@ _interactive = True
 
 
 def _default_log_dir() -> Path:
-    from db.location import default_data_dir
+    from parapp.services.office import default_data_dir
 
     return default_data_dir() / "logs"
 

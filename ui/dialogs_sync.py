@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _, message, ngettext
-from parapp.sync.words import word
+from parapp.services.sync_words import word
 from ui import style
 from ui.models.sync_log import ROLES, monospace
 from ui.widgets.sync_context import grouped

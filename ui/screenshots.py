@@ -53,10 +53,10 @@ def _copy_db(source: Path, target: Path) -> Path:
 
 def _draft_2026(db_path: Path) -> None:
     """A 2026 self-assessment half done: areas 1-3 copied from 2025, the rest empty."""
-    from db.engine import open_database
     from parapp.services.demo import start_next_year
+    from parapp.services.office import open_office
 
-    db = open_database(db_path)
+    db = open_office(db_path)
     try:
         start_next_year(db)
     finally:

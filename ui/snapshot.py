@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from parapp.domain.errors import DomainError
     from parapp.services.assessments import AssessmentView
+    from parapp.services.office import Office
     from parapp.services.periods import SetupStatus
     from parapp.services.plans import PlanView
 
@@ -40,13 +40,13 @@ class Snapshot:
     year: int | None = None  # the appraiser: the latest year any unit submitted
 
 
-def open_db(path: Path) -> Database:
-    from db.engine import open_database
+def open_db(path: Path) -> Office:
+    from parapp.services.office import open_office
 
-    return open_database(path)
+    return open_office(path)
 
 
-def load_plan(db: Database) -> PlanView | None:
+def load_plan(db: Office) -> PlanView | None:
     """The latest remediation plan, if any (runs on the worker thread)."""
     from parapp.services import plans
     from parapp.services.common import NotFound
@@ -57,7 +57,7 @@ def load_plan(db: Database) -> PlanView | None:
         return None
 
 
-def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = True) -> Snapshot:
+def load_snapshot(db: Office, year: int | None = None, *, with_plan: bool = True) -> Snapshot:
     """The assessment's view and (unless told not to) the plan; runs on the worker."""
     from parapp.services import assessments
     from parapp.services.common import NotFound
@@ -81,7 +81,7 @@ def load_snapshot(db: Database, year: int | None = None, *, with_plan: bool = Tr
     return Snapshot(view, load_plan(db) if with_plan else None, problem)
 
 
-def first_snapshot(db: Database) -> Snapshot:
+def first_snapshot(db: Office) -> Snapshot:
     """The opening figures: read without the ORM when the start-up reader can answer
     (a commune's latest assessment), else through the services."""
     from parapp.services.quick_view import first_view
@@ -92,7 +92,7 @@ def first_snapshot(db: Database) -> Snapshot:
     return load_snapshot(db, with_plan=False)
 
 
-def _appraiser_snapshot(db: Database, year: int | None) -> Snapshot:
+def _appraiser_snapshot(db: Office, year: int | None) -> Snapshot:
     """The appraiser's hub has no view: its name and the year it works on."""
     from parapp.services.appraisal import latest_year
     from parapp.services.common import NotFound
@@ -119,7 +119,7 @@ def no_database(path: Path) -> bool:
         return True
 
 
-def sync_language(db: Database, path: Path) -> None:
+def sync_language(db: Office, path: Path) -> None:
     """Keep the start-up copy of the language setting in step with the database
     (a restored backup may carry another choice); used from the next start."""
     from parapp.services.setup import get_setting

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from parapp.services.assessments import AssessmentView
+    from parapp.services.office import Office
     from parapp.services.plans import PlanView
     from ui.snapshot import Snapshot
     from ui.tasks import TaskManager
@@ -38,7 +38,7 @@ class AppState(QObject):
         super().__init__(parent)
         self._tasks = tasks
         self.db_path = db_path
-        self.db: Database | None = None
+        self.db: Office | None = None
         self.snapshot: Snapshot | None = None
         self.problem: str = ""
         self.last_saved: datetime | None = None
@@ -84,7 +84,7 @@ class AppState(QObject):
         """Open the database and load the first snapshot on the worker."""
         path = self.db_path
 
-        def job() -> tuple[Database | None, Snapshot]:
+        def job() -> tuple[Office | None, Snapshot]:
             from ui import bench
             from ui.snapshot import Snapshot, first_snapshot, no_database, open_db
 
@@ -101,7 +101,7 @@ class AppState(QObject):
 
         self.tasks.run(job, self._opened, self._open_failed)
 
-    def _opened(self, result: tuple[Database | None, Snapshot]) -> None:
+    def _opened(self, result: tuple[Office | None, Snapshot]) -> None:
         self.db, self.snapshot = result
         self.loaded.emit()
         self.changed.emit()
@@ -145,7 +145,7 @@ class AppState(QObject):
         self.failed.emit(self.problem)
         self.loaded.emit()
 
-    def adopt(self, db: Database) -> None:
+    def adopt(self, db: Office) -> None:
         """The first run has set the office up in ``db``: load it as if just opened."""
         from ui.snapshot import load_snapshot
 

@@ -18,10 +18,10 @@ from parapp.services.common import os_reason
 
 def _log_crash(exc: BaseException, db: str | None) -> Path | None:
     """Logs live beside the database in use (docs/data.md)."""
-    from db.location import DataPaths, resolve_db_path
+    from parapp.services.office import OfficePaths, resolve_db_path
 
     try:
-        folder = DataPaths(resolve_db_path(db)).logs
+        folder = OfficePaths(resolve_db_path(db)).logs
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
         path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _disk_problem(exc: BaseException, args: object) -> DomainError | None:
     """The clear message for disk trouble in the data folder, if that is what ``exc`` is."""
     try:
-        from db.location import resolve_db_path
+        from parapp.services.office import resolve_db_path
         from parapp.services.storage import explain
 
         return explain(exc, resolve_db_path(getattr(args, "db", None)).parent)

@@ -247,12 +247,11 @@ def _save_signer(db: Any, args: argparse.Namespace) -> bool:
 
 
 def _signer_text(db: Any) -> str:
-    from parapp.printing import nd30
-    from parapp.services.appraiser_signer import appraiser_signer
+    from parapp.services.appraiser_signer import appraiser_signer, signer_lines
 
     signer = appraiser_signer(db)
     name = signer.name or _("(no name)")
-    return f"{' / '.join(nd30.signer_lines(signer))} — {name}"
+    return f"{' / '.join(signer_lines(signer))} — {name}"
 
 
 def signer(args: argparse.Namespace) -> int:
@@ -265,27 +264,17 @@ def signer(args: argparse.Namespace) -> int:
 
 
 def ranking(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal_publish import ranking_inputs
-    from parapp.services.files import write_atomic
+    from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking, ranking_inputs
 
     out = Path(args.out)
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".pdf", ".docx"):
+    if out.suffix.lower() not in RANKING_SUFFIXES:
         raise ServiceError("Save the ranking as a .xlsx, .pdf or .docx file.")
     with h._db(args) as db:
         if _save_signer(db, args):
             _out(_("Saved. Signer: {signer}").format(signer=_signer_text(db)))
         year = _year_or_latest(db, args)
         data = ranking_inputs(db, year, args.set_code, issued_on=h._date(args.date))
-    if suffix == ".xlsx":
-        from parapp.formats.ranking_xlsx import ranking_xlsx
-
-        write_atomic(out, ranking_xlsx(data))
-    else:
-        from parapp.printing.builders.ranking import build_ranking
-        from parapp.services.documents import save
-
-        save(build_ranking(data), out)
+    export_ranking(data, out)
     _out(_("Wrote {path}").format(path=out))
     return 0
 

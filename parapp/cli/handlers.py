@@ -10,8 +10,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from db.engine import Database, open_database
-from db.location import resolve_db_path
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.text import clean, parse_date
@@ -19,13 +17,14 @@ from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, format_date, format_percent, message
 from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
 from parapp.services.common import ServiceError
+from parapp.services.office import Office, open_office, resolve_db_path
 
 from . import render
 
 
 @contextmanager
-def _db(args: argparse.Namespace) -> Iterator[Database]:
-    db = open_database(resolve_db_path(args.db))
+def _db(args: argparse.Namespace) -> Iterator[Office]:
+    db = open_office(resolve_db_path(args.db))
     try:
         yield db
     finally:
@@ -417,9 +416,7 @@ def _kind_text(kind: str) -> str:
 
 def backup_list(args: argparse.Namespace) -> int:
     if args.source:
-        from db.backup import list_backups
-
-        found = list_backups(Path(args.source))
+        found = backups.in_folder(Path(args.source))
     else:
         found = backups.available(resolve_db_path(args.db))
     if not found:

@@ -20,8 +20,8 @@ from parapp.i18n import (
     label,
     message,
 )
-from parapp.printing import nd30
 from parapp.services.assessments import AssessmentView
+from parapp.services.issuing import printed_number
 from parapp.services.plans import PlanView
 
 TITLE_WIDTH = 46
@@ -259,7 +259,7 @@ def plan_text(plan: PlanView, as_of: date) -> str:
     if plan.status == "issued" and doc.number and doc.issued_on:
         lines.append(
             _("Issued as No. {number}/{symbol} dated {date} (revision {revision}).").format(
-                number=nd30.padded(doc.number),  # "01/KH-UBND", as the document prints it
+                number=printed_number(doc.number),  # "01/KH-UBND", as the document prints it
                 symbol=doc.symbol,
                 date=format_date(doc.issued_on),
                 revision=plan.revision,

@@ -13,7 +13,7 @@ from typing import Any
 
 from parapp.i18n import _, message
 from parapp.services.common import ServiceError
-from parapp.sync.words import word as label
+from parapp.services.sync_words import word as label
 
 from .handlers import _db, _err, _out
 
@@ -265,8 +265,8 @@ def keys_trust(args: argparse.Namespace) -> int:
 
 
 def keys_export(args: argparse.Namespace) -> int:
-    from db.location import resolve_db_path
     from parapp.services import sync_keys
+    from parapp.services.office import resolve_db_path
 
     path = sync_keys.export_keys(resolve_db_path(args.db), Path(args.out), _passphrase(args))
     _out(str(path))
@@ -276,8 +276,8 @@ def keys_export(args: argparse.Namespace) -> int:
 
 
 def keys_import(args: argparse.Namespace) -> int:
-    from db.location import resolve_db_path
     from parapp.services import sync_keys
+    from parapp.services.office import resolve_db_path
 
     fp = sync_keys.import_keys(resolve_db_path(args.db), Path(args.file), _passphrase(args))
     _out(_("Keys installed; this office's fingerprint is now {fp}.").format(fp=fp))

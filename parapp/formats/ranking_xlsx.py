@@ -17,7 +17,7 @@ import io
 from decimal import Decimal
 
 from parapp.domain.numbers import round_half_up
-from parapp.printing.builders.ranking import RankingInputs, group_words, kind_label
+from parapp.domain.ranking import RankingInputs, group_words, kind_label
 
 NUMBER_FORMAT = "0.00"
 HEADER_ROW = 5

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,15 +25,19 @@ from parapp.domain.completeness import missing_survey, unscored_leaves
 from parapp.domain.criteria import CriteriaSet, Part
 from parapp.domain.errors import Phrase
 from parapp.domain.figures import Figures, Source, compute_figures
+from parapp.domain.ranking import RankingArea, RankingInputs, RankingRow
 from parapp.domain.results import AreaResult, PublishedResult, rank
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, Totals, compute_totals
 from parapp.domain.units import LOCAL_KINDS, UnitKind
-from parapp.printing.builders.ranking import RankingArea, RankingInputs, RankingRow
+from parapp.formats.ranking_xlsx import ranking_xlsx
+from parapp.printing.builders.ranking import build_ranking
 
 from .appraisal import reappraisal_counts, require_hub
 from .assessments import _scores
 from .common import NotFound, ServiceError
+from .documents import save
+from .files import write_atomic
 from .mapping import set_from_rows
 from .results import compute_ranking, load_result, store_result
 from .submission import Incomplete, gap_phrase
@@ -391,3 +396,17 @@ def ranking_inputs(
         signer_authority=nd30.signer_lines(signer),
         signer_name=signer.name,
     )
+
+
+RANKING_SUFFIXES = (".xlsx", ".pdf", ".docx")
+
+
+def export_ranking(inputs: RankingInputs, path: Path) -> Path:
+    """Write the ranking as XLSX, PDF or DOCX by the file's ending."""
+    suffix = path.suffix.lower()
+    if suffix not in RANKING_SUFFIXES:
+        raise ServiceError("Save the ranking as a .xlsx, .pdf or .docx file.")
+    if suffix == ".xlsx":
+        write_atomic(path, ranking_xlsx(inputs))
+        return path
+    return save(build_ranking(inputs), path)

@@ -14,6 +14,7 @@ from dataclasses import asdict, replace
 from db.engine import Database
 from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.text import clean
+from parapp.printing import nd30
 
 from .setup import default_signer, get_setting, set_setting
 
@@ -59,3 +60,8 @@ def set_appraiser_signer(
     data["mode"] = signer.mode.value
     set_setting(db, APPRAISER_SIGNER_KEY, json.dumps(data, ensure_ascii=False))
     return signer
+
+
+def signer_lines(signer: Signer) -> tuple[str, ...]:
+    """The authority and position lines the documents print above the signature."""
+    return nd30.signer_lines(signer)

@@ -168,6 +168,11 @@ def available(db_path: Path) -> list[BackupInfo]:
     return list_backups(_folder(db_path))
 
 
+def in_folder(folder: Path) -> list[BackupInfo]:
+    """The backups in any folder (a stick, another computer's ``backups``), newest first."""
+    return list_backups(folder)
+
+
 def find(db_path: Path, name: str) -> Path:
     """A backup by file name (as listed), by path, or the newest one in a folder (a USB
     stick written by ``backup make --full --to``)."""

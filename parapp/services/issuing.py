@@ -473,3 +473,8 @@ def sign_issued(
         if row is not None:
             row.signed_sha256 = sha
     return SignedInfo(replace(info, signed_sha256=sha), out, sha, check.signer)
+
+
+def printed_number(number: str) -> str:
+    """A register number as the documents print it ("5" -> "05")."""
+    return nd30.padded(number)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import SyncLogRow
 from parapp.domain.errors import Phrase
+from parapp.services.sync_words import WORDS
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import PackageError
-from parapp.sync.words import WORDS
 
 from . import sync_keys
 from .common import ServiceError, unit_row

@@ -5,6 +5,8 @@ Historical district-level units are not in it; they are typed in by hand where n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from parapp.domain.text import fold
 from parapp.domain.units import Unit, UnitKind
 
@@ -57,3 +59,48 @@ def search_units(text: str, limit: int = 20) -> list[Unit]:
             if len(found) >= limit:
                 break
     return found
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str  # "01"
+    name: str  # "Thành phố Hà Nội", "Tỉnh Lạng Sơn"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    code: str  # "00004"
+    name: str  # "Phường Ba Đình"
+    province: Province
+    folded: str  # name and province folded, for the search
+
+
+@dataclass(frozen=True)
+class Catalog:
+    provinces: list[Province]
+    units: list[CatalogEntry]
+
+
+def province_name(name: str, city: bool) -> str:
+    """The package names cities "Thành phố Hà Nội" but provinces plainly "Lạng Sơn"."""
+    prefix = "Thành phố" if city else "Tỉnh"
+    return name if name.startswith(prefix) else f"{prefix} {name}"
+
+
+def load_catalog() -> Catalog:
+    """Read the official list (slow to import: run it on the worker thread)."""
+    from vietnam_provinces import Province as PackageProvince
+    from vietnam_provinces import Ward
+
+    provinces: dict[int, Province] = {}
+    for item in PackageProvince.iter_all():
+        city = item.division_type.value != "tỉnh"
+        code = f"{int(item.code):02d}"
+        provinces[int(item.code)] = Province(code, province_name(item.name, city))
+    units = []
+    for ward in Ward.iter_all():
+        province = provinces[int(ward.province_code)]
+        folded = f"{fold(ward.name)} {fold(province.name)}"
+        units.append(CatalogEntry(f"{int(ward.code):05d}", ward.name, province, folded))
+    ordered = sorted(provinces.values(), key=lambda p: fold(p.name.removeprefix("Thành phố ")))
+    return Catalog(ordered, units)

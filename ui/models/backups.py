@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from db.backup import BackupInfo
 from parapp.i18n import N_, _, format_datetime, format_decimal
+from parapp.services.backups import BackupInfo
 
 COL_DATE, COL_REASON, COL_SIZE = range(3)
 HEADERS = (N_("Made on"), N_("Why"), N_("Size"))

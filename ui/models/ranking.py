@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 
+from parapp.domain.ranking import RankingInputs, RankingRow
 from parapp.i18n import _
-from parapp.printing.builders.ranking import RankingInputs, RankingRow
 from ui import style
 from ui.fmt import points
 from ui.models.rows import Index, RowsModel

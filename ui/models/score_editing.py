@@ -24,14 +24,14 @@ from ui.models.criteria_tree import CriteriaTreeModel
 from ui.tasks import TaskManager
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from parapp.services.office import Office
 
 
 @dataclass(frozen=True)
 class Target:
     """Which assessment the edits go to."""
 
-    db: Database
+    db: Office
     assessment_id: int
     year: int
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from parapp.i18n import N_, _, format_datetime
-from parapp.sync.words import word
+from parapp.services.sync_words import word
 from ui import style
 
 Index = QModelIndex | QPersistentModelIndex

@@ -7,13 +7,13 @@ case ("phuong ba dinh" finds "Phường Ba Đình"), takes a millisecond or two 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 
 from parapp.domain.text import fold
 from parapp.i18n import _
+from parapp.services.units_catalog import Catalog, CatalogEntry
 
 MAX_SHOWN = 300  # more is no help: she types another word
 CODE_ROLE = 257  # Qt.ItemDataRole.UserRole + 1
@@ -21,51 +21,6 @@ DISPLAY_ROLE = 0
 TOOLTIP_ROLE = 3
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Province:
-    code: str  # "01"
-    name: str  # "Thành phố Hà Nội", "Tỉnh Lạng Sơn"
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    code: str  # "00004"
-    name: str  # "Phường Ba Đình"
-    province: Province
-    folded: str  # name and province folded, for the search
-
-
-@dataclass(frozen=True)
-class Catalog:
-    provinces: list[Province]
-    units: list[CatalogEntry]
-
-
-def province_name(name: str, city: bool) -> str:
-    """The package names cities "Thành phố Hà Nội" but provinces plainly "Lạng Sơn"."""
-    prefix = "Thành phố" if city else "Tỉnh"
-    return name if name.startswith(prefix) else f"{prefix} {name}"
-
-
-def load_catalog() -> Catalog:
-    """Read the official list (slow to import: run it on the worker thread)."""
-    from vietnam_provinces import Province as PackageProvince
-    from vietnam_provinces import Ward
-
-    provinces: dict[int, Province] = {}
-    for item in PackageProvince.iter_all():
-        city = item.division_type.value != "tỉnh"
-        code = f"{int(item.code):02d}"
-        provinces[int(item.code)] = Province(code, province_name(item.name, city))
-    units = []
-    for ward in Ward.iter_all():
-        province = provinces[int(ward.province_code)]
-        folded = f"{fold(ward.name)} {fold(province.name)}"
-        units.append(CatalogEntry(f"{int(ward.code):05d}", ward.name, province, folded))
-    ordered = sorted(provinces.values(), key=lambda p: fold(p.name.removeprefix("Thành phố ")))
-    return Catalog(ordered, units)
 
 
 def matches(entry: CatalogEntry, words: list[str], province_code: str) -> bool:

@@ -33,8 +33,8 @@ from ui.widgets.appraisal_units import UnitsPanel
 from ui.widgets.result_entry import ResultEntryPanel
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from parapp.services.appraisal import UnitStatus
+    from parapp.services.office import Office
 
 APPRAISER_ROLE = "appraiser"
 FOR_THE_APPRAISER = N_(
@@ -55,7 +55,7 @@ class Hub:
     own_name: str
 
 
-def load_hub(db: Database, year: int | None, today: date) -> Hub:
+def load_hub(db: Office, year: int | None, today: date) -> Hub:
     """Runs on the worker: the role, the years with submissions and the units of ``year``
     (by default the latest year any unit submitted, else this year)."""
     from parapp.services import appraisal, setup

@@ -17,9 +17,9 @@ from ui.models.criteria_tree import CriteriaTreeModel
 from ui.widgets.history_view import HistoryView
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from parapp.domain.scoring import Rule
     from parapp.services.history import HistoryEntry
+    from parapp.services.office import Office
     from ui.state import AppState
 
 
@@ -31,7 +31,7 @@ def _value_label() -> QLabel:
     return label
 
 
-def _load_history(db: Database, code: str, year: int | None) -> list[HistoryEntry]:
+def _load_history(db: Office, code: str, year: int | None) -> list[HistoryEntry]:
     """On the worker thread: the node's changes, newest first."""
     from parapp.services.history import node_history
 

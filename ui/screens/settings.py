@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.location import DataPaths
 from parapp.domain.remediation import Signer
 from parapp.domain.text import clean
 from parapp.domain.units import Unit
 from parapp.i18n import _, get_language
 from parapp.services import setup
+from parapp.services.office import OfficePaths
 from ui import dialogs, screens, style
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
@@ -201,7 +201,7 @@ class SettingsScreen(Screen):
         return label
 
     def _show_paths(self) -> None:
-        paths = DataPaths(self.state.db_path)
+        paths = OfficePaths(self.state.db_path)
         self.db_path_label.setText(str(paths.db))
         self.evidence_label.setText(str(paths.evidence))
 

@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.text import clean
 from parapp.i18n import _, message, ngettext
+from parapp.services.units_catalog import Catalog, CatalogEntry, Province, load_catalog
 from ui import style
-from ui.models.unit_search import Catalog, CatalogEntry, Province, UnitSearchModel, load_catalog
+from ui.models.unit_search import UnitSearchModel
 from ui.screens.base import Screen, heading
 from ui.state import AppState
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from parapp.domain.units import Unit
+    from parapp.services.office import Office
 
 COMMUNE, APPRAISER = "commune", "appraiser"
 FORM_WIDTH = 860
@@ -339,7 +340,7 @@ class SetupScreen(Screen):
 
         existing = self.existing
 
-        def job() -> Database:
+        def job() -> Office:
             from parapp.services.periods import first_run
 
             unit = existing or _unit_for(role, chosen, province, office)
@@ -349,7 +350,7 @@ class SetupScreen(Screen):
         self.start_button.setEnabled(False)
         self.state.run(job, self._done, self._failed, label=_("Setting up…"))
 
-    def _done(self, db: Database) -> None:
+    def _done(self, db: Office) -> None:
         self.busy = False
         self.state.adopt(db)
 

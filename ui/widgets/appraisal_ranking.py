@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from parapp.domain.assessment import AssessmentStatus
 from parapp.i18n import _, message
 from parapp.services.appraisal import UnitStatus
+from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking
 from ui import dialogs, style
 from ui.models.ranking import COL_BAND, COL_INDEX, COL_RANK, COL_STATE, COL_UNIT, RankingModel
 from ui.widgets.appraisal_dialogs import (
@@ -42,15 +43,14 @@ from ui.widgets.appraisal_dialogs import (
 from ui.widgets.ranking_chart import Bar, RankingChart
 
 if TYPE_CHECKING:
-    from db.engine import Database
-    from parapp.printing.builders.ranking import RankingInputs
+    from parapp.domain.ranking import RankingInputs
+    from parapp.services.office import Office
     from ui.state import AppState
 
 # (parent, caption, suggested path, filters) -> the chosen path, "" when cancelled
 SavePath = Callable[[QWidget, str, str, str], str]
 # (parent, caption) -> the chosen folder, "" when cancelled
 ChooseFolder = Callable[[QWidget, str], str]
-EXPORT_SUFFIXES = (".xlsx", ".pdf", ".docx")
 # Units that have a result to send back (as sync_export.export_all_results chooses them).
 SENDABLE = frozenset(
     {AssessmentStatus.APPRAISED, AssessmentStatus.RETURNED, AssessmentStatus.PUBLISHED}
@@ -64,20 +64,6 @@ def ask_save_path(parent: QWidget, caption: str, suggested: str, filters: str) -
 
 def ask_folder(parent: QWidget, caption: str) -> str:
     return QFileDialog.getExistingDirectory(parent, caption)
-
-
-def export_ranking(inputs: RankingInputs, path: Path) -> Path:
-    """Write the ranking as XLSX, PDF or DOCX by the file's ending (on the worker)."""
-    if path.suffix.lower() == ".xlsx":
-        from parapp.formats.ranking_xlsx import ranking_xlsx
-        from parapp.services.files import write_atomic
-
-        write_atomic(path, ranking_xlsx(inputs))
-        return path
-    from parapp.printing.builders.ranking import build_ranking
-    from parapp.services.documents import save
-
-    return save(build_ranking(inputs), path)
 
 
 class RankingPanel(QWidget):
@@ -280,7 +266,7 @@ class RankingPanel(QWidget):
         if not chosen:
             return
         path = Path(chosen)
-        if path.suffix.lower() not in EXPORT_SUFFIXES:
+        if path.suffix.lower() not in RANKING_SUFFIXES:
             path = path.with_name(path.name + ".xlsx")
         self.state.run(
             lambda: export_ranking(inputs, path),
@@ -348,7 +334,7 @@ class Sent:
 
 
 def send_results(
-    db: Database, folder: Path, year: int, units: list[tuple[str, str]]
+    db: Office, folder: Path, year: int, units: list[tuple[str, str]]
 ) -> Generator[tuple[int, int, str], None, Sent]:
     """A result package for each unit (on the worker, with progress). One unit whose key is
     not trusted yet does not stop the others: it is listed with the reason."""

@@ -28,8 +28,8 @@ from ui.widgets.appraisal_dialogs import ask_return_reason, unscored_question
 from ui.widgets.appraisal_tree import AppraisalView
 
 if TYPE_CHECKING:
-    from db.engine import Database
     from parapp.services.assessments import AssessmentView
+    from parapp.services.office import Office
     from ui.state import AppState
 
 # (parent, question, yes) -> True to go on; a test may answer instead of a person
@@ -46,7 +46,7 @@ class Opened:
     incomplete_reason: str = ""  # the unit submitted it incomplete, and said why
 
 
-def load_unit(db: Database, year: int, unit_code: str) -> Opened:
+def load_unit(db: Office, year: int, unit_code: str) -> Opened:
     """Runs on the worker."""
     from parapp.services import appraisal, assessments, submission
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from parapp.i18n import _
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from parapp.services.office import Office
 
 
 def choose_files(parent: QWidget) -> list[Path]:
@@ -40,7 +40,7 @@ def dropped_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 
 
 def add_files_job(
-    db: Database, files: Sequence[Path], codes: Sequence[str], year: int | None
+    db: Office, files: Sequence[Path], codes: Sequence[str], year: int | None
 ) -> Generator[tuple[int, int, str], None, tuple[list[Any], list[tuple[Path, BaseException]]]]:
     """Copy each file into the store (worker thread); one bad file does not stop the rest.
     Returns the documents added and the failures."""
@@ -58,7 +58,7 @@ def add_files_job(
     return added, failures
 
 
-def named_copy(db: Database, sha256: str, name: str) -> Path:
+def named_copy(db: Office, sha256: str, name: str) -> Path:
     """The store names files by their hash: a viewer needs the real name and extension,
     so a copy under a safe name goes to the program's own folder (worker thread). A
     program or script is refused with a sentence, never handed to the system."""

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.backup import BackupInfo
 from parapp.i18n import _, format_datetime
 from parapp.services import backups
+from parapp.services.backups import BackupInfo
 from ui import dialogs, style
 from ui.models.backups import COL_DATE, COL_REASON, COL_SIZE, BackupsModel
 

@@ -12,7 +12,7 @@ from ui import style
 from ui.models.sync_log import KeyEntry, LogEntry, key_entries, log_entries
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from parapp.services.office import Office
 
 COMMUNE, APPRAISER = "commune", "appraiser"
 
@@ -44,7 +44,7 @@ class SyncContext:
         return ""
 
 
-def load_context(db: Database) -> SyncContext:
+def load_context(db: Office) -> SyncContext:
     """Runs on the worker thread (makes this office's keys on first use)."""
     from parapp.services import setup, sync_import, sync_keys
     from parapp.services.common import NotFound

@@ -28,7 +28,7 @@ from ui.widgets.sync_context import note
 from ui.widgets.sync_drives import Volume, choose_folder
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from parapp.services.office import Office
     from parapp.services.sync_import import Outcome
     from ui.state import AppState
 
@@ -52,7 +52,7 @@ def dropped_packages(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 
 
 def import_job(
-    db: Database, sources: Sequence[Path], dry_run: bool
+    db: Office, sources: Sequence[Path], dry_run: bool
 ) -> Generator[tuple[int, int, str], None, list[Outcome]]:
     """The service's import, file by file, with words for the progress dialog (worker)."""
     from parapp.services import sync_import

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _
-from parapp.sync.words import word
+from parapp.services.sync_words import word
 from ui import dialogs, style
 from ui.models.sync_log import monospace
 from ui.widgets.sync_context import grouped
