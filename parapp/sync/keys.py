@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from parapp.services.files import write_atomic
 from parapp.sync.safety import PackageError
 
 _RAW = serialization.Encoding.Raw
@@ -88,25 +86,3 @@ def import_key(data: bytes, passphrase: str) -> SigningKey:
     if not isinstance(loaded, Ed25519PrivateKey):
         raise PackageError("The key file does not hold an Ed25519 signing key.")
     return SigningKey(loaded)
-
-
-def save_private_key(path: Path, key: SigningKey, passphrase: str) -> None:
-    write_atomic(path, export_key(key, passphrase))
-
-
-def load_private_key(path: Path, passphrase: str) -> SigningKey:
-    return import_key(path.read_bytes(), passphrase)
-
-
-def save_public_key(path: Path, public_bytes: bytes) -> None:
-    write_atomic(path, (public_bytes.hex() + "\n").encode("ascii"))
-
-
-def load_public_key(path: Path) -> bytes:
-    text = path.read_text(encoding="ascii").strip()
-    try:
-        raw = bytes.fromhex(text)
-    except ValueError as exc:
-        raise PackageError("The public key file '{path}' is damaged.", path=str(path)) from exc
-    public_key(raw)
-    return raw
