@@ -13,19 +13,20 @@ pytest.importorskip("pytestqt")
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 
 from db.engine import open_database
 from parapp.domain.deadlines import DeadlineKind
 from parapp.domain.remediation import ItemStatus
-from parapp.services import plans
+from parapp.services import plan_items, plans
 from parapp.services.common import ServiceError
 from ui import qt_strings, screens
 from ui.main_window import MainWindow
 from ui.models.plan_items import (
     COL_DEADLINE,
-    COL_TASKS,
-    ERROR_ROLE,
+    COL_PROGRESS,
+    COL_SHORTCOMING,
+    COL_STATUS,
     OVERDUE_BACKGROUND,
     OVERDUE_ROLE,
     Show,
@@ -169,27 +170,29 @@ def test_drafting_the_plan_that_follows_the_assessment(
     assert screen.model.editable
 
 
-def _edit_deadline(qtbot: object, screen: PlanScreen, row: int, text: str) -> None:
-    index = screen.model.index(row, COL_DEADLINE)
-    screen.table.setCurrentIndex(index)
-    screen.table.edit(index)
-    editor = screen.table.open_editor()
-    assert isinstance(editor, QLineEdit)
-    editor.setText(text)
-    screen.table.commit_open_editor()
+def _pane_edit(qtbot: object, screen: PlanScreen, row: int, field: str, text: str) -> None:
+    """Type ``text`` into the detail pane's ``field`` of the item on ``row`` and leave it."""
+    screen.table.setCurrentIndex(screen.model.index(row, COL_SHORTCOMING))
+    widget = getattr(screen.detail, field)
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+        widget.left.emit()
+    else:
+        widget.setText(text)
+        widget.editingFinished.emit()
     _idle(qtbot, screen)
 
 
-def test_a_deadline_is_saved_parsed_and_a_wrong_one_refused(
+def test_a_deadline_is_saved_parsed_and_a_wrong_one_refused_beside_the_field(
     qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
 ) -> None:
     window = open_window(published_db)
     screen = _screen(qtbot, window)
     assert screen.plan is not None and screen.plan.year == 2026 and screen.model.editable
     item_id = screen.model.item(0).id  # type: ignore[union-attr]
-    _edit_deadline(qtbot, screen, 0, "Quý II/2026")
-    shown = screen.model.index(0, COL_DEADLINE).data()
-    assert "Quý II/2026" in shown and "30/06/2026" in shown
+    _pane_edit(qtbot, screen, 0, "deadline", "Quý II/2026")
+    assert screen.model.index(0, COL_DEADLINE).data() == "Quý II/2026"
+    assert "30/06/2026" in screen.detail.meaning.text()
     stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
     assert stored.deadline.kind is DeadlineKind.QUARTER
     assert stored.deadline.end == date(2026, 6, 30)
@@ -198,22 +201,78 @@ def test_a_deadline_is_saved_parsed_and_a_wrong_one_refused(
         and any(i.deadline.text == "Quý II/2026" for i in window.state.plan.items)
     )
 
-    messages: list[str] = []
-    screen.status_message.connect(messages.append)
-    _edit_deadline(qtbot, screen, 0, "khi nào có kinh phí")
-    reason = screen.model.index(0, COL_DEADLINE).data(ERROR_ROLE)
-    assert reason and "khi nào có kinh phí" in reason and messages[-1] == reason
-    _edit_deadline(qtbot, screen, 0, "")
+    _pane_edit(qtbot, screen, 0, "deadline", "khi nào có kinh phí")
+    reason = screen.detail.error("deadline")
+    assert "khi nào có kinh phí" in reason
+    assert screen.detail.deadline.text() == "khi nào có kinh phí"  # not lost
+    _pane_edit(qtbot, screen, 0, "deadline", "")
+    assert screen.detail.error("deadline")
     stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
     assert stored.deadline.text == "Quý II/2026"
 
 
-def test_recording_progress(
+def test_a_value_the_service_refuses_stays_with_its_sentence(
     qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
 ) -> None:
     screen = _screen(qtbot, open_window(published_db))
-    screen.table.setCurrentIndex(screen.model.index(1, COL_TASKS))
-    item_id = screen.model.item(1).id  # type: ignore[union-attr]
+    item = screen.model.item(0)
+    assert item is not None and item.node_codes  # a PAR criterion: its index cannot change
+    screen.table.setCurrentIndex(screen.model.index(0, COL_SHORTCOMING))
+    box = screen.detail.index_box
+    box.setCurrentIndex(box.findData("SIPAS"))
+    box.activated.emit(box.currentIndex())
+    _idle(qtbot, screen)
+    assert "PAR" in screen.detail.error("index_kind")
+    assert box.currentData() == "SIPAS"  # what was chosen is still shown
+    stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item.id)
+    assert stored.index_kind == "PAR"
+
+
+def test_editing_in_the_pane_keeps_the_selection_and_the_scroll(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    _lengthen(published_db, 30)
+    screen = _screen(qtbot, open_window(published_db))
+    last = screen.model.rowCount() - 1
+    screen.table.setCurrentIndex(screen.model.index(last, COL_SHORTCOMING))
+    screen.table.scrollToBottom()
+    scroll = screen.table.verticalScrollBar().value()
+    assert scroll > 0
+    item_id = screen.model.item(last).id  # type: ignore[union-attr]
+    screen.detail.tasks.setPlainText("- Rà soát quy trình.\n- Báo cáo kết quả.")
+    screen.detail.tasks.left.emit()
+    _idle(qtbot, screen)
+    stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
+    assert stored.tasks == "- Rà soát quy trình.\n- Báo cáo kết quả."
+    assert screen.model.item(screen.table.currentIndex().row()).id == item_id  # type: ignore[union-attr]
+    assert screen.table.verticalScrollBar().value() == scroll
+
+
+def _lengthen(path: Path, total: int) -> None:
+    """Add general tasks with long texts until the 2026 plan has ``total`` items."""
+    db = open_database(path)
+    try:
+        have = len(plan_items.list_items(db, 2026).items)
+        for k in range(have, total):
+            plan_items.add(
+                db, 2026, shortcoming=f"Nhiệm vụ chung số {k + 1}: " + "rà soát, " * 30,
+                tasks="- Xây dựng kế hoạch.\n- Tổ chức thực hiện.", lead="Công an xã",
+            )  # fmt: skip
+    finally:
+        db.close()
+
+
+def test_recording_progress_keeps_the_selection_and_the_scroll(
+    qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
+) -> None:
+    _lengthen(published_db, 30)
+    screen = _screen(qtbot, open_window(published_db))
+    row = 20
+    screen.table.setCurrentIndex(screen.model.index(row, COL_SHORTCOMING))
+    screen.table.verticalScrollBar().setValue(5)  # row 20 in the middle, not at an end
+    scroll = screen.table.verticalScrollBar().value()
+    assert scroll == 5
+    item_id = screen.model.item(row).id  # type: ignore[union-attr]
 
     def fill(widget: QWidget) -> None:
         assert isinstance(widget, ProgressDialog)
@@ -231,8 +290,10 @@ def test_recording_progress(
     stored = next(i for i in _stored_plan(published_db, 2026).items if i.id == item_id)
     assert stored.status is ItemStatus.DONE
     assert stored.updates[-1].note == "Đã ban hành Kế hoạch số 25/KH-UBND."
-    row = screen.model.row_of(item_id)
-    assert "100%" in screen.model.index(row, 9).data()
+    assert screen.table.currentIndex().row() == row
+    assert screen.table.verticalScrollBar().value() == scroll
+    assert screen.model.index(row, COL_PROGRESS).data() == "100%"
+    assert "Đã ban hành Kế hoạch số 25/KH-UBND." in screen.detail.history.text()
 
 
 def test_overdue_items_are_marked_and_filtered(
@@ -246,8 +307,9 @@ def test_overdue_items_are_marked_and_filtered(
     total = screen.model.rowCount()
     overdue = [r for r in range(total) if screen.model.index(r, 0).data(OVERDUE_ROLE)]
     assert overdue and len(overdue) == total  # nothing is done yet
-    index = screen.model.index(overdue[0], COL_TASKS)
+    index = screen.model.index(overdue[0], COL_SHORTCOMING)
     assert index.data(Qt.ItemDataRole.BackgroundRole) == OVERDUE_BACKGROUND
+    assert "Quá hạn" in screen.model.index(overdue[0], COL_STATUS).data()  # not colour alone
     assert str(len(overdue)) in screen.summary.text()
     window.state.today = date(2026, 3, 1)
     screen.refresh()
@@ -290,11 +352,12 @@ def test_an_issued_plan_is_read_only_until_a_new_revision(
     _idle(qtbot, screen)
     assert screen.plan is not None and screen.plan.status == "issued"
     assert screen.banner.isVisible() and "15/KH-UBND" in screen.banner.text()
-    assert not (screen.model.flags(screen.model.index(0, COL_TASKS)) & Qt.ItemFlag.ItemIsEditable)
-    assert not (
-        screen.model.flags(screen.model.index(0, COL_DEADLINE)) & Qt.ItemFlag.ItemIsEditable
-    )
+    detail = screen.detail
+    assert detail.tasks.isReadOnly() and detail.deadline.isReadOnly()
+    assert not detail.lead.isEnabled() and detail.status_box.isEnabled()
     assert not screen.copy_button.isVisible()
+    assert not screen.item_bar.add_button.isVisible()  # no adding, moving or removing
+    assert not screen.model.flags(screen.model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
     assert screen.progress_button.isEnabled()  # progress is still recorded on an issued plan
     seen: list[QWidget] = []
     _answer_dialog(_accept_box, seen)
@@ -304,5 +367,5 @@ def test_an_issued_plan_is_read_only_until_a_new_revision(
     )
     _idle(qtbot, screen)
     assert not screen.banner.isVisible()
-    assert screen.model.flags(screen.model.index(0, COL_TASKS)) & Qt.ItemFlag.ItemIsEditable
+    assert not screen.detail.tasks.isReadOnly() and screen.item_bar.add_button.isVisible()
     assert _stored_plan(published_db, 2025).revision == 2

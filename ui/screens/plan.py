@@ -1,78 +1,68 @@
-"""Kế hoạch khắc phục: the remediation plan's items, edited in place, with progress.
+"""Kế hoạch khắc phục: the remediation plan the clerk shapes and reports on.
 
 One plan is shown at a time (chosen at the top; the newest by default, as on the overview).
 The plan that would follow the current assessment, if not drafted yet, is offered as an
 empty page with one button that drafts it from the criteria that lost points. An issued
 plan's wording is frozen: only status and progress are recorded until a new revision.
+
+A compact table (one line per item, so a 768-pixel screen shows a score of them) sits
+beside a pane with the selected item's texts. Every change goes through
+``parapp.services.plan_items`` by item number; the number is looked up from the item's id
+on the database thread, just before the change, so a change queued behind another one acts
+on the item the clerk chose. After every change the same items stay selected and the table
+does not scroll.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QWidget
 
-from parapp.domain.totals import Basis
+from parapp.domain.errors import DomainError
 from parapp.i18n import _, message, ngettext
 from ui import dialogs, screens, style
-from ui.models.plan_items import (
-    COL_COORDINATING,
-    COL_DEADLINE,
-    COL_LEAD,
-    COL_LOST,
-    COL_PRODUCT,
-    COL_PROGRESS,
-    COL_SHORTCOMING,
-    COL_STATUS,
-    COL_STT,
-    COL_TASKS,
-    PlanItemsModel,
-    Show,
-)
+from ui.models.plan_items import COL_LOST, COL_RECOVERABLE, PlanItemsModel, Show
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
-from ui.widgets.evidence_table import EditTable
-from ui.widgets.plan_delegate import PlanDelegate
+from ui.widgets.plan_actions import ItemActions, number_now
+from ui.widgets.plan_bars import ActionBar, FilterBar, table_page
 from ui.widgets.plan_pages import DraftPage, banner, issued_text
-from ui.widgets.plan_progress import ProgressDialog
 
 if TYPE_CHECKING:
+    from db.engine import Database
+    from parapp.services.plan_items import ItemChange, PlanItems
+    from parapp.services.plan_whatif import WhatIf
     from parapp.services.plans import PlanSummary, PlanView
 
-RELOADS_STATE = frozenset({"deadline", "status"})  # what the overview's overdue list uses
+Loaded = tuple["list[PlanSummary]", "PlanView | None", "PlanItems | None", "list[str]"]
 
 
-def _shows() -> list[tuple[Show, str]]:
-    return [
-        (Show.ALL, _("All items")),
-        (Show.OVERDUE, _("Overdue")),
-        (Show.UNFINISHED, _("Not finished")),
-    ]
+def _office_names(db: Database) -> list[str]:
+    """On the database thread: the office's own list of departments and officers."""
+    from parapp.services import office_lists
+
+    return office_lists.names(db)
 
 
-class PlanScreen(Screen):
+class PlanScreen(ItemActions, Screen):
     key = screens.PLAN
     status_message = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)
         self.plan: PlanView | None = None
+        self.listing: PlanItems | None = None
         self.summaries: list[PlanSummary] = []
         self._wanted: int | None = None  # the plan year chosen at the top; None: newest
         self._loading = 0
+        self.office_names: list[str] = []
+        self._whatif_key: object = None
         self.model = PlanItemsModel(self)
-        self.model.committer = self._save
-        self.model.edit_refused.connect(self.status_message)
+        self.model.move_requested.connect(lambda item_id, to: self._move(item_id, to=to))
 
         layout = page_layout(self)
         top = QHBoxLayout()
@@ -102,61 +92,41 @@ class PlanScreen(Screen):
         self.draft_button = self.draft_page.button
         self.draft_button.clicked.connect(self.draft)
         self.pages.addWidget(self.draft_page)
-        self.pages.addWidget(self._table_page())
+        self.filters = FilterBar()
+        self.item_bar = ActionBar()
+        page = table_page(self.filters, self.item_bar, self.model)
+        self.table, self.detail, self.whatif, self.no_rows = (
+            page.table, page.detail, page.whatif, page.no_rows
+        )
+        self.pages.addWidget(page)
         layout.addWidget(self.pages, 1)
+        self._connect()
         self._show_banner(None)
         self.refresh()
 
-    def _table_page(self) -> QWidget:
-        page = QWidget()
-        box = page_layout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.setSpacing(style.SPACING)
-        bar.addWidget(QLabel(_("Show:")))
-        self.show_box = QComboBox()
-        for show, text in _shows():
-            self.show_box.addItem(text, show)
-        self.show_box.currentIndexChanged.connect(self._show_changed)
-        bar.addWidget(self.show_box)
-        self.progress_button = QPushButton(_("Record progress…"))
-        self.progress_button.clicked.connect(self.record_progress)
-        self.copy_button = QPushButton(_("Copy last year's unfinished items"))
-        self.copy_button.clicked.connect(self.copy_unfinished)
-        bar.addWidget(self.progress_button)
-        bar.addWidget(self.copy_button)
-        bar.addStretch(1)
-        self.hint = QLabel(
-            _("Deadlines are written as usual: “quý II/2026”, “trước 30/6/2026”, “thường xuyên”.")
-        )
-        self.hint.setStyleSheet("color: #5f6b7a;")
-        bar.addWidget(self.hint)
-        box.addLayout(bar)
-        self.table = EditTable()
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(PlanDelegate(self.table))
-        self.table.set_widths(
-            {
-                COL_STT: 36,
-                COL_SHORTCOMING: 180,
-                COL_LOST: 56,
-                COL_PRODUCT: 90,
-                COL_LEAD: 100,
-                COL_COORDINATING: 100,
-                COL_DEADLINE: 120,
-                COL_STATUS: 84,
-                COL_PROGRESS: 116,
-            },
-            COL_TASKS,
-        )
-        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+    def _connect(self) -> None:
+        f, a = self.filters, self.item_bar
+        self.show_box = f.show_box
+        for box in (f.show_box, f.lead_box, f.area_box):
+            box.currentIndexChanged.connect(self._filter_changed)
+        f.copy_button.clicked.connect(self.copy_unfinished)
+        self.copy_button = f.copy_button
+        a.add_button.clicked.connect(self.add)
+        a.duplicate_button.clicked.connect(self.duplicate)
+        a.split_button.clicked.connect(self.split)
+        a.merge_button.clicked.connect(self.merge)
+        a.remove_button.clicked.connect(self.remove)
+        a.restore_button.clicked.connect(self.restore)
+        a.up_button.clicked.connect(lambda: self.move_current(-1))
+        a.down_button.clicked.connect(lambda: self.move_current(1))
         self.table.doubleClicked.connect(self._double_clicked)
-        self.no_rows = QLabel()
-        self.no_rows.setStyleSheet("color: #5f6b7a; padding: 8px;")
-        self.no_rows.hide()
-        box.addWidget(self.no_rows)
-        box.addWidget(self.table, 1)
-        return page
+        self.table.move_keyed.connect(self.move_current)
+        self.table.remove_keyed.connect(self.remove)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.detail.save.connect(self._save)
+        self.detail.progress_wanted.connect(self.record_progress)
+        self.progress_button = self.detail.progress_button
 
     # -- loading -------------------------------------------------------------------
     @property
@@ -170,13 +140,16 @@ class PlanScreen(Screen):
         wanted = self._wanted
         self._loading += 1
 
-        def job() -> tuple[list[PlanSummary], PlanView | None]:
-            from parapp.services import plans
+        def job() -> Loaded:
+            from parapp.services import plan_items, plans
 
             summaries = plans.list_plans(db)
             years = [p.year for p in summaries]
             year = wanted if wanted in years else (years[0] if years else None)
-            return summaries, plans.get_plan(db, year) if year is not None else None
+            if year is None:
+                return summaries, None, None, []
+            listing = plan_items.list_items(db, year)
+            return summaries, plans.get_plan(db, year), listing, _office_names(db)
 
         self.state.run(job, self._loaded, self._failed)
 
@@ -185,11 +158,11 @@ class PlanScreen(Screen):
         self.status_message.emit(message(exc))
         dialogs.show_error(self, exc)
 
-    def _loaded(self, result: tuple[list[PlanSummary], PlanView | None]) -> None:
+    def _loaded(self, result: Loaded) -> None:
         self._loading -= 1
-        summaries, plan = result
+        summaries, plan, listing, names = result
         self.summaries = summaries
-        view = self.state.view
+        self.office_names = names
         self.plan = plan
         if self._wanted is not None and self._wanted == self.next_year and not any(
             s.year == self._wanted for s in summaries
@@ -197,8 +170,10 @@ class PlanScreen(Screen):
             self.plan = None  # the chosen year is the plan not drafted yet
         self._fill_plan_box()
         self._show_banner(self.plan)
-        if self.plan is None:
+        if self.plan is None or listing is None:
+            self.listing = None
             self.pages.setCurrentIndex(0)
+            view = self.state.view
             year = view.info.year if view else 0
             self.empty_text.setText(
                 _("There is no remediation plan for {plan_year} yet. It follows the result of "
@@ -210,18 +185,62 @@ class PlanScreen(Screen):
             self.summary.setText("")
             return
         self.pages.setCurrentIndex(1)
-        self.table.commit_open_editor()
+        self._apply(listing)
+
+    def _apply(self, listing: PlanItems, select: tuple[str, ...] = ()) -> None:
+        """Show ``listing`` keeping the selection (or selecting ``select``) and the scroll."""
+        self.listing = listing
+        plan = self.plan
+        row_before = self.table.currentIndex().row()
+        current = self.model.item(row_before)
+        chosen = [i.id for r in self.table.selected_rows() if (i := self.model.item(r))]
+        scroll = self.table.verticalScrollBar().value()
+        editable = plan is not None and plan.status == "draft" and listing.status == "draft"
         self.model.set_items(
-            self.plan.items,
-            year=self.plan.year,
+            [n.item for n in listing.items],
+            year=listing.year,
             today=self.state.today,
-            editable=self.plan.status == "draft",
-            trackable=self.plan.status in ("draft", "issued"),
+            editable=editable,
+            trackable=listing.status in ("draft", "issued"),
+            areas={n.item.id: n.area_code for n in listing.items},
         )
+        self.filters.set_choices(self.model.leads(), self._areas())
+        self.detail.set_units(self._unit_names())
+        current_id: str | None
+        if select:
+            chosen, current_id = list(select), select[0]
+        else:
+            current_id = current.id if current else (chosen[0] if chosen else None)
+        rows = [r for r in (self.model.row_of(i) for i in chosen) if r >= 0]
+        now = self.model.row_of(current_id) if current_id else -1
+        if now < 0 and self.model.rowCount():
+            # The current item went (removed, merged): the one now in its place.
+            now = rows[0] if rows else min(max(row_before, 0), self.model.rowCount() - 1)
+        self.table.select_rows(rows or ([now] if now >= 0 else []), now)
+        self.table.doItemsLayout()  # the scroll range of the new rows, before scrolling back
+        self.table.verticalScrollBar().setValue(scroll)
+        if select and now >= 0:
+            self.table.scrollTo(self.model.index(now, 0))  # a new item: show it
+        self._current_changed()
         self._show_counts()
-        if self.table.currentIndex().row() < 0 and self.model.rowCount():
-            self.table.setCurrentIndex(self.model.index(0, COL_TASKS))
-        self._update_buttons()
+
+    def _areas(self) -> list[tuple[str, str]]:
+        """(code, name) of the areas the plan's items are printed under, in printed order."""
+        view = self.state.view
+        codes = list(dict.fromkeys(a or "" for a in self.model.areas.values()))
+        out = []
+        for code in codes:
+            if not code:
+                out.append(("", _("No area (general tasks, other indices)")))
+            elif view is not None and view.cset.has(code):
+                out.append((code, f"{code}. {view.cset.node(code).title}"))
+            else:
+                out.append((code, code))
+        return out
+
+    def _unit_names(self) -> list[str]:
+        """The office's list first, then the other names the plan uses."""
+        return list(dict.fromkeys([*self.office_names, *self.model.units()]))
 
     @property
     def next_year(self) -> int | None:
@@ -262,14 +281,13 @@ class PlanScreen(Screen):
             text += " · " + ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue)
         self.summary.setText(text)
         self.summary.setStyleSheet(f"color: {style.ERROR_TEXT.name()};" if overdue else "")
-        shown = self.model.rowCount()
         self.no_rows.setText(
             _("This plan has no items yet.") if not items else _("No item matches the filter.")
         )
-        self.no_rows.setVisible(shown == 0)
+        self.no_rows.setVisible(self.model.rowCount() == 0)
 
     def _plan_chosen(self, _index: int) -> None:
-        self.table.commit_open_editor()
+        self.detail.commit_all()
         self._wanted = self.plan_box.currentData()
         self.refresh()
 
@@ -277,144 +295,150 @@ class PlanScreen(Screen):
         self.plan_box.setCurrentIndex(self.plan_box.findData(year))
         self._plan_chosen(self.plan_box.currentIndex())
 
-    def _show_changed(self) -> None:
-        self.table.commit_open_editor()
-        self.model.set_show(Show(self.show_box.currentData()))
+    def _filter_changed(self) -> None:
+        current = self.model.item(self.table.currentIndex().row())
+        self.model.set_filter(self.filters.value())
+        row = self.model.row_of(current.id) if current else -1
+        row = row if row >= 0 else (0 if self.model.rowCount() else -1)
+        self.table.select_rows([row] if row >= 0 else [], row)
+        if row >= 0:
+            self.table.scrollTo(self.model.index(row, 0))
+        self._current_changed()
         self._show_counts()
-        self._update_buttons()
 
     def activate(self, **filters: Any) -> None:
-        if filters.get("show"):
-            self.show_box.setCurrentIndex(self.show_box.findData(Show(filters["show"])))
+        show = Show.OVERDUE if filters.get("overdue") else filters.get("show")
+        if show:
+            self.show_box.setCurrentIndex(self.show_box.findData(Show(show)))
 
     def before_leave(self) -> None:
-        self.table.commit_open_editor()
+        self.detail.commit_all()
+
+    def _current_changed(self, *_args: object) -> None:
+        item = self.model.item(self.table.currentIndex().row())
+        self.detail.show_item(
+            item,
+            self.model.number(item) if item else 0,
+            year=self.model.year,
+            editable=self.model.editable,
+            trackable=self.model.trackable,
+        )
+        self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
         plan = self.plan
-        item = self.model.item(self.table.currentIndex().row())
-        self.progress_button.setEnabled(item is not None and self.model.trackable)
-        draft = plan is not None and plan.status == "draft"
-        self.copy_button.setVisible(draft)
-        self.hint.setVisible(draft)
+        draft = plan is not None and plan.status == "draft" and self.model.editable
+        removed = len(self.listing.removed) if self.listing else 0
+        current = self.model.item(self.table.currentIndex().row()) is not None
+        self.item_bar.show_state(draft, current, len(self._selected()), removed)
+        self.filters.copy_button.setVisible(draft)
+        self._ask_whatif()
 
-    def _double_clicked(self, index: QModelIndex) -> None:
-        if index.column() == COL_PROGRESS:
-            self.record_progress()
+    def _ask_whatif(self) -> None:
+        """The what-if figures of the selected items (two or more), or of all of them."""
+        db, listing = self.state.db, self.listing
+        if db is None or listing is None:
+            return
+        ids = self._selected()
+        chosen = tuple(ids) if len(ids) > 1 else None
+        key = (id(listing), chosen)
+        if key == self._whatif_key:
+            return
+        self._whatif_key = key
+        year = listing.year
+
+        def job() -> WhatIf | None:
+            from parapp.services import plan_whatif
+
+            try:
+                return plan_whatif.whatif(db, year, chosen)
+            except DomainError:
+                return None  # nothing to project from (e.g. no assessment): lost points
+
+        def done(result: WhatIf | None) -> None:
+            if key == self._whatif_key:  # an answer to an older question is dropped
+                self._show_whatif(result, list(chosen or ()))
+
+        self.state.run(job, done, lambda _exc: done(None))
+
+    def _show_whatif(self, result: WhatIf | None, ids: list[str]) -> None:
+        values = {i: w.points for i, w in result.items.items()} if result else {}
+        self.model.set_recoverable(values)
+        self.table.setColumnHidden(COL_RECOVERABLE, result is None)
+        self.table.setColumnHidden(COL_LOST, result is not None)  # the pane's title says it
+        self.whatif.show_figures(self.model, ids, result)
 
     # -- changes -------------------------------------------------------------------
-    def _run(self, job: Any, done: Any, reload_state: bool = True) -> None:
+    def _run(
+        self, job: Callable[[], Any], done: Callable[[Any], None], on_refusal: Any = None
+    ) -> None:
         def finished(result: Any) -> None:
             self.state.mark_saved(datetime.now())
+            self.item_bar.notice("")
             done(result)
-            if reload_state:
-                self.state.reload()  # the overview's overdue list follows; we reload too
+            self.state.reload()  # the overview's overdue list follows; this screen too
 
         def failed(exc: BaseException) -> None:
             self.status_message.emit(message(exc))
+            if isinstance(exc, DomainError):
+                # One sentence beside what was refused; nothing changed.
+                if on_refusal is not None:
+                    on_refusal(message(exc))
+                else:
+                    self.item_bar.notice(message(exc))
+                return
             dialogs.show_error(self, exc)
             self.refresh()  # show what is stored
 
         self.state.run(job, finished, failed)
 
-    def _save(self, item_id: str, field: str, value: Any) -> None:
-        db = self.state.db
-        if db is None:
+    def _change(
+        self, work: Callable[[Database, int], ItemChange], said: Callable[[ItemChange], str]
+    ) -> None:
+        """Run one plan_items change and show the plan it leaves, the items it made or
+        changed selected."""
+        db, listing = self.state.db, self.listing
+        if db is None or listing is None:
             return
+        self.detail.commit_all()
+        year = listing.year
 
-        def job() -> Any:
-            from parapp.services import plans
+        def job() -> ItemChange:
+            return work(db, year)
+
+        def done(change: ItemChange) -> None:
+            made = {n.number: n.item.id for n in change.plan.items}
+            self._apply(change.plan, tuple(made[n] for n in change.numbers if n in made))
+            self.status_message.emit(said(change))
+
+        self._run(job, done)
+
+    def _today(self) -> date:
+        return self.state.today
+
+    def _save(self, item_id: str, field: str, value: Any) -> None:
+        db, listing = self.state.db, self.listing
+        if db is None or listing is None:
+            return
+        year = listing.year
+
+        def job() -> PlanItems:
+            from parapp.services import plan_items, plans
 
             if field == "status":
-                return plans.set_status(db, item_id, value)
-            return plans.update_item(db, item_id, **{field: value})
+                plans.set_status(db, item_id, value)
+                return plan_items.list_items(db, year)
+            number = number_now(db, year, item_id)
+            return plan_items.edit(db, number, year, **{field: value}).plan
 
-        self._run(job, self._item_saved, reload_state=field in RELOADS_STATE)
+        def done(result: PlanItems) -> None:
+            self.detail.accepted(item_id, field)
+            self._apply(result)
 
-    def _item_saved(self, item: Any) -> None:
-        self.model.replace_item(item)
-        self._show_counts()
+        def refused(reason: str) -> None:
+            self.detail.refused(item_id, field, str(value), reason)
 
-    def draft(self) -> None:
-        db, view = self.state.db, self.state.view
-        if db is None or view is None:
-            return
-        if view.basis is not Basis.OFFICIAL and not dialogs.confirm(
-            self,
-            _("The {year} assessment has no appraised result yet, so the plan will follow "
-              "your self-scores. You can draft it again when the result is published, as "
-              "long as it has not been issued.").format(year=view.info.year),
-            _("Draft the plan"),
-        ):
-            return
-        year = view.info.year
-        previous = self.plan or None
-
-        def job() -> Any:
-            from parapp.services import plans
-
-            leads = Counter(i.lead for i in (previous.items if previous else ()) if i.lead)
-            lead = leads.most_common(1)[0][0] if leads else ""
-            return plans.draft_plan(db, year, default_lead=lead)
-
-        def done(plan: Any) -> None:
-            self._wanted = plan.year
-            self.status_message.emit(
-                ngettext(
-                    "The plan has been drafted with {n} item.",
-                    "The plan has been drafted with {n} items.",
-                    len(plan.items),
-                ).format(n=len(plan.items))
-            )
-
-        self._run(job, done)
-
-    def copy_unfinished(self) -> None:
-        db, plan = self.state.db, self.plan
-        if db is None or plan is None:
-            return
-        year = plan.year
-
-        def job() -> Any:
-            from parapp.services import plans
-
-            return plans.copy_unfinished(db, year)
-
-        def done(result: tuple[Any, int]) -> None:
-            count = result[1]
-            if count == 0:
-                dialogs.inform(
-                    self,
-                    _("Every unfinished item of last year's plan is already in this plan."),
-                )
-            else:
-                self.status_message.emit(
-                    ngettext(
-                        "{n} unfinished item copied from last year.",
-                        "{n} unfinished items copied from last year.",
-                        count,
-                    ).format(n=count)
-                )
-
-        self._run(job, done)
-
-    def record_progress(self) -> None:
-        db = self.state.db
-        item = self.model.item(self.table.currentIndex().row())
-        if db is None or item is None or not self.model.trackable:
-            return
-        dialog = ProgressDialog(item, self.state.today, self)
-        if not dialog.exec():
-            return
-        on, percent, note = dialog.values()
-        item_id = item.id
-
-        def job() -> Any:
-            from parapp.services import plans
-
-            return plans.record_progress(db, item_id, on, percent, note)
-
-        self._run(job, self._item_saved)
+        self._run(job, done, refused)
 
     def make_revision(self) -> None:
         db, plan = self.state.db, self.plan
@@ -435,3 +459,7 @@ class PlanScreen(Screen):
             return issuing.new_revision(db, year)
 
         self._run(job, lambda _revision: None)
+
+    def _double_clicked(self, _index: QModelIndex) -> None:
+        if self.model.editable:
+            self.detail.tasks.setFocus(Qt.FocusReason.OtherFocusReason)
