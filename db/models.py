@@ -359,3 +359,22 @@ class AuditRow(Base):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(64), default="local")
+
+
+# -- added by migration 0009: the published ranking that came with a result ---------------
+class PublishedRankingRow(Base):
+    """The province's published ranking as the appraiser sent it with a result (public:
+    each unit's code, name, index and rank), kept at the commune for the what-if's projected
+    rank. The appraiser's; read-only here (a newer result package replaces it)."""
+
+    __tablename__ = "published_rankings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    # [{"unit_code", "unit_name", "index" (decimal text), "rank"}], in rank order
+    entries_json: Mapped[str] = mapped_column(Text, default="[]")
+    decision_number: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(16), default="package")  # or "file"
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -21,6 +21,7 @@ from db.models import (
 )
 from parapp.domain.deadlines import parse_deadline
 from parapp.domain.errors import Phrase
+from parapp.domain.office import OfficeProfile
 from parapp.domain.remediation import (
     ItemStatus,
     PlanDocument,
@@ -127,12 +128,25 @@ def place_of(unit_name: str) -> str:
 def default_document(unit_name: str, year: int, signer: Signer | None = None) -> PlanDocument:
     """A first document the clerk edits. Texts left empty print the defaults of
     ``resources/documents/defaults.json``; the legal basis is written from the result.
-    ``signer``: the default signer set in Cài đặt, else the chairman for the committee."""
+    ``signer``: the default signer set in Cài đặt, else the office profile's (the chairman
+    for a committee). ``profile`` gives the symbol and place too (KH-SNV, "Lạng Sơn")."""
+    committee = Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH")
     return PlanDocument(
-        place=place_of(unit_name),
+        symbol=profile.symbol("KH") if profile is not None else "KH-UBND",
+        place=profile.place if profile is not None else place_of(unit_name),
         summary=f"Khắc phục tồn tại, hạn chế theo kết quả Chỉ số cải cách hành chính năm {year}",
-        signer=signer or Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
+        signer=signer or (profile.signer() if profile is not None else committee),
     )
+
+
+def own_profile(db: Database) -> OfficeProfile | None:
+    """The office's profile, or None for a database that does not say whose it is."""
+    from .office_profile import get_profile  # it reads the unit through setup
+
+    try:
+        return get_profile(db)
+    except NotFound:
+        return None
 
 
 def draft_plan(
@@ -149,8 +163,11 @@ def draft_plan(
     """Draft the remediation plan that follows an assessment's result.
 
     The plan is for the year after the assessed one (results of 2023 are remedied in 2024).
-    One item per criterion that lost points; optionally "tiếp tục duy trì" items for those at
-    full marks and last plan's unfinished items.
+    Items for the criteria that lost points (those lost for the same reason share one), with
+    tasks written from the kind of criterion, the appraiser's comments and the set's guidance
+    (``draft_items``); optionally "tiếp tục duy trì" items for the areas' criteria at full
+    marks, and last plan's unfinished items (linked to where they came from, which the
+    document prints).
 
     Replacing a draft replaces its items only: the plan (its id, known to the appraiser) and
     its document fields (signer, recipients, legal bases, texts, summary, place) stay, unless
@@ -166,6 +183,8 @@ def draft_plan(
         figures=v.figures,
         include_full_marks=include_full_marks,
         default_lead=clean(default_lead),
+        comments={code: score.appraisal_comment for code, score in v.scores.items()},
+        render=in_vietnamese,
     )
     if clean(default_coordinating):
         # Drafting knows no coordinating unit; the clerk may name one for every item.
@@ -303,7 +322,11 @@ def update_item(db: Database, item_id: str, **fields: str) -> RemediationItem:
                 "change it ('parapp plan revise')."
             )
         item = item_from_row(row)
-        changes: dict[str, Any] = {k: clean(v) for k, v in fields.items() if k != "deadline"}
+        changes: dict[str, Any] = {
+            k: office_lists.remember(s, v) if k in ("lead", "coordinating") else clean(v)
+            for k, v in fields.items()
+            if k != "deadline"
+        }
         if "deadline" in fields:
             try:
                 changes["deadline"] = parse_deadline(fields["deadline"], default_year=row.plan.year)

@@ -292,7 +292,11 @@ def import_result_file(db: Database, path: Path) -> PublishedResult:
             )
         if entries:
             apply_appraisals(s, row, entries, correction=True)
-        return store_result(s, row, result, "imported")
+        stored = store_result(s, row, result, "imported")
+        from .rankings import from_result_file
+
+        from_result_file(s, row, doc, stored.index)  # refused: nothing above is kept either
+        return stored
 
 
 @dataclass(frozen=True)
