@@ -48,6 +48,7 @@ __all__ = [
     "format_percent",
     "format_points",
     "get_language",
+    "in_vietnamese",
     "label",
     "message",
     "ngettext",
@@ -119,6 +120,24 @@ def N_(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate the form of ``singular``/``plural`` that fits ``n``."""
     return _translations(_language).ngettext(singular, plural, n)
+
+
+def in_vietnamese(phrase: Phrase | str) -> str:
+    """``phrase`` in Vietnamese whatever the screen language: the wording a document gets
+    (a drafted plan's tasks). Parameters are text (nested phrases translated too)."""
+    if isinstance(phrase, str):
+        return phrase
+    catalog = _translations("vi")
+    params = {
+        k: in_vietnamese(v) if isinstance(v, Phrase) else str(v) for k, v in phrase.params.items()
+    }
+    template = catalog.gettext(phrase.template) if phrase.template else ""
+    for text in (template, phrase.template):  # a broken translation falls back to English
+        try:
+            return text.format(**params) if params else text
+        except (KeyError, IndexError, ValueError):
+            continue
+    return str(phrase)
 
 
 # --- numbers and dates ------------------------------------------------------------------

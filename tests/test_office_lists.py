@@ -3,6 +3,7 @@ as lead and coordinating units, and printed the same way in every document of th
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import unicodedata
 from pathlib import Path
@@ -42,6 +43,21 @@ def test_a_new_commune_starts_with_the_usual_departments_once(db: Database) -> N
     for name in names:
         office_lists.remove(db, name)
     assert office_lists.names(db) == []  # an emptied list is not filled again
+
+
+def test_an_older_database_also_offers_the_units_its_plans_name(tmp_path: Path) -> None:
+    # the demo's database as schema 0006 left it, before the list existed
+    path = tmp_path / "parapp.sqlite3"
+    shutil.copyfile(
+        Path(__file__).parent / "fixtures" / "schema-0006_plan_item_shaping.sqlite3", path
+    )
+    demo = open_database(path)
+    try:
+        names = office_lists.names(demo)
+        assert names[0] == "Văn phòng HĐND và UBND"  # the defaults first
+        assert "Văn phòng - Thống kê" in names  # the demo's plans name it as their lead
+    finally:
+        demo.close()
 
 
 def test_a_ward_gets_the_wards_departments(tmp_path: Path) -> None:

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from .criteria import CriteriaSet, Part, ScoreKind
+from .criteria import CriteriaSet, CriterionNode, Part, ScoreKind
 from .deadlines import Deadline, parse_deadline
+from .drafting import (
+    Kind,
+    Render,
+    comment_task,
+    guidance_task,
+    keep_up_task,
+    kind_of,
+    kind_of_title,
+    other_title,
+    remainder_task,
+    survey_title,
+    task,
+    useful_guidance,
+)
+from .errors import Phrase
 from .figures import Figures, Source, compute_figures, printed_lost
 from .numbers import ZERO, format_vi
 from .totals import Totals
@@ -121,6 +136,19 @@ def shortcoming_text(title: str, lost: Decimal) -> str:
     return f"{title} (Trừ {format_vi(lost, 2)} điểm)"
 
 
+@dataclass(frozen=True)
+class _Loss:
+    """One criterion (the level below the area) that lost points, as drafting sees it."""
+
+    code: str
+    title: str
+    lost: Decimal
+    comment: str
+    kind: Kind
+    parts: tuple[tuple[Kind, str], ...]  # (kind, title) of what lost the points
+    guidance: tuple[str, ...]
+
+
 def draft_items(
     cset: CriteriaSet,
     totals: Totals,
@@ -130,19 +158,39 @@ def draft_items(
     include_full_marks: bool = False,
     default_lead: str = "",
     deadline_text: str | None = None,
+    comments: Mapping[str, str] | None = None,
+    render: Render = str,
 ) -> list[RemediationItem]:
-    """One item per criterion (the level below the area) that lost points, grouped by area.
+    """The first draft of a plan: items for the criteria (the level below the area) that
+    lost points, in the set's order, each answered by tasks in its own words.
 
-    Areas without criteria get one item themselves. Sub-criteria that lost points are named
-    in the task so the clerk sees where the points went without opening the table.
-    ``figures`` (the printed figures, published ones first) decide what was lost: an area
-    the decision gave full marks has nothing to remedy, an area whose survey results are not
-    known yet produces no item, and a published loss its criteria do not name becomes an
-    item of its own ("Nội dung khác bị trừ điểm") for the clerk to describe.
+    - ``figures`` (the printed figures, published ones first) decide what was lost: an area
+      the decision gave full marks has nothing to remedy, an area whose survey results are
+      not known yet produces no item, and a published loss its criteria do not name becomes
+      an item of its own for the clerk to describe.
+    - Criteria of an area that lost points for the same reason share one item: the same
+      appraiser's comment (``comments``: node code -> comment), or the survey.
+    - Tasks follow the kind of shortcoming of each sub-criterion that lost points
+      (:mod:`drafting`), then the appraiser's comment and the set's guidance; no sentence is
+      written twice in one plan.
+    - ``include_full_marks``: one "tiếp tục duy trì" item per area for its criteria at full
+      marks.
+    ``render`` turns the English templates into the document's language.
     """
     figures = figures or compute_figures(cset, totals)
+    comments = comments or {}
     deadline = parse_deadline(deadline_text or f"trong năm {year}", default_year=year)
     items: list[RemediationItem] = []
+    used: set[str] = set()  # sentences already written, so that none is repeated
+
+    def lines(phrases: Iterable[Phrase]) -> str:
+        out: list[str] = []
+        for phrase in phrases:
+            text = render(phrase)
+            if text and text not in used and text not in out:
+                out.append(text)
+        used.update(out)
+        return "\n".join(out)
 
     def add(area: str, nodes: tuple[str, ...], text: str, lost: Decimal, tasks: str) -> None:
         items.append(
@@ -166,37 +214,94 @@ def draft_items(
         if row is None or not row.counted:
             continue
         nothing_lost = row.source is Source.PUBLISHED and row.lost == ZERO
+        losses: list[_Loss] = []
+        full: list[CriterionNode] = []
         for node in cset.children(area.code) or (area,):
             total = totals.nodes[node.code]
             if total.excluded or total.max_points == ZERO or not total.scored:
                 continue  # nothing known about a criterion nobody scored
             lost = ZERO if nothing_lost else printed_lost(total)
-            if lost == ZERO and not include_full_marks:
-                continue
-            if lost > ZERO:
-                lost_parts = [
-                    cset.node(code).title
-                    for code in _lost_leaves(cset, totals, node.code)
-                    if code != node.code
-                ]
-                tasks = "Rà soát, khắc phục các nội dung bị trừ điểm"
-                if lost_parts:
-                    tasks += ": " + "; ".join(lost_parts)
-                tasks += "; bảo đảm đầy đủ tài liệu kiểm chứng theo quy định."
-                text = shortcoming_text(node.title, lost)
+            if lost == ZERO:
+                full.append(node)
             else:
-                tasks = "Tiếp tục duy trì, thực hiện tốt nội dung đã đạt điểm tối đa."
-                text = node.title
-            add(area.code, (node.code,), text, lost, tasks)
+                losses.append(_loss(cset, totals, node, lost, comments))
+        for group in _groups(losses):
+            titles = "; ".join(loss.title for loss in group)
+            lost = sum((loss.lost for loss in group), ZERO)
+            comment = group[0].comment
+            text = shortcoming_text(titles, lost) + (f": {comment}" if comment else "")
+            by_kind: dict[Kind, list[str]] = {}
+            for loss in group:
+                for kind, title in loss.parts:
+                    by_kind.setdefault(kind, []).append(title)
+            phrases = [task(kind, "; ".join(names)) for kind, names in by_kind.items()]
+            said = {_same(x.comment): x.comment for x in reversed(group) if x.comment}
+            phrases += [comment_task(c) for c in reversed(said.values())]
+            phrases += [guidance_task(g) for x in group for g in x.guidance]
+            add(area.code, tuple(x.code for x in group), text, lost, lines(phrases))
+        if full and include_full_marks:
+            titles = "; ".join(node.title for node in full)
+            tasks = lines([keep_up_task(area.title)])
+            add(area.code, tuple(node.code for node in full), titles, ZERO, tasks)
         if row.remainder > ZERO:
             survey = all(ScoreKind.SELF not in n.score_kinds for n in cset.leaves_under(area.code))
-            title = "Kết quả điều tra xã hội học" if survey else "Nội dung khác bị trừ điểm"
-            tasks = (
-                "Phối hợp với cơ quan thẩm định làm rõ nội dung bị trừ điểm; xây dựng giải pháp "
-                "khắc phục cụ thể."
-            )
+            title = render(survey_title() if survey else other_title())
+            tasks = lines([remainder_task()]) or render(remainder_task())
             add(area.code, (), shortcoming_text(title, row.remainder), row.remainder, tasks)
     return items
+
+
+def _loss(
+    cset: CriteriaSet,
+    totals: Totals,
+    node: CriterionNode,
+    lost: Decimal,
+    comments: Mapping[str, str],
+) -> _Loss:
+    kind = kind_of(cset, node.code)
+    leaves = [cset.node(c) for c in _lost_leaves(cset, totals, node.code) if c != node.code]
+    parts = tuple(
+        (kind if kind is Kind.SURVEY else kind_of_title(leaf.title), leaf.title) for leaf in leaves
+    )
+    # A sub-criterion of no kind of its own takes its criterion's kind.
+    parts = tuple((kind if k is Kind.GENERAL else k, t) for k, t in parts) or ((kind, node.title),)
+    said = [
+        clean_comment(comments.get(c, "")) for c in (node.code, *(leaf.code for leaf in leaves))
+    ]
+    guidance = [useful_guidance(n.guidance) for n in (node, *leaves)]
+    return _Loss(
+        node.code,
+        node.title,
+        lost,
+        "; ".join(dict.fromkeys(c for c in said if c)),
+        kind,
+        parts,
+        tuple(dict.fromkeys(g for g in guidance if g)),
+    )
+
+
+def clean_comment(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _same(comment: str) -> str:
+    """Two comments are the same reason whatever their case, spacing or final stop."""
+    return " ".join(comment.split()).casefold().rstrip(".")
+
+
+def _groups(losses: list[_Loss]) -> list[list[_Loss]]:
+    """Losses of one area with the same reason together, in the order of the first one:
+    the same appraiser's comment (case and spacing ignored), or the survey."""
+    groups: dict[tuple[str, str], list[_Loss]] = {}
+    for loss in losses:
+        if loss.comment:
+            key = ("comment", _same(loss.comment))
+        elif loss.kind is Kind.SURVEY:
+            key = ("survey", "")
+        else:
+            key = ("criterion", loss.code)
+        groups.setdefault(key, []).append(loss)
+    return list(groups.values())
 
 
 def _lost_leaves(cset: CriteriaSet, totals: Totals, code: str) -> list[str]:

@@ -4,10 +4,10 @@ plan items, so a name prints the same way in every document of the year.
 
 Names are NFC, single-spaced, and unique ignoring case and spacing ("công an  xã" is
 "Công an xã"). A new database starts with the usual departments of its kind of office; the
-defaults are written once, so a list the clerk emptied stays empty. Typing a new name in a
-plan item adds it (``remember``), and a name typed in another case or spacing is written as
-the list spells it. Renaming a name also renames it in the year's plans that are not issued
-yet; issued plans are final and keep the old name.
+defaults (and the units its plans already name) are written once, so a list the clerk
+emptied stays empty. Typing a new name in a plan item adds it (``remember``), and a name
+typed in another case or spacing is written as the list spells it. Renaming a name also
+renames it in the plans not issued yet; issued plans are final and keep the old name.
 """
 
 from __future__ import annotations
@@ -107,10 +107,16 @@ def _seed(s: Session) -> None:
     except ValueError:
         kind = UnitKind.COMMUNE
     present = set(s.scalars(select(DepartmentRow.name_key)))
+    names = list(DEFAULTS.get(kind, ()))
+    # The units its plans already name (a database from before the list) come after.
+    for lead, coordinating in s.execute(select(PlanItemRow.lead, PlanItemRow.coordinating)):
+        for cell in (lead, coordinating):
+            names += [normal(n) for n, _sep in _cell(clean(cell), map(key, names))]
     position = len(present)
-    for name in DEFAULTS.get(kind, ()):
-        if key(name) not in present:
+    for name in names:
+        if name and key(name) not in present and len(name) <= MAX_LENGTH:
             s.add(DepartmentRow(name=name, name_key=key(name), position=position))
+            present.add(key(name))
             position += 1
     s.add(Setting(key=SEEDED_KEY, value="1"))
     s.flush()

@@ -33,7 +33,9 @@ from parapp.domain.remediation import (
     draft_items,
 )
 from parapp.domain.text import clean
+from parapp.i18n import in_vietnamese
 
+from . import office_lists
 from .assessments import find_row, view
 from .common import NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row, set_from_rows
@@ -125,7 +127,12 @@ def place_of(unit_name: str) -> str:
     return unit_name
 
 
-def default_document(unit_name: str, year: int, signer: Signer | None = None) -> PlanDocument:
+def default_document(
+    unit_name: str,
+    year: int,
+    signer: Signer | None = None,
+    profile: OfficeProfile | None = None,
+) -> PlanDocument:
     """A first document the clerk edits. Texts left empty print the defaults of
     ``resources/documents/defaults.json``; the legal basis is written from the result.
     ``signer``: the default signer set in Cài đặt, else the office profile's (the chairman
@@ -176,6 +183,7 @@ def draft_plan(
     v = view(db, assessment_year)
     year = v.info.year + 1
     signer = default_signer(db)  # read before the session: sessions do not nest
+    profile = own_profile(db)
     items = draft_items(
         v.cset,
         v.totals,
@@ -186,11 +194,13 @@ def draft_plan(
         comments={code: score.appraisal_comment for code, score in v.scores.items()},
         render=in_vietnamese,
     )
-    if clean(default_coordinating):
-        # Drafting knows no coordinating unit; the clerk may name one for every item.
-        items = [replace(i, coordinating=clean(default_coordinating)) for i in items]
     with db.session() as s:
         arow = find_row(s, v.info.year)
+        if clean(default_lead) or clean(default_coordinating):
+            # Units named for every item join the office's list, spelled as it spells them.
+            lead = office_lists.remember(s, default_lead)
+            coordinating = office_lists.remember(s, default_coordinating)
+            items = [replace(i, lead=lead, coordinating=coordinating) for i in items]
         existing = s.scalars(
             select(PlanRow).where(
                 PlanRow.unit_id == arow.unit_id,
@@ -231,7 +241,8 @@ def draft_plan(
             ).first()
             if previous is not None:
                 old = [item_from_row(r) for r in previous.items]
-                covered = {code for item in items for code in item.node_codes}
+                # A new loss replaces an old item on its criterion; "keep up" does not.
+                covered = {c for item in items if not item.keep_up for c in item.node_codes}
                 items.extend(carry_over(old, year, covered))
                 # Keep the plan grouped by area, in the criteria set's order.
                 order = {n.code: k for k, n in enumerate(v.cset.nodes)}
@@ -243,7 +254,7 @@ def draft_plan(
                     )
                 )
         items = [replace(item, position=k) for k, item in enumerate(items)]
-        document = default_document(arow.unit.name, v.info.year, signer)
+        document = default_document(arow.unit.name, v.info.year, signer, profile)
         if existing is not None:
             from .plan_redraft import redraft  # it builds on this module
 
@@ -489,7 +500,7 @@ def copy_unfinished(db: Database, year: int | None = None) -> tuple[PlanView, in
             )
         current = [item_from_row(r) for r in plan.items]
         done_before = {i.carried_from for i in current if i.carried_from}
-        covered = {code for item in current for code in item.node_codes}
+        covered = {c for item in current if not item.keep_up for c in item.node_codes}
         old = [item_from_row(r) for r in previous.items if r.uuid not in done_before]
         copied = carry_over(old, plan.year, covered)
         start = len(plan.items)

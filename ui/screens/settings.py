@@ -37,6 +37,8 @@ from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.document_signer import SignerFields
 from ui.widgets.settings_backups import BackupsPanel
+from ui.widgets.settings_departments import DepartmentsPanel
+from ui.widgets.settings_office import OfficeProfilePanel
 from ui.widgets.settings_unit import UnitFields
 
 SAVE_DELAY_MS = 600
@@ -139,6 +141,14 @@ class SettingsScreen(Screen):
         self.pad_ranks.toggled.connect(self._edited)
         box_layout.addWidget(self.pad_ranks)
         left.addWidget(box)
+
+        box, box_layout = _group(_("Office profile"))
+        box_layout.addWidget(
+            _note(_("How printed documents name the office. An empty field follows its kind."))
+        )
+        self.office = OfficeProfilePanel(state)
+        box_layout.addWidget(self.office)
+        left.addWidget(box)
         left.addStretch(1)
 
         box, box_layout = _group(_("Language"))
@@ -158,6 +168,12 @@ class SettingsScreen(Screen):
             )
         )
         box_layout.addWidget(self.language_note)
+        right.addWidget(box)
+
+        box, box_layout = _group(_("Departments and officers"))
+        self.departments = DepartmentsPanel(state)
+        self.departments.status_message.connect(self.status_message)
+        box_layout.addWidget(self.departments)
         right.addWidget(box)
 
         box, box_layout = _group(_("Backups"))
@@ -216,6 +232,8 @@ class SettingsScreen(Screen):
         self._stale = False
         self.state.run(lambda: load_settings(db), self._loaded)
         self.backups.load()
+        self.departments.load()
+        self.office.load()
 
     def activate(self, **filters: Any) -> None:
         if self._stale:
@@ -296,3 +314,4 @@ class SettingsScreen(Screen):
     def before_leave(self) -> None:
         if self._dirty:
             self.save_now()
+        self.office.save_now()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from parapp.i18n import _, format_date
 from parapp.printing import nd30
@@ -37,6 +37,10 @@ class DraftPage(QWidget):
         row.addWidget(self.button)
         row.addStretch(1)
         box.addLayout(row)
+        self.maintain = QCheckBox(
+            _("Also an item per area for its criteria at full marks (“tiếp tục duy trì”)")
+        )
+        box.addWidget(self.maintain, 0, Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(2)
 
 
