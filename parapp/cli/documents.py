@@ -18,7 +18,7 @@ from parapp.i18n import _, format_date
 from parapp.services.common import ServiceError
 from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION
 
-from .handlers import _date, _db, _err, _out
+from .handlers import _date, _db, _err, _out, _year
 
 PASSPHRASE_ENV = "PARAPP_P12_PASSPHRASE"
 # plan verify: 0 the current issued revision (or a signed copy of it), 1 unknown or altered,
@@ -81,7 +81,14 @@ def plan_render(args: argparse.Namespace) -> int:
             if args.appendix:
                 _err(_("An issued plan is reprinted as it was issued; --appendix changes nothing."))
             return 0
-        if kind == KIND_ANNUAL:
+        issued = None
+        if plan.status == "issued":  # a Word copy of what was issued, QR code included
+            name = documents.ANNUAL_PLAN if kind == KIND_ANNUAL else documents.REMEDIATION_PLAN
+            choice = documents.Choice(name, plan.year, plan.status)
+            issued = documents.issued_as_printed(db, choice)
+        if issued is not None:
+            document = issued
+        elif kind == KIND_ANNUAL:
             document = documents.annual_plan(db, plan.year)
         else:
             document = documents.remediation_plan(db, plan.year, with_appendix=args.appendix)
@@ -271,55 +278,10 @@ def verify_paper(args: argparse.Namespace) -> int:
             check = paper.verify_file(db, path)
         else:
             check = paper.verify_text(db, source)
-    qr, info = check.qr, check.issued
-    if check.is_slip:
-        _out(
-            _(
-                "This paper is the transfer slip of package {id} dated {date}, printed from "
-                "this database."
-            ).format(id=qr.id, date=format_date(qr.issued_on))
-        )
-        return 0
-    if info is None:  # verify_text refuses a document it does not find
-        return 1
-    _out(
-        _("This paper is the issued {what} No. {ref} of {date} (revision {revision}).").format(
-            what=_what(info.kind),
-            ref=info.reference,
-            date=format_date(info.issued_on),
-            revision=info.revision,
-        )
-    )
-    newer = check.superseded_by
-    if newer is not None:
-        _out(
-            _("It is superseded by {ref} issued {date} (revision {revision}).").format(
-                ref=newer.reference, date=format_date(newer.issued_on), revision=newer.revision
-            )
-        )
-    else:
-        _out(_("It is the current revision."))
-    if check.renders is None:
-        _out(
-            _(
-                "Its frozen content is missing from the documents store, so it could not be "
-                "rendered again; restore the 'documents' folder beside the database."
-            )
-        )
-    elif check.renders:
-        _out(_("Its frozen content still renders to the registered PDF, byte for byte."))
-    else:
-        _out(
-            _(
-                "Its frozen content no longer renders to the registered PDF: the documents "
-                "store was changed, or this program prints differently; keep the registered "
-                "PDF as the reference."
-            )
-        )
-    _out(_("Issued document SHA-256: {sha}").format(sha=info.sha256))
-    if newer is not None:
-        return EXIT_SUPERSEDED
-    return 0 if check.ok and check.renders else 1
+    lines, code = paper.describe(check)
+    for line in lines:
+        _out(line)
+    return code
 
 
 # -- report -------------------------------------------------------------------------------
@@ -354,8 +316,6 @@ def report_progress(args: argparse.Namespace) -> int:
 # -- registration -------------------------------------------------------------------------
 def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersAction) -> None:
     """Add render/issue/verify/sign/revise to the ``plan`` group and the ``report`` group."""
-    from .parser import _year
-
     def which(c: argparse.ArgumentParser) -> None:
         c.add_argument("--year", type=_year, help="plan year (default: latest)")
         c.add_argument("--annual", action="store_true", help="the annual reform plan")

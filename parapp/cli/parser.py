@@ -191,11 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="assessed year (default: latest); the plan is for the next year",
     )
     c.add_argument(
-        "--maintain",
         "--keep-full-marks",
-        dest="keep_full_marks",
         action="store_true",
-        help="also an item per area for its criteria at full marks ('tiếp tục duy trì')",
+        help="also list criteria at full marks ('tiếp tục duy trì')",
     )
     c.add_argument("--carry-over", action="store_true", help="copy last plan's unfinished items")
     c.add_argument("--lead", default="", help="default lead unit for new items")

@@ -338,11 +338,28 @@ def save_choice(
     issued_on: date | None = None,
     as_of: date | None = None,
 ) -> Path:
-    """Save ``choice`` as .pdf or .docx; an issued plan's PDF is the issued file itself."""
+    """Save ``choice`` as .pdf or .docx; an issued plan's PDF is the issued file itself, its
+    Word copy the document it was printed from (appendix and QR code included)."""
     if out.suffix.lower() == ".pdf":
         write_atomic(out, preview_pdf(db, choice, number=number, issued_on=issued_on, as_of=as_of))
         return out
+    issued = issued_as_printed(db, choice)
+    if issued is not None:
+        return save(issued, out)
     return save(build(db, choice, number=number, issued_on=issued_on, as_of=as_of), out)
+
+
+def issued_as_printed(db: Database, choice: Choice) -> Document | None:
+    """The document an issued plan (its latest revision unless ``choice`` names one) was
+    printed from, QR code included; None for a draft or a plan issued before QR codes."""
+    if choice.kind not in PLAN_KINDS or choice.status == "draft":
+        return None
+    from . import issuing, paper
+
+    found = issuing.list_issued(db, choice.year, PLAN_KINDS[choice.kind])
+    if choice.revision is not None:
+        found = [i for i in found if i.revision == choice.revision]
+    return paper.issued_document(db, found[-1]) if found else None
 
 
 def issued_documents(db: Database) -> list[IssuedInfo]:

@@ -46,7 +46,7 @@ def slip_path(db: Database, content_sha256: str) -> Path:
     return db.paths.folder / "documents" / "slips" / content_sha256[:2] / f"{content_sha256}.json"
 
 
-def with_slip_qr(db: Database, doc: Document, sender: str, package_id: str, on: date) -> Document:
+def with_slip_qr(db: Database, doc: Document, package_id: str, on: date) -> Document:
     """The transfer slip with its QR code; its frozen content is kept so the paper can be
     recognised later (a slip is not in the register: it has no number)."""
     content = frozen.freeze(doc)
@@ -54,7 +54,7 @@ def with_slip_qr(db: Database, doc: Document, sender: str, package_id: str, on: 
     target = slip_path(db, sha)
     if not target.is_file():
         write_atomic(target, content)
-    text = qrtext.QrText(qrtext.SLIP, sender, "", on, package_id, sha).text()
+    text = qrtext.QrText(qrtext.SLIP, own_unit(db).code, "", on, package_id, sha).text()
     return replace(doc, qr=text)
 
 
@@ -169,6 +169,59 @@ def verify_text(db: Database, text: str) -> PaperCheck:
         raise _refused(qr, info)
     renders = hashlib.sha256(documents.render(replace(doc, qr=printed), ".pdf")).hexdigest()
     return PaperCheck(qr, info, newer, renders == info.sha256)
+
+
+EXIT_SUPERSEDED = 3  # as 'plan verify'
+
+
+def describe(check: PaperCheck) -> tuple[list[str], int]:
+    """What the check found, in sentences (the window and the command line say the same),
+    and the command's exit code: 0 the current revision, 3 superseded, 1 not proven."""
+    from parapp.i18n import _, format_date
+
+    qr, info = check.qr, check.issued
+    if check.is_slip or info is None:
+        text = _(
+            "This paper is the transfer slip of package {id} dated {date}, printed from this "
+            "database."
+        )
+        return [text.format(id=qr.id, date=format_date(qr.issued_on))], 0
+    what = _("annual reform plan") if info.kind == "annual-plan" else _("remediation plan")
+    lines = [
+        _("This paper is the issued {what} No. {ref} of {date} (revision {revision}).").format(
+            what=what, ref=info.reference, date=format_date(info.issued_on), revision=info.revision
+        )
+    ]
+    newer = check.superseded_by
+    if newer is not None:
+        lines.append(
+            _("It is superseded by {ref} issued {date} (revision {revision}).").format(
+                ref=newer.reference, date=format_date(newer.issued_on), revision=newer.revision
+            )
+        )
+    else:
+        lines.append(_("It is the current revision."))
+    if check.renders is None:
+        lines.append(
+            _(
+                "Its frozen content is missing from the documents store, so it could not be "
+                "rendered again; restore the 'documents' folder beside the database."
+            )
+        )
+    elif check.renders:
+        lines.append(_("Its frozen content still renders to the registered PDF, byte for byte."))
+    else:
+        lines.append(
+            _(
+                "Its frozen content no longer renders to the registered PDF: the documents "
+                "store was changed, or this program prints differently; keep the registered "
+                "PDF as the reference."
+            )
+        )
+    lines.append(_("Issued document SHA-256: {sha}").format(sha=info.sha256))
+    if newer is not None:
+        return lines, EXIT_SUPERSEDED
+    return lines, 0 if check.renders else 1
 
 
 # -- reading a scan -----------------------------------------------------------------------

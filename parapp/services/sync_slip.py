@@ -18,7 +18,7 @@ from parapp.sync import crypto
 from parapp.sync.package import read_package
 from parapp.sync.safety import PackageError
 
-from . import documents, sync_keys
+from . import documents, paper, sync_keys
 from .common import unit_row
 from .plans import place_of
 from .setup import get_setting
@@ -101,6 +101,7 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
     with db.session() as s:
         me = unit_row(s)
         place = place_of(me.name)
+        own_code = me.code
     return SlipInputs(
         sender_name=names.get(sender, sender),
         sender_code=sender,
@@ -117,12 +118,17 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
         scores=described.scores,
         evidence_files=described.evidence,
         plan_items=described.items,
-        signer_name=get_setting(db, "clerk_name"),
+        # the clerk of this office hands over only what this office sent: a received
+        # package's slip leaves the sender's name to be written by hand
+        signer_name=get_setting(db, "clerk_name") if sender == own_code else "",
         place=place,
         on=on or date.today(),
     )
 
 
 def write_slip(db: Database, package: Path, out: Path) -> Path:
-    documents.save(build_slip(slip_inputs(db, package)), out)
+    """The slip with its QR code (the package's id, the day and the slip's content hash)."""
+    inputs = slip_inputs(db, package)
+    slip = paper.with_slip_qr(db, build_slip(inputs), inputs.package_id, inputs.on)
+    documents.save(slip, out)
     return out

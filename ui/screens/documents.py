@@ -34,6 +34,7 @@ from ui.widgets.document_output import (
     ask_signing,
     print_pdf,
 )
+from ui.widgets.paper_check import PaperCheckDialog
 from ui.widgets.pdf_preview import PdfPreview
 
 SAVE_DELAY_MS = 600
@@ -101,12 +102,18 @@ class DocumentsScreen(Screen):
         self.pdf_button.clicked.connect(lambda: self.save_as(".pdf"))
         self.word_button = QPushButton(_("Save as Word…"))
         self.word_button.clicked.connect(lambda: self.save_as(".docx"))
+        self.paper_button = QPushButton(_("Check a paper copy…"))
+        self.paper_button.setToolTip(
+            _("Which issued document is this paper? From a scan or the text of its QR code.")
+        )
+        self.paper_button.clicked.connect(self.check_paper)
         self.saved_note = QLabel(_("Changes are saved as you type."))
         self.saved_note.setStyleSheet("color: #5f6b7a;")
         for widget in (self.print_button, self.pdf_button, self.word_button):
             bar.addWidget(widget)
         bar.addWidget(self.saved_note)
         bar.addStretch(1)
+        bar.addWidget(self.paper_button)
         bar.addWidget(self.issue_actions.issue_button)
         bar.addWidget(self.issue_actions.sign_button)
         return bar
@@ -357,6 +364,12 @@ class DocumentsScreen(Screen):
 
     def _file_saved(self, path: Path) -> None:
         self.status_message.emit(_("Saved {path}").format(path=path))
+
+    def check_paper(self) -> PaperCheckDialog:
+        """Open "Kiểm tra bản giấy" (returned so a test can drive it)."""
+        dialog = PaperCheckDialog(self.state, self)
+        dialog.open()
+        return dialog
 
     def today(self) -> date:
         return self.state.today
