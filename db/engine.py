@@ -133,6 +133,13 @@ def open_database(path: Path, *, create: bool = False) -> Database:
 
     A newer schema than this program knows is refused and left untouched.
     """
+    if path.is_dir():
+        # Not a disk fault: the clerk named the data folder instead of the file in it.
+        raise DatabaseError(
+            "{path} is a folder, not a parapp database: choose the database file in it "
+            "(parapp.sqlite3).",
+            path=path,
+        )
     if not path.exists() or (create and path.stat().st_size == 0):
         if not create:
             raise NoDatabaseError(

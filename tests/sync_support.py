@@ -55,6 +55,7 @@ def draft_2026_submission(root: Path) -> Path:
         # Area 7 is not scored yet: submitted as it is, with the reason the package carries.
         submission.submit(commune, assessment_id, allow_incomplete=True,
                           reason="Lĩnh vực 7 đang chờ số liệu của huyện.")
+        (root / "out").mkdir(exist_ok=True)  # the stick, plugged in
         return sync_export.export(commune, "submission", root / "out", year=2026).info.path
     finally:
         commune.close()

@@ -266,6 +266,7 @@ def test_exporting_a_draft_is_refused_and_submits_nothing(
         db.close()
     before = dump(commune)
     out = tmp_path / "usb"
+    out.mkdir()
     code, _out, err = cli(commune, "sync", "export", "--kind", "submission", "--out", str(out))
     assert code == 1 and err.count("\n") == 1
     assert err.startswith("The 2026 self-assessment has not been submitted yet: submit it first")

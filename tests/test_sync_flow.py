@@ -33,6 +33,12 @@ from parapp.services.sync_apply import returned_reason_of
 from parapp.sync.safety import PackageError
 
 
+def _stick(folder: Path) -> Path:
+    """A USB stick plugged in: exports refuse a folder that is not there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture
 def offices(demo_db: Path, tmp_path: Path) -> Iterator[tuple[Database, Database, Path]]:
     root = copy_demo(demo_db, tmp_path / "demo")
@@ -146,14 +152,14 @@ def test_return_correct_and_resubmit_flags_reappraisal(
 ) -> None:
     commune, appraiser, usb = offices
     _draft_2026(commune, tmp_path / "docs")
-    assert _import(appraiser, sync_export.export(commune, "submission", usb / "1",
+    assert _import(appraiser, sync_export.export(commune, "submission", _stick(usb / "1"),
                                                  year=2026).info.path).status == "applied"
     seen = assessments.view(appraiser, 2026, unit_code="06172")
     appraised = [assessments.AppraisalEntry(code, appraised=s.self_score, comment="Đạt")
                  for code, s in seen.scores.items() if s.self_score is not None]
     assessments.set_appraisals(appraiser, seen.info.id, appraised)
     appraisal.return_for_correction(appraiser, "06172", 2026, "Bổ sung tài liệu 1.1")
-    result = sync_export.export(appraiser, "result", usb / "2", to="06172", year=2026)
+    result = sync_export.export(appraiser, "result", _stick(usb / "2"), to="06172", year=2026)
     assert _import(commune, result.info.path).status == "applied"
     own = assessments.view(commune, 2026)
     assert own.info.status is AssessmentStatus.RETURNED
@@ -171,7 +177,7 @@ def test_return_correct_and_resubmit_flags_reappraisal(
         code, typed=old, explanation="Đã bổ sung tài liệu")])
     _submit(commune, own.info.id)
     time.sleep(1.1)  # a later package (created_at has whole seconds)
-    again = sync_export.export(commune, "submission", usb / "3", year=2026)
+    again = sync_export.export(commune, "submission", _stick(usb / "3"), year=2026)
     outcome = _import(appraiser, again.info.path)
     assert outcome.status == "applied", outcome.error and message(outcome.error)
     assert outcome.plan is not None
@@ -192,9 +198,9 @@ def test_older_package_after_a_newer_one_is_refused(
 ) -> None:
     commune, appraiser, usb = offices
     _draft_2026(commune, tmp_path / "docs")
-    first = sync_export.export(commune, "submission", usb / "a", year=2026).info.path
+    first = sync_export.export(commune, "submission", _stick(usb / "a"), year=2026).info.path
     time.sleep(1.1)
-    second = sync_export.export(commune, "submission", usb / "b", year=2026).info.path
+    second = sync_export.export(commune, "submission", _stick(usb / "b"), year=2026).info.path
     assert _import(appraiser, second).status == "applied"
     before = dump(appraiser.path)
     outcome = _import(appraiser, first)
@@ -208,7 +214,7 @@ def test_cli_import_reports_each_file(
 ) -> None:
     commune, appraiser, _usb = offices
     _draft_2026(commune, tmp_path / "docs")
-    folder = tmp_path / "stick"
+    folder = _stick(tmp_path / "stick")
     good = sync_export.export(commune, "submission", folder, year=2026).info.path
     (folder / "hong.cchc").write_bytes(b"not a zip")
     before = dump(appraiser.path)
@@ -311,7 +317,7 @@ def test_encrypted_submission_opens_only_at_the_appraiser(
 
     commune, appraiser, usb = offices
     _draft_2026(commune, tmp_path / "docs")
-    sealed = sync_export.export(commune, "submission", usb / "enc", year=2026, encrypt=True)
+    sealed = sync_export.export(commune, "submission", _stick(usb / "enc"), year=2026, encrypt=True)
     path = sealed.info.path
     assert crypto.is_encrypted(path)
     assert "Biên bản".encode() not in path.read_bytes()  # evidence text is not readable
@@ -391,7 +397,7 @@ def test_one_transaction_for_a_folder_keeps_each_file_whole(
     progress still comes file by file in order."""
     commune, appraiser, _usb = offices
     _draft_2026(commune, tmp_path / "docs")
-    folder = tmp_path / "stick"
+    folder = _stick(tmp_path / "stick")
     good = sync_export.export(commune, "submission", folder, year=2026).info.path
     raw = bytearray(good.read_bytes())
     raw[len(raw) // 2] ^= 0x01

@@ -91,6 +91,7 @@ def province(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Provinc
     other = open_database(root / "other" / "parapp.sqlite3")
     adb, cdb = open_database(appraiser), open_database(commune)
     try:
+        (root / "cards").mkdir(exist_ok=True)
         card = sync_export.export(other, "unit-card", root / "cards").info.path
         sync_keys.trust_card(adb, card, sync_keys.read_card(card).fingerprint)
         progress = sync_export.export(cdb, "progress", root / "cards", year=2025).info.path

@@ -199,6 +199,7 @@ def test_the_sender_numbers_per_recipient(demo: tuple[Path, OpenedPackage],
     shutil.copytree(demo[0] / "commune", tmp_path / "commune",
                     ignore=shutil.ignore_patterns("backups", "logs"))
     commune = open_database(tmp_path / "commune" / "parapp.sqlite3")
+    (tmp_path / "out").mkdir()
     try:
         numbers = [sync_export.export(commune, "progress", tmp_path / "out" / f"{i}.cchc",
                                       year=2025).info.manifest["sequence"] for i in range(3)]

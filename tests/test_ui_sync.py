@@ -423,6 +423,7 @@ def test_a_card_is_trusted_only_with_the_fingerprint_typed(
                                        "Sở Nội vụ tỉnh Lạng Sơn", "Tỉnh Lạng Sơn"))
     db = open_database(new_path)
     try:
+        (tmp_path / "the").mkdir()
         card_path = sync_export.export(db, "unit-card", tmp_path / "the").info.path
     finally:
         db.close()

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from parapp.i18n import LANGUAGES
+from parapp.i18n import LANGUAGES, _
 
 
 def _utf8_console() -> None:
@@ -60,13 +60,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     _utf8_console()
     os.environ.setdefault("PYTHONUTF8", "1")
-    if window_options(args) is not None:
-        from ui.app import run
+    try:
+        if window_options(args) is not None:
+            from ui.app import run
 
-        return run(args)
-    from parapp.cli import main as cli_main
+            return run(args)
+        from parapp.cli import main as cli_main
 
-    return cli_main(args)
+        return cli_main(args)
+    except KeyboardInterrupt:
+        # Ctrl-C while the program is still loading: one word, not a traceback.
+        print(_("Interrupted."), file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

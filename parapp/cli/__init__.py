@@ -6,6 +6,7 @@ non-zero exit code, never a traceback (that goes to a log file the message names
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -41,7 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(args.lang)
     _ = i18n._
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe is found here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # "parapp … | head": the reader has all it wanted; no message, as other tools do.
+        _silence_stdout()
+        return 141
     except DomainError as exc:
         print(i18n.message(_disk_problem(exc, args) or exc), file=sys.stderr)
         # One sentence, then the list it announces (what a submission lacks), if any.
@@ -68,6 +75,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Interrupted."), file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so Python's own flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _disk_problem(exc: BaseException, args: object) -> DomainError | None:

@@ -36,7 +36,7 @@ from db.schema import read_revision
 from . import backup_files as bf
 from .common import ServiceError
 from .leftovers import INCOMING, STALE_AFTER, clear_stale
-from .storage import disk_errors, explain
+from .storage import disk_errors, explain, require_folder
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,8 @@ def make_with_files(
     """A routine backup (``full=False``) or a full one, in ``to`` or the data folder's
     ``backups``; verified before it is reported (integrity check, file hashes)."""
     _require_db(db_path)
+    if to is not None:
+        require_folder(to.expanduser())  # a stick: never made on the local disk
     target = (to or _folder(db_path)).expanduser()
     with disk_errors(target):
         target.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,7 @@ def round_trip(
 ) -> dict[str, Path]:
     appraiser_path = target / "appraiser" / "parapp.sqlite3"
     usb = target / "usb"
+    usb.mkdir(parents=True, exist_ok=True)  # the demo's stick, plugged in
     setup.init_database(appraiser_path, APPRAISER, role="appraiser")
     adb = open_database(appraiser_path)
     try:

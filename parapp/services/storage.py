@@ -140,6 +140,19 @@ STICK_READ_ONLY = N_(
 )
 
 
+NO_DESTINATION = N_(
+    "The folder {path} does not exist, so nothing was written: plug in the USB stick (or "
+    "create the folder first), then try again."
+)
+
+
+def require_folder(folder: Path) -> None:
+    """Refuse a destination that is not there: a stick that is not plugged in must not turn
+    into a folder of the same name on the local disk, reported as written."""
+    if not folder.is_dir():
+        raise ServiceError(NO_DESTINATION, path=folder)
+
+
 def stick_folder(out: Path) -> Path:
     """The folder a package goes to: ``out`` itself, or the folder of a file name."""
     out = Path(out)
@@ -150,6 +163,7 @@ def stick_folder(out: Path) -> Path:
 def on_stick(out: Path) -> Iterator[None]:
     """A full or read-only destination of an export, named as such: the OS's error, not
     the database's (an error of the data folder keeps its own message)."""
+    require_folder(stick_folder(out))
     try:
         yield
     except OSError as exc:

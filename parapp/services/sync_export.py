@@ -80,10 +80,10 @@ def _log(db: Database, info: PackageInfo, kind: str, assessment_uuid: str,
 
 
 def _target(out: Path, default_name: str) -> Path:
-    """A folder (existing, or a path without a suffix) gets the default file name."""
+    """A folder (a path without a suffix, or an existing folder) gets the default file
+    name; ``on_stick`` has checked that the folder exists."""
     out = Path(out)
     if out.is_dir() or not out.suffix:
-        out.mkdir(parents=True, exist_ok=True)
         return out / default_name
     return out
 

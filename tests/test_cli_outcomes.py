@@ -1,0 +1,83 @@
+"""Command-line outcomes that used to be silent or misleading (issue 16): a stick that is
+not plugged in, a folder given as the database, a closed pipe, Ctrl-C while loading."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_database
+from tests.test_cli import ROOT, run
+
+
+@pytest.fixture
+def office(demo_db: Path, tmp_path: Path) -> Path:
+    return copy_database(demo_db, tmp_path / "office" / "parapp.sqlite3")
+
+
+def test_backup_to_a_stick_that_is_not_there_writes_nothing(office: Path, tmp_path: Path) -> None:
+    stick = tmp_path / "media" / "E"
+    code, out, err = run(office, "backup", "make", "--full", "--to", str(stick),
+                         data_dir=tmp_path)
+    assert code == 1
+    assert f"Thư mục {stick} không tồn tại" in err
+    assert "Traceback" not in err and not out
+    assert not stick.exists()  # not made on the local disk and reported as written
+
+
+def test_export_to_a_stick_that_is_not_there_writes_nothing(office: Path, tmp_path: Path) -> None:
+    for out_path in (tmp_path / "F", tmp_path / "G" / "goi.cchc"):
+        code, out, err = run(office, "sync", "export", "--kind", "progress", "--out",
+                             str(out_path), data_dir=tmp_path)
+        assert code == 1, err
+        assert "không tồn tại" in err and "USB" in err
+        assert not out
+        assert not (tmp_path / "F").exists() and not (tmp_path / "G").exists()
+
+
+def test_export_to_an_existing_folder_still_works(office: Path, tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    code, _out, err = run(office, "sync", "export", "--kind", "progress", "--out", str(stick),
+                          data_dir=tmp_path)
+    assert code == 0, err
+    assert list(stick.glob("*.cchc"))
+
+
+def test_a_folder_given_as_the_database_is_named_as_such(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    code, _out, err = run(folder, "assessment", "show", data_dir=tmp_path)
+    assert code == 1
+    assert "là một thư mục" in err and "parapp.sqlite3" in err
+    assert "ổ đĩa" not in err  # not a failing disk or stick
+
+
+def test_a_closed_pipe_ends_quietly(office: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, PARAPP_LANG="vi", PARAPP_DATA_DIR=str(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.launcher", "--db", str(office), "assessment", "show"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # "| head -c0": the reader is gone before the first line
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
+
+
+def test_ctrl_c_while_loading_is_one_word(monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import ui.launcher
+
+    def interrupted(args: object) -> None:  # the key pressed while the program loads
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ui.launcher, "window_options", interrupted)
+    assert ui.launcher.main(["assessment", "show"]) == 130
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip()
