@@ -361,6 +361,47 @@ class AuditRow(Base):
     source: Mapped[str] = mapped_column(String(64), default="local")
 
 
+# -- added by migration 0008: office profiles and other indices' results ----------------
+class OfficeProfileRow(Base):
+    """An office's own wording in its documents (parapp.domain.office): a blank column is
+    the default derived from the unit's kind and name."""
+
+    __tablename__ = "office_profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), unique=True)
+    governing_body: Mapped[str] = mapped_column(Text, default="")
+    own_name: Mapped[str] = mapped_column(Text, default="")
+    symbol_suffix: Mapped[str] = mapped_column(String(32), default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    signer_authority: Mapped[str] = mapped_column(Text, default="")
+    signer_title: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(64), default="")
+    self_name: Mapped[str] = mapped_column(Text, default="")
+    head: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndexResultRow(Base):
+    """The published result of an index other than the assessed one (SIPAS, PAPI, DTI, Dân
+    vận ...) for a unit and year: a value, a rank and the decision that published it."""
+
+    __tablename__ = "index_results"
+    __table_args__ = (UniqueConstraint("unit_id", "year", "index_kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    index_kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    points: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    max_points: Mapped[Decimal | None] = mapped_column(ExactDecimal)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    rank_of: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(64), default="")
+    decision_number: Mapped[str] = mapped_column(String(100), default="")
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # -- added by migration 0009: the published ranking that came with a result ---------------
 class PublishedRankingRow(Base):
     """The province's published ranking as the appraiser sent it with a result (public:

@@ -9,7 +9,8 @@ from pathlib import Path
 # db/migrations/versions.
 REVISIONS: tuple[str, ...] = ("0001_initial", "0002_issued_documents", "0003_sync_and_audit",
                               "0004_sync_sequence", "0005_evidence_per_unit",
-                              "0006_plan_item_shaping", "0007_office_departments")
+                              "0006_plan_item_shaping", "0007_office_departments",
+                              "0008_office_profile_index_results", "0009_published_rankings")
 HEAD = REVISIONS[-1]
 
 

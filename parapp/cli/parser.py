@@ -9,7 +9,7 @@ from parapp import __version__
 
 from . import documents as d
 from . import handlers as h
-from . import office_cmds, plan_cmds, sync_cmds
+from . import office_cmds, plan_cmds, profile_cmds, sync_cmds
 
 
 def _year(text: str) -> int:
@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--set", dest="set_code", required=True)
     c.add_argument("--period", "--year", dest="period", type=_year, required=True)
     c.set_defaults(handler=h.result_rank)
+    profile_cmds.add_index_result_commands(r, _year)
 
     pl = sub.add_parser("plan", help="remediation plan").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -237,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     office_cmds.add_department_commands(office)
+    profile_cmds.add_profile_commands(office)
 
     b = sub.add_parser("backup", help="backups of the database").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -19,7 +19,7 @@ from parapp.domain.text import clean
 from .common import ServiceError, unit_row
 from .criteria import find_set_row
 from .mapping import set_from_rows
-from .plans import KIND_ANNUAL, PlanView, new_plan, place_of
+from .plans import KIND_ANNUAL, PlanView, new_plan, own_profile, place_of
 
 PLANNING_WORDS = ("kế hoạch", "quy chế", "danh mục")  # things done early in the year
 
@@ -27,6 +27,8 @@ PLANNING_WORDS = ("kế hoạch", "quy chế", "danh mục")  # things done earl
 def draft_annual_plan(
     db: Database, year: int, *, default_lead: str = "", replace_existing: bool = False
 ) -> PlanView:
+    profile = own_profile(db)  # read before the session: sessions do not nest
+    committee = Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH")
     with db.session() as s:
         unit = unit_row(s)
         cset = set_from_rows(find_set_row(s))
@@ -68,9 +70,10 @@ def draft_annual_plan(
             year=year,
             kind=KIND_ANNUAL,
             document=PlanDocument(
-                place=place_of(unit.name),
+                symbol=profile.symbol("KH") if profile else "KH-UBND",
+                place=profile.place if profile else place_of(unit.name),
                 summary=f"Cải cách hành chính năm {year}",
-                signer=Signer(mode=SignMode.TM, body="ỦY BAN NHÂN DÂN", position="CHỦ TỊCH"),
+                signer=profile.signer() if profile else committee,
             ),
             items=items,
         )

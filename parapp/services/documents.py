@@ -20,7 +20,7 @@ from parapp.domain.text import clean
 from parapp.printing import builders
 from parapp.printing.model import Document
 
-from . import assessments, evidence, plans
+from . import assessments, evidence, index_results, office_profile, plans
 from .common import NotFound, ServiceError
 from .files import write_atomic
 from .setup import get_setting, own_unit, pad_ranks, set_setting
@@ -88,7 +88,19 @@ def remediation_plan(
             previous_area_points=_previous_area_points(db, assessed - 1),
             with_appendix=with_appendix,
             pad_ranks=pad_ranks(db),
+            extra_indices=_other_indices(db, assessed, view.cset.index_kind.value),
+            profile=office_profile.get_profile(db),
         )
+    )
+
+
+def _other_indices(db: Database, year: int, main_kind: str) -> tuple[builders.IndexData, ...]:
+    """The results of the other indices for ``year`` (SIPAS, PAPI ...): each gives the plan
+    a part with its result sentence, with or without items of its own."""
+    return tuple(
+        builders.IndexData(r.kind, result=r.result)
+        for r in index_results.list_results(db, year)
+        if r.kind != main_kind
     )
 
 
@@ -105,6 +117,7 @@ def annual_plan(
             items=plan.items,
             cset=get_set(db),
             year=plan.year,
+            profile=office_profile.get_profile(db),
         )
     )
 
@@ -145,6 +158,7 @@ def self_report(
             scores=view.scores,
             year=view.info.year,
             evidence={code: tuple(c) for code, c in citations.items()},
+            profile=office_profile.get_profile(db),
         )
     )
 
@@ -172,6 +186,7 @@ def progress_report(
             plan_year=plan.year,
             assessed_year=plan.year - 1,
             cset=cset,
+            profile=office_profile.get_profile(db),
         )
     )
 

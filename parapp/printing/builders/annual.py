@@ -93,7 +93,9 @@ def _appendix(data: AnnualPlanInput, vals: dict[str, str]) -> Appendix:
                     clean(item.product),
                 )
             )
-    ref = c.doc_ref("Kế hoạch", data.document, data.unit, data.year, phrase=True)
+    ref = c.doc_ref(
+        "Kế hoạch", data.document, data.unit, data.year, phrase=True, profile=data.profile
+    )
     return Appendix(
         label="Phụ lục",
         title=texts.text(f"{A}.appendix_title", vals),
@@ -106,8 +108,14 @@ def _appendix(data: AnnualPlanInput, vals: dict[str, str]) -> Appendix:
 def build_annual_plan(data: AnnualPlanInput) -> Document:
     doc = data.document
     when = doc.issued_on or date(data.year, 1, 1)
+    profile = c.profile_of(data.unit, data.profile)
     vals = c.values(
-        data.unit, year=data.year, when=when, appraiser=data.appraiser, office=data.office
+        data.unit,
+        year=data.year,
+        when=when,
+        appraiser=data.appraiser,
+        office=data.office,
+        profile=profile,
     )
     bases = [b for b in doc.legal_bases if clean(b)] or list(
         texts.paragraphs(f"{A}.legal_bases", vals)
@@ -136,14 +144,15 @@ def build_annual_plan(data: AnnualPlanInput) -> Document:
 
     summary = texts.text(f"{A}.summary", vals)
     title = c.title(doc, c.PLAN_KIND, c.balanced_lines(summary))
-    recipients = c.recipients(doc.recipients, f"{A}.recipients", vals, nhu_tren=False)
+    default = c.own_path(f"{A}.recipients", profile)
+    recipients = c.recipients(doc.recipients, default, vals, nhu_tren=False)
     return Document(
-        header=c.header(data.unit, doc, data.parent_body, data.year),
+        header=c.header(data.unit, doc, data.parent_body, data.year, profile),
         title=title,
         body=tuple(body),
-        signature=c.signature(doc, recipients),
+        signature=c.signature(doc, recipients, profile),
         appendices=(_appendix(data, vals),) if data.items else (),
         subject=" ".join((title.kind.capitalize(), *title.summary)),
-        author=f"Ủy ban nhân dân {vals['unit_name']}",
+        author=profile.full_name,
         created=when,
     )

@@ -11,7 +11,8 @@ from decimal import Decimal
 from parapp.domain.criteria import CriteriaSet, CriterionNode, Part, ScoreKind
 from parapp.domain.figures import AdjustmentKind, Figures, Row, RowState, Source
 from parapp.domain.numbers import ZERO, format_max, round_half_up
-from parapp.domain.remediation import PlanDocument, RemediationItem
+from parapp.domain.office import OfficeProfile, default_profile
+from parapp.domain.remediation import PlanDocument, RemediationItem, Signer
 from parapp.domain.text import clean, fold
 from parapp.domain.totals import NodeTotal
 from parapp.domain.units import Unit, UnitKind
@@ -109,6 +110,28 @@ def names(unit: Unit) -> Names:
     return Names(title, running, word, title.upper(), place)
 
 
+def profile_of(unit: Unit, profile: OfficeProfile | None) -> OfficeProfile:
+    """The office's profile as the service gave it, else the defaults of its kind."""
+    return profile if profile is not None else default_profile(unit)
+
+
+def _follow_up_key(profile: OfficeProfile, when: date) -> str:
+    """Who follows the work up, by the office's level (and for a commune, by era)."""
+    if not profile.committee:
+        return "common.office_agency"
+    if profile.level == "cấp huyện":
+        return "common.office_district"
+    if profile.level == "cấp tỉnh":
+        return "common.office_province"
+    return "common.office_two_tier" if two_tier(when) else "common.office_before_2025"
+
+
+def _by_level(path: str, level: str) -> str:
+    """A word that depends on the office's level; an unknown level takes the commune's."""
+    words = texts.mapping(path)
+    return words.get(clean(level), words["cấp xã"])
+
+
 def values(
     unit: Unit,
     *,
@@ -118,24 +141,45 @@ def values(
     appraiser: str = "",
     office: str = "",
     rank_group: str = "",
+    profile: OfficeProfile | None = None,
 ) -> dict[str, str]:
     """The placeholders every text may use (see defaults.json "_comment")."""
     n = names(unit)
+    p = profile_of(unit, profile)
+    committee = p.committee
     out = {
-        "unit_name": n.running,
-        "unit_title": n.title,
+        # An agency is named in full ("Sở Nội vụ tỉnh Lạng Sơn"), a committee by its area.
+        "unit_name": n.running if committee else p.full_name,
+        "unit_title": n.title if committee else capitalize(p.full_name),
         "unit_short": n.kind_word or "xã",
         "year": str(year),
-        "rank_group": clean(rank_group) or texts.text("common.rank_group"),
+        "rank_group": clean(rank_group) or p.rank_group,
+        "self_name": p.self_name,
+        "head": p.head,
+        "deputies": p.deputies,
+        "level": p.level,
+        "full_name": p.full_name,
+        "staff": _by_level("common.staff", p.level),
+        "party_committee": _by_level("common.party_committee", p.level),
     }
     if assessed_year is not None:
         out["assessed_year"] = str(assessed_year)
     who = clean(appraiser) or clean(unit.appraiser_name)
     if who:
         out["appraiser"] = who
-    key = "common.office_two_tier" if two_tier(when) else "common.office_before_2025"
-    out["office"] = clean(office) or texts.text(key, out)
+    out["office"] = clean(office) or texts.text(_follow_up_key(p, when), out)
     return out
+
+
+def own_path(path: str, profile: OfficeProfile) -> str:
+    """An agency's own default ("remediation.recipients_agency") where there is one."""
+    if profile.committee:
+        return path
+    try:
+        texts.lookup(path + "_agency")
+    except LookupError:
+        return path
+    return path + "_agency"
 
 
 def index_name(kind: str) -> str:
@@ -153,18 +197,44 @@ def report_document(doc: PlanDocument) -> PlanDocument:
 
 
 # -- cells 1-5 and 7-9 ------------------------------------------------------------------
-def header(unit: Unit, doc: PlanDocument, parent_body: str, draft_year: int | None) -> Header:
+def symbol_of(doc: PlanDocument, profile: OfficeProfile) -> str:
+    """The document's symbol; the committee's defaults ("KH-UBND", "BC-UBND") stand for
+    the office's own ("KH-SNV")."""
+    symbol = clean(doc.symbol)
+    if symbol in ("", PLAN_SYMBOL):
+        return profile.symbol("KH")
+    if symbol == REPORT_SYMBOL:
+        return profile.symbol("BC")
+    return symbol
+
+
+def place_of(unit: Unit, doc: PlanDocument, profile: OfficeProfile) -> str:
+    """The date line's place; a place that is only the unit's name (as plans drafted
+    before the office profile stored it) gives way to the profile's."""
+    place = clean(doc.place)
+    if place in ("", clean(unit.name), names(unit).place):
+        return profile.place or place
+    return place
+
+
+def header(
+    unit: Unit,
+    doc: PlanDocument,
+    parent_body: str,
+    draft_year: int | None,
+    profile: OfficeProfile | None = None,
+) -> Header:
     """Issued documents print number and date; a draft leaves them blank (keeping the
     month and year when the clerk already chose the date)."""
-    n = names(unit)
+    p = profile_of(unit, profile)
     number = clean(doc.number)
     issued = doc.issued_on
     base = Header(
-        issuing_body=(COMMITTEE, n.upper),
-        parent_body=clean(parent_body).upper(),
+        issuing_body=p.issuing_body(),
+        parent_body=clean(parent_body).upper() or p.parent_body(),
         number=number,
-        symbol=clean(doc.symbol) or PLAN_SYMBOL,
-        place=clean(doc.place) or n.place,
+        symbol=symbol_of(doc, p),
+        place=place_of(unit, doc, p),
         draft_year=draft_year,
     )
     if number and issued is not None:
@@ -214,8 +284,20 @@ def recipients(
     return nd30.recipients_lines(tuple(texts.fill(r, vals) for r in items))
 
 
-def signature(doc: PlanDocument, recipient_lines: tuple[str, ...]) -> Signature:
-    return Signature(recipient_lines, nd30.signer_lines(doc.signer), clean(doc.signer.name))
+def signer_of(doc: PlanDocument, profile: OfficeProfile | None) -> Signer:
+    """The document's signer; the built-in committee chairman stands for the office's own
+    signer (a department's "GIÁM ĐỐC"), keeping the name typed."""
+    signer = doc.signer
+    if profile is None or replace(signer, name="") != Signer():
+        return signer
+    return profile.signer(signer.name)
+
+
+def signature(
+    doc: PlanDocument, recipient_lines: tuple[str, ...], profile: OfficeProfile | None = None
+) -> Signature:
+    signer = signer_of(doc, profile)
+    return Signature(recipient_lines, nd30.signer_lines(signer), clean(signer.name))
 
 
 def addressee(vals: texts.Values, path: str) -> Paragraph:
@@ -283,13 +365,22 @@ def labelled(label: str, text: str, prefix: str = "", keep: bool = False) -> Par
     return Paragraph(tuple(runs), keep_with_next=keep)
 
 
-def doc_ref(kind: str, doc: PlanDocument, unit: Unit, year: int, *, phrase: bool) -> str:
+def doc_ref(
+    kind: str,
+    doc: PlanDocument,
+    unit: Unit,
+    year: int,
+    *,
+    phrase: bool,
+    profile: OfficeProfile | None = None,
+) -> str:
     """ "Kế hoạch số 15/KH-UBND ngày 06/02/2026 của Ủy ban nhân dân xã ..."; a draft's
     number and day are left blank for the clerk to write in (``phrase``: "ngày 06 tháng 02
     năm 2026", as appendix notes write it)."""
-    who = f"của Ủy ban nhân dân {names(unit).running}"
+    p = profile_of(unit, profile)
+    who = f"của {p.full_name}"
     number = clean(doc.number)
-    symbol = clean(doc.symbol) or PLAN_SYMBOL
+    symbol = symbol_of(doc, p)
     ref = nd30.number_line(number, symbol).replace("Số:", "số", 1)
     issued = doc.issued_on
     if number and issued is not None:

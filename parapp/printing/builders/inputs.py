@@ -9,7 +9,9 @@ Common fields:
 - ``appraiser``: who receives reports ("Sở Nội vụ tỉnh Lạng Sơn"); default
   ``unit.appraiser_name``;
 - ``office``: who follows the work up for the People's Committee; default by era (texts
-  ``common.office_two_tier`` from July 2025, ``common.office_before_2025`` before).
+  ``common.office_two_tier`` from July 2025, ``common.office_before_2025`` before);
+- ``profile``: how the office heads, numbers, dates and signs its documents and names
+  itself in them (``parapp.domain.office``); default derived from the unit's kind and name.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from decimal import Decimal
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet
 from parapp.domain.figures import Figures, Source, compute_figures
+from parapp.domain.office import OfficeProfile
 from parapp.domain.remediation import PlanDocument, RemediationItem
 from parapp.domain.results import PublishedResult
 from parapp.domain.totals import Basis, Change, Totals
@@ -85,7 +88,8 @@ class PlanInput:
     parent_body: str = ""
     appraiser: str = ""
     office: str = ""
-    rank_group: str = ""  # what was ranked ("xã, thị trấn"); default "đơn vị cấp xã"
+    profile: OfficeProfile | None = None
+    rank_group: str = ""  # what was ranked ("xã, thị trấn"); default by the office's level
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class AnnualPlanInput:
     parent_body: str = ""
     appraiser: str = ""
     office: str = ""
+    profile: OfficeProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,7 @@ class SelfReportInput:
     parent_body: str = ""
     appraiser: str = ""
     office: str = ""
+    profile: OfficeProfile | None = None
 
 
 @dataclass(frozen=True)
@@ -153,3 +159,4 @@ class ProgressInput:
     parent_body: str = ""
     appraiser: str = ""
     office: str = ""
+    profile: OfficeProfile | None = None

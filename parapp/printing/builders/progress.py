@@ -169,7 +169,7 @@ def _appendix(data: ProgressInput, states: list[ItemState], vals: dict[str, str]
                 )
             )
     doc = c.report_document(data.document)
-    ref = c.doc_ref("Báo cáo", doc, data.unit, data.as_of.year, phrase=True)
+    ref = c.doc_ref("Báo cáo", doc, data.unit, data.as_of.year, phrase=True, profile=data.profile)
     return Appendix(
         label="Phụ lục",
         title=texts.text(f"{P}.appendix_title", vals).upper(),
@@ -182,6 +182,7 @@ def _appendix(data: ProgressInput, states: list[ItemState], vals: dict[str, str]
 def build_progress_report(data: ProgressInput) -> Document:
     doc = c.report_document(data.document)
     when = doc.issued_on or data.as_of
+    profile = c.profile_of(data.unit, data.profile)
     vals = c.values(
         data.unit,
         year=data.plan_year,
@@ -189,10 +190,11 @@ def build_progress_report(data: ProgressInput) -> Document:
         assessed_year=data.assessed_year,
         appraiser=data.appraiser,
         office=data.office,
+        profile=profile,
     )
     vals["as_of"] = nd30.short_date(data.as_of)
     vals["plan_ref"] = c.doc_ref(
-        "Kế hoạch", data.plan_document, data.unit, data.plan_year, phrase=False
+        "Kế hoạch", data.plan_document, data.unit, data.plan_year, phrase=False, profile=profile
     )
     items = sorted(data.items, key=lambda i: i.position)
     states = [state_as_of(i, data.as_of) for i in items]
@@ -226,14 +228,15 @@ def build_progress_report(data: ProgressInput) -> Document:
 
     summary = texts.paragraphs(f"{P}.summary", vals)
     title = c.title(doc, c.REPORT_KIND, summary)
-    recipients = c.recipients(doc.recipients, f"{P}.recipients", vals, nhu_tren=True)
+    default = c.own_path(f"{P}.recipients", profile)
+    recipients = c.recipients(doc.recipients, default, vals, nhu_tren=True)
     return Document(
-        header=c.header(data.unit, doc, data.parent_body, data.as_of.year),
+        header=c.header(data.unit, doc, data.parent_body, data.as_of.year, profile),
         title=title,
         body=tuple(body),
-        signature=c.signature(doc, recipients),
+        signature=c.signature(doc, recipients, profile),
         appendices=(_appendix(data, states, vals),) if items else (),
         subject=" ".join((title.kind.capitalize(), *title.summary)),
-        author=f"Ủy ban nhân dân {vals['unit_name']}",
+        author=profile.full_name,
         created=when,
     )

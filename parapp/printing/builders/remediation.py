@@ -63,8 +63,13 @@ def _indices(data: PlanInput) -> list[IndexData]:
         found.setdefault(item.index_kind or "PAR", IndexData(item.index_kind or "PAR"))
     rest = sorted((k for k in found if k != main_kind), key=_order)
     wanted = [main_kind, *rest]
-    # The main index stays even without items (its result is what the plan answers).
-    return [found[k] for k in wanted if k == main_kind or _items_of(data, k)]
+    # The main index stays even without items (its result is what the plan answers), and
+    # so does another index whose result was recorded: the plan states it in its part.
+    return [
+        found[k]
+        for k in wanted
+        if k == main_kind or _items_of(data, k) or found[k].result is not None
+    ]
 
 
 def _order(kind: str) -> int:
@@ -312,6 +317,17 @@ def _area_blocks(
     return blocks
 
 
+def _other_result(idx: IndexData, vals: dict[str, str]) -> list[Block]:
+    """ "Năm 2023, Chỉ số hài lòng ... (SIPAS) của phường X đạt 84,20%, xếp thứ 5/12 đơn
+    vị cấp xã": an index without a scored tree states its recorded result."""
+    if idx.result is None:
+        return []
+    fig = _figures(idx, vals) | {"index_name": c.index_name(idx.kind)}
+    key = "other_result_points" if "points" in fig and "max" in fig else "other_result"
+    text = ", ".join([texts.text(f"{R}.{key}", fig), *_rank_band(fig)])
+    return [Paragraph.of(c.sentence(text), keep_with_next=True)]
+
+
 def _index_blocks(data: PlanInput, idx: IndexData, vals: dict[str, str]) -> list[Block]:
     items = _items_of(data, idx.kind)
     blocks: list[Block] = []
@@ -321,6 +337,8 @@ def _index_blocks(data: PlanInput, idx: IndexData, vals: dict[str, str]) -> list
         blocks += _results(idx, figures, vals)
         blocks.append(c.numbered("2. Nội dung khắc phục"))
         prefix = "2."
+    else:
+        blocks += _other_result(idx, vals)
     # An area whose published loss its criteria do not name is shown even without items.
     unnamed = {r.code for r in figures.areas if r.remainder > 0} if figures else set()
     if not items and not unnamed:
@@ -377,7 +395,9 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
                         note,
                     )
                 )
-    ref = c.doc_ref("Kế hoạch", data.document, data.unit, data.year, phrase=True)
+    ref = c.doc_ref(
+        "Kế hoạch", data.document, data.unit, data.year, phrase=True, profile=data.profile
+    )
     return Appendix(
         label="Phụ lục",
         title=texts.text(f"{R}.appendix_title", vals),
@@ -390,6 +410,7 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
 def build_remediation_plan(data: PlanInput) -> Document:
     doc = data.document
     when = doc.issued_on or date(data.year, 1, 1)
+    profile = c.profile_of(data.unit, data.profile)
     vals = c.values(
         data.unit,
         year=data.year,
@@ -398,6 +419,7 @@ def build_remediation_plan(data: PlanInput) -> Document:
         appraiser=data.appraiser,
         office=data.office,
         rank_group=data.rank_group,
+        profile=profile,
     )
     vals["previous_year"] = str(data.previous_year or data.assessed_year - 1)
     indices = _indices(data)
@@ -430,14 +452,15 @@ def build_remediation_plan(data: PlanInput) -> Document:
 
     summary = texts.text(f"{R}.summary", vals)
     title = c.title(doc, c.PLAN_KIND, c.balanced_lines(summary))
-    recipients = c.recipients(doc.recipients, f"{R}.recipients", vals, nhu_tren=False)
+    default = c.own_path(f"{R}.recipients", profile)
+    recipients = c.recipients(doc.recipients, default, vals, nhu_tren=False)
     return Document(
-        header=c.header(data.unit, doc, data.parent_body, data.year),
+        header=c.header(data.unit, doc, data.parent_body, data.year, profile),
         title=title,
         body=tuple(body),
-        signature=c.signature(doc, recipients),
+        signature=c.signature(doc, recipients, profile),
         appendices=(_appendix(data, indices, vals),) if data.with_appendix else (),
         subject=" ".join((title.kind.capitalize(), *title.summary)),
-        author=f"Ủy ban nhân dân {vals['unit_name']}",
+        author=profile.full_name,
         created=when,
     )

@@ -216,8 +216,14 @@ def _criteria_table(data: SelfReportInput, totals: Totals, figures: Figures) -> 
 def build_self_report(data: SelfReportInput) -> Document:
     doc = c.report_document(data.document)
     when = doc.issued_on or date(data.year + 1, 1, 1)
+    profile = c.profile_of(data.unit, data.profile)
     vals = c.values(
-        data.unit, year=data.year, when=when, appraiser=data.appraiser, office=data.office
+        data.unit,
+        year=data.year,
+        when=when,
+        appraiser=data.appraiser,
+        office=data.office,
+        profile=profile,
     )
     vals["set_name"] = clean(data.cset.name)
     decision = clean(data.cset.decision)
@@ -253,8 +259,9 @@ def build_self_report(data: SelfReportInput) -> Document:
     body.append(Paragraph.of(texts.text(f"{S}.closing", vals)))
 
     title = c.title(doc, c.REPORT_KIND, c.balanced_lines(texts.text(f"{S}.summary", vals)))
-    recipients = c.recipients(doc.recipients, f"{S}.recipients", vals, nhu_tren=True)
-    ref = c.doc_ref("Báo cáo", doc, data.unit, when.year, phrase=True)
+    default = c.own_path(f"{S}.recipients", profile)
+    recipients = c.recipients(doc.recipients, default, vals, nhu_tren=True)
+    ref = c.doc_ref("Báo cáo", doc, data.unit, when.year, phrase=True, profile=profile)
     appendix = Appendix(
         label="Phụ lục",
         title=texts.text(f"{S}.appendix_title", vals),
@@ -263,12 +270,12 @@ def build_self_report(data: SelfReportInput) -> Document:
         landscape=True,
     )
     return Document(
-        header=c.header(data.unit, doc, data.parent_body, when.year),
+        header=c.header(data.unit, doc, data.parent_body, when.year, profile),
         title=title,
         body=tuple(body),
-        signature=c.signature(doc, recipients),
+        signature=c.signature(doc, recipients, profile),
         appendices=(appendix,),
         subject=" ".join((title.kind.capitalize(), *title.summary)),
-        author=f"Ủy ban nhân dân {vals['unit_name']}",
+        author=profile.full_name,
         created=when,
     )
