@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +21,28 @@ import pytest
 # Importing ``ui`` guards the process against PySide6 6.12 losing references to None and
 # True on Python 3.11 (see ui/__init__.py); it imports no Qt.
 import ui  # noqa: F401
+
+if TYPE_CHECKING:
+    from gui_support import OpenWindow, Ready
+
+
+@pytest.fixture
+def window_ready() -> Ready:
+    """When ``open_window`` returns, unless told otherwise: once the figures are shown. A
+    test module overrides this fixture to wait for more (the plan, the list of periods)."""
+    from gui_support import figures_shown
+
+    return figures_shown
+
+
+@pytest.fixture
+def open_window(qtbot: object, window_ready: Ready) -> Iterator[OpenWindow]:
+    """``open_window(path, ready=None)``: the main window on ``path`` (1366×768), once
+    ``ready(window)`` holds (by default, ``window_ready``); closed after the test. (Qt is
+    imported only by the tests that ask for it.)"""
+    from gui_support import opened_windows
+
+    yield from opened_windows(qtbot, window_ready)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ then opens the real window on it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 import shiboken6
+from gui_support import Ready, figures_shown, idle
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
@@ -39,7 +40,7 @@ from parapp.services.assessments import SelfEntry
 from parapp.services.common import ServiceError
 from tests.state_support import arrive_submitted
 from tests.sync_support import copy_demo
-from ui import qt_strings, screens
+from ui import screens
 from ui.main_window import MainWindow
 from ui.models.appraisal_columns import COL_APPRAISED, COL_COMMENT
 from ui.models.appraisal_nodes import AppraisalNodesModel
@@ -124,37 +125,15 @@ def node_scores(path: Path) -> list[tuple[object, ...]]:
 
 # -- the window ------------------------------------------------------------------------
 @pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(lambda: bool(shown), timeout=30_000)  # type: ignore[attr-defined]
-        windows.append(window)
-        screen = window.screen(screens.APPRAISAL)
-        assert isinstance(screen, AppraisalScreen)
-        qtbot.waitUntil(  # type: ignore[attr-defined]
-            lambda: screen.hub is not None and idle(window), timeout=30_000
-        )
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+def window_ready() -> Ready:
+    """``open_window`` waits until the figures are shown, the hub read and no job left."""
+    return lambda window: figures_shown(window) and _hub_read(window) and idle(window)
 
 
-def idle(window: MainWindow) -> bool:
-    return window.state.tasks.pending == 0
+def _hub_read(window: MainWindow) -> bool:
+    screen = window.screen(screens.APPRAISAL)
+    assert isinstance(screen, AppraisalScreen)
+    return screen.hub is not None
 
 
 def hub_screen(window: MainWindow) -> AppraisalScreen:

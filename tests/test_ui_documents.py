@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 import pdfplumber
-import shiboken6
+from gui_support import OpenWindow
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrinter
@@ -23,10 +23,9 @@ from db.engine import open_database
 from parapp.i18n import format_date
 from parapp.printing import signing
 from parapp.services import documents, issuing, plans
-from ui import qt_strings, screens
+from ui import screens
 from ui.main_window import MainWindow
 from ui.screens.documents import DocumentsScreen
-from ui.state import AppState
 from ui.widgets.document_output import SignRequest
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
@@ -34,33 +33,18 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture
-def documents_screen(qtbot: object) -> Iterator[Callable[[Path], DocumentsScreen]]:
+def documents_screen(open_window: OpenWindow, qtbot: object) -> Callable[[Path], DocumentsScreen]:
     """The main window on a database, showing Văn bản with its first preview."""
-    qt_strings.install()
-    windows: list[MainWindow] = []
 
     def opener(path: Path) -> DocumentsScreen:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)  # type: ignore[attr-defined]
-        windows.append(window)
+        window = open_window(path)
         window.navigate(screens.DOCUMENTS)
         screen = window.screen(screens.DOCUMENTS)
         assert isinstance(screen, DocumentsScreen)
         qtbot.waitUntil(lambda: screen.preview.page_count > 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
         return screen
 
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+    return opener
 
 
 def _type(widget: QWidget, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,44 +11,26 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
+from gui_support import Ready
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from db.engine import open_database
 from parapp.services import assessments, evidence
-from ui import qt_strings, screens
+from ui import screens
 from ui.main_window import MainWindow
 from ui.models.evidence import COL_DATE, COL_NUMBER, COL_TITLE, ERROR_ROLE, EvidenceModel
 from ui.screens.evidence import EvidenceScreen
-from ui.state import AppState
 from ui.widgets.evidence_criteria import CODE_ROLE, CriteriaPicker
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 @pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        state.open()
-        qtbot.waitUntil(lambda: state.view is not None, timeout=30_000)  # type: ignore[attr-defined]
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+def window_ready() -> Ready:
+    """``open_window`` waits until the assessment is read (not for the figures)."""
+    return lambda window: window.state.view is not None
 
 
 def _screen(qtbot: object, window: MainWindow) -> EvidenceScreen:

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
+from gui_support import Ready, figures_shown
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -37,7 +37,6 @@ from ui.models.columns import COL_DECLARED, COL_SELF, COL_TITLE, ERROR_ROLE
 from ui.models.problems import Problem
 from ui.screens.overview import OverviewScreen
 from ui.screens.self_assessment import SelfAssessmentScreen
-from ui.state import AppState
 from ui.tasks import Cancelled
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,29 +46,9 @@ pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 @pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    """Open the main window on a database and wait until its figures are shown."""
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(lambda: bool(shown) and state.plan is not None, timeout=30_000)  # type: ignore[attr-defined]
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+def window_ready() -> Ready:
+    """``open_window`` waits until the figures and the plan are shown."""
+    return lambda window: figures_shown(window) and window.state.plan is not None
 
 
 def _self_assessment(window: MainWindow) -> SelfAssessmentScreen:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
+from gui_support import Ready
 
 from db.engine import open_database
 from parapp.domain.numbers import format_vi
@@ -20,11 +20,10 @@ from parapp.domain.scoring import Declared, YesNoRule
 from parapp.i18n import _
 from parapp.services import assessments, setup
 from parapp.services.history import HistoryEntry
-from ui import qt_strings, screens
+from ui import screens
 from ui.main_window import MainWindow
 from ui.models.columns import COL_DECLARED, COL_TITLE
 from ui.screens.self_assessment import SelfAssessmentScreen
-from ui.state import AppState
 from ui.widgets.history_view import HistoryView, change_text, field_label
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
@@ -35,26 +34,9 @@ TIME = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 
 
 @pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        state.open()
-        qtbot.waitUntil(lambda: state.view is not None and state.plan is not None, timeout=30_000)  # type: ignore[attr-defined]
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+def window_ready() -> Ready:
+    """``open_window`` waits until the assessment and the plan are read."""
+    return lambda window: window.state.view is not None and window.state.plan is not None
 
 
 def _edit_in_services(path: Path) -> tuple[Decimal, Decimal]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,13 +13,14 @@ import pytest
 pytest.importorskip("pytestqt")
 
 import shiboken6
+from gui_support import Ready, figures_shown
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from db.engine import open_database
 from parapp import i18n
 from parapp.services import assessments, periods, setup
-from ui import preferences, qt_strings, screens
+from ui import preferences, screens
 from ui.fmt import points
 from ui.main_window import MainWindow, nav_icon_path
 from ui.screens.overview import OverviewScreen
@@ -32,32 +33,13 @@ pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 @pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    """The main window on a database, once its figures and its list of periods are shown."""
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(  # type: ignore[attr-defined]
-            lambda: bool(shown) and state.plan is not None and len(window.period_combo.years()) > 1,
-            timeout=30_000,
-        )
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+def window_ready() -> Ready:
+    """``open_window`` waits until the figures, the plan and the list of periods are shown."""
+    return lambda window: (
+        figures_shown(window)
+        and window.state.plan is not None
+        and len(window.period_combo.years()) > 1
+    )
 
 
 def _overview(window: MainWindow) -> OverviewScreen:

@@ -3,14 +3,14 @@ and restored through the screen, offscreen, on copies of the demo."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
+from gui_support import OpenWindow
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -21,46 +21,28 @@ from parapp.domain.remediation import SignMode
 from parapp.domain.scoring import Answer, Declared
 from parapp.i18n import format_datetime
 from parapp.services import assessments, setup
-from ui import qt_strings, screens
-from ui.main_window import MainWindow
+from ui import screens
 from ui.models.backups import COL_DATE, COL_REASON, COL_SIZE, BackupsModel, size_text
 from ui.screens.settings import SettingsScreen
-from ui.state import AppState
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 WAIT_MS = 30_000
 
 
 @pytest.fixture
-def settings_screen(qtbot: object) -> Iterator[Callable[[Path], SettingsScreen]]:
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
+def settings_screen(open_window: OpenWindow, qtbot: object) -> Callable[[Path], SettingsScreen]:
     def opener(path: Path) -> SettingsScreen:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)  # type: ignore[attr-defined]
-        windows.append(window)
+        window = open_window(path)
         window.navigate(screens.SETTINGS)
         screen = window.screen(screens.SETTINGS)
         assert isinstance(screen, SettingsScreen)
         qtbot.waitUntil(  # type: ignore[attr-defined]
-            lambda: screen.stored is not None and state.tasks.pending == 0,
+            lambda: screen.stored is not None and window.state.tasks.pending == 0,
             timeout=WAIT_MS,
         )
         return screen
 
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+    return opener
 
 
 def _type(widget: QWidget, text: str) -> None:

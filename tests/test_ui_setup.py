@@ -2,56 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
+from gui_support import OpenWindow
 from PySide6.QtCore import Qt
 
 from db.engine import open_database
 from parapp.domain.units import UnitKind
 from parapp.services import periods, setup
 from parapp.services.units_catalog import load_catalog, search_units
-from ui import qt_strings
 from ui.main_window import MainWindow
 from ui.models.unit_search import UnitSearchModel
 from ui.screens.overview import OverviewScreen
 from ui.screens.setup import SetupScreen
-from ui.state import AppState
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
 @pytest.fixture
-def open_setup(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
+def open_setup(open_window: OpenWindow) -> Callable[[Path], MainWindow]:
     """Open the window on ``path`` and wait for the setup page with its list of units."""
-    qt_strings.install()
-    windows: list[MainWindow] = []
+    return lambda path: open_window(path, _setup_shown)
 
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        state.open()
-        windows.append(window)
-        qtbot.waitUntil(  # type: ignore[attr-defined]
-            lambda: isinstance(window.setup_page, SetupScreen)
-            and window.setup_page.catalog is not None,
-            timeout=30_000,
-        )
-        return window
 
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+def _setup_shown(window: MainWindow) -> bool:
+    page = window.setup_page
+    return isinstance(page, SetupScreen) and page.catalog is not None
 
 
 def _page(window: MainWindow) -> SetupScreen:

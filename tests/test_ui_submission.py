@@ -5,14 +5,14 @@ publishing criteria nobody scored. Offscreen, on copies of the demo."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
+from gui_support import Ready, figures_shown, idle
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from sync_support import copy_demo, draft_2026_submission, dump
@@ -21,11 +21,10 @@ from db.engine import open_database
 from parapp.domain.assessment import AssessmentStatus
 from parapp.i18n import _
 from parapp.services import appraisal, assessments, submission, sync_import
-from ui import qt_strings, screens
+from ui import screens
 from ui.main_window import MainWindow
 from ui.screens.appraisal import AppraisalScreen
 from ui.screens.self_assessment import SelfAssessmentScreen
-from ui.state import AppState
 from ui.widgets.submit_flow import IncompleteDialog
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
@@ -33,33 +32,9 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)  # type: ignore[attr-defined]
-        qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
-
-
-def idle(window: MainWindow) -> bool:
-    return window.state.tasks.pending == 0
+def window_ready() -> Ready:
+    """``open_window`` waits until the figures are shown and no job is left."""
+    return lambda window: figures_shown(window) and idle(window)
 
 
 def answer_modal(action: Callable[[QWidget], None]) -> None:

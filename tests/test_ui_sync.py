@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 import shiboken6
+from gui_support import OpenWindow
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
@@ -65,21 +66,11 @@ def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sync_in_window(qtbot: object) -> Iterator[Callable[[Path], SyncScreen]]:
+def sync_in_window(open_window: OpenWindow, qtbot: object) -> Callable[[Path], SyncScreen]:
     """The main window on a commune database, showing Đồng bộ once its data is loaded."""
-    qt_strings.install()
-    windows: list[MainWindow] = []
 
     def opener(path: Path) -> SyncScreen:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        shown: list[bool] = []
-        window.data_shown.connect(lambda: shown.append(True))
-        state.open()
-        qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)  # type: ignore[attr-defined]
-        windows.append(window)
+        window = open_window(path)
         screen = window.screen(screens.SYNC)
         assert isinstance(screen, SyncScreen)
         screen.list_volumes = lambda: []  # the test machine's drives are not the point
@@ -87,12 +78,7 @@ def sync_in_window(qtbot: object) -> Iterator[Callable[[Path], SyncScreen]]:
         _settle(qtbot, screen)
         return screen
 
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
+    return opener
 
 
 @pytest.fixture
