@@ -29,16 +29,7 @@ from parapp.i18n import _, format_percent
 from parapp.services.common import NotFound, ServiceError
 
 from . import handlers as h
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
-    return year
+from .handlers import _year
 
 
 def _out(text: str) -> None:

@@ -22,6 +22,16 @@ from parapp.services.office import Office, open_office, resolve_db_path
 from . import render
 
 
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return year
+
+
 @contextmanager
 def _db(args: argparse.Namespace) -> Iterator[Office]:
     db = open_office(resolve_db_path(args.db))

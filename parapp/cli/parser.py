@@ -9,17 +9,8 @@ from parapp import __version__
 
 from . import documents as d
 from . import handlers as h
-from . import office_cmds, plan_cmds, profile_cmds, sync_cmds
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
-    return year
+from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds
+from .handlers import _year
 
 
 class _Parser(argparse.ArgumentParser):
@@ -267,7 +258,5 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("demo", help="build a demo office with two years of history in DIR")
     c.add_argument("dir")
     c.set_defaults(handler=h.demo)
-    from . import appraise_cmds
-
     appraise_cmds.register(sub)
     return p

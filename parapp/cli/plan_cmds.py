@@ -16,7 +16,8 @@ from parapp.services.common import ServiceError
 from parapp.services.plan_items import ItemChange, NumberedItem, PlanItems, RemovedItem
 from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION
 
-from .handlers import _date, _db, _out
+from .handlers import _date, _db, _out, _year
+from .render import where
 
 
 def _kind(args: argparse.Namespace) -> str:
@@ -25,15 +26,6 @@ def _kind(args: argparse.Namespace) -> str:
 
 def _what(kind: str) -> str:
     return _("Annual reform plan") if kind == KIND_ANNUAL else _("Remediation plan")
-
-
-def where(area_code: str | None, index_kind: str) -> str:
-    """The area column: an area of the plan's index, another index, or neither."""
-    if area_code:
-        return _("area {code}").format(code=area_code)
-    if index_kind and index_kind != "PAR":
-        return index_kind
-    return _("no area")
 
 
 def _first_line(text: str) -> str:
@@ -296,8 +288,6 @@ def item_progress(args: argparse.Namespace) -> int:
 # -- registration ----------------------------------------------------------------------------
 def add_commands(plan: argparse._SubParsersAction) -> None:
     """``plan items``, ``plan list`` and the ``plan item`` group, on the ``plan`` group."""
-    from .parser import _year
-
     def which(c: argparse.ArgumentParser) -> None:
         c.add_argument("--year", type=_year, help="plan year (default: latest)")
         c.add_argument("--annual", action="store_true", help="the annual reform plan")

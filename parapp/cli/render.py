@@ -205,11 +205,18 @@ def result_line(v: AssessmentView) -> str:
     return " — ".join(parts)
 
 
+def where(area_code: str | None, index_kind: str) -> str:
+    """The area column: an area of the plan's index, another index, or neither."""
+    if area_code:
+        return _("area {code}").format(code=area_code)
+    if index_kind and index_kind != "PAR":
+        return index_kind
+    return _("no area")
+
+
 def item_line(item: RemediationItem, overdue: bool, number: int) -> str:
     """ "- 3. [area 2] shortcoming — lead — deadline — 40%": the item's number (as in
     'plan items' and the appendix) and its area apart, so an area code is not read as one."""
-    from .plan_cmds import where
-
     flag = " " + _("[OVERDUE]") if overdue else ""
     lead = f" — {item.lead}" if item.lead else ""
     return (
