@@ -367,7 +367,7 @@ def _cases() -> list[Case]:
                                                       manifest={"format_version": 3}),
              "newer version", "newer"),
         Case("newer schema version of data.json",
-             lambda b: signed(b, "schema-2", manifest={"schema_version": 2}), "newer version",
+             lambda b: signed(b, "schema-3", manifest={"schema_version": 3}), "newer version",
              "newer"),
         Case("unknown criteria set version",
              lambda b: signed(b, "set-v99", manifest={"criteria_set": {

@@ -36,6 +36,7 @@ from parapp.domain.errors import DomainError, Phrase
 from parapp.domain.units import Unit, UnitKind
 from parapp.services import setup, sync_export, sync_import, sync_keys
 from parapp.services.evidence import store_path
+from parapp.services.sync_ranking import SCHEMA as RESULT_SCHEMA
 from parapp.services.sync_sequence import next_sequence
 from parapp.sync.package import read_package, write_package
 
@@ -79,8 +80,10 @@ class Province:
             sequence = next_sequence(db, {"unit_code": to})
         finally:
             db.close()
+        schema = RESULT_SCHEMA if kind == "result" else 1  # as the export writes them
         return write_package(out, kind, key, code, {"unit_code": to}, data, evidence or {},
-                             criteria_set=self.cset, period=period, sequence=sequence).path
+                             criteria_set=self.cset, period=period, sequence=sequence,
+                             schema_version=schema).path
 
 
 @pytest.fixture(scope="module")
@@ -341,6 +344,19 @@ def _result_correction(p: Province) -> Path:
     return _result(p, published=published)
 
 
+def _sub_ranking(p: Province) -> Path:
+    """A commune's submission carrying a ranking in which it comes first."""
+    ranking = {"units": [{"unit_code": OTHER.code, "unit_name": OTHER.name, "index": "99",
+                          "rank": 1}]}
+    return _sent(p, _other_submission(p, ranking=ranking))
+
+
+def _result_ranking_index(p: Province) -> Path:
+    """The appraiser's ranking giving 06172 another index than its published result."""
+    own = {"unit_code": "06172", "unit_name": "Xã Hoàng Văn Thụ", "index": "99.99", "rank": 1}
+    return _result(p, ranking={"units": [own]})
+
+
 def _check_correction(p: Province, db: Path, _pkg: Path) -> None:
     assert p.rows(db, "SELECT decision_number FROM published_results pr JOIN assessments a "
                       "ON a.id = pr.assessment_id WHERE a.year = 2025") == [("99/QĐ-SNV",)]
@@ -354,7 +370,8 @@ def _returned_2026(p: Province) -> Path:
     [(uuid_,)] = p.rows(p.db("commune"), "SELECT uuid FROM assessments WHERE year = 2026")
     data = {"unit_code": "06172", "assessment": {"uuid": uuid_, "year": 2026,
                                                 "status": "returned"},
-            "scores": [], "published": None, "returned_reason": "Bổ sung tài liệu"}
+            "scores": [], "published": None, "returned_reason": "Bổ sung tài liệu",
+            "ranking": None}
     return p.forge("appraiser", "result", data, period=2026, to="06172")
 
 
@@ -395,6 +412,8 @@ CASES: dict[str, Case] = {
     "result.scores.self": Case("commune", _result_self_field, "self_score"),
     "result.published": Case("commune", _result_published_not_published, "inconsistent"),
     "result.published.correction": Case("commune", _result_correction, check=_check_correction),
+    "result.ranking": Case("appraiser", _sub_ranking, "ranking"),
+    "result.ranking.index": Case("commune", _result_ranking_index, "not the published"),
 }
 
 

@@ -9,7 +9,7 @@ from parapp import __version__
 
 from . import documents as d
 from . import handlers as h
-from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds
+from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds, whatif_cmds
 from .handlers import _year
 
 
@@ -224,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(handler=h.plan_edit)
     d.add_commands(pl, sub)
     plan_cmds.add_commands(pl)
+    whatif_cmds.add_commands(pl)
 
     office = sub.add_parser("office", help="the office's own lists and wording").add_subparsers(
         dest="action", required=True, metavar="ACTION"

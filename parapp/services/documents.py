@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.engine import Database
-from parapp.domain.remediation import PlanDocument
+from parapp.domain.remediation import ItemStatus, PlanDocument
 from parapp.domain.text import clean
 from parapp.printing import builders
+from parapp.printing.builders.inputs import ExpectedRecovery
 from parapp.printing.model import Document
 
 from . import assessments, evidence, index_results, office_profile, plans
@@ -176,6 +177,7 @@ def progress_report(
     cset = None
     with contextlib.suppress(ServiceError):
         cset = assessments.view(db, plan.year - 1).cset
+    expected = _expected(db, plan, as_of)
     return builders.build_progress_report(
         builders.ProgressInput(
             unit=own_unit(db),
@@ -187,8 +189,25 @@ def progress_report(
             assessed_year=plan.year - 1,
             cset=cset,
             profile=office_profile.get_profile(db),
+            expected=expected,
         )
     )
+
+
+def _expected(db: Database, plan: plans.PlanView, as_of: date) -> ExpectedRecovery | None:
+    """What the items finished by ``as_of`` should win back (the what-if of those items)."""
+    from parapp.printing.builders.progress import state_as_of
+
+    from . import plan_whatif
+
+    done = [i.id for i in plan.items if state_as_of(i, as_of).status is ItemStatus.DONE]
+    if not done:
+        return None
+    try:
+        w = plan_whatif.whatif(db, plan.year, done)
+    except ServiceError:  # the plan answers no assessment here: nothing measurable
+        return None
+    return ExpectedRecovery(w.recovered, w.projected_points, w.max_points, w.projected_index)
 
 
 # -- the documents screen -------------------------------------------------------------------

@@ -37,7 +37,7 @@ from parapp.i18n import N_
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import PackageError
 
-from . import sync_data, sync_owner
+from . import sync_data, sync_owner, sync_ranking
 from .common import now
 from .mapping import set_from_rows, set_to_rows
 from .submission import INCOMPLETE, note_params, store_note
@@ -70,7 +70,7 @@ def parse(s: Session, opened: OpenedPackage, cset: CriteriaSet | None) -> Any:
         return rec
     if kind == "result":
         assert cset is not None
-        res = sync_data.parse_result(data, cset)
+        res = sync_ranking.parse_result(data, cset, opened.manifest)  # schema 2: ranking
         _check_period(opened, res.assessment["year"])
         return res
     if kind == "criteria-set":
@@ -268,7 +268,7 @@ def _plan_result(s: Session, opened: OpenedPackage, res: sync_data.Result,
     if res.published is not None:
         changes.append(_change(NEW, "published result: index {index}", None,
                                index=res.published["index_value"]))
-    return changes
+    return changes + sync_ranking.plan(res)
 
 
 def _plan_set(s: Session, cset: CriteriaSet) -> list[Any]:
@@ -417,6 +417,7 @@ def _apply_result(s: Session, res: sync_data.Result) -> None:
             issuer=p["issuer"],
             areas=tuple(AreaResult(a["code"], a["points"], a["max"], a["rank"])
                         for a in p["areas"])), source="package")
+        sync_ranking.apply(s, arow, res)
     else:
         arow.status = status
     arow.updated_at = stamp

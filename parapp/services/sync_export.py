@@ -26,7 +26,7 @@ from parapp.formats import criteria_json
 from parapp.sync import crypto
 from parapp.sync.package import MANIFEST, PackageInfo, write_package
 
-from . import submission, sync_data, sync_keys
+from . import submission, sync_data, sync_keys, sync_ranking
 from .assessments import find_row
 from .common import ServiceError, now, unit_row
 from .criteria import find_set_row
@@ -243,11 +243,12 @@ def _result_package(db: Database, out: Path, to: str, year: int | None,
                                "there is no result to send.", unit=arow.unit.name, year=arow.year)
         reason = returned_reason_of(s, arow.uuid) if status is AssessmentStatus.RETURNED else ""
         data = sync_data.build_result(s, arow, reason)
+        data["ranking"] = sync_ranking.build(s, arow)  # data schema 2
         uuid, period = arow.uuid, arow.year
         set_ref = {"code": arow.criteria_set.code, "version": arow.criteria_set.version}
     info = write_package(_target(out, f"ket-qua-{to}-{period}.cchc"), "result", own.signing,
                          unit_row_code(db), {"unit_code": to}, data,
-                         criteria_set=set_ref, period=period,
+                         criteria_set=set_ref, period=period, schema_version=sync_ranking.SCHEMA,
                          sequence=next_sequence(db, {"unit_code": to}))
     return info, {"scores": len(data["scores"]), "evidence": 0, "items": 0}, uuid
 

@@ -35,7 +35,8 @@ from parapp.sync.safety import (
 FORMAT_VERSION = 2
 READABLE_FORMATS = (1, 2)
 MAX_SEQUENCE = 2**53 - 1  # exact in every JSON reader
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # written by default; 2: a result carries the published ranking
+READABLE_SCHEMAS = (1, 2)
 KINDS = ("criteria-set", "unit-card", "submission", "result", "progress")
 MANIFEST, SIGNATURE, DATA = "manifest.json", "manifest.sig", "data.json"
 EVIDENCE_DIR = "evidence/"
@@ -244,8 +245,8 @@ def validate_manifest(m: Any) -> None:
     except ValueError as exc:
         raise _invalid(Phrase("bad package_id")) from exc
     created_at(m)
-    if m["schema_version"] != SCHEMA_VERSION and type(m["schema_version"]) is int:
-        if m["schema_version"] > SCHEMA_VERSION:
+    if m["schema_version"] not in READABLE_SCHEMAS and type(m["schema_version"]) is int:
+        if m["schema_version"] > READABLE_SCHEMAS[-1]:
             raise PackageError("The package's data was made by a newer version of the program "
                                "(data schema {version}): update it to open this package.",
                                version=m["schema_version"])

@@ -137,6 +137,17 @@ class SelfReportInput:
 
 
 @dataclass(frozen=True)
+class ExpectedRecovery:
+    """What the items finished by the report date are expected to win back ("dự kiến"):
+    earned only when the next appraisal publishes them (parapp.domain.whatif)."""
+
+    points: Decimal  # each lost point once
+    total: Decimal  # the printed total if they are published
+    max_points: Decimal
+    index: Decimal
+
+
+@dataclass(frozen=True)
 class ProgressInput:
     """A progress report on a remediation plan, counted to ``as_of``.
 
@@ -160,3 +171,4 @@ class ProgressInput:
     appraiser: str = ""
     office: str = ""
     profile: OfficeProfile | None = None
+    expected: ExpectedRecovery | None = None  # finished items' points, when measurable

@@ -2,7 +2,8 @@
 
   Kính gửi: <appraiser>.
   I. KẾT QUẢ THỰC HIỆN
-     1. Tình hình chung: the counts
+     1. Tình hình chung: the counts, and the points the finished items should win back
+        ("dự kiến": earned only when the next appraisal publishes them)
      2. Kết quả thực hiện từng nhiệm vụ: by area, status, progress, latest note and date
      3. Nhiệm vụ quá hạn (as of the report date)
      4. Nhiệm vụ thực hiện thường xuyên (reported every period), when there are any
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from parapp.domain.numbers import format_max, format_vi
 from parapp.domain.remediation import ItemStatus, ProgressUpdate, RemediationItem
 from parapp.domain.text import clean, fold
 from parapp.printing import nd30, texts
@@ -114,6 +116,19 @@ def _counts(states: list[ItemState], vals: dict[str, str]) -> str:
     return c.sentence(text)
 
 
+def _expected(data: ProgressInput) -> str:
+    """The points the finished items should win back: "dự kiến", since only the next
+    appraisal's published result earns them."""
+    e = data.expected
+    assert e is not None
+    return (
+        f"Các nhiệm vụ đã hoàn thành dự kiến khắc phục được {format_vi(e.points)} điểm bị trừ "
+        f"(dự kiến tổng điểm đạt {format_vi(e.total)}/{format_max(e.max_points)} điểm, "
+        f"Chỉ số đạt {format_vi(e.index)}%); số điểm này chỉ được ghi nhận khi kết quả xác "
+        f"định Chỉ số cải cách hành chính năm {data.plan_year} được công bố."
+    )
+
+
 def _by_area(data: ProgressInput, states: list[ItemState]) -> list[Block]:
     by_id = {s.item.id: s for s in states}
     groups = c.group_by_area(data.items, data.cset)
@@ -205,6 +220,8 @@ def build_progress_report(data: ProgressInput) -> Document:
     body.append(Paragraph.of(texts.text(f"{P}.intro", vals)))
     body += [c.section("I. KẾT QUẢ THỰC HIỆN"), c.numbered("1. Tình hình chung")]
     body.append(Paragraph.of(_counts(states, vals)))
+    if data.expected is not None and data.expected.points > 0:
+        body.append(Paragraph.of(_expected(data)))
     body.append(c.numbered("2. Kết quả thực hiện từng nhiệm vụ"))
     body += _by_area(data, states)
     body.append(c.numbered("3. Nhiệm vụ quá hạn"))
