@@ -6,28 +6,51 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtCore import QObject, SignalInstance
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from parapp.i18n import _, format_date
 from parapp.services import documents, issuing
-from parapp.services.documents import Editing
+from parapp.services.documents import Choice, Editing
 from ui import dialogs, style
 from ui.widgets import document_texts as texts
+from ui.widgets.document_form import DocumentForm
+from ui.widgets.document_output import AskSigning
 
 if TYPE_CHECKING:
-    from ui.screens.documents import DocumentsScreen
+    from ui.state import AppState
 
 SIGNING_AVAILABLE = importlib.util.find_spec("pyhanko") is not None
+
+
+class IssuingScreen(Protocol):
+    """What the actions use of the documents screen (``ui.screens.documents``, which
+    builds them: a protocol, so this module does not import the screen back)."""
+
+    state: AppState
+    form: DocumentForm
+    status_message: SignalInstance
+    ask_signing: AskSigning
+
+    @property
+    def editing(self) -> Editing | None: ...
+
+    def before_leave(self) -> None: ...
+
+    def today(self) -> date: ...
+
+    def show_issued(self, choice: Choice) -> None: ...
 
 
 class IssueActions(QObject):
     """The issue and sign buttons and the issued banner of ``screen``."""
 
-    def __init__(self, screen: DocumentsScreen) -> None:
+    def __init__(self, screen: IssuingScreen) -> None:
+        assert isinstance(screen, QWidget)
         super().__init__(screen)
         self.screen = screen
         self.banner = QFrame()
