@@ -53,12 +53,15 @@ NODES = (
     _n("3.1", "Tỷ lệ hồ sơ TTHC được tiếp nhận trực tuyến", "2", "3"),
     _n("4", "Cải cách tài chính công", "2", leaf=False),
     _n("4.1", "Công khai dự toán, quyết toán ngân sách xã", "2", "4"),
+    _n("6", "Cải cách chế độ công vụ", "3", leaf=False),
+    _n("6.1", "Đánh giá, xếp loại chất lượng cán bộ, công chức", "2", "6"),
+    _n("6.2", "Đào tạo, bồi dưỡng cán bộ, công chức", "1", "6"),
     _n("5", "Tác động của CCHC đến người dân", "2", leaf=False, score_kinds=SURVEY),
     _n("5.1", "Sự hài lòng về giải quyết TTHC", "1", "5", score_kinds=SURVEY),
     _n("5.2", "Sự hài lòng về công khai, minh bạch", "1", "5", score_kinds=SURVEY),
 )
 SELF = {"1.1": "1", "1.2.1": "0", "1.2.2": "1", "1.3": "2", "2.1": "1", "2.2": "1.5",
-        "3.1": "1", "4.1": "2"}  # fmt: skip
+        "3.1": "1", "4.1": "2", "6.1": "1.5", "6.2": "0.5"}  # fmt: skip
 APPRAISED = [
     {"code": "1.1", "appraised": "1", "comment": LATE},
     {"code": "1.2.1", "appraised": "0"},
@@ -68,7 +71,8 @@ APPRAISED = [
     {"code": "5.1", "survey": "0.5"},
     {"code": "5.2", "survey": "0.75"},
 ]  # fmt: skip
-AREAS = [("1", "5", "6"), ("2", "2.5", "4"), ("3", "2", "2"), ("4", "2", "2"), ("5", "1.25", "2")]
+AREAS = [("1", "5", "6"), ("2", "2.5", "4"), ("3", "2", "2"), ("4", "2", "2"), ("6", "2", "3"),
+         ("5", "1.25", "2")]  # fmt: skip
 
 
 @pytest.fixture
@@ -137,6 +141,10 @@ def test_a_first_draft_worth_keeping(db: Database) -> None:
     assert both.points_lost == D("1.5")
     assert SAME.rstrip(".") in both.shortcoming and SAME.rstrip(".") in both.tasks
     assert both.tasks.lower().count(SAME.rstrip(".").lower()) == 1  # once, not per criterion
+    # two criteria about officers, no comment: the same kind of shortcoming, one item
+    staff = by_codes[("6.1", "6.2")]
+    assert staff.points_lost == D("1") and len(staff.tasks.split("\n")) == 1
+    assert "Đào tạo, bồi dưỡng cán bộ, công chức" in staff.tasks
     # the survey criteria of an area lost points for one reason: one item
     survey = by_codes[("5.1", "5.2")]
     assert survey.points_lost == D("0.75")
@@ -184,4 +192,4 @@ def test_without_the_flag_no_keep_up_items(db: Database) -> None:
     plan = plans.draft_plan(db, 2025)
     assert plan.items and not any(i.keep_up for i in plan.items)
     assert [i.node_codes for i in plan.items] == [("1.1",), ("1.2",), ("2.1", "2.2"),
-                                                  ("5.1", "5.2")]  # fmt: skip
+                                                  ("6.1", "6.2"), ("5.1", "5.2")]  # fmt: skip

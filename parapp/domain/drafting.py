@@ -27,7 +27,8 @@ class Kind(StrEnum):
     ISSUE = "issue"  # a plan, regulation or list to issue on time
     CARRY_OUT = "carry_out"  # a plan or the tasks given, carried out in full
     INSPECTION = "inspection"  # checks, reviews and their follow-up
-    OUTREACH = "outreach"  # communication, legal education, dialogue with citizens
+    DIALOGUE = "dialogue"  # dialogue with citizens, their petitions and complaints
+    OUTREACH = "outreach"  # communication, legal education, publicity
     STAFF = "staff"  # officers: positions, appraisal, training, discipline
     FINANCE = "finance"  # budget, public assets, spending rules
     INITIATIVE = "initiative"  # initiatives, innovation
@@ -45,8 +46,8 @@ _WORDS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
     (Kind.PROCEDURES, ("tthc", "thu tuc hanh chinh", "mot cua", "tre han", "tre hen",
                        "ho so", "xin loi")),
     (Kind.INSPECTION, ("kiem tra", "thanh tra", "ra soat", "kiem soat")),
-    (Kind.OUTREACH, ("tuyen truyen", "pho bien", "giao duc phap luat", "doi thoai",
-                     "cong khai", "kien nghi")),
+    (Kind.DIALOGUE, ("doi thoai", "kien nghi", "phan anh")),
+    (Kind.OUTREACH, ("tuyen truyen", "pho bien", "giao duc phap luat", "cong khai")),
     (Kind.STAFF, ("cong chuc", "can bo", "vi tri viec lam", "dao tao", "ky luat", "ky cuong",
                   "tuyen dung")),
     (Kind.FINANCE, ("ngan sach", "tai chinh", "tai san", "kinh phi", "chi tieu noi bo")),
@@ -122,6 +123,11 @@ _TASKS: dict[Kind, Callable[[str], Phrase]] = {
         "until it is settled: {titles}.",
         titles=t,
     ),
+    Kind.DIALOGUE: lambda t: Phrase(
+        "Hold the dialogues when they are due and answer every petition and complaint in "
+        "full and on time, keeping the records: {titles}.",
+        titles=t,
+    ),
     Kind.OUTREACH: lambda t: Phrase(
         "Use more ways of reaching people (meetings, the loudspeaker system, the website, "
         "social networks) and keep a record of each activity: {titles}.",
@@ -170,10 +176,11 @@ def other_title() -> Phrase:
     return Phrase("Other content that lost points")
 
 
-def remainder_task() -> Phrase:
+def remainder_task(area: str) -> Phrase:
     return Phrase(
-        "Ask the appraiser which content the other points were taken off for, then set out "
-        "specific measures to put it right."
+        "Ask the appraiser which content of the area “{area}” the other points were taken off "
+        "for, then set out specific measures to put it right.",
+        area=area,
     )
 
 

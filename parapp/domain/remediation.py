@@ -169,7 +169,8 @@ def draft_items(
       not known yet produces no item, and a published loss its criteria do not name becomes
       an item of its own for the clerk to describe.
     - Criteria of an area that lost points for the same reason share one item: the same
-      appraiser's comment (``comments``: node code -> comment), or the survey.
+      appraiser's comment (``comments``: node code -> comment), or the same one kind of
+      shortcoming in all they lost (two report criteria, the survey criteria).
     - Tasks follow the kind of shortcoming of each sub-criterion that lost points
       (:mod:`drafting`), then the appraiser's comment and the set's guidance; no sentence is
       written twice in one plan.
@@ -246,7 +247,7 @@ def draft_items(
         if row.remainder > ZERO:
             survey = all(ScoreKind.SELF not in n.score_kinds for n in cset.leaves_under(area.code))
             title = render(survey_title() if survey else other_title())
-            tasks = lines([remainder_task()]) or render(remainder_task())
+            tasks = lines([remainder_task(area.title)])
             add(area.code, (), shortcoming_text(title, row.remainder), row.remainder, tasks)
     return items
 
@@ -291,13 +292,15 @@ def _same(comment: str) -> str:
 
 def _groups(losses: list[_Loss]) -> list[list[_Loss]]:
     """Losses of one area with the same reason together, in the order of the first one:
-    the same appraiser's comment (case and spacing ignored), or the survey."""
+    the same appraiser's comment (case and spacing ignored), or, without a comment, the
+    same one kind of shortcoming (two criteria of late reports, the survey criteria)."""
     groups: dict[tuple[str, str], list[_Loss]] = {}
     for loss in losses:
+        kinds = {kind for kind, _title in loss.parts}
         if loss.comment:
             key = ("comment", _same(loss.comment))
-        elif loss.kind is Kind.SURVEY:
-            key = ("survey", "")
+        elif len(kinds) == 1 and Kind.GENERAL not in kinds:
+            key = ("kind", kinds.pop().value)
         else:
             key = ("criterion", loss.code)
         groups.setdefault(key, []).append(loss)
