@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ui.launcher import window_options
+from ui.options import window_options
 
 if TYPE_CHECKING:
     from argparse import Namespace

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from parapp.services.periods import SetupStatus
     from parapp.services.plans import PlanView
 
-from ui.state import APPRAISER
+APPRAISER = "appraiser"  # the "role" setting of an appraiser's database
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class Snapshot:
     role: str = "commune"  # the "role" setting: "commune" or "appraiser"
     unit_name: str = ""  # the appraiser's own name (a commune's is in view.info)
     year: int | None = None  # the appraiser: the latest year any unit submitted
+
+    @property
+    def is_appraiser(self) -> bool:
+        return self.role == APPRAISER
 
 
 def open_db(path: Path) -> Office:

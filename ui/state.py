@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from ui.tasks import TaskManager
 
 
-APPRAISER = "appraiser"
-
-
 class AppState(QObject):
     """The open database and the latest snapshot; ``changed`` tells the screens."""
 
@@ -69,7 +66,7 @@ class AppState(QObject):
 
     @property
     def is_appraiser(self) -> bool:
-        return self.role == APPRAISER
+        return self.snapshot is not None and self.snapshot.is_appraiser
 
     @property
     def plan(self) -> PlanView | None:
@@ -158,7 +155,7 @@ class AppState(QObject):
             return
         if year is None:
             year = self.view.info.year if self.view else None
-        if year is None and self.snapshot is not None and self.snapshot.role == APPRAISER:
+        if year is None and self.snapshot is not None and self.snapshot.is_appraiser:
             year = self.snapshot.year
         from ui.snapshot import load_snapshot
 
