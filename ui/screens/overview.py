@@ -33,6 +33,7 @@ from ui.widgets.lost_chart import AreaLoss, LostChart
 
 if TYPE_CHECKING:
     from parapp.services.assessments import AssessmentView
+    from parapp.services.plan_whatif import WhatIf
 
 TARGET_ROLE = 257  # Qt.ItemDataRole.UserRole + 1 (the Qt namespace is slow to set up)
 
@@ -133,7 +134,11 @@ class OverviewScreen(Screen):
         self.index_card = Card(_("PAR index"))
         self.rank_card = Card(_("Rank"))
         self.change_card = Card(_("Compared with last year"))
-        for card in (self.index_card, self.rank_card, self.change_card):
+        # The projected figures if every plan item is done (parapp.services.plan_whatif).
+        self.whatif_card = Card(_("If the plan is done"))
+        self.whatif_card.hide()
+        self._whatif_asked: tuple[object, ...] | None = None
+        for card in (self.index_card, self.rank_card, self.change_card, self.whatif_card):
             cards.addWidget(card)
         layout.addLayout(cards)
 
@@ -181,6 +186,7 @@ class OverviewScreen(Screen):
         self._show_index(view)
         self._show_rank(view)
         self._show_change(view)
+        self._ask_whatif()
         areas = [_area_loss(view, n.code) for n in view.cset.roots(Part.MAIN)]
         self.chart.set_areas(areas)
         total_lost = sum((a.lost for a in areas), Decimal(0))
@@ -268,6 +274,51 @@ class OverviewScreen(Screen):
             year=previous.year, index=points(previous.index), kind=kind
         )
         self.change_card.show_figure(value, note.format(points=points(abs(delta))), detail, color)
+
+    def _ask_whatif(self) -> None:
+        """Read the what-if of the plan on the worker (once per plan as loaded)."""
+        plan, db = self.state.plan, self.state.db
+        if plan is None or db is None or self.state.is_appraiser:
+            self._whatif_asked = None
+            self.whatif_card.hide()
+            return
+        key = (id(db), plan.year, plan.status, plan.items)
+        if key == self._whatif_asked:
+            return
+        self._whatif_asked = key
+        year = plan.year
+
+        def job() -> WhatIf:
+            from parapp.services import plan_whatif
+
+            return plan_whatif.whatif(db, year)
+
+        self.state.run(job, self.show_whatif, self._whatif_failed)
+
+    def show_whatif(self, w: WhatIf) -> None:
+        card = self.whatif_card
+        card.title.setText(_("If the {year} plan is done").format(year=w.plan_year))
+        note = _("expected: {points} of {max} points (+{gain})").format(
+            points=points(w.projected_points),
+            max=format_max(w.max_points),
+            gain=points(w.gain),
+        )
+        if w.projected_rank is not None and w.rank_of is not None:
+            detail = _("Projected rank {rank}/{of} in the {year} ranking").format(
+                rank=w.projected_rank, of=w.rank_of, year=w.ranking_year
+            )
+        else:
+            detail = message(w.rank_reason) if w.rank_reason is not None else ""
+        card.show_figure(points(w.projected_index), note, detail, "#1e7b34")
+        card.show()
+
+    def _whatif_failed(self, exc: BaseException) -> None:
+        # A plan that answers no assessment here has nothing to project: no card.
+        self.whatif_card.hide()
+        if not hasattr(exc, "template"):
+            from ui import crash
+
+            crash.report(exc)
 
     # -- to do ---------------------------------------------------------------------
     def _fill_todo(self, view: AssessmentView) -> None:
