@@ -68,6 +68,7 @@ ERROR_CLASSES = (
     "NewerSchemaError",
     "BackupError",
     "PackageError",
+    "NotForThisOffice",
     "IdentityError",
     "Incomplete",
 )

@@ -81,3 +81,34 @@ def test_ctrl_c_while_loading_is_one_word(monkeypatch: pytest.MonkeyPatch,
     assert ui.launcher.main(["assessment", "show"]) == 130
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.strip()
+
+
+@pytest.fixture
+def demo_offices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from parapp.services.demo import build_demo
+
+    root = tmp_path_factory.mktemp("stick") / "demo"
+    dict(build_demo(root))  # a generator: run it to the end
+    return root
+
+
+def test_a_stick_with_the_offices_own_files_is_imported_without_refusals(
+        demo_offices: Path, tmp_path: Path) -> None:
+    """The commune's stick holds its own submission and card and the appraiser's card (all
+    genuine): they are skipped with a reason, not refused as "an untrusted sender"."""
+    db = demo_offices / "commune" / "parapp.sqlite3"
+    code, out, err = run(db, "sync", "import", str(demo_offices / "usb"), data_dir=tmp_path)
+    assert code == 0, err
+    assert "chưa được tin cậy" not in out + err and "bị từ chối" not in err
+    own = [line for line in out.splitlines() if line.startswith(("nop-06172", "the-dinh-danh"))]
+    assert len(own) == 3 and all("bỏ qua" in line for line in own), out
+    assert "do chính đơn vị này lập" in out and "đã được tin cậy" in out
+
+
+def test_importing_only_the_offices_own_package_is_a_mistake(demo_offices: Path,
+                                                             tmp_path: Path) -> None:
+    db = demo_offices / "commune" / "parapp.sqlite3"
+    code, out, _err = run(db, "sync", "import", str(demo_offices / "usb" / "nop-06172-2025.cchc"),
+                          data_dir=tmp_path)
+    assert code == 1
+    assert "do chính đơn vị này lập" in out

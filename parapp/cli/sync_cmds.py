@@ -13,6 +13,7 @@ from typing import Any
 
 from parapp.i18n import _, message
 from parapp.services.common import ServiceError
+from parapp.services.sync_checks import NotForThisOffice
 from parapp.services.sync_words import word as label
 
 from .handlers import _db, _err, _out
@@ -137,11 +138,18 @@ def _plan_lines(plan: Any) -> list[str]:
 def sync_import(args: argparse.Namespace) -> int:
     from parapp.services import sync_import as service
 
-    refused = 0
+    refused = skipped = seen = 0
     with _db(args) as db:
         for _done, _total, outcome in service.import_packages(
                 db, [Path(p) for p in args.sources], dry_run=args.dry_run):
             name = outcome.path.name
+            seen += 1
+            if isinstance(outcome.error, NotForThisOffice):
+                # The office's own package or a known card on the stick: not a fault.
+                skipped += 1
+                _out(_("{file}: skipped. {reason}").format(file=name,
+                                                          reason=message(outcome.error)))
+                continue
             if outcome.status == "refused":
                 assert outcome.error is not None  # a refusal always says why
                 refused += 1
@@ -161,7 +169,8 @@ def sync_import(args: argparse.Namespace) -> int:
                 _out(line)
     if args.dry_run:
         _err(_("Dry run: nothing was changed."))
-    return 1 if refused else 0
+    # A stick with only the office's own files is a mistake too (nothing was for here).
+    return 1 if refused or (seen and skipped == seen) else 0
 
 
 def sync_slip(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from db.models import SyncLogRow
 from parapp.domain.errors import Phrase
 from parapp.services.sync_words import WORDS
 from parapp.sync.package import OpenedPackage
-from parapp.sync.safety import PackageError
+from parapp.sync.safety import NotForThisOffice, PackageError
 
 from . import sync_keys
 from .common import ServiceError, unit_row
@@ -79,9 +79,11 @@ def check_kind(batch: Batch, opened: OpenedPackage) -> sync_keys.TrustedKey:
     sender = batch.sender_of(opened.manifest["sender"]["key_fingerprint"])
     assert sender is not None  # read_package accepted only trusted keys
     if kind == "unit-card":
-        raise PackageError(
-            "This is a unit card: trust it with 'parapp keys trust FILE --fingerprint …' (or "
-            "in the Sync screen) after checking its fingerprint with the sender."
+        # read_package opened it, so its key is trusted here already.
+        raise NotForThisOffice(
+            "This is the unit card of '{unit}', whose key this office already trusts: there "
+            "is nothing to import.",
+            unit=sender.unit_code,
         )
     if kind not in ACCEPTS.get(role, set()):
         raise PackageError(

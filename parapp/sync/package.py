@@ -20,6 +20,7 @@ from parapp.domain.errors import Phrase
 from parapp.sync import keys
 from parapp.sync.safety import (
     DEFAULT_LIMITS,
+    NotForThisOffice,
     PackageError,
     VerifyingReader,
     ZipLimits,
@@ -359,6 +360,11 @@ def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] |
         validate_manifest(manifest)
         fp, unit = manifest["sender"]["key_fingerprint"], manifest["sender"]["unit_code"]
         public = trusted.get(fp)
+        if public is None and me is not None and unit == me[0]:
+            # The office's own package or card, still on the stick: not "an untrusted sender".
+            raise NotForThisOffice("This package was made by this office itself (unit "
+                                   "'{unit}'): it is meant for the other side, so there is "
+                                   "nothing to import here.", unit=unit)
         if public is None or keys.fingerprint(public) != fp:
             raise PackageError("The sender's key is not trusted: unit '{unit}', key fingerprint "
                                "{fingerprint}. Confirm this fingerprint with the sender (it is "

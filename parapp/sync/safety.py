@@ -18,6 +18,11 @@ class PackageError(DomainError):
     """A sync package is unsafe, damaged, untrusted or not meant for this unit."""
 
 
+class NotForThisOffice(PackageError):
+    """A genuine file with nothing to import here (the office's own package, a card whose key
+    is already trusted): skipped when a whole stick is imported, not a refusal."""
+
+
 @dataclass(frozen=True)
 class ZipLimits:
     max_entries: int = 10_000
