@@ -17,6 +17,7 @@ import pytest
 from docx import Document as open_docx
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
@@ -352,7 +353,9 @@ def test_body_paragraphs(reference_docx: bytes) -> None:
     assert fmt.alignment == 3  # justify
     assert abs(fmt.first_line_indent - Mm(10)) < Mm(0.1)
     assert fmt.space_after >= Pt(6)
-    assert 1.15 <= fmt.line_spacing <= 1.3
+    # lines 17.5 pt apart as in the PDF (1.25 lines of 14 pt; ND30 allows single to 1.5)
+    assert fmt.line_spacing_rule == WD_LINE_SPACING.AT_LEAST
+    assert Pt(17) <= fmt.line_spacing <= Pt(21)
     assert all(r.font.size == Pt(14) for r in basis.runs)
     last = next(p for p in document.paragraphs if p.text.startswith("Các công chức"))
     assert last.text.endswith("tổng hợp./.")

@@ -43,7 +43,8 @@ PAGE_MM = (210.0, 297.0)
 MARGINS_MM = {False: (20.0, 20.0, 30.0, 15.0), True: (30.0, 15.0, 20.0, 20.0)}
 PAGE_NUMBER_MM = 2.3  # half the height of the 13 pt page number: centred in the top margin
 BODY_PT = x.BODY_PT
-BODY_LINE = 1.15  # line spacing of body text (a multiple of single)
+BODY_LINE = 1.15  # line spacing of table text (a multiple of single), for row heights
+BODY_LEADING_PT = 17.5  # body lines as far apart as the PDF's (1.25 × 14 pt): same pages
 AFTER_PT = 6.0  # space after body paragraphs
 INDENT_MM = 10.0  # first-line indent
 LEFT_SHARE = 0.4  # width of the left column of the header and the signature block
@@ -118,7 +119,7 @@ def _paragraph(doc: Any, block: Paragraph, mark: bool, keep: bool = False) -> No
         align=_ALIGN[block.align],
         first_mm=INDENT_MM if block.indent else 0.0,
         after=AFTER_PT,
-        line=BODY_LINE,
+        leading=BODY_LEADING_PT,
         keep=block.keep_with_next or keep,
     )
 
@@ -136,7 +137,7 @@ def _heading(doc: Any, block: Heading | PartHeading) -> None:
         align=WD_ALIGN_PARAGRAPH.LEFT,
         first_mm=INDENT_MM,
         after=AFTER_PT,
-        line=BODY_LINE,
+        leading=BODY_LEADING_PT,
         keep=True,
     )
 

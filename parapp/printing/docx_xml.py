@@ -123,8 +123,12 @@ def para(
     after: float = 0.0,
     line: float = 1.0,
     keep: bool = False,
+    leading: float = 0.0,
 ) -> DocxParagraph:
-    """A paragraph in ``parent`` (document, cell or header); a cell's unused first one is reused."""
+    """A paragraph in ``parent`` (document, cell or header); a cell's unused first one is reused.
+
+    ``leading`` (points): lines at least that far apart, as the PDF's leading, instead of
+    ``line`` times the font's own line height."""
     existing = parent.paragraphs  # every paragraph made here has w:spacing; a fresh one not
     fresh = len(existing) == 1 and not existing[0].runs
     if fresh and existing[0]._p.find(f"{qn('w:pPr')}/{qn('w:spacing')}") is None:
@@ -136,8 +140,12 @@ def para(
     fmt.first_line_indent = Mm(first_mm)
     fmt.left_indent, fmt.right_indent = Mm(left_mm), Mm(right_mm)
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
-    fmt.line_spacing = line
+    if leading:
+        fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+        fmt.line_spacing = Pt(leading)
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
+        fmt.line_spacing = line
     fmt.keep_with_next = keep
     fmt.widow_control = True
     ppr = p._p.get_or_add_pPr()
