@@ -26,7 +26,7 @@ from parapp.domain.text import clean
 from parapp.printing import frozen, nd30, signing
 from parapp.printing.model import Document
 
-from . import documents
+from . import document_build
 from .common import NotFound, ServiceError, file_error, now
 from .files import write_atomic
 from .plan_numbers import drop_removed
@@ -162,22 +162,20 @@ def _build(db: Database, plan: PlanView, *, with_appendix: bool) -> Document:
     """The plan's Document from ``plan`` as given: the stored plan does not have its number
     and date until the issuing transaction commits."""
     if plan.kind == KIND_ANNUAL:
-        return documents.annual_plan(db, plan=plan)
-    return documents.remediation_plan(db, with_appendix=with_appendix, plan=plan)
+        return document_build.annual_plan(db, plan=plan)
+    return document_build.remediation_plan(db, with_appendix=with_appendix, plan=plan)
 
 
 def _render_final(
     db: Database, plan: PlanView, *, with_appendix: bool, doc_id: str
 ) -> tuple[bytes, bytes]:
     """The final PDF, with its QR code, and the frozen content it is printed from."""
-    from . import paper
-
     doc = _build(db, plan, with_appendix=with_appendix)
     content = frozen.freeze(doc)
-    qr = paper.document_qr(db, doc.header, doc_id, hashlib.sha256(content).hexdigest())
-    first = documents.render(replace(doc, qr=qr), ".pdf")
+    qr = document_build.document_qr(db, doc.header, doc_id, hashlib.sha256(content).hexdigest())
+    first = document_build.render(replace(doc, qr=qr), ".pdf")
     again = _build(db, plan, with_appendix=with_appendix)
-    second = documents.render(replace(again, qr=qr), ".pdf")
+    second = document_build.render(replace(again, qr=qr), ".pdf")
     if first != second:
         raise ServiceError(
             "The plan did not print the same twice, so it cannot be issued (a program fault; "

@@ -19,11 +19,12 @@ from datetime import date
 from pathlib import Path
 
 from db.engine import Database
-from parapp.printing import frozen, nd30, qrtext
-from parapp.printing.model import Document, Header
+from parapp.printing import frozen, qrtext
+from parapp.printing.model import Document
 
-from . import documents, issuing
+from . import document_build, issuing
 from .common import ServiceError, file_error
+from .document_build import document_qr
 from .files import write_atomic
 from .setup import own_unit
 
@@ -32,16 +33,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 
 
 # -- printing ---------------------------------------------------------------------------
-def document_qr(db: Database, header: Header, doc_id: str, content_sha256: str) -> str:
-    """The QR text of an issued document with this header (number and date stamped)."""
-    if header.date is None:
-        raise ValueError("an issued document has a date")
-    reference = f"{nd30.padded(header.number)}/{header.symbol}"
-    return qrtext.QrText(
-        qrtext.DOCUMENT, own_unit(db).code, reference, header.date, doc_id, content_sha256
-    ).text()
-
-
 def slip_path(db: Database, content_sha256: str) -> Path:
     return db.paths.folder / "documents" / "slips" / content_sha256[:2] / f"{content_sha256}.json"
 
@@ -167,7 +158,7 @@ def verify_text(db: Database, text: str) -> PaperCheck:
     doc, printed = found
     if printed != qr.text():  # the content hash (or the office) differs from the issued one
         raise _refused(qr, info)
-    renders = hashlib.sha256(documents.render(replace(doc, qr=printed), ".pdf")).hexdigest()
+    renders = hashlib.sha256(document_build.render(replace(doc, qr=printed), ".pdf")).hexdigest()
     return PaperCheck(qr, info, newer, renders == info.sha256)
 
 
