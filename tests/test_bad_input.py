@@ -105,8 +105,8 @@ def test_re_adding_a_stored_file(cli: Cli, tmp_path: Path) -> None:
     cli.ok("evidence", "add", doc, "--nodes", "1.1.1", *details)
     assert refused(cli, "evidence", "add", doc, "--title", "Kế hoạch khác") == (
         "Tệp ke-hoach.pdf đã được lưu với trích yếu “Kế hoạch CCHC năm 2025”; thêm lại sẽ thay "
-        "đổi trích yếu “Kế hoạch CCHC năm 2025” → “Kế hoạch khác”: nếu đúng là muốn thay đổi, "
-        "hãy thêm --update."
+        "đổi trích yếu “Kế hoạch CCHC năm 2025” → “Kế hoạch khác”; nếu đúng là muốn thay đổi, "
+        "hãy xác nhận. Thêm --update để thực hiện thay đổi này."
     )
     before = dump(cli.db)
     out = cli.ok("evidence", "add", doc, "--nodes", "1.1.1", *details)

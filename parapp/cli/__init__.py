@@ -16,6 +16,8 @@ from pathlib import Path
 from parapp.domain.errors import DomainError, Phrase
 from parapp.services.common import os_reason
 
+from .hints import with_hint
+
 
 def _log_crash(exc: BaseException, db: str | None) -> Path | None:
     """Logs live beside the database in use (docs/data.md)."""
@@ -50,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return 141
     except DomainError as exc:
-        print(i18n.message(_disk_problem(exc, args) or exc), file=sys.stderr)
+        shown = _disk_problem(exc, args) or exc
+        print(with_hint(shown, i18n.message(shown)), file=sys.stderr)
         # One sentence, then the list it announces (what a submission lacks), if any.
         for detail in getattr(exc, "details", ()):
             print("  - " + i18n.message(detail), file=sys.stderr)

@@ -17,6 +17,7 @@ from parapp.services.sync_checks import NotForThisOffice
 from parapp.services.sync_words import word as label
 
 from .handlers import _db, _err, _out
+from .hints import with_hint
 
 PASSPHRASE_ENV = "PARAPP_KEY_PASSPHRASE"
 
@@ -153,8 +154,8 @@ def sync_import(args: argparse.Namespace) -> int:
             if outcome.status == "refused":
                 assert outcome.error is not None  # a refusal always says why
                 refused += 1
-                _err(_("{file}: refused. {reason}").format(file=name,
-                                                           reason=message(outcome.error)))
+                reason = with_hint(outcome.error, message(outcome.error))
+                _err(_("{file}: refused. {reason}").format(file=name, reason=reason))
                 continue
             plan = outcome.plan
             assert plan is not None

@@ -16,7 +16,7 @@ from parapp.domain.deadlines import parse_deadline
 from parapp.domain.remediation import PlanDocument, RemediationItem, Signer, SignMode, new_id
 from parapp.domain.text import clean
 
-from .common import ServiceError, unit_row
+from .common import Need, ServiceError, unit_row
 from .criteria import find_set_row
 from .mapping import set_from_rows
 from .plans import KIND_ANNUAL, PlanView, new_plan, own_profile, place_of
@@ -40,9 +40,10 @@ def draft_annual_plan(
         if existing is not None:
             if existing.status != "draft" or not replace_existing:
                 raise ServiceError(
-                    "There is already a {year} annual reform plan. Use --replace to draft it "
-                    "again (the tasks typed so far will be replaced).",
+                    "There is already a {year} annual reform plan; drafting it again replaces "
+                    "the tasks typed so far.",
                     year=year,
+                    need=Need.REPLACE,
                 )
             s.delete(existing)
             s.flush()

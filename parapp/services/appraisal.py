@@ -47,7 +47,7 @@ from .appraisal_units import UnitsAdded as UnitsAdded
 from .appraisal_units import add_unit as add_unit
 from .appraisal_units import add_units_from_catalog as add_units_from_catalog
 from .assessments import AppraisalEntry, _scores, apply_appraisals
-from .common import NotFound, ServiceError, now
+from .common import Need, NotFound, ServiceError, now
 from .mapping import set_from_rows
 from .submission import Incomplete, note_of
 
@@ -86,9 +86,10 @@ def assessment_row(
         )
     if len({r.criteria_set.code for r in rows}) > 1:
         raise ServiceError(
-            "{unit} has several assessments for {year}; say which criteria set (--set).",
+            "{unit} has several assessments for {year}; say which criteria set.",
             unit=unit.name,
             year=year,
+            need=Need.CRITERIA_SET,
         )
     return rows[0]
 
@@ -237,11 +238,11 @@ def accept_self_scores(
         if gaps and not confirm_incomplete:
             raise Incomplete(
                 "{unit} left {n} criteria unscored (listed below): accepting its self-scores "
-                "would count them as 0. Nothing was accepted; to accept anyway, confirm "
-                "(--confirm-incomplete).",
+                "would count them as 0. Nothing was accepted; to accept anyway, confirm it.",
                 gaps,
                 unit=row.unit.name,
                 n=len(gaps),
+                need=Need.CONFIRM_INCOMPLETE,
             )
         entries = [
             AppraisalEntry(code=code, appraised=sc.self_score, comment="")
@@ -273,7 +274,7 @@ def return_for_correction(
     """Send the assessment back to the unit (RETURNED) with the reason it must fix."""
     reason = clean(reason)
     if not reason:
-        raise ServiceError("Say why the assessment is returned (--reason).")
+        raise ServiceError("Say why the assessment is returned.", need=Need.REASON)
     with db.session() as s:
         row = hub_row(s, unit_code, year, set_code)
         require_transition(AssessmentStatus(row.status), AssessmentStatus.RETURNED, Side.APPRAISER)

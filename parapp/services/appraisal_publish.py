@@ -35,7 +35,7 @@ from parapp.printing.builders.ranking import build_ranking
 
 from .appraisal import reappraisal_counts, require_hub
 from .assessments import _scores
-from .common import NotFound, ServiceError
+from .common import Need, NotFound, ServiceError
 from .documents import save
 from .files import write_atomic
 from .mapping import set_from_rows
@@ -200,9 +200,9 @@ def _check_scored(s: Session, year: int, set_ids: Sequence[int]) -> None:
         raise Incomplete(
             "Nothing was published: {units} unit(s) have {n} criteria without a score or "
             "survey result (listed below): unscored ones would be published as 0, those "
-            "without a survey result left out of the maximum. To publish anyway, confirm "
-            "(--confirm-incomplete).",
+            "without a survey result left out of the maximum. To publish anyway, confirm it.",
             gaps,
+            need=Need.CONFIRM_INCOMPLETE,
             lines=lines,
             units=units,
             n=len(gaps),
@@ -336,8 +336,9 @@ def ranking_inputs(
         if len(set_rows) > 1:
             raise ServiceError(
                 "Units were assessed with several criteria sets in {year} ({codes}); say which "
-                "one with --set.",
+                "one.",
                 year=year,
+                need=Need.CRITERIA_SET,
                 codes=", ".join(f"{r.code} v{r.version}" for r in set_rows),
             )
         set_id = set_rows[0].id

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import UnitRow
-from parapp.domain.errors import DomainError, Phrase
+from parapp.domain.errors import DomainError, Need, Phrase
+from parapp.i18n import N_
 
 
 class ServiceError(DomainError):
@@ -46,6 +47,9 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+UNIT_UNKNOWN = N_("This database does not say which unit it belongs to yet.")
+
+
 def unit_row(s: Session, unit_code: str | None = None) -> UnitRow:
     """The unit with ``unit_code``, or this office's own unit; a clear error if unknown."""
     query = select(UnitRow)
@@ -54,8 +58,5 @@ def unit_row(s: Session, unit_code: str | None = None) -> UnitRow:
     if row is None:
         if unit_code:
             raise NotFound("There is no unit {code} in this database.", code=unit_code)
-        raise NotFound(
-            "This database does not say which unit it belongs to yet. "
-            "Run 'parapp init --unit-code CODE --unit-name NAME'."
-        )
+        raise NotFound(UNIT_UNKNOWN, need=Need.UNIT_IDENTITY)
     return row

@@ -26,7 +26,7 @@ from parapp.domain.text import clean, fold
 from parapp.i18n import N_
 
 from .assessments import find_row
-from .common import ServiceError, now
+from .common import Need, ServiceError, now
 from .mapping import set_from_rows
 
 CHUNK = 1 << 20
@@ -252,7 +252,8 @@ def add_evidence(
             if changes and not update:
                 raise ServiceError(
                     "{name} is stored already as “{title}”, and adding it again would change "
-                    "{changes}: add --update to make this change.",
+                    "{changes}; say that this change is wanted.",
+                    need=Need.UPDATE,
                     name=source.name,
                     title=row.title,
                     changes=_listed([c[2] for c in changes]),

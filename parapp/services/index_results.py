@@ -25,7 +25,7 @@ from parapp.domain.errors import DomainError
 from parapp.domain.results import PublishedResult
 from parapp.domain.text import clean
 
-from .common import NotFound, ServiceError, now
+from .common import UNIT_UNKNOWN, Need, NotFound, ServiceError, now
 from .results import to_points
 
 FORMAT = "parapp-index-results"
@@ -60,10 +60,7 @@ def index_kind(text: str) -> str:
 def _own(s: Session) -> UnitRow:
     row = s.scalars(select(UnitRow).where(UnitRow.is_self.is_(True))).first()
     if row is None:
-        raise NotFound(
-            "This database does not say which unit it belongs to yet. "
-            "Run 'parapp init --unit-code CODE --unit-name NAME'."
-        )
+        raise NotFound(UNIT_UNKNOWN, need=Need.UNIT_IDENTITY)
     return row
 
 
@@ -129,7 +126,9 @@ def set_result(db: Database, kind: str, year: int, changes: dict[str, Any]) -> I
         row = _find(s, unit, kind, year)
         if row is None:
             if changes.get("index") is None:
-                raise ServiceError("The first time, give the index's value (--value).")
+                raise ServiceError(
+                    "The first time, give the index's value.", need=Need.INDEX_VALUE
+                )
             result = PublishedResult(**changes)
         else:
             result = replace(_result(row), **changes)

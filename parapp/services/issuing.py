@@ -27,7 +27,7 @@ from parapp.printing import frozen, nd30, signing
 from parapp.printing.model import Document
 
 from . import document_build
-from .common import NotFound, ServiceError, file_error, now
+from .common import Need, NotFound, ServiceError, file_error, now
 from .files import write_atomic
 from .plan_numbers import drop_removed
 from .plans import KIND_ANNUAL, KIND_REMEDIATION, PlanView, _plan_row, document_to_json, plan_view
@@ -223,10 +223,10 @@ def issue_plan(
             )
         if not clean(before.document.signer.name):
             raise ServiceError(
-                "The {year} plan cannot be issued without the signer's name: set it with "
-                "'parapp plan edit{annual} --signer-name \"Full name\"'.",
+                "The {year} plan cannot be issued without the signer's name; set it first.",
                 year=row.year,
-                annual=" --annual" if kind == KIND_ANNUAL else "",
+                annual=kind == KIND_ANNUAL,
+                need=Need.SIGNER_NAME,
             )
         symbol = clean(before.document.symbol) or DEFAULT_SYMBOL
         if number is None:

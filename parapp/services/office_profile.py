@@ -16,7 +16,7 @@ from db.models import OfficeProfileRow, UnitRow
 from parapp.domain.office import FIELDS, OfficeProfile, default_profile, profile_with
 from parapp.domain.text import clean
 
-from .common import NotFound, ServiceError
+from .common import UNIT_UNKNOWN, Need, NotFound, ServiceError
 from .mapping import unit_from_row
 from .setup import own_unit
 
@@ -27,10 +27,7 @@ _MAX_LENGTH = 200
 def _own_row(s: Session) -> UnitRow:
     row = s.scalars(select(UnitRow).where(UnitRow.is_self.is_(True))).first()
     if row is None:
-        raise NotFound(
-            "This database does not say which unit it belongs to yet. "
-            "Run 'parapp init --unit-code CODE --unit-name NAME'."
-        )
+        raise NotFound(UNIT_UNKNOWN, need=Need.UNIT_IDENTITY)
     return row
 
 

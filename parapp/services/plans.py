@@ -37,7 +37,7 @@ from parapp.i18n import in_vietnamese
 
 from . import office_lists
 from .assessments import find_row, view
-from .common import NotFound, ServiceError, now, unit_row
+from .common import Need, NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row, set_from_rows
 from .setup import default_signer
 
@@ -113,9 +113,13 @@ def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> Pla
     if row is None:
         if kind == KIND_ANNUAL:
             raise NotFound(
-                "There is no annual reform plan yet. Draft one with 'parapp plan draft --annual'."
+                "There is no annual reform plan yet; draft one first.",
+                annual=True,
+                need=Need.PLAN_DRAFT,
             )
-        raise NotFound("There is no remediation plan yet. Draft one with 'parapp plan draft'.")
+        raise NotFound(
+            "There is no remediation plan yet; draft one first.", annual=False, need=Need.PLAN_DRAFT
+        )
     return row
 
 
@@ -225,9 +229,10 @@ def draft_plan(
                 )
             if not replace_existing:
                 raise ServiceError(
-                    "There is already a {year} plan. Use --replace to draft it again "
-                    "(the items typed so far will be replaced).",
+                    "There is already a {year} plan; drafting it again replaces the items "
+                    "typed so far.",
                     year=year,
+                    need=Need.REPLACE,
                 )
         if carry_over_unfinished:
             previous = s.scalars(

@@ -26,7 +26,7 @@ from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import LOCAL_KINDS, UnitKind
 
 from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row
-from .common import ServiceError, file_error, now
+from .common import Need, ServiceError, file_error, now
 from .criteria import find_set_row
 from .mapping import set_from_rows
 from .views import result_from_row
@@ -76,7 +76,9 @@ def amend_result(db: Database, changes: dict[str, Any], year: int | None = None)
             changes["areas"] = tuple(built)
         if current is None:
             if changes.get("index") is None:
-                raise ServiceError("The first time, give the published index (--index).")
+                raise ServiceError(
+                    "The first time, give the published index.", need=Need.PUBLISHED_INDEX
+                )
             result = PublishedResult(**changes)
         else:
             if "index" in changes and "band" not in changes:

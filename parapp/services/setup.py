@@ -14,7 +14,7 @@ from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.text import clean
 from parapp.domain.units import Unit
 
-from .common import NotFound, ServiceError
+from .common import UNIT_UNKNOWN, Need, NotFound, ServiceError
 from .mapping import unit_from_row
 
 
@@ -46,8 +46,9 @@ def init_database(
             and not change_unit
         ):
             raise ServiceError(
-                "This database belongs to {current} ({code}). To make it another unit's, "
-                "add --change-unit.",
+                "This database belongs to {current} ({code}); making it another unit's must "
+                "be asked for.",
+                need=Need.CHANGE_UNIT,
                 current=current.name,
                 code=current.code,
             )
@@ -87,10 +88,7 @@ def own_unit_or_none(db: Database) -> Unit | None:
 def own_unit(db: Database) -> Unit:
     unit = own_unit_or_none(db)
     if unit is None:
-        raise NotFound(
-            "This database does not say which unit it belongs to yet. "
-            "Run 'parapp init --unit-code CODE --unit-name NAME'."
-        )
+        raise NotFound(UNIT_UNKNOWN, need=Need.UNIT_IDENTITY)
     return unit
 
 

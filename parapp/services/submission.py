@@ -30,7 +30,7 @@ from parapp.domain.text import clean
 from parapp.i18n import N_
 
 from .assessments import _evidence_counts, _info, _scores
-from .common import NotFound, ServiceError, now
+from .common import Need, NotFound, ServiceError, now
 from .mapping import set_from_rows
 
 NOTE_PREFIX = "submission_note:"
@@ -44,9 +44,9 @@ class Incomplete(ServiceError):
 
     def __init__(
         self, message: str, gaps: list[Gap], *, lines: list[Phrase] | None = None,
-        **params: object,
+        need: Need | None = None, **params: object,
     ) -> None:
-        super().__init__(message, **params)
+        super().__init__(message, need=need, **params)
         self.gaps = gaps
         self.details = lines if lines is not None else [gap_phrase(g) for g in gaps]
 
@@ -146,17 +146,18 @@ def submit(
         if gaps and not allow_incomplete:
             raise Incomplete(
                 "The {year} self-assessment was not submitted: {n} criteria are incomplete "
-                "(listed below). Complete them, or submit it as it is with "
-                "--allow-incomplete --reason \"…\".",
+                "(listed below). Complete them, or submit it as it is and say why.",
                 gaps,
+                need=Need.SUBMIT_INCOMPLETE,
                 year=row.year,
                 n=len(gaps),
             )
         if gaps and not reason:
             raise Incomplete(
-                "Say why the {year} self-assessment is submitted incomplete (--reason "
-                "\"…\"): the appraiser reads it with the package.",
+                "Say why the {year} self-assessment is submitted incomplete: the appraiser "
+                "reads it with the package.",
                 gaps,
+                need=Need.REASON,
                 year=row.year,
             )
         if len(reason) > MAX_REASON:

@@ -22,7 +22,7 @@ from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import NotForThisOffice, PackageError
 
 from . import sync_keys
-from .common import ServiceError, unit_row
+from .common import Need, ServiceError, unit_row
 from .criteria import find_set_row
 from .mapping import set_from_rows
 from .setup import get_setting
@@ -190,8 +190,9 @@ def check_order(opened: OpenedPackage, sender: str, made: datetime, earlier: Ear
             raise PackageError(
                 "This package (number {number}, dated {made} by the sender's clock) is older "
                 "than one already imported from {sender} (number {last}, dated {last_made}), "
-                "so it is refused; if {sender} restored an older backup, run 'parapp sync "
-                "sender reset {sender} --reason …' to accept its packages again.",
+                "so it is refused; if {sender} restored an older backup, reset its numbering "
+                "to accept its packages again.",
+                need=Need.SENDER_RESET,
                 number=number, made=_when(made), sender=sender, last=earlier.sequence,
                 last_made=_when(earlier.sequence_made))
         return

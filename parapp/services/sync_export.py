@@ -28,7 +28,7 @@ from parapp.sync.package import MANIFEST, PackageInfo, write_package
 
 from . import submission, sync_data, sync_keys, sync_ranking
 from .assessments import find_row
-from .common import ServiceError, now, unit_row
+from .common import Need, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .evidence import store_path
 from .mapping import set_from_rows
@@ -160,7 +160,7 @@ def _export(db: Database, kind: str, out: Path, *, to: str | None = None,
         info, counts, uuid = _commune_package(db, kind, out, year, own)
     elif kind == "result":
         if not to:
-            raise ServiceError("Say which unit the result is for (--to UNIT_CODE).")
+            raise ServiceError("Say which unit the result is for.", need=Need.RESULT_UNIT)
         info, counts, uuid = _result_package(db, out, to, year, own)
     else:
         info, counts, uuid = _set_package(db, out, own)

@@ -32,7 +32,7 @@ from parapp.sync import crypto, keys
 from parapp.sync.package import PackageInfo, write_package
 from parapp.sync.safety import PackageError
 
-from .common import ServiceError, now, unit_row
+from .common import Need, ServiceError, now, unit_row
 from .files import write_atomic
 from .setup import get_setting
 from .sync_sequence import next_sequence
@@ -359,9 +359,10 @@ def trusted_for(db: Database, unit_code: str) -> TrustedKey:
         if key.unit_code == unit_code:
             return key
     raise ServiceError(
-        "No key is trusted for unit {code} yet: import its unit card with 'parapp keys trust "
-        "FILE --fingerprint …' first.",
+        "No key is trusted for unit {code} yet: trust its unit card, with its fingerprint, "
+        "first.",
         code=unit_code,
+        need=Need.TRUST_CARD,
     )
 
 

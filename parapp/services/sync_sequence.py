@@ -25,7 +25,7 @@ from db.engine import Database
 from db.models import SyncCounterRow, SyncLogRow
 from parapp.domain.text import clean
 
-from .common import ServiceError, now
+from .common import Need, ServiceError, now
 
 RESET_KIND, RESET_OUTCOME = "sequence-reset", "reset"
 MAX_REASON = 500
@@ -92,8 +92,10 @@ def reset(db: Database, unit_code: str, reason: str) -> SenderState:
     its number ("already imported" still holds for a package imported before)."""
     reason = clean(reason).strip()
     if not reason:
-        raise ServiceError("Say why the sender's numbering is reset (--reason \"…\"): the "
-                           "reason is kept in the sync log.")
+        raise ServiceError(
+            "Say why the sender's numbering is reset: the reason is kept in the sync log.",
+            need=Need.REASON,
+        )
     if len(reason) > MAX_REASON:
         raise ServiceError("The reason is too long ({length} characters, at most {limit}).",
                            length=len(reason), limit=MAX_REASON)
