@@ -374,9 +374,11 @@ def test_cli_render_issue_verify_sign(
         env={"MY_P12_SECRET": passphrase.decode()},
     )
     assert run.returncode == 0, run.stderr
+    assert run.stderr == ""  # no "DSA is deprecated" from pyHanko's imports
     run = _cli(db_path, "plan", "verify", str(signed))
     assert run.returncode == 0, run.stdout
     assert "signed copy" in run.stdout and "Nguyễn Văn Chủ tịch" in run.stdout
+    assert run.stderr == ""
 
     run = _cli(db_path, "plan", "revise")
     assert run.returncode == 0 and "revision 2" in run.stdout, run.stderr

@@ -12,7 +12,9 @@ import datetime as dt
 import io
 import logging
 import secrets
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,20 @@ logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 logging.getLogger("pyhanko_certvalidator").addHandler(logging.NullHandler())
 
 FIELD_NAME = "Signature1"
+
+
+@contextmanager
+def _quiet_import() -> Iterator[None]:
+    """Import pyHanko without cryptography's "DSA is deprecated" warning on every sign and
+    verify: pyHanko imports the DSA key type to recognise such keys, and this program never
+    makes or accepts DSA signatures (RSA and ECDSA only). Only that warning is silenced."""
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning
+        )
+        yield
 
 
 class IdentityError(ValueError):
@@ -74,7 +90,9 @@ class SignatureCheck:
 def _load_identity(p12: bytes, passphrase: bytes | None) -> SimpleSigner:
     from asn1crypto import pkcs12 as asn1_pkcs12
     from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko.sign import signers
+
+    with _quiet_import():
+        from pyhanko.sign import signers
 
     try:
         key, cert, _others = pkcs12.load_key_and_certificates(p12, passphrase)
@@ -103,9 +121,10 @@ def sign_pdf(
     The result starts with ``data`` unchanged (incremental update). Raises
     :class:`IdentityError` for an unusable archive and :class:`SigningFailed` otherwise.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
-    from pyhanko.sign.fields import SigSeedSubFilter
+    with _quiet_import():
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import signers
+        from pyhanko.sign.fields import SigSeedSubFilter
 
     signer = _load_identity(p12, passphrase)
     meta = signers.PdfSignatureMetadata(
@@ -134,9 +153,10 @@ def check_signature(data: bytes, trust_roots: Sequence[bytes] = ()) -> Signature
     pyHanko cannot read the file's structure.
     """
     from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    with _quiet_import():
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
