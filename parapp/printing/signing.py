@@ -32,8 +32,8 @@ FIELD_NAME = "Signature1"
 @contextmanager
 def _quiet_import() -> Iterator[None]:
     """Import pyHanko without cryptography's "DSA is deprecated" warning on every sign and
-    verify: pyHanko imports the DSA key type to recognise such keys, and this program never
-    makes or accepts DSA signatures (RSA and ECDSA only). Only that warning is silenced."""
+    verify: pyHanko imports the DSA key type to recognise such keys when it loads; no DSA key
+    is used by the import. Only that warning, and only while importing, is silenced."""
     from cryptography.utils import CryptographyDeprecationWarning
 
     with warnings.catch_warnings():
