@@ -617,5 +617,5 @@ def test_bad_transition_is_refused(assessed: tuple[Database, int]) -> None:
     db, assessment_id = assessed
     before = dump(db.path)
     with pytest.raises((StateError, ServiceError)):
-        assessments.change_status(db, assessment_id, AssessmentStatus.APPRAISED)
+        submission.change_status(db, assessment_id, AssessmentStatus.APPRAISED)
     assert dump(db.path) == before

@@ -94,7 +94,7 @@ def test_the_service_refuses_them_too(draft_db: Path) -> None:
         before = dump(draft_db)
         for target in (AssessmentStatus.APPRAISED, AssessmentStatus.PUBLISHED):
             with pytest.raises(StateError):
-                assessments.change_status(db, info.id, target)
+                submission.change_status(db, info.id, target)
         assert dump(draft_db) == before
     finally:
         db.close()

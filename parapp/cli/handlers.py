@@ -15,7 +15,16 @@ from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.text import clean, parse_date
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, format_date, format_percent, message
-from parapp.services import assessments, backups, criteria, evidence, plans, results, setup
+from parapp.services import (
+    assessments,
+    backups,
+    criteria,
+    evidence,
+    plans,
+    results,
+    setup,
+    submission,
+)
 from parapp.services.common import ServiceError
 from parapp.services.office import Office, open_office, resolve_db_path
 
@@ -26,9 +35,9 @@ def _year(text: str) -> int:
     try:
         year = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+        raise argparse.ArgumentTypeError(_("'{text}' is not a year").format(text=text)) from None
     if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+        raise argparse.ArgumentTypeError(_("'{text}' is not a year").format(text=text))
     return year
 
 
@@ -176,7 +185,7 @@ def assessment_status(args: argparse.Namespace) -> int:
     states are refused by the service with one sentence."""
     with _db(args) as db:
         info = assessments.get_info(db, args.period)
-        info = assessments.change_status(db, info.id, AssessmentStatus(args.status))
+        info = submission.change_status(db, info.id, AssessmentStatus(args.status))
     _out(
         _("The {year} assessment is now: {status}").format(
             year=info.year, status=render.status_text(info.status)

@@ -11,19 +11,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AssessmentRow, EvidenceLinkRow, NodeScoreRow
+from db.models import AssessmentRow, EvidenceLinkRow, NodeScoreRow, PublishedResultRow
 from parapp.domain.assessment import (
     AssessmentInfo,
     AssessmentStatus,
     FieldGroup,
     NodeScore,
-    Side,
     require_editable,
-    require_transition,
 )
 from parapp.domain.criteria import CriteriaSet, ScoreKind
 from parapp.domain.errors import DomainError
 from parapp.domain.figures import printed_index
+from parapp.domain.results import PublishedResult
 from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
@@ -31,7 +30,7 @@ from parapp.domain.totals import Basis, compute_totals
 from .common import NotFound, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .mapping import score_from_row, set_from_rows
-from .views import OFFICIAL_STATES, AssessmentView, PreviousPeriod, basis_for
+from .views import OFFICIAL_STATES, AssessmentView, PreviousPeriod, basis_for, result_from_row
 
 
 @dataclass(frozen=True)
@@ -294,22 +293,14 @@ def apply_appraisals(
     return len(entries)
 
 
-def change_status(db: Database, assessment_id: int, target: AssessmentStatus) -> AssessmentInfo:
-    """The unit's own moves only (``assessment status``): "submitted" is a submit with the
-    pre-submission check, "draft" a withdrawal; every other state is the appraiser's word
-    and is refused here with one sentence (parapp.services.submission)."""
-    from .submission import submit, withdraw
-
-    if target is AssessmentStatus.SUBMITTED:
-        return submit(db, assessment_id).info
-    if target is AssessmentStatus.DRAFT:
-        return withdraw(db, assessment_id)
-    with db.session() as s:
-        row = s.get(AssessmentRow, assessment_id)
-        if row is None:
-            raise NotFound("There is no such assessment.")
-        require_transition(AssessmentStatus(row.status), target, Side.UNIT)
-    raise AssertionError("every move to another state is the appraiser's")  # pragma: no cover
+def load_result(s: Session, assessment_id: int) -> PublishedResult | None:
+    """The published result of an assessment, if one is stored."""
+    row = s.scalars(
+        select(PublishedResultRow).where(PublishedResultRow.assessment_id == assessment_id)
+    ).first()
+    if row is None:
+        return None
+    return result_from_row(row)
 
 
 def _evidence_counts(s: Session, assessment_id: int) -> dict[str, int]:
@@ -326,8 +317,6 @@ def _basis(status: AssessmentStatus) -> Basis:
 
 
 def _index_of(s: Session, row: AssessmentRow) -> tuple[Decimal, bool]:
-    from .results import load_result
-
     result = load_result(s, row.id)
     if result is not None:
         return result.index, True
@@ -339,8 +328,6 @@ def _index_of(s: Session, row: AssessmentRow) -> tuple[Decimal, bool]:
 
 def view(db: Database, year: int | None = None, unit_code: str | None = None) -> AssessmentView:
     """Everything a screen or report needs about one assessment, computed once."""
-    from .results import load_result
-
     with db.session() as s:
         row = find_row(s, year, unit_code)
         cset = set_from_rows(row.criteria_set)

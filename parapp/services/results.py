@@ -25,23 +25,13 @@ from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import LOCAL_KINDS, UnitKind
 
-from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row
+from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row, load_result
 from .common import Need, ServiceError, file_error, now
 from .criteria import find_set_row
 from .mapping import set_from_rows
-from .views import result_from_row
 
 RESULT_FORMAT = "parapp-published-result"
 RESULT_FORMAT_VERSION = 1
-
-
-def load_result(s: Session, assessment_id: int) -> PublishedResult | None:
-    row = s.scalars(
-        select(PublishedResultRow).where(PublishedResultRow.assessment_id == assessment_id)
-    ).first()
-    if row is None:
-        return None
-    return result_from_row(row)
 
 
 def record_result(

@@ -284,3 +284,19 @@ def note_params(note: SubmissionNote | None) -> dict[str, Any]:
 def store_note(s: Session, assessment_uuid: str, note: SubmissionNote | None) -> None:
     """The appraiser's side, on import: the package's note replaces the last one."""
     _write_note(s, assessment_uuid, note)
+
+
+def change_status(db: Database, assessment_id: int, target: AssessmentStatus) -> AssessmentInfo:
+    """The unit's own moves only (``assessment status``): "submitted" is a submit with the
+    pre-submission check, "draft" a withdrawal; every other state is the appraiser's word
+    and is refused here with one sentence."""
+    if target is AssessmentStatus.SUBMITTED:
+        return submit(db, assessment_id).info
+    if target is AssessmentStatus.DRAFT:
+        return withdraw(db, assessment_id)
+    with db.session() as s:
+        row = s.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise NotFound("There is no such assessment.")
+        require_transition(AssessmentStatus(row.status), target, Side.UNIT)
+    raise AssertionError("every move to another state is the appraiser's")  # pragma: no cover
