@@ -219,7 +219,9 @@ def describe(check: PaperCheck) -> tuple[list[str], int]:
 def _decode(image: object) -> list[str]:
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    # one format converts to the flags the stubs ask for (zxing-cpp 2.2 to 3)
+    qr = zxingcpp.BarcodeFormat.QRCode
+    found = zxingcpp.read_barcodes(image, formats=qr)  # type: ignore[arg-type]
     return [r.text for r in found if r.valid and r.text]
 
 

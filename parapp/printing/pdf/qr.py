@@ -57,14 +57,14 @@ class LastPageQrCanvas(Canvas):
 
     def showPage(self) -> None:
         self._kept_pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own, not in its stubs
 
     def save(self) -> None:
         kept = self._kept_pages
         for index, state in enumerate(kept):
             self.__dict__.update(state)
             if index == len(kept) - 1 and self.qr_text:
-                width, height = self._pagesize
+                width, height = self._pagesize  # type: ignore[attr-defined]  # as above
                 renderPDF.draw(drawing(self.qr_text), self, *position(width, height))
             Canvas.showPage(self)
         Canvas.save(self)
