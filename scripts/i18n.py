@@ -12,7 +12,8 @@ first positional argument of ``ServiceError``, ``NotFound``, ``DomainError``,
 ``CriteriaError``, ``CriteriaFileError``, ``ScoreError`` and ``StateError`` (also when the
 call is not raised, e.g. ``return CriteriaFileError("...")``). Only literals count: write
 ``raise ServiceError("There is no file {path}.", path=p)``, never an f-string or a
-variable. A ``# TRANSLATORS: ...`` comment just above a call reaches the translator.
+variable. The command line's literal ``help=`` and ``description=`` texts are extracted
+too. A ``# TRANSLATORS: ...`` comment just above a call reaches the translator.
 
 Workflow after adding or changing user-facing strings (from the project root)::
 
@@ -35,6 +36,7 @@ is stale.
 from __future__ import annotations
 
 import argparse
+import ast
 import sys
 import tomllib
 from collections.abc import Iterable
@@ -161,7 +163,24 @@ def extract() -> Catalog:
                 auto_comments=comments,
                 context=context,
             )
+    _cli_help(catalog)
     return catalog
+
+
+def _cli_help(catalog: Catalog) -> None:
+    """The command line's help texts: literal ``help=`` / ``description=`` arguments in
+    parapp/cli (translated when printed, see parapp/cli/language.py)."""
+    for path in sorted((ROOT / "parapp" / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            for kw in node.keywords:
+                value = kw.value
+                if kw.arg in ("help", "description") and isinstance(value, ast.Constant) \
+                        and isinstance(value.value, str) and value.value:
+                    catalog.add(value.value, None, [(_rel(path), value.lineno)],
+                                auto_comments=["command-line help"])
 
 
 def read_catalog(path: Path, lang: str | None = None) -> Catalog:

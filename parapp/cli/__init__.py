@@ -36,8 +36,11 @@ def _log_crash(exc: BaseException, db: str | None) -> Path | None:
 def main(argv: Sequence[str] | None = None) -> int:
     from parapp import i18n
 
+    from . import language
     from .parser import build_parser
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language.prepare(argv)  # before the parser is built: its titles are translated then
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "lang", None):

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from parapp.domain.units import Unit, UnitKind
-from parapp.i18n import _, format_percent
+from parapp.i18n import N_, _, format_percent
 from parapp.services.common import NotFound, ServiceError
 
 from . import handlers as h
@@ -297,7 +297,7 @@ def register(sub: Any) -> None:
     c.add_argument("score", help="appraised score, e.g. 0,5")
     c.add_argument("--comment", default="")
     c.set_defaults(handler=score)
-    confirm_help = "go ahead although some criteria have no score at all (counted 0)"
+    confirm_help = N_("go ahead although some criteria have no score at all (counted 0)")
     c = with_year(acts.add_parser("accept", help="appraised = self for every unscored criterion"))
     c.add_argument("unit", help="unit code")
     c.add_argument("--confirm-incomplete", action="store_true", help=confirm_help)

@@ -344,7 +344,7 @@ def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersActi
         "--passphrase-env",
         default=PASSPHRASE_ENV,
         metavar="VAR",
-        help=f"environment variable holding the passphrase (default {PASSPHRASE_ENV})",
+        help="environment variable holding the passphrase (default PARAPP_P12_PASSPHRASE)",
     )
     c.add_argument("--out", required=True, metavar="FILE")
     which(c)

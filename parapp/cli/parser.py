@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from parapp import __version__
 
@@ -11,10 +11,16 @@ from . import documents as d
 from . import handlers as h
 from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds, whatif_cmds
 from .handlers import _year
+from .language import Formatter
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage mistakes get one sentence on stderr, like every other error."""
+    """Usage mistakes get one sentence on stderr, like every other error; help is printed
+    in the chosen language (sub-command parsers are made with this class too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         from parapp.i18n import _

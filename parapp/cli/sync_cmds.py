@@ -71,11 +71,11 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=keys_trust)
     c = k.add_parser("export", help="the private keys, passphrase-protected, for a new PC")
     c.add_argument("--out", required=True)
-    c.add_argument("--passphrase-file", help=f"else the variable {PASSPHRASE_ENV}")
+    c.add_argument("--passphrase-file", help="else the variable PARAPP_KEY_PASSPHRASE")
     c.set_defaults(handler=keys_export)
     c = k.add_parser("import", help="install keys exported from the old PC")
     c.add_argument("file")
-    c.add_argument("--passphrase-file", help=f"else the variable {PASSPHRASE_ENV}")
+    c.add_argument("--passphrase-file", help="else the variable PARAPP_KEY_PASSPHRASE")
     c.set_defaults(handler=keys_import)
 
 
