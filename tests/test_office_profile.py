@@ -7,6 +7,7 @@ that are not the demo's (a Văn phòng UBND tỉnh, a Sở, a district, a provin
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from decimal import Decimal
@@ -201,3 +202,36 @@ def _rows(db: Path | None, sql: str = "SELECT * FROM office_profiles") -> list[t
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def test_index_results_typed_imported_and_refused(tmp_path: Path) -> None:
+    cli = new_cli(tmp_path)
+    cli.ok("init", "--unit-code", "12160", "--unit-name", "Phường Dị Sử", "--kind", "ward")
+    cli.ok("result", "index", "set", "--kind", "sipas", "--year", "2023", "--value", "88,42")
+    cli.ok("result", "index", "set", "--kind", "SIPAS", "--year", "2023", "--rank", "6")
+    file = tmp_path / "others.json"
+    good = {
+        "format": "parapp-index-results",
+        "format_version": 1,
+        "results": [
+            {"kind": "Dân vận", "year": 2023, "value": "90,5", "decision_date": "2024-02-22"},
+            {"kind": "PAPI", "year": 2023, "value": 41.2, "points": "41.2", "max_points": 80},
+        ],
+    }
+    file.write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
+    cli.ok("result", "index", "import", str(file))
+    lines = cli.ok("result", "index", "list").splitlines()
+    assert [line.split("\t")[:4] for line in lines] == [
+        ["2023", "SIPAS", "88,42%", "6"],
+        ["2023", "PAPI", "41,20%"],
+        ["2023", "DAN_VAN", "90,50%"],
+    ]
+    before = _rows(cli.db, "SELECT * FROM index_results ORDER BY id")
+    bad = dict(good, results=[*good["results"], {"kind": "PAR", "year": 2023, "value": 1}])
+    file.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert "PAR" in cli.fails("result", "index", "import", str(file))
+    assert "--value" in cli.fails("result", "index", "set", "--kind", "DTI", "--year", "2023")
+    cli.fails("result", "index", "set", "--kind", "PAPI", "--year", "2023", "--points", "90")
+    assert _rows(cli.db, "SELECT * FROM index_results ORDER BY id") == before
+    cli.ok("result", "index", "remove", "--kind", "PAPI", "--year", "2023")
+    assert "PAPI" not in cli.ok("result", "index", "list")

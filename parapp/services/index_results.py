@@ -201,7 +201,7 @@ def _entry(raw: Any, number: int) -> tuple[str, int, PublishedResult]:
 def import_file(db: Database, path: Path) -> list[IndexResult]:
     """Read a ``parapp-index-results`` file; every entry is checked before any is stored."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ServiceError("'{file}' is not a JSON file.", file=path.name) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

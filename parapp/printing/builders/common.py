@@ -42,7 +42,7 @@ _ROMAN: tuple[tuple[int, str], ...] = (
     *((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L")),
     *((40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")),
 )
-_PREFIXES = ("Thị trấn", "Đặc khu", "Phường", "Xã", "Thị xã", "Thành phố", "Huyện", "Quận")
+_PREFIXES = ("Thị trấn", "Đặc khu", "Phường", "Xã", "Thị xã", "Thành phố", "Huyện", "Quận", "Tỉnh")
 _KIND_WORDS = {
     UnitKind.COMMUNE: "xã",
     UnitKind.WARD: "phường",
