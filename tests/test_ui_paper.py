@@ -19,7 +19,7 @@ from parapp.printing import qrtext
 from parapp.services import issuing, paper
 from tests.conftest import copy_database
 from ui.state import AppState
-from ui.widgets.paper_check import BAD_COLOUR, OK_COLOUR, PaperCheckDialog
+from ui.widgets.paper_check import BAD_COLOUR, OK_COLOUR, SUPERSEDED_COLOUR, PaperCheckDialog
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 WAIT_MS = 30_000
@@ -70,6 +70,18 @@ def test_a_scan_is_recognised_as_the_current_revision(
     assert dialog.code == 0, text
     assert "số 01/KH-UBND ngày 15/03/2026" in text and "bản hiện hành" in text
     assert OK_COLOUR in dialog.result.styleSheet()
+
+    db = open_database(issued[0])  # a newer revision is issued meanwhile
+    try:
+        issuing.new_revision(db, 2026)
+        issuing.issue_plan(db, 2026, issued_on=date(2026, 4, 2))
+    finally:
+        db.close()
+    with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        dialog.open_button.click()
+    assert dialog.code == paper.EXIT_SUPERSEDED
+    assert "thay thế bởi văn bản số 02/KH-UBND ban hành ngày 02/04/2026" in dialog.result.text()
+    assert SUPERSEDED_COLOUR in dialog.result.styleSheet()
 
 
 def test_pasted_text_and_a_tampered_one(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -25,6 +25,7 @@ from ui.state import AppState
 
 AskScan = Callable[[QWidget], str]
 OK_COLOUR = "#1e6b34"
+SUPERSEDED_COLOUR = "#8a5a00"  # genuine, but a later revision is in force
 BAD_COLOUR = "#a12a2a"
 
 
@@ -46,7 +47,7 @@ class PaperCheckDialog(QDialog):
         self.state = state
         self.ask_scan: AskScan = ask_scan  # a test replaces it with its own answer
         self.setWindowTitle(_("Check a paper copy"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
         layout.setSpacing(style.SPACING)
         intro = QLabel(
@@ -76,6 +77,7 @@ class PaperCheckDialog(QDialog):
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setMinimumHeight(90)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         style.room_for_marks(self.result)
         layout.addWidget(self.result)
         self.code = 0
@@ -111,7 +113,7 @@ class PaperCheckDialog(QDialog):
         self.code = code
         for button in (self.open_button, self.check_button):
             button.setEnabled(True)
-        colour = OK_COLOUR if code == 0 else BAD_COLOUR
+        colour = {0: OK_COLOUR, paper.EXIT_SUPERSEDED: SUPERSEDED_COLOUR}.get(code, BAD_COLOUR)
         self.result.setStyleSheet(f"color: {colour};")
         self.result.setText("\n".join(lines))
         self.checked.emit()
