@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from parapp.i18n import _, format_points, message
+from parapp.i18n import _, format_max, format_points, message
 from parapp.services.common import ServiceError
 from parapp.services.plan_whatif import WhatIf
 
@@ -72,7 +72,7 @@ def whatif_text(w: WhatIf, chosen: bool) -> str:
         + _("points {now} → {then} of {max} (+{gain}); index {index} → {projected}").format(
             now=format_points(w.points),
             then=format_points(w.projected_points),
-            max=format_points(w.max_points),
+            max=format_max(w.max_points),
             gain=format_points(w.gain),
             index=format_points(w.index),
             projected=format_points(w.projected_index),
