@@ -235,3 +235,23 @@ def test_index_results_typed_imported_and_refused(tmp_path: Path) -> None:
     assert _rows(cli.db, "SELECT * FROM index_results ORDER BY id") == before
     cli.ok("result", "index", "remove", "--kind", "PAPI", "--year", "2023")
     assert "PAPI" not in cli.ok("result", "index", "list")
+
+
+def test_ranking_and_slip_take_the_office_header() -> None:
+    """The appraiser's ranking and a transfer slip are headed as the office's profile says,
+    not as its stored name would be read (a Văn phòng whose name carries no province)."""
+    from parapp.printing.builders.ranking import build_ranking
+    from parapp.printing.builders.slip import build_slip
+    from tests.test_ranking_docs import inputs
+    from tests.test_slip import slip
+
+    office = default_profile(OFFICE)
+    ranking = build_ranking(inputs(issuer_name=OFFICE.name, place="", office=office)).header
+    assert (ranking.parent_body, ranking.issuing_body) == ("UBND TỈNH LẠNG SƠN", ("VĂN PHÒNG",))
+    assert (ranking.symbol, ranking.place) == ("BXH-VP", "Lạng Sơn")
+    paper = build_slip(slip(sender_name=OFFICE.name, sender_office=office)).header
+    assert (paper.parent_body, paper.issuing_body, paper.symbol) == (
+        "UBND TỈNH LẠNG SƠN",
+        ("VĂN PHÒNG",),
+        "PGN-VP",
+    )

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from parapp.domain.numbers import format_max
+from parapp.domain.office import OfficeProfile
 from parapp.domain.units import UnitKind
 
 KIND_LABELS = {
@@ -78,6 +79,7 @@ class RankingInputs:
     signer_authority: tuple[str, ...] = ("GIÁM ĐỐC",)
     signer_name: str = ""
     recipients: tuple[str, ...] = ()
+    office: OfficeProfile | None = None  # the appraiser's own profile: header, symbol, place
 
     def groups(self) -> list[tuple[str, list[RankingRow]]]:
         out: dict[str, list[RankingRow]] = {}

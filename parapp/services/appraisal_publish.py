@@ -31,15 +31,19 @@ from parapp.domain.text import clean
 from parapp.domain.totals import Basis, Totals, compute_totals
 from parapp.domain.units import LOCAL_KINDS, UnitKind
 from parapp.formats.ranking_xlsx import ranking_xlsx
+from parapp.printing import nd30
 from parapp.printing.builders.ranking import build_ranking
 
 from .appraisal import reappraisal_counts, require_hub
+from .appraiser_signer import appraiser_signer
 from .assessments import _scores
 from .common import Need, NotFound, ServiceError
 from .documents import save
 from .files import write_atomic
 from .mapping import set_from_rows
+from .office_profile import get_profile
 from .results import compute_ranking, load_result, store_result
+from .setup import own_unit_or_none
 from .submission import Incomplete, gap_phrase
 
 RANKED = (AssessmentStatus.APPRAISED.value, AssessmentStatus.PUBLISHED.value)
@@ -227,8 +231,6 @@ def publish(
     and (unless ``confirm_incomplete``) while a unit to publish has criteria nobody scored.
     Units already published keep their stored result (their decision stays theirs).
     """
-    from .setup import own_unit_or_none
-
     decision_number = clean(decision_number)
     if not decision_number:
         raise ServiceError("Give the number of the decision that publishes the results.")
@@ -324,9 +326,6 @@ def ranking_inputs(
 ) -> RankingInputs:
     """The ranking of ``year`` for one criteria set (the only one in use when not given):
     published figures where published, else the figures the appraisal gives now."""
-    from .appraiser_signer import appraiser_signer
-    from .setup import own_unit_or_none
-
     with db.session() as s:
         set_rows = _set_rows(s, year, set_code)
         if not set_rows:
@@ -377,7 +376,6 @@ def ranking_inputs(
     rows.sort(key=lambda r: (r.group != "local", r.group, r.rank, r.unit_code))
     own = own_unit_or_none(db)
     signer = appraiser_signer(db)
-    from parapp.printing import nd30
 
     province = clean(own.province_name) if own else ""
     for prefix in ("Tỉnh ", "Thành phố "):
@@ -396,6 +394,7 @@ def ranking_inputs(
         issued_on=issued_on,
         signer_authority=nd30.signer_lines(signer),
         signer_name=signer.name,
+        office=get_profile(db) if own else None,
     )
 
 

@@ -20,6 +20,7 @@ from parapp.sync.safety import PackageError
 
 from . import documents, paper, sync_keys
 from .common import unit_row
+from .office_profile import get_profile
 from .plans import place_of
 from .setup import get_setting
 from .sync_import import _file_sha
@@ -102,6 +103,7 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
         me = unit_row(s)
         place = place_of(me.name)
         own_code = me.code
+    office = get_profile(db) if sender == own_code else None
     return SlipInputs(
         sender_name=names.get(sender, sender),
         sender_code=sender,
@@ -121,8 +123,9 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
         # the clerk of this office hands over only what this office sent: a received
         # package's slip leaves the sender's name to be written by hand
         signer_name=get_setting(db, "clerk_name") if sender == own_code else "",
-        place=place,
+        place=office.place if office is not None and office.place else place,
         on=on or date.today(),
+        sender_office=office,
     )
 
 

@@ -125,6 +125,10 @@ def _decision_phrase(data: RankingInputs) -> str:
 
 def build_ranking(data: RankingInputs) -> Document:
     parent, body_lines = issuing_lines(data.issuer_name)
+    suffix = symbol_suffix(body_lines)
+    if data.office is not None:  # the office's own header wins over its name's reading
+        parent, body_lines = data.office.parent_body(), data.office.issuing_body()
+        suffix = clean(data.office.symbol_suffix).upper() or suffix
     groups = data.groups()
     everyone = group_words(list(data.rows))
     portrait = len(data.areas) <= PORTRAIT_AREAS
@@ -174,13 +178,13 @@ def build_ranking(data: RankingInputs) -> Document:
             ),
         )
     summary = f"Chỉ số cải cách hành chính năm {data.year} của các {everyone}"
-    place = clean(data.place) or "……"
+    place = clean(data.place) or (data.office.place if data.office else "") or "……"
     return Document(
         header=Header(
             issuing_body=body_lines,
             parent_body=parent,
             number="",
-            symbol=f"BXH-{symbol_suffix(body_lines)}",
+            symbol=f"BXH-{suffix}",
             place=place,
             date=data.issued_on,
             draft_year=None if data.issued_on else data.year + 1,

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
+from parapp.domain.numbers import format_vi
+from parapp.domain.office import OfficeProfile
 from parapp.domain.text import clean
 from parapp.printing import nd30
 from parapp.printing.model import (
@@ -67,6 +70,7 @@ class SlipInputs:
     on: date | None = None  # the slip's date; None leaves the day blank
     receiver_title: str = ""  # printed under "BÊN NHẬN" when known
     sender_parent: str = ""  # overrides the parent body worked out from the sender's name
+    sender_office: OfficeProfile | None = None  # the sender's profile, when this office sent it
 
 
 def hex_groups(value: str, per_line: int = 8) -> str:
@@ -82,9 +86,6 @@ def size_text(size: int) -> str:
     """ "1.234.567 byte (1,18 MB)"; sizes under 1 MB in kB."""
     exact = f"{size:,}".replace(",", ".")
     if size >= 1024 * 1024:
-        from decimal import Decimal
-
-        from parapp.domain.numbers import format_vi
 
         return f"{exact} byte ({format_vi(Decimal(size) / (1024 * 1024), 2)} MB)"
     if size >= 1024:
@@ -103,6 +104,10 @@ def _when(moment: datetime) -> str:
 def build_slip(inputs: SlipInputs) -> Document:
     d = inputs
     parent, body_lines = issuing_lines(d.sender_name)
+    suffix = symbol_suffix(body_lines)
+    if d.sender_office is not None:  # this office's own header (a Sở, a Văn phòng ...)
+        parent, body_lines = d.sender_office.parent_body(), d.sender_office.issuing_body()
+        suffix = clean(d.sender_office.symbol_suffix).upper() or suffix
     parent = clean(d.sender_parent).upper() or parent
     sender = clean(d.sender_name)
     recipient = clean(d.recipient)
@@ -169,7 +174,7 @@ def build_slip(inputs: SlipInputs) -> Document:
             issuing_body=body_lines,
             parent_body=parent,
             number="",
-            symbol=f"PGN-{symbol_suffix(body_lines)}",
+            symbol=f"PGN-{suffix}",
             place=clean(d.place) or _place(sender),
             date=d.on,
             draft_year=None if d.on else d.created_at.year,
