@@ -321,7 +321,8 @@ def test_a_2026_submission_is_sent_then_imported_by_the_appraiser(
     finally:
         db.close()
     _settle(qtbot, office)
-    top = office.history.model.entries[0]
+    top = office.history.model.entry_at(0)
+    assert top is not None
     assert (top.sent, top.kind, top.outcome, top.other_code) == (
         False, "submission", "applied", "06172")
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont, QGuiApplication
 
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet, ScoreKind
@@ -50,16 +49,13 @@ Committer = Callable[[str, int, NodeScore, NodeScore], None]
 
 
 class AppraisalNodesModel(NodeTreeModel):
+    NUMERIC = _NUMERIC
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(headers(), parent)
-        self.scores: dict[str, NodeScore] = {}
-        self.evidence_counts: dict[str, int] = {}
-        self.editable = False
         self.committer: Committer | None = None
         self.self_totals: Totals | None = None
         self.official: Totals | None = None
-        self._errors: dict[tuple[str, int], str] = {}
-        self._bold: QFont | None = None
 
     # -- loading -------------------------------------------------------------------
     def set_data(
@@ -101,12 +97,6 @@ class AppraisalNodesModel(NodeTreeModel):
         self._rows_changed(self._with_ancestors([code]))
         self.totals_changed.emit()
 
-    def show_error(self, code: str, col: int, reason: str) -> None:
-        """Mark a cell refused (by the local check or by the service)."""
-        self._errors[(code, col)] = reason
-        index = self.index_of(code, col)
-        self.dataChanged.emit(index, index)
-
     # -- what is editable ----------------------------------------------------------
     def is_editable(self, index: Index) -> bool:
         if not self.editable or not index.isValid() or self.cset is None:
@@ -122,12 +112,6 @@ class AppraisalNodesModel(NodeTreeModel):
             # appraise_node takes the score of a survey-only criterion as its survey score
             return ScoreKind.SURVEY in kinds and ScoreKind.SELF not in kinds
         return col == COL_COMMENT and bool(kinds)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if self.is_editable(index) else base
 
     # -- what a cell shows ---------------------------------------------------------
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -147,11 +131,9 @@ class AppraisalNodesModel(NodeTreeModel):
         if role == ERROR_ROLE:
             return self._errors.get((code, col))
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = col in _NUMERIC
-            horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return self.alignment(col)
         if role == Qt.ItemDataRole.FontRole:
-            return self._font() if self._parent[i] < 0 else None
+            return self.area_font(i)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(code, col, i)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -159,12 +141,6 @@ class AppraisalNodesModel(NodeTreeModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._errors.get((code, col)) or self._tooltip(code, col)
         return None
-
-    def _font(self) -> QFont:
-        if self._bold is None:
-            self._bold = QFont(QGuiApplication.font())
-            self._bold.setBold(True)
-        return self._bold
 
     def _needs_reappraisal(self, code: str) -> bool:
         score = self.scores.get(code)
@@ -204,7 +180,7 @@ class AppraisalNodesModel(NodeTreeModel):
         if col == COL_EVIDENCE:
             if not leaf or ScoreKind.SELF not in kinds:
                 return ""
-            count = self._evidence(code)
+            count = self.evidence_count(code)
             return str(count) if count else _("None")
         if col == COL_APPRAISED:
             if not leaf:
@@ -238,16 +214,6 @@ class AppraisalNodesModel(NodeTreeModel):
             score = self.scores.get(code)
             return bool(score and score.appraised_score is not None)
         return any(self._any_appraised(k.code) for k in self.cset.children(code))
-
-    def _evidence(self, code: str) -> int:
-        """Documents linked to the node or to a node above it."""
-        assert self.cset is not None
-        count, node = 0, self.cset.node(code)
-        while True:
-            count += self.evidence_counts.get(node.code, 0)
-            if node.parent_code is None:
-                return count
-            node = self.cset.node(node.parent_code)
 
     def _background(self, code: str, col: int, i: int) -> Any:
         if (code, col) in self._errors:

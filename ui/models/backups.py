@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from parapp.i18n import N_, _, format_datetime, format_decimal
 from parapp.services.backups import BackupInfo
+from ui.models.rows import Index, RowsModel
 
 COL_DATE, COL_REASON, COL_SIZE = range(3)
 HEADERS = (N_("Made on"), N_("Why"), N_("Size"))
@@ -21,8 +22,6 @@ REASONS = {
     "before-migration": N_("Before upgrading the program"),
     "demo": N_("Demo data"),
 }
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def reason_text(reason: str) -> str:
@@ -37,33 +36,24 @@ def size_text(size: int) -> str:
     return _("{n} MB").format(n=format_decimal(Decimal(size) / (1024 * 1024), 1))
 
 
-class BackupsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.backups: list[BackupInfo] = []
+class BackupsModel(RowsModel):
+    """The backups as the service lists them (newest first)."""
+
+    NUMERIC = (COL_SIZE,)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__([_(h) for h in HEADERS], parent)
 
     def set_backups(self, backups: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self.backups = list(backups)
-        self.endResetModel()
+        self.set_rows(backups)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.backups)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(HEADERS[section])
-        return None
+    def backup_at(self, row: int) -> BackupInfo | None:
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        info = self.backups[index.row()]
+        info: BackupInfo = self.rows[index.row()]
         if role == INFO_ROLE:
             return info
         if role == Qt.ItemDataRole.DisplayRole:
@@ -74,9 +64,6 @@ class BackupsModel(QAbstractTableModel):
             return size_text(info.size)
         if role == Qt.ItemDataRole.ToolTipRole:
             return str(info.path)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COL_SIZE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.alignment(index.column())
         return None
-
-    def backup_at(self, row: int) -> BackupInfo | None:
-        return self.backups[row] if 0 <= row < len(self.backups) else None

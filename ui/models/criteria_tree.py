@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont, QGuiApplication
 
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet, CriterionNode, ScoreKind
@@ -44,22 +43,18 @@ from ui.models.columns import (
 from ui.models.node_tree import Index, NodeTreeModel
 
 Committer = Callable[[str, NodeScore, NodeScore], None]
-_NUMERIC = (COL_MAX, COL_SELF, COL_EVIDENCE)
 
 
 class CriteriaTreeModel(NodeTreeModel):
     """The criteria tree with one assessment's self-assessment."""
 
+    NUMERIC = (COL_MAX, COL_SELF, COL_EVIDENCE)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(headers(), parent)
-        self.scores: dict[str, NodeScore] = {}
         self.totals: Totals | None = None
-        self.evidence_counts: dict[str, int] = {}
-        self.editable = False
         self.committer: Committer | None = None
         self._folded: list[str] = []
-        self._errors: dict[tuple[str, int], str] = {}
-        self._bold: Any = None
 
     # -- loading -------------------------------------------------------------------
     def set_data(
@@ -150,12 +145,6 @@ class CriteriaTreeModel(NodeTreeModel):
             return isinstance(node.rule, FreeRule) and not (score and score.not_applicable)
         return col == COL_EXPLANATION
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return base | Qt.ItemFlag.ItemIsEditable if self.is_editable(index) else base
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.cset is None:
             return None
@@ -173,14 +162,11 @@ class CriteriaTreeModel(NodeTreeModel):
         if role == IS_LEAF_ROLE:
             return self.cset.is_leaf(code)
         if role == EVIDENCE_COUNT_ROLE:
-            return self._evidence(code)
+            return self.evidence_count(code)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            align = Qt.AlignmentFlag.AlignVCenter
-            if col in _NUMERIC:
-                return int(align | Qt.AlignmentFlag.AlignRight)
-            return int(align | Qt.AlignmentFlag.AlignLeft)
+            return self.alignment(col)
         if role == Qt.ItemDataRole.FontRole:
-            return self._font(code)
+            return self.area_font(i)
         if role == Qt.ItemDataRole.BackgroundRole:
             if (code, col) in self._errors:
                 return style.ERROR_BACKGROUND
@@ -199,14 +185,6 @@ class CriteriaTreeModel(NodeTreeModel):
             return cells.choices(rule) if rule is not None else []
         return None
 
-    def _font(self, code: str) -> Any:
-        if self._parent[self._ids[code]] >= 0:
-            return None
-        if self._bold is None:
-            self._bold = QFont(QGuiApplication.font())
-            self._bold.setBold(True)
-        return self._bold
-
     def _display(self, code: str, col: int) -> str:
         assert self.cset is not None
         node = self.cset.node(code)
@@ -223,7 +201,7 @@ class CriteriaTreeModel(NodeTreeModel):
         if col == COL_SELF:
             return self._self_text(node, score, leaf)
         if col == COL_EVIDENCE:
-            count = self._evidence(code)
+            count = self.evidence_count(code)
             if count:
                 return str(count)
             return _("None") if leaf and ScoreKind.SELF in node.score_kinds else ""
@@ -243,16 +221,6 @@ class CriteriaTreeModel(NodeTreeModel):
         if score is None or score.self_score is None:
             return "—" if score is not None and score.not_applicable else ""
         return points(score.self_score)
-
-    def _evidence(self, code: str) -> int:
-        """Documents linked to the node or to a node above it."""
-        assert self.cset is not None
-        count, node = 0, self.cset.node(code)
-        while True:
-            count += self.evidence_counts.get(node.code, 0)
-            if node.parent_code is None:
-                return count
-            node = self.cset.node(node.parent_code)
 
     def _foreground(self, code: str, col: int) -> Any:
         assert self.cset is not None
@@ -315,9 +283,3 @@ class CriteriaTreeModel(NodeTreeModel):
         else:
             self.apply_local(code, new)
         return True
-
-    def show_error(self, code: str, col: int, reason: str) -> None:
-        """Mark a cell refused by the service (after the local checks passed)."""
-        self._errors[(code, col)] = reason
-        index = self.index_of(code, col)
-        self.dataChanged.emit(index, index)

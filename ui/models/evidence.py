@@ -8,17 +8,16 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from parapp.domain.errors import DomainError
 from parapp.domain.text import clean, fold
 from parapp.i18n import _, format_date, format_decimal, message
 from ui import style
+from ui.models.rows import Index, RowsModel
 
 if TYPE_CHECKING:
     from parapp.services.evidence import EvidenceInfo
-
-Index = QModelIndex | QPersistentModelIndex
 
 COL_TITLE, COL_NUMBER, COL_DATE, COL_FILE, COL_SIZE, COL_CRITERIA = range(6)
 COLUMN_COUNT = 6
@@ -56,13 +55,15 @@ def _folded(doc: EvidenceInfo) -> str:
     return fold(" ".join((doc.title, doc.doc_number, doc.filename, " ".join(doc.node_codes))))
 
 
-class EvidenceModel(QAbstractTableModel):
-    edit_refused = Signal(str)  # what was typed cannot be saved: the reason, translated
+class EvidenceModel(RowsModel):
+    """All the documents (``_all``); the rows are those that match the query."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+    edit_refused = Signal(str)  # what was typed cannot be saved: the reason, translated
+    NUMERIC = (COL_DATE, COL_SIZE)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(headers(), parent)
         self._all: list[EvidenceInfo] = []
-        self._rows: list[EvidenceInfo] = []
         self._query = ""
         self._errors: dict[tuple[str, int], str] = {}
         self.editable = False
@@ -70,25 +71,21 @@ class EvidenceModel(QAbstractTableModel):
 
     # -- contents ------------------------------------------------------------------
     def set_documents(self, docs: Sequence[EvidenceInfo], editable: bool) -> None:
-        self.beginResetModel()
         self._all = list(docs)
         self.editable = editable
         self._errors.clear()
-        self._filter()
-        self.endResetModel()
+        self.set_rows(self._matching())
 
     def set_query(self, text: str) -> None:
         query = fold(clean(text))
         if query == self._query:
             return
-        self.beginResetModel()
         self._query = query
-        self._filter()
-        self.endResetModel()
+        self.set_rows(self._matching())
 
-    def _filter(self) -> None:
+    def _matching(self) -> list[EvidenceInfo]:
         words = self._query.split()
-        self._rows = [d for d in self._all if all(w in _folded(d) for w in words)]
+        return [d for d in self._all if all(w in _folded(d) for w in words)]
 
     def replace_document(self, doc: EvidenceInfo) -> None:
         """A saved document, fresh from the service (or a new one: added at the end)."""
@@ -100,24 +97,22 @@ class EvidenceModel(QAbstractTableModel):
             self._all.append(doc)
         for key in [key for key in self._errors if key[0] == doc.sha256]:
             del self._errors[key]
-        rows = [k for k, old in enumerate(self._rows) if old.sha256 == doc.sha256]
-        if rows:
-            self._rows[rows[0]] = doc
-            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[0], COLUMN_COUNT - 1))
+        row = self.row_of(doc.sha256)
+        if row >= 0:
+            self.rows[row] = doc
+            self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
         else:
-            self.beginResetModel()
-            self._filter()
-            self.endResetModel()
+            self.set_rows(self._matching())
 
     @property
     def total(self) -> int:
         return len(self._all)
 
     def document(self, row: int) -> EvidenceInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, sha256: str) -> int:
-        for k, doc in enumerate(self._rows):
+        for k, doc in enumerate(self.rows):
             if doc.sha256 == sha256:
                 return k
         return -1
@@ -129,17 +124,6 @@ class EvidenceModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, column), self.index(row, column))
 
     # -- Qt ------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return headers()[section]
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.editable and index.column() in EDITABLE_COLUMNS:
@@ -171,8 +155,8 @@ class EvidenceModel(QAbstractTableModel):
                 return style.MUTED_TEXT
         if role == Qt.ItemDataRole.BackgroundRole and error:
             return style.ERROR_BACKGROUND
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DATE, COL_SIZE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.alignment(col)
         if role == SHA_ROLE:
             return doc.sha256
         if role == ERROR_ROLE:

@@ -1,8 +1,9 @@
 """A tree model over the nodes of a criteria set: one row per criterion under its parent.
 
 The self-assessment and the appraisal show the same tree with different columns; the
-indexing (a node's id is its position in the set), the header and the "rows changed"
-signalling are here once.
+indexing (a node's id is its position in the set), the header, the "rows changed"
+signalling and what the two share about cells (which are editable, refused cells, the
+bold area rows, the alignment of numbers, the evidence count) are here once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QFont, QGuiApplication
 
+from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import CriteriaSet, CriterionNode
 from ui.models.rows import column_header
 
@@ -21,12 +24,21 @@ ROOT = QModelIndex()
 
 
 class NodeTreeModel(QAbstractItemModel):
+    """A subclass answers ``is_editable`` and ``data`` for its columns and names its
+    right-aligned (number) columns in ``NUMERIC``."""
+
     edit_refused = QtSignal(str, int, str)  # code, column, reason (translated)
     totals_changed = QtSignal()
+    NUMERIC: tuple[int, ...] = ()
 
     def __init__(self, headers: list[str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cset: CriteriaSet | None = None
+        self.scores: dict[str, NodeScore] = {}
+        self.evidence_counts: dict[str, int] = {}
+        self.editable = False
+        self._errors: dict[tuple[str, int], str] = {}  # (code, column): why it was refused
+        self._bold: QFont | None = None
         self._headers = headers
         self._columns = len(headers)
         self._codes: list[str] = []
@@ -103,3 +115,44 @@ class NodeTreeModel(QAbstractItemModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         return column_header(self._headers, section, orientation, role)
+
+    # -- cells ---------------------------------------------------------------------
+    def is_editable(self, index: Index) -> bool:
+        return False
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if self.is_editable(index) else base
+
+    def show_error(self, code: str, col: int, reason: str) -> None:
+        """Mark a cell refused (by the local check or by the service)."""
+        self._errors[(code, col)] = reason
+        index = self.index_of(code, col)
+        self.dataChanged.emit(index, index)
+
+    def alignment(self, col: int) -> int:
+        """Numbers to the right, text to the left, both centred vertically."""
+        right = col in self.NUMERIC
+        horizontal = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
+        return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+
+    def area_font(self, node_id: int) -> QFont | None:
+        """Areas (the top rows) in bold."""
+        if self._parent[node_id] >= 0:
+            return None
+        if self._bold is None:
+            self._bold = QFont(QGuiApplication.font())
+            self._bold.setBold(True)
+        return self._bold
+
+    def evidence_count(self, code: str) -> int:
+        """Documents linked to the node or to a node above it."""
+        assert self.cset is not None
+        count, node = 0, self.cset.node(code)
+        while True:
+            count += self.evidence_counts.get(node.code, 0)
+            if node.parent_code is None:
+                return count
+            node = self.cset.node(node.parent_code)

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from parapp.i18n import N_, _, format_datetime
 from parapp.services.sync_words import word
 from ui import style
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.models.rows import Index, RowsModel
 
 COL_WHEN, COL_DIRECTION, COL_KIND, COL_OTHER, COL_OUTCOME, COL_PACKAGE = range(6)
 LOG_HEADERS = (
@@ -100,33 +99,20 @@ def other_text(entry: LogEntry) -> str:
     return entry.other_code
 
 
-class SyncLogModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.entries: list[LogEntry] = []
+class SyncLogModel(RowsModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__([_(h) for h in LOG_HEADERS], parent)
 
     def set_entries(self, entries: list[LogEntry]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
+        self.set_rows(entries)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(LOG_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(LOG_HEADERS[section])
-        return None
+    def entry_at(self, row: int) -> LogEntry | None:
+        return self.row_at(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self.entries[index.row()]
+        entry: LogEntry = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
@@ -157,9 +143,6 @@ class SyncLogModel(QAbstractTableModel):
         if column == COL_OUTCOME:
             return word(entry.outcome)
         return entry.package_id
-
-    def entry_at(self, row: int) -> LogEntry | None:
-        return self.entries[row] if 0 <= row < len(self.entries) else None
 
 
 @dataclass(frozen=True)
@@ -194,33 +177,17 @@ def monospace() -> QFont:
     return font
 
 
-class TrustedKeysModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.keys: list[KeyEntry] = []
+class TrustedKeysModel(RowsModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__([_(h) for h in KEY_HEADERS], parent)
 
     def set_keys(self, keys: list[KeyEntry]) -> None:
-        self.beginResetModel()
-        self.keys = list(keys)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.keys)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(KEY_HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(KEY_HEADERS[section])
-        return None
+        self.set_rows(keys)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        key = self.keys[index.row()]
+        key: KeyEntry = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == KEY_UNIT:
