@@ -24,7 +24,7 @@ from ui.main_window import MainWindow
 from ui.widgets.result_entry import COL_POINTS, COL_RANK, ResultEntryPanel
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
-open_window = appraisal_ui.open_window  # the appraisal screen's window fixture
+window_ready = appraisal_ui.window_ready  # open_window waits as the appraisal tests' does
 
 
 def typed_copy(published_db: Path) -> Path:
