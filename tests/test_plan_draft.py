@@ -139,6 +139,10 @@ def test_a_first_draft_worth_keeping(db: Database) -> None:
     # the same appraiser's comment (case and spacing aside): one item for both criteria
     both = by_codes[("2.1", "2.2")]
     assert both.points_lost == D("1.5")
+    assert both.shortcoming.startswith(
+        "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn (Trừ 1,00 điểm); "
+        "Công khai TTHC tại Bộ phận Một cửa (Trừ 0,50 điểm): "
+    )  # each criterion with its own loss, then the comment they share
     assert SAME.rstrip(".") in both.shortcoming and SAME.rstrip(".") in both.tasks
     assert both.tasks.lower().count(SAME.rstrip(".").lower()) == 1  # once, not per criterion
     # two criteria about officers, no comment: the same kind of shortcoming, one item

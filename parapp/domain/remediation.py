@@ -227,10 +227,11 @@ def draft_items(
             else:
                 losses.append(_loss(cset, totals, node, lost, comments))
         for group in _groups(losses):
-            titles = "; ".join(loss.title for loss in group)
+            # Each criterion with its own loss, as plans quote them; the item carries the sum.
+            text = "; ".join(shortcoming_text(loss.title, loss.lost) for loss in group)
             lost = sum((loss.lost for loss in group), ZERO)
             comment = group[0].comment
-            text = shortcoming_text(titles, lost) + (f": {comment}" if comment else "")
+            text += f": {comment}" if comment else ""
             by_kind: dict[Kind, list[str]] = {}
             for loss in group:
                 for kind, title in loss.parts:
@@ -267,7 +268,7 @@ def _loss(
     # A sub-criterion of no kind of its own takes its criterion's kind.
     parts = tuple((kind if k is Kind.GENERAL else k, t) for k, t in parts) or ((kind, node.title),)
     said = [
-        clean_comment(comments.get(c, "")) for c in (node.code, *(leaf.code for leaf in leaves))
+        _clean_comment(comments.get(c, "")) for c in (node.code, *(leaf.code for leaf in leaves))
     ]
     guidance = [useful_guidance(n.guidance) for n in (node, *leaves)]
     return _Loss(
@@ -281,7 +282,7 @@ def _loss(
     )
 
 
-def clean_comment(text: str) -> str:
+def _clean_comment(text: str) -> str:
     return " ".join((text or "").split())
 
 
