@@ -241,7 +241,9 @@ def check_bundle(bundle: Path) -> Report:
                     "docx/templates/default.docx", "docx/templates/*.xml",
                     "cryptography/hazmat/bindings/_rust.pyd", "pyhanko/sign/__init__.py",
                     "platformdirs/windows.py", "vietnam_provinces/data/*.json",
-                    "tzdata/zoneinfo/Asia/Ho_Chi_Minh", "PIL/_imaging*.pyd", "lxml/etree*.pyd"):
+                    "tzdata/zoneinfo/Asia/Ho_Chi_Minh", "PIL/_imaging*.pyd", "lxml/etree*.pyd",
+                    # the QR code of issued documents (Word) and reading it back from a scan
+                    "segno/__init__.py", "zxingcpp/zxingcpp*.pyd"):
         r.need(any(site.glob(pattern)), f"not in the bundle: {pattern}")
 
     # every DLL import resolves in the bundle or in Windows
