@@ -31,6 +31,7 @@ PROGRESS_DIALOG_MS = 600
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+Progressed = Callable[[int, int, str], None]  # done, total, text
 
 
 class Cancelled(Exception):
@@ -49,6 +50,7 @@ class Task:
     busy_cursor: bool = False
     dialog: Any = None  # a QProgressDialog once shown
     last_progress: tuple[int, int, str] = (0, 0, "")
+    on_progress: Progressed | None = None
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -127,11 +129,12 @@ class TaskManager(QObject):
         on_error: Failed | None = None,
         *,
         label: str = "",
+        on_progress: Progressed | None = None,
     ) -> Task:
         """Queue ``fn`` on the database thread; ``on_done(result)`` or ``on_error(exc)``
         later runs on the GUI thread (errors without ``on_error`` go to the default
-        handler: a message in our language)."""
-        task = Task(next(self._ids), label, on_done, on_error)
+        handler: a message in our language), ``on_progress`` at each step of long work."""
+        task = Task(next(self._ids), label, on_done, on_error, on_progress=on_progress)
         self._tasks[task.id] = task
         QTimer.singleShot(BUSY_CURSOR_MS, lambda: self._maybe_busy(task.id))
         QTimer.singleShot(PROGRESS_DIALOG_MS, lambda: self._maybe_dialog(task.id))
@@ -198,6 +201,8 @@ class TaskManager(QObject):
             return
         task.progressive = True
         task.last_progress = (done, total, text)
+        if task.on_progress is not None:
+            task.on_progress(done, total, text)
         if task.dialog is None and self._elapsed_ms(task) >= PROGRESS_DIALOG_MS:
             self._show_dialog(task)
         if task.dialog is not None:

@@ -27,12 +27,14 @@ from ui import screens, style
 from ui.fmt import points
 from ui.models import cells
 from ui.models.problems import Problem
+from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.lost_chart import AreaLoss, LostChart
 
 if TYPE_CHECKING:
     from parapp.services.assessments import AssessmentView
+    from parapp.services.office import Office
     from parapp.services.plan_whatif import WhatIf
 
 TARGET_ROLE = 257  # Qt.ItemDataRole.UserRole + 1 (the Qt namespace is slow to set up)
@@ -288,12 +290,12 @@ class OverviewScreen(Screen):
         self._whatif_asked = key
         year = plan.year
 
-        def job() -> WhatIf:
+        def job(office: Office) -> WhatIf:
             from parapp.services import plan_whatif
 
-            return plan_whatif.whatif(db, year)
+            return plan_whatif.whatif(office, year)
 
-        self.state.run(job, self.show_whatif, self._whatif_failed)
+        OfficeOp(self.state, job).success(self.show_whatif).failure(self._whatif_failed).run()
 
     def show_whatif(self, w: WhatIf) -> None:
         card = self.whatif_card

@@ -31,8 +31,9 @@ from parapp.domain.text import clean
 from parapp.domain.units import Unit
 from parapp.i18n import _, get_language
 from parapp.services import setup
-from parapp.services.office import OfficePaths
+from parapp.services.office import Office, OfficePaths
 from ui import dialogs, screens, style
+from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.document_signer import SignerFields
@@ -230,7 +231,7 @@ class SettingsScreen(Screen):
             self._stale = True
             return
         self._stale = False
-        self.state.run(lambda: load_settings(db), self._loaded)
+        OfficeOp(self.state, load_settings).success(self._loaded).run()
         self.backups.load()
         self.departments.load()
         self.office.load()
@@ -272,15 +273,15 @@ class SettingsScreen(Screen):
         signer_changed = self.stored is None or signer != (self.stored.signer or Signer())
         padded = self.pad_ranks.isChecked()
 
-        def job() -> None:
+        def job(office: Office) -> None:
             if unit is not None:
-                setup.save_unit(db, unit, is_self=True)
-            setup.set_setting(db, CLERK_KEY, clerk)
+                setup.save_unit(office, unit, is_self=True)
+            setup.set_setting(office, CLERK_KEY, clerk)
             if signer_changed:
-                setup.set_default_signer(db, signer)
-            setup.set_pad_ranks(db, padded)
+                setup.set_default_signer(office, signer)
+            setup.set_pad_ranks(office, padded)
 
-        self.state.run(job, self._saved, self._failed)
+        OfficeOp(self.state, job).success(self._saved).failure(self._failed).run()
 
     def _saved(self, _result: object) -> None:
         self.state.mark_saved()
@@ -305,7 +306,9 @@ class SettingsScreen(Screen):
         code = self.language.currentData()
         if db is None:
             return
-        self.state.run(lambda: setup.set_setting(db, LANGUAGE_KEY, code), self._language_saved)
+        OfficeOp(self.state, lambda office: setup.set_setting(office, LANGUAGE_KEY, code)).success(
+            self._language_saved
+        ).run()
 
     def _language_saved(self, _result: object) -> None:
         self.state.mark_saved()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from parapp.i18n import _
 from ui import dialogs, screens, style
 from ui.models.sync_log import COL_KIND, COL_OTHER, COL_PACKAGE, SyncLogModel
+from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.sync_context import SyncContext, load_context, note
@@ -152,7 +153,7 @@ class SyncScreen(Screen):
             return
         self._stale = False
         self._loading = True
-        self.state.run(lambda: load_context(db), self._loaded, self._failed)
+        OfficeOp(self.state, load_context).success(self._loaded).failure(self._failed).run()
 
     def _loaded(self, context: SyncContext) -> None:
         self._loading = False

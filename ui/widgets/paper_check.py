@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,7 +22,11 @@ from PySide6.QtWidgets import (
 from parapp.i18n import _, message
 from parapp.services import paper
 from ui import style
+from ui.operations import OfficeOp
 from ui.state import AppState
+
+if TYPE_CHECKING:
+    from parapp.services.office import Office
 
 AskScan = Callable[[QWidget], str]
 OK_COLOUR = "#1e6b34"
@@ -86,7 +91,7 @@ class PaperCheckDialog(QDialog):
         chosen, db = self.ask_scan(self), self.state.db
         if chosen and db is not None:
             path = Path(chosen)
-            self._run(lambda: paper.verify_file(db, path))
+            self._run(lambda office: paper.verify_file(office, path))
 
     def check_text(self) -> None:
         text, db = self.text.toPlainText().strip(), self.state.db
@@ -94,13 +99,15 @@ class PaperCheckDialog(QDialog):
             self._show([_("Paste the text of the QR code first, or open a scan.")], 1)
             return
         if db is not None:
-            self._run(lambda: paper.verify_text(db, text))
+            self._run(lambda office: paper.verify_text(office, text))
 
-    def _run(self, job: Callable[[], paper.PaperCheck]) -> None:
+    def _run(self, job: Callable[[Office], paper.PaperCheck]) -> None:
         self.result.setText(_("Checking…"))
         for button in (self.open_button, self.check_button):
             button.setEnabled(False)
-        self.state.run(job, self._done, self._failed, label=_("Checking the paper copy…"))
+        OfficeOp(self.state, job, label=_("Checking the paper copy…")).success(self._done).failure(
+            self._failed
+        ).run()
 
     def _done(self, check: paper.PaperCheck) -> None:
         lines, code = paper.describe(check)

@@ -27,6 +27,7 @@ from parapp.domain.numbers import normalize
 from parapp.i18n import _, format_date, format_max, format_percent, message
 from parapp.services import result_entry, results
 from ui import dialogs, style
+from ui.operations import OfficeOp
 
 COL_AREA, COL_MAX, COL_POINTS, COL_RANK = range(4)
 
@@ -141,7 +142,9 @@ class ResultEntryPanel(QWidget):
         if db is None or view is None:
             return
         year = view.info.year
-        self.state.run(lambda: result_entry.result_form(db, year), self._loaded)
+        OfficeOp(self.state, lambda office: result_entry.result_form(office, year)).success(
+            self._loaded
+        ).run()
 
     def _loaded(self, form: result_entry.ResultForm) -> None:
         self.form = form
@@ -234,17 +237,19 @@ class ResultEntryPanel(QWidget):
         fields, areas = self.typed()
         year = form.year
 
-        def job() -> object:
-            return result_entry.save_typed_result(db, year, fields, areas)
+        def job(office: Any) -> object:
+            return result_entry.save_typed_result(office, year, fields, areas)
 
-        self.state.run(job, self._saved, self._failed)
+        OfficeOp(self.state, job).success(self._saved).failure(self._failed).run()
 
     def import_file(self) -> None:
         db = self.state.db
         path = self.pick_file()
         if db is None or path is None:
             return
-        self.state.run(lambda: results.import_result_file(db, path), self._saved, self._failed)
+        OfficeOp(self.state, lambda office: results.import_result_file(office, path)).success(
+            self._saved
+        ).failure(self._failed).run()
 
     def _pick_file(self) -> Path | None:
         name, _filter = QFileDialog.getOpenFileName(

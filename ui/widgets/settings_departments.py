@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from parapp.i18n import _, message
 from parapp.services import office_lists
 from ui import style
+from ui.operations import OfficeOp
 
 if TYPE_CHECKING:
+    from parapp.services.office import Office
     from ui.state import AppState
 
 ERROR_COLOUR = "#b3261e"
@@ -90,7 +92,7 @@ class DepartmentsPanel(QWidget):
         db = self.state.db
         if db is None:
             return
-        self.state.run(lambda: office_lists.names(db), self._show)
+        OfficeOp(self.state, office_lists.names).success(self._show).run()
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -125,15 +127,15 @@ class DepartmentsPanel(QWidget):
         if db is None:
             return
 
-        def job() -> tuple[list[str], str]:
-            name = office_lists.add(db, text)
-            return office_lists.names(db), name
+        def job(office: Office) -> tuple[list[str], str]:
+            name = office_lists.add(office, text)
+            return office_lists.names(office), name
 
         def done(result: tuple[list[str], str]) -> None:
             self.new_name.clear()
             self._done(result, _("Added to the office's list: {name}").format(name=result[1]))
 
-        self.state.run(job, done, self._failed)
+        OfficeOp(self.state, job).success(done).failure(self._failed).run()
 
     def _start_rename(self) -> None:
         item = self.list.currentItem()
@@ -150,9 +152,9 @@ class DepartmentsPanel(QWidget):
         if db is None:
             return
 
-        def job() -> tuple[list[str], str, int]:
-            changed = office_lists.rename(db, old, new)
-            return office_lists.names(db), office_lists.normal(new), changed
+        def job(office: Office) -> tuple[list[str], str, int]:
+            changed = office_lists.rename(office, old, new)
+            return office_lists.names(office), office_lists.normal(new), changed
 
         def done(result: tuple[list[str], str, int]) -> None:
             names, name, changed = result
@@ -163,22 +165,22 @@ class DepartmentsPanel(QWidget):
                 ).format(old=old, new=name, n=changed),
             )
 
-        self.state.run(job, done, self._failed)
+        OfficeOp(self.state, job).success(done).failure(self._failed).run()
 
     def remove_selected(self) -> None:
         name, db = self._selected(), self.state.db
         if not name or db is None:
             return
 
-        def job() -> list[str]:
-            office_lists.remove(db, name)
-            return office_lists.names(db)
+        def job(office: Office) -> list[str]:
+            office_lists.remove(office, name)
+            return office_lists.names(office)
 
         def done(names: list[str]) -> None:
             text = _("Removed from the office's list: {name} (plans that name it keep it).")
             self._done((names, ""), text.format(name=name))
 
-        self.state.run(job, done, self._failed)
+        OfficeOp(self.state, job).success(done).failure(self._failed).run()
 
     def _done(self, result: tuple[list[str], str], text: str) -> None:
         names, keep = result

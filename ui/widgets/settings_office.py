@@ -14,6 +14,7 @@ from parapp.domain.text import clean
 from parapp.i18n import _
 from parapp.services import office_profile
 from ui import dialogs, style
+from ui.operations import OfficeOp
 
 if TYPE_CHECKING:
     from ui.state import AppState
@@ -74,7 +75,7 @@ class OfficeProfilePanel(QWidget):
         db = self.state.db
         if db is None or self._dirty:
             return
-        self.state.run(lambda: _load(db), self._loaded, lambda _exc: None)
+        OfficeOp(self.state, _load).success(self._loaded).failure(lambda _exc: None).run()
 
     def _loaded(self, found: tuple[OfficeProfile, dict[str, str]]) -> None:
         if self._dirty:
@@ -110,7 +111,9 @@ class OfficeProfilePanel(QWidget):
             return
         self._dirty = False
         changes = {name: edit.text() for name, edit in self.fields.items()}
-        self.state.run(lambda: office_profile.set_profile(db, changes), self._saved, self._failed)
+        OfficeOp(self.state, lambda office: office_profile.set_profile(office, changes)).success(
+            self._saved
+        ).failure(self._failed).run()
 
     def _saved(self, profile: OfficeProfile) -> None:
         self.state.mark_saved()
