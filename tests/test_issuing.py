@@ -127,7 +127,7 @@ def test_annual_plan_takes_the_next_number_and_duplicates_are_refused(db: Databa
     draft_annual_plan(db, 2026, replace_existing=True)  # the demo drafted one already
     # a plan with no signer's name is never issued: the redrafted one needs it again
     plans.update_document(db, 2026, plans.KIND_ANNUAL, signer=Signer(name="Nông Thị Hạnh"))
-    with pytest.raises(ServiceError, match="already used"):
+    with pytest.raises(ServiceError, match="01/KH-UBND is already used"):  # as printed
         issuing.issue_plan(db, 2026, kind="annual", number="1", issued_on=ISSUED_ON)
     with pytest.raises(ServiceError, match="already used"):
         issuing.issue_plan(db, 2026, kind="annual", number="01", issued_on=date(2026, 5, 1))

@@ -150,7 +150,7 @@ def _check_number(s: Session, number: str, symbol: str, year: int) -> None:
             raise ServiceError(
                 "Number {number}/{symbol} is already used in {year} (issued on {date}). "
                 "Choose another number.",
-                number=number,
+                number=printed_number(number),  # "01/KH-UBND", as the document prints it
                 symbol=symbol,
                 year=year,
                 date=row.issued_on.strftime("%d/%m/%Y"),

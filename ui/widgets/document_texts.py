@@ -8,6 +8,7 @@ from __future__ import annotations
 from parapp.i18n import _, format_date
 from parapp.services import documents
 from parapp.services.documents import Choice, Editing
+from parapp.services.issuing import printed_number
 
 FILE_STEMS = {
     documents.REMEDIATION_PLAN: "ke-hoach-khac-phuc",
@@ -29,9 +30,7 @@ def what(kind: str, year: int) -> str:
 
 def reference(number: str, symbol: str) -> str:
     """ "01/KH-UBND": numbers under 10 padded, as ND30 prints them."""
-    if number.isdigit() and int(number) < 10:
-        number = f"{int(number):02d}"
-    return f"{number}/{symbol}"
+    return f"{printed_number(number)}/{symbol}"
 
 
 def choice_label(choice: Choice) -> str:
