@@ -17,11 +17,13 @@ from parapp.i18n import _, format_date
 from parapp.services import documents, issuing
 from parapp.services.documents import Choice, Editing
 from ui import dialogs, style
+from ui.operations import OfficeOp
 from ui.widgets import document_texts as texts
 from ui.widgets.document_form import DocumentForm
 from ui.widgets.document_output import AskSigning
 
 if TYPE_CHECKING:
+    from parapp.services.office import Office
     from ui.state import AppState
 
 SIGNING_AVAILABLE = importlib.util.find_spec("pyhanko") is not None
@@ -147,12 +149,14 @@ class IssueActions(QObject):
         choice = editing.choice
         kind = documents.PLAN_KINDS[choice.kind]
 
-        def job() -> issuing.IssuedInfo:
-            info = issuing.issue_plan(db, choice.year, number=number, issued_on=when, kind=kind)
-            documents.set_pending_numbering(db, choice, "", None)
+        def job(office: Office) -> issuing.IssuedInfo:
+            info = issuing.issue_plan(office, choice.year, number=number, issued_on=when, kind=kind)
+            documents.set_pending_numbering(office, choice, "", None)
             return info
 
-        screen.state.run(job, self._issued, self._failed, label=_("Issuing the plan…"))
+        OfficeOp(screen.state, job, label=_("Issuing the plan…")).success(self._issued).failure(
+            self._failed
+        ).run()
 
     def _issued(self, info: issuing.IssuedInfo) -> None:
         self.screen.state.mark_saved()
@@ -186,9 +190,9 @@ class IssueActions(QObject):
             return
         choice = editing.choice
         kind = documents.PLAN_KINDS[choice.kind]
-        screen.state.run(
-            lambda: issuing.new_revision(db, choice.year, kind), self._revised, self._failed
-        )
+        OfficeOp(
+            screen.state, lambda office: issuing.new_revision(office, choice.year, kind)
+        ).success(self._revised).failure(self._failed).run()
 
     def _revised(self, revision: int) -> None:
         self.screen.state.mark_saved()
@@ -211,12 +215,14 @@ class IssueActions(QObject):
             return
         kind = documents.PLAN_KINDS[choice.kind]
 
-        def job() -> issuing.SignedInfo:
+        def job(office: Office) -> issuing.SignedInfo:
             return issuing.sign_issued(
-                db, choice.year, kind, request.p12, request.passphrase, request.out
+                office, choice.year, kind, request.p12, request.passphrase, request.out
             )
 
-        screen.state.run(job, self._signed, self._failed, label=_("Signing…"))
+        OfficeOp(screen.state, job, label=_("Signing…")).success(self._signed).failure(
+            self._failed
+        ).run()
 
     def _signed(self, signed: issuing.SignedInfo) -> None:
         self.screen.status_message.emit(
