@@ -132,6 +132,7 @@ def slip_inputs(db: Database, package: Path, on: date | None = None) -> SlipInpu
 def write_slip(db: Database, package: Path, out: Path) -> Path:
     """The slip with its QR code (the package's id, the day and the slip's content hash)."""
     inputs = slip_inputs(db, package)
-    slip = paper.with_slip_qr(db, build_slip(inputs), inputs.package_id, inputs.on)
+    on = inputs.on or date.today()  # slip_inputs always dates it; the type allows none
+    slip = paper.with_slip_qr(db, build_slip(inputs), inputs.package_id, on)
     documents.save(slip, out)
     return out
