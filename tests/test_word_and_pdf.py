@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def _documents(demo_db: Path, folder: Path) -> dict[str, Document]:
         package = demo_db.parent.parent / "usb" / "nop-06172-2025.cchc"
         return {
             "remediation": issued,
+            "remediation-without-qr": replace(issued, qr=""),
             "annual": documents.annual_plan(db, 2026),
             "self-assessment": documents.self_report(db),
             "progress": documents.progress_report(db, date(2026, 6, 30)),
@@ -135,6 +137,19 @@ def test_word_and_pdf_hold_the_same_text_in_order_on_as_many_pages(
         pytest.fail(f"PDF {a[max(0, i - 40) : j + 40]!r} / Word {b[max(0, k - 40) : m + 40]!r}")
     assert len(a) > 500  # the reader read the document
     assert abs(len(ours) - len(word)) <= 1, (len(ours), len(word))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_the_qr_code_moves_nothing_in_word_either(pairs: dict[str, tuple[Path, Path]]) -> None:
+    """The Word copy's QR picture floats: LibreOffice lays out every line where it does
+    without it (and so does our PDF)."""
+
+    def layout(path: Path) -> str:
+        done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True)
+        return done.stdout.decode("utf-8")
+
+    for with_qr, without in zip(pairs["remediation"], pairs["remediation-without-qr"], strict=True):
+        assert layout(with_qr) == layout(without)
 
 
 def test_the_comparison_sees_a_changed_word(pairs: dict[str, tuple[Path, Path]]) -> None:
