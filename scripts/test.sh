@@ -30,5 +30,5 @@ fi
 make_venv .venv-test
 .venv-test/bin/python -m pip install --quiet -e ".[test]" >&2
 .venv-test/bin/ruff check parapp db ui tests scripts bench
-.venv-test/bin/mypy  # parapp/ and db/, as [tool.mypy] in pyproject.toml says
+.venv-test/bin/mypy  # parapp/, db/ and ui/, as [tool.mypy] in pyproject.toml says
 .venv-test/bin/python -m pytest "$@"

@@ -24,4 +24,4 @@ def apply() -> None:
     """Call after PySide6 is imported; harmless if its internals have changed."""
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
-        feature._mod_uses_pyside = _uses_pyside
+        feature._mod_uses_pyside = _uses_pyside  # type: ignore[attr-defined]  # shiboken's own

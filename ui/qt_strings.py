@@ -54,7 +54,7 @@ QT_STRINGS: dict[str, str] = {
 class QtStringTranslator(QTranslator):
     """Translate Qt's built-in strings through parapp's catalog."""
 
-    def translate(  # type: ignore[override]
+    def translate(
         self,
         context: str,
         source_text: str,

@@ -58,14 +58,14 @@ class AppraisalDelegate(WrapDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        editor.setGeometry(option.rect.adjusted(0, -1, 0, 1))  # type: ignore[attr-defined]
+        editor.setGeometry(option.rect.adjusted(0, -1, 0, 1))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
         if index.data(ERROR_ROLE):  # a refused cell stays visibly red, even when selected
             painter.save()
             painter.setPen(QPen(style.ERROR_TEXT, 2))
-            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
             painter.restore()
 
 

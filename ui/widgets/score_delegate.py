@@ -67,7 +67,7 @@ class ScoreDelegate(WrapDelegate):
         if index.data(ERROR_ROLE):  # keep a refused cell visibly red, even when selected
             painter.save()
             painter.setPen(QPen(style.ERROR_TEXT, 2))
-            rect = option.rect.adjusted(1, 1, -1, -1)  # type: ignore[attr-defined]
+            rect = option.rect.adjusted(1, 1, -1, -1)
             painter.drawRect(rect)
             painter.restore()
 
@@ -101,5 +101,5 @@ class ScoreDelegate(WrapDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         editor.setGeometry(rect.adjusted(0, -1, 0, 1))

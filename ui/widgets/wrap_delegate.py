@@ -35,7 +35,7 @@ class WrapDelegate(QStyledItemDelegate):
         # this is on the path of every edit: heights are cached by font, width and text.
         font = index.data(Qt.ItemDataRole.FontRole)
         if not isinstance(font, QFont):
-            font = option.font  # type: ignore[attr-defined]
+            font = option.font
         line = self._line_height(font, option, index)
         text = index.data(Qt.ItemDataRole.DisplayRole)
         if index.column() not in self.columns or not isinstance(self.view, QTreeView):
@@ -47,7 +47,7 @@ class WrapDelegate(QStyledItemDelegate):
         if index.column() == 0:
             width -= self.view.indentation() * (_depth(index) + 1)
         if index.data(Qt.ItemDataRole.DecorationRole) is not None:
-            width -= option.decorationSize.width() + 4  # type: ignore[attr-defined]
+            width -= option.decorationSize.width() + 4
         if width <= 0:
             return QSize(0, line)
         key = (font.key(), width, str(text))
