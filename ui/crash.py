@@ -14,7 +14,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
 from parapp.i18n import _
+from parapp.services.office import default_data_dir
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QWidget
@@ -25,8 +29,6 @@ _interactive = True
 
 
 def _default_log_dir() -> Path:
-    from parapp.services.office import default_data_dir
-
     return default_data_dir() / "logs"
 
 
@@ -50,7 +52,6 @@ def report(exc: BaseException, parent: object = None) -> Path | None:
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     if _showing:
         return path
-    from PySide6.QtWidgets import QApplication, QWidget
 
     if QApplication.instance() is None:
         return path
@@ -68,9 +69,6 @@ def report(exc: BaseException, parent: object = None) -> Path | None:
 def message_box(parent: QWidget | None, path: Path | None) -> QMessageBox:
     """The message of :func:`report`: what happened, that the typing is safe, and where the
     report is (its path can be selected and copied)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox
-
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(_("Unexpected error"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _, message, ngettext
+from parapp.services import sync_keys
 from parapp.services.sync_words import word
 from ui import style
 from ui.models.sync_log import ROLES, monospace
@@ -298,8 +299,6 @@ class TrustCardDialog(QDialog):
         typed, path = self.typed.text(), self.path
 
         def job() -> Card:
-            from parapp.services import sync_keys
-
             return sync_keys.trust_card(db, path, typed)
 
         self.trust_button.setEnabled(False)

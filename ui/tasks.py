@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from parapp.i18n import _
 from ui import qt_compat
@@ -216,8 +216,6 @@ class TaskManager(QObject):
     def _maybe_busy(self, task_id: int) -> None:
         task = self._tasks.get(task_id)
         if task is not None and not task.busy_cursor:
-            from PySide6.QtCore import Qt
-
             task.busy_cursor = True
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
 
@@ -227,9 +225,6 @@ class TaskManager(QObject):
             self._show_dialog(task)
 
     def _show_dialog(self, task: Task) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QProgressDialog
-
         dialog = QProgressDialog(self.dialog_parent)
         dialog.setWindowTitle(_("Please wait"))
         dialog.setLabelText(task.label or _("Working…"))

@@ -13,16 +13,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from parapp import i18n
 from parapp.domain.errors import DomainError, Phrase
 from parapp.services.common import os_reason
+from parapp.services.office import OfficePaths, resolve_db_path
 
+from . import language
 from .hints import with_hint
+from .parser import build_parser
 
 
 def _log_crash(exc: BaseException, db: str | None) -> Path | None:
     """Logs live beside the database in use (docs/data.md)."""
-    from parapp.services.office import OfficePaths, resolve_db_path
-
     try:
         folder = OfficePaths(resolve_db_path(db)).logs
         folder.mkdir(parents=True, exist_ok=True)
@@ -34,10 +36,6 @@ def _log_crash(exc: BaseException, db: str | None) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from parapp import i18n
-
-    from . import language
-    from .parser import build_parser
 
     argv = list(sys.argv[1:] if argv is None else argv)
     language.prepare(argv)  # before the parser is built: its titles are translated then
@@ -105,8 +103,6 @@ def _disk_problem(exc: BaseException, args: object) -> DomainError | None:
 
 def _unexpected(exc: BaseException, args: object) -> int:
     """The last line of defence: never show a traceback; log it and say where."""
-    from parapp import i18n
-
     log = _log_crash(exc, getattr(args, "db", None))
     print(
         i18n._("An unexpected error occurred ({kind}). Details were written to {log}.").format(

@@ -25,11 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from parapp.domain.units import Unit, UnitKind
-from parapp.i18n import N_, _, format_percent
+from parapp.i18n import N_, _, format_max, format_percent
+from parapp.services.appraisal import (
+    accept_self_scores,
+    add_units_from_catalog,
+    appraise_node,
+    latest_year,
+    return_for_correction,
+    unit_statuses,
+)
+from parapp.services.appraisal import add_unit as add
+from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking, ranking_inputs
+from parapp.services.appraisal_publish import publish as do_publish
+from parapp.services.appraiser_signer import appraiser_signer, set_appraiser_signer, signer_lines
 from parapp.services.common import NotFound, ServiceError
 
 from . import handlers as h
 from .handlers import _year
+from .render import status_text
 
 
 def _out(text: str) -> None:
@@ -37,8 +50,6 @@ def _out(text: str) -> None:
 
 
 def _year_or_latest(db: Any, args: argparse.Namespace, unit_code: str | None = None) -> int:
-    from parapp.services.appraisal import latest_year
-
     return args.period if args.period is not None else latest_year(db, unit_code)
 
 
@@ -47,9 +58,6 @@ def _index(value: Any) -> str:
 
 
 def units(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal import unit_statuses
-
-    from .render import status_text
 
     with h._db(args) as db:
         try:
@@ -90,8 +98,6 @@ def units(args: argparse.Namespace) -> int:
 
 
 def add_units(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal import add_units_from_catalog
-
     with h._db(args) as db:
         done = add_units_from_catalog(db, args.province)
     _out(
@@ -106,8 +112,6 @@ def add_units(args: argparse.Namespace) -> int:
 
 
 def add_unit(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal import add_unit as add
-
     unit = Unit(args.code, args.name, UnitKind(args.kind), province_name=args.province or "")
     with h._db(args) as db:
         new = add(db, unit)
@@ -120,15 +124,12 @@ def add_unit(args: argparse.Namespace) -> int:
 
 
 def score(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal import appraise_node
-
     value = h._number(args.score, "SCORE")
     with h._db(args) as db:
         year = _year_or_latest(db, args, args.unit)
         done = appraise_node(
             db, args.unit, year, args.code, value, args.comment or "", set_code=args.set_code
         )
-    from parapp.i18n import format_max
 
     shown = done.appraised if done.appraised is not None else done.survey
     _out(
@@ -144,9 +145,6 @@ def score(args: argparse.Namespace) -> int:
 
 
 def accept(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal import accept_self_scores
-
-    from .render import status_text
 
     with h._db(args) as db:
         year = _year_or_latest(db, args, args.unit)
@@ -172,8 +170,6 @@ def accept(args: argparse.Namespace) -> int:
 
 
 def return_(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal import return_for_correction
-
     with h._db(args) as db:
         year = _year_or_latest(db, args, args.unit)
         return_for_correction(db, args.unit, year, args.reason, set_code=args.set_code)
@@ -186,8 +182,6 @@ def return_(args: argparse.Namespace) -> int:
 
 
 def publish(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal_publish import publish as do_publish
-
     decision_date = h._date(args.decision_date)
     with h._db(args) as db:
         year = _year_or_latest(db, args)
@@ -209,8 +203,6 @@ def publish(args: argparse.Namespace) -> int:
         _("Published the {year} results of {n} units.").format(year=year, n=len(outcome.published))
     )
     for code, name, status in outcome.skipped:
-        from .render import status_text
-
         sys.stderr.write(
             _("Not published: {name} ({code}) is {status}.").format(
                 name=name, code=code, status=status_text(status)
@@ -222,8 +214,6 @@ def publish(args: argparse.Namespace) -> int:
 
 def _save_signer(db: Any, args: argparse.Namespace) -> bool:
     """Keep the --signer-* options given in the appraiser's settings; True if any was."""
-    from parapp.services.appraiser_signer import set_appraiser_signer
-
     given = {
         "mode": args.signer_mode,
         "body": args.signer_body,
@@ -238,8 +228,6 @@ def _save_signer(db: Any, args: argparse.Namespace) -> bool:
 
 
 def _signer_text(db: Any) -> str:
-    from parapp.services.appraiser_signer import appraiser_signer, signer_lines
-
     signer = appraiser_signer(db)
     name = signer.name or _("(no name)")
     return f"{' / '.join(signer_lines(signer))} — {name}"
@@ -255,8 +243,6 @@ def signer(args: argparse.Namespace) -> int:
 
 
 def ranking(args: argparse.Namespace) -> int:
-    from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking, ranking_inputs
-
     out = Path(args.out)
     if out.suffix.lower() not in RANKING_SUFFIXES:
         raise ServiceError("Save the ranking as a .xlsx, .pdf or .docx file.")

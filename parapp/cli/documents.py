@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
 from parapp.domain.text import clean
 from parapp.i18n import _, format_date
+from parapp.services import documents, issuing, paper, plans
 from parapp.services.common import ServiceError
-from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION
+from parapp.services.files import write_atomic
+from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION, get_plan
 
 from .handlers import _date, _db, _err, _out, _year
 
@@ -62,9 +65,6 @@ def _yes(value: bool) -> str:
 
 # -- plan ---------------------------------------------------------------------------------
 def plan_render(args: argparse.Namespace) -> int:
-    from parapp.services import documents, issuing, plans
-    from parapp.services.files import write_atomic
-
     out = _target(args.out)
     kind = _kind(args)
     with _db(args) as db:
@@ -98,9 +98,6 @@ def plan_render(args: argparse.Namespace) -> int:
 
 
 def plan_issue(args: argparse.Namespace) -> int:
-    from parapp.services import issuing
-    from parapp.services.files import write_atomic
-
     out = _target(args.out, (".pdf",)) if args.out else None
     kind = _kind(args)
     with _db(args) as db:
@@ -131,8 +128,6 @@ def plan_issue(args: argparse.Namespace) -> int:
 
 
 def plan_verify(args: argparse.Namespace) -> int:
-    from parapp.services import issuing
-
     path = Path(args.file)
     with _db(args) as db:
         result = issuing.verify_pdf(db, path)
@@ -209,8 +204,6 @@ def plan_verify(args: argparse.Namespace) -> int:
 
 
 def plan_sign(args: argparse.Namespace) -> int:
-    from parapp.services import issuing
-
     out = _target(args.out, (".pdf",))
     secret = os.environ.get(args.passphrase_env)
     passphrase = secret.encode("utf-8") if secret is not None else None
@@ -247,12 +240,9 @@ def plan_sign(args: argparse.Namespace) -> int:
 
 
 def plan_revise(args: argparse.Namespace) -> int:
-    from parapp.services import issuing
-
     kind = _kind(args)
     with _db(args) as db:
         revision = issuing.new_revision(db, args.year, kind)
-        from parapp.services.plans import get_plan
 
         year = get_plan(db, args.year, kind).year
     _out(
@@ -267,9 +257,6 @@ def plan_revise(args: argparse.Namespace) -> int:
 # -- verify-paper -------------------------------------------------------------------------
 def verify_paper(args: argparse.Namespace) -> int:
     """Exit codes as plan verify: 0 the current revision, 3 superseded, 1 not proven."""
-    import sys
-
-    from parapp.services import paper
 
     source = sys.stdin.read() if args.source == "-" else args.source
     path = Path(source)
@@ -286,8 +273,6 @@ def verify_paper(args: argparse.Namespace) -> int:
 
 # -- report -------------------------------------------------------------------------------
 def report_self_assessment(args: argparse.Namespace) -> int:
-    from parapp.services import documents
-
     out = _target(args.out)
     number, issued_on = _numbering(args)
     with _db(args) as db:
@@ -299,8 +284,6 @@ def report_self_assessment(args: argparse.Namespace) -> int:
 
 
 def report_progress(args: argparse.Namespace) -> int:
-    from parapp.services import documents
-
     out = _target(args.out)
     number, issued_on = _numbering(args)
     as_of = _date(args.as_of) or date.today()

@@ -6,12 +6,14 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace as _replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, to_decimal
+from parapp.domain.remediation import SignMode
 from parapp.domain.text import clean, parse_date
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, format_date, format_percent, message
@@ -25,8 +27,12 @@ from parapp.services import (
     setup,
     submission,
 )
+from parapp.services.annual import draft_annual_plan
 from parapp.services.common import ServiceError
+from parapp.services.demo import build_demo
 from parapp.services.office import Office, open_office, resolve_db_path
+from parapp.services.scores_import import import_scores
+from parapp.services.units_catalog import official_unit
 
 from . import render
 
@@ -80,8 +86,6 @@ def init(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     unit = None
     if args.unit_code or args.unit_name:
-        from parapp.services.units_catalog import official_unit
-
         if not args.unit_code:
             raise ServiceError("Give the unit's official code with --unit-code.")
         official = official_unit(args.unit_code)
@@ -195,8 +199,6 @@ def assessment_status(args: argparse.Namespace) -> int:
 
 
 def assessment_submit(args: argparse.Namespace) -> int:
-    from parapp.services import submission
-
     with _db(args) as db:
         info = assessments.get_info(db, args.period)
         done = submission.submit(
@@ -215,8 +217,6 @@ def assessment_submit(args: argparse.Namespace) -> int:
 
 
 def assessment_withdraw(args: argparse.Namespace) -> int:
-    from parapp.services import submission
-
     with _db(args) as db:
         info = assessments.get_info(db, args.period)
         info = submission.withdraw(db, info.id)
@@ -228,8 +228,6 @@ def assessment_withdraw(args: argparse.Namespace) -> int:
 
 
 def scores_import(args: argparse.Namespace) -> int:
-    from parapp.services.scores_import import import_scores
-
     with _db(args) as db:
         result = import_scores(db, Path(args.file), args.period)
     _out(
@@ -337,8 +335,6 @@ def result_rank(args: argparse.Namespace) -> int:
 
 def plan_draft(args: argparse.Namespace) -> int:
     if args.annual:
-        from parapp.services.annual import draft_annual_plan
-
         with _db(args) as db:
             plan = draft_annual_plan(
                 db, args.annual, default_lead=args.lead, replace_existing=args.replace
@@ -368,9 +364,6 @@ def plan_draft(args: argparse.Namespace) -> int:
 
 
 def plan_edit(args: argparse.Namespace) -> int:
-    from dataclasses import replace as _replace
-
-    from parapp.domain.remediation import SignMode
 
     kind = plans.KIND_ANNUAL if args.annual else plans.KIND_REMEDIATION
     texts = {
@@ -500,8 +493,6 @@ def backup_restore(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from parapp.services.demo import build_demo
-
     for name, path in build_demo(Path(args.dir), progress=_err):
         _out(f"{name}\t{path}")
     return 0

@@ -7,9 +7,9 @@ from typing import Any, NoReturn
 
 from parapp import __version__
 
+from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds, whatif_cmds
 from . import documents as d
 from . import handlers as h
-from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds, whatif_cmds
 from .handlers import _year
 from .language import Formatter
 

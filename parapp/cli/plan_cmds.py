@@ -12,6 +12,8 @@ import argparse
 from datetime import date
 
 from parapp.i18n import _, format_date
+from parapp.services import issuing, plans
+from parapp.services import plan_items as pi
 from parapp.services.common import ServiceError
 from parapp.services.plan_items import ItemChange, NumberedItem, PlanItems, RemovedItem
 from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION
@@ -107,16 +109,12 @@ def _tasks(args: argparse.Namespace) -> str | None:
 
 # -- handlers --------------------------------------------------------------------------------
 def plan_items(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         _out(items_text(pi.list_items(db, args.year, _kind(args))))
     return 0
 
 
 def plan_list(args: argparse.Namespace) -> int:
-    from parapp.services import issuing, plans
-
     with _db(args) as db:
         found = [s for kind in (KIND_REMEDIATION, KIND_ANNUAL) for s in plans.list_plans(db, kind)]
         if not found:
@@ -157,8 +155,6 @@ def plan_list(args: argparse.Namespace) -> int:
 
 
 def item_add(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         change = pi.add(
             db,
@@ -178,8 +174,6 @@ def item_add(args: argparse.Namespace) -> int:
 
 
 def item_edit(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     fields = {
         name: getattr(args, name)
         for name in ("shortcoming", "product", "lead", "coordinating", "deadline")
@@ -196,8 +190,6 @@ def item_edit(args: argparse.Namespace) -> int:
 
 
 def item_duplicate(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         change = pi.duplicate(db, args.number, args.year, _kind(args))
     return _changed(
@@ -209,8 +201,6 @@ def item_duplicate(args: argparse.Namespace) -> int:
 
 
 def item_split(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         change = pi.split(db, args.number, args.task or (), args.year, _kind(args))
     return _changed(
@@ -222,8 +212,6 @@ def item_split(args: argparse.Namespace) -> int:
 
 
 def item_merge(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         change = pi.merge(db, args.numbers, args.year, _kind(args))
     return _changed(
@@ -236,8 +224,6 @@ def item_merge(args: argparse.Namespace) -> int:
 
 
 def item_move(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     step = -1 if args.up else 1 if args.down else 0
     with _db(args) as db:
         change = pi.move(db, args.number, to=args.to, step=step, year=args.year, kind=_kind(args))
@@ -248,8 +234,6 @@ def item_move(args: argparse.Namespace) -> int:
 
 
 def item_remove(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         pi.remove(db, args.number, args.year, _kind(args))
     _out(
@@ -262,16 +246,12 @@ def item_remove(args: argparse.Namespace) -> int:
 
 
 def item_restore(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     with _db(args) as db:
         change = pi.restore(db, args.which, args.year, _kind(args))
     return _changed(change, _("Restored as item {number}.").format(number=change.numbers[0]))
 
 
 def item_progress(args: argparse.Namespace) -> int:
-    from parapp.services import plan_items as pi
-
     on = _date(args.date) or date.today()
     with _db(args) as db:
         change = pi.progress(

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from parapp.i18n import _, message
+from parapp.services import sync_export as export_service
+from parapp.services import sync_import as import_service
+from parapp.services import sync_keys, sync_sequence
+from parapp.services import sync_slip as slip_service
 from parapp.services.common import ServiceError
+from parapp.services.office import resolve_db_path
 from parapp.services.sync_checks import NotForThisOffice
 from parapp.services.sync_words import word as label
 
@@ -98,15 +103,13 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def sync_export(args: argparse.Namespace) -> int:
-    from parapp.services import sync_export as service
-
     with _db(args) as db:
         if args.all:
             if args.kind != "result" or args.year is None:
                 raise ServiceError("--all goes with --kind result and --year YEAR.")
-            done = service.export_all_results(db, Path(args.out), args.year)
+            done = export_service.export_all_results(db, Path(args.out), args.year)
         else:
-            done = [service.export(db, args.kind, Path(args.out), to=args.to, year=args.year,
+            done = [export_service.export(db, args.kind, Path(args.out), to=args.to, year=args.year,
                                    encrypt=args.encrypt)]
     for ex in done:
         _out(f"{ex.info.path}\t{ex.info.package_id}\t{ex.info.sha256}")
@@ -137,11 +140,9 @@ def _plan_lines(plan: Any) -> list[str]:
 
 
 def sync_import(args: argparse.Namespace) -> int:
-    from parapp.services import sync_import as service
-
     refused = skipped = seen = 0
     with _db(args) as db:
-        for _done, _total, outcome in service.import_packages(
+        for _done, _total, outcome in import_service.import_packages(
                 db, [Path(p) for p in args.sources], dry_run=args.dry_run):
             name = outcome.path.name
             seen += 1
@@ -175,19 +176,15 @@ def sync_import(args: argparse.Namespace) -> int:
 
 
 def sync_slip(args: argparse.Namespace) -> int:
-    from parapp.services import sync_slip as service
-
     with _db(args) as db:
-        path = service.write_slip(db, Path(args.package), Path(args.out))
+        path = slip_service.write_slip(db, Path(args.package), Path(args.out))
     _out(str(path))
     return 0
 
 
 def sync_log(args: argparse.Namespace) -> int:
-    from parapp.services import sync_import as service
-
     with _db(args) as db:
-        rows = service.history(db)
+        rows = import_service.history(db)
     if not rows:
         _out(_("No package has been sent or received yet."))
     for row in rows:
@@ -217,8 +214,6 @@ def _sender_line(state: Any) -> str:
 
 
 def sync_sender_show(args: argparse.Namespace) -> int:
-    from parapp.services import sync_sequence
-
     with _db(args) as db:
         states = sync_sequence.senders(db, args.code)
     if not states:
@@ -229,8 +224,6 @@ def sync_sender_show(args: argparse.Namespace) -> int:
 
 
 def sync_sender_reset(args: argparse.Namespace) -> int:
-    from parapp.services import sync_sequence
-
     with _db(args) as db:
         state = sync_sequence.reset(db, args.code, args.reason)
     _out(_sender_line(state))
@@ -240,8 +233,6 @@ def sync_sender_reset(args: argparse.Namespace) -> int:
 
 
 def keys_show(args: argparse.Namespace) -> int:
-    from parapp.services import sync_keys
-
     with _db(args) as db:
         own = sync_keys.own_keys(db.path)
         trusted = sync_keys.trusted(db)
@@ -254,10 +245,8 @@ def keys_show(args: argparse.Namespace) -> int:
 
 
 def keys_export_card(args: argparse.Namespace) -> int:
-    from parapp.services import sync_export
-
     with _db(args) as db:
-        ex = sync_export.export(db, "unit-card", Path(args.out))
+        ex = export_service.export(db, "unit-card", Path(args.out))
     _out(str(ex.info.path))
     _err(_("Give this card to the other side and tell them its fingerprint by another way "
            "(phone, the printed slip): {fp}").format(fp=ex.fingerprint))
@@ -265,8 +254,6 @@ def keys_export_card(args: argparse.Namespace) -> int:
 
 
 def keys_trust(args: argparse.Namespace) -> int:
-    from parapp.services import sync_keys
-
     with _db(args) as db:
         card = sync_keys.trust_card(db, Path(args.card), args.fingerprint)
     _out(_("Trusted: {name} ({code}), fingerprint {fp}.").format(
@@ -275,9 +262,6 @@ def keys_trust(args: argparse.Namespace) -> int:
 
 
 def keys_export(args: argparse.Namespace) -> int:
-    from parapp.services import sync_keys
-    from parapp.services.office import resolve_db_path
-
     path = sync_keys.export_keys(resolve_db_path(args.db), Path(args.out), _passphrase(args))
     _out(str(path))
     _err(_("Keep this file and its passphrase apart: together they can sign in this office's "
@@ -286,9 +270,6 @@ def keys_export(args: argparse.Namespace) -> int:
 
 
 def keys_import(args: argparse.Namespace) -> int:
-    from parapp.services import sync_keys
-    from parapp.services.office import resolve_db_path
-
     fp = sync_keys.import_keys(resolve_db_path(args.db), Path(args.file), _passphrase(args))
     _out(_("Keys installed; this office's fingerprint is now {fp}.").format(fp=fp))
     return 0

@@ -8,8 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import CriteriaError
-from .numbers import ZERO
-from .scoring import NaPolicy, Rule
+from .numbers import ZERO, NumberError, to_decimal
+from .scoring import DeductionRule, FreeRule, NaPolicy, RatioRule, Rule, TiersRule
 
 
 class IndexKind(StrEnum):
@@ -216,8 +216,6 @@ class CriteriaSet:
 
 
 def _parse_max(text: str) -> Decimal | None:
-    from .numbers import NumberError, to_decimal
-
     try:
         return to_decimal(text)
     except NumberError:
@@ -225,8 +223,6 @@ def _parse_max(text: str) -> Decimal | None:
 
 
 def _check_rule(node: CriterionNode) -> None:
-    from .scoring import DeductionRule, FreeRule, RatioRule, TiersRule
-
     rule = node.rule
     if isinstance(rule, TiersRule):
         if not rule.tiers:

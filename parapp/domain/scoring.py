@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from .errors import ScoreError
 from .numbers import HUNDRED, ZERO, is_multiple, to_decimal
+from .text import fold
 
 MAX_COUNT = 1_000_000  # items counted for a deduction; more is a typing mistake
 
@@ -152,8 +153,6 @@ class TiersRule:
     kind: RuleKind = field(default=RuleKind.TIERS, init=False)
 
     def tier(self, key_or_label: str) -> Tier:
-        from .text import fold
-
         wanted = fold(key_or_label)
         for tier in self.tiers:
             if fold(tier.key) == wanted or fold(tier.label) == wanted:

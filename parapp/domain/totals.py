@@ -21,6 +21,7 @@ from enum import StrEnum
 from .assessment import NodeScore
 from .criteria import CriteriaSet, CriterionNode, Part, ScoreKind
 from .numbers import HUNDRED, ZERO
+from .scoring import NaPolicy
 
 
 class Basis(StrEnum):
@@ -126,8 +127,6 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 
 def compute_totals(cset: CriteriaSet, scores: Mapping[str, NodeScore], basis: Basis) -> Totals:
     """Sum leaves up the tree; every figure stays an exact Decimal."""
-    from .scoring import NaPolicy
-
     excluded_na = cset.na_policy is NaPolicy.EXCLUDE
     out: dict[str, NodeTotal] = {}
     for node in reversed(cset.nodes):  # children come after parents, so go backwards

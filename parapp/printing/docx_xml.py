@@ -23,6 +23,8 @@ from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from parapp.resources import path
+
 FONT = "Times New Roman"
 BODY_PT = 14.0
 GRID_CELL_MARGIN_MM = 1.5
@@ -43,7 +45,6 @@ def nfc(text: str) -> str:
 def _face(bold: bool, italic: bool) -> Any:
     from reportlab.pdfbase.ttfonts import TTFont  # imported late: only the rules need it
 
-    from parapp.resources import path
 
     style = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
     return TTFont(f"parapp-docx-measure-{style}", str(path(f"fonts/LiberationSerif-{style}.ttf")))

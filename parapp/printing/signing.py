@@ -18,6 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.x509.oid import NameOID
+
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
 
@@ -34,8 +41,6 @@ def _quiet_import() -> Iterator[None]:
     """Import pyHanko without cryptography's "DSA is deprecated" warning on every sign and
     verify: pyHanko imports the DSA key type to recognise such keys when it loads; no DSA key
     is used by the import. Only that warning, and only while importing, is silenced."""
-    from cryptography.utils import CryptographyDeprecationWarning
-
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning
@@ -89,7 +94,6 @@ class SignatureCheck:
 
 def _load_identity(p12: bytes, passphrase: bytes | None) -> SimpleSigner:
     from asn1crypto import pkcs12 as asn1_pkcs12
-    from cryptography.hazmat.primitives.serialization import pkcs12
 
     with _quiet_import():
         from pyhanko.sign import signers
@@ -195,12 +199,6 @@ def make_test_identity(common_name: str) -> tuple[bytes, bytes]:
     documents are signed with a certificate from a licensed provider (a USB token or a
     .p12 file it issues).
     """
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [

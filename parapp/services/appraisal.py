@@ -49,6 +49,7 @@ from .appraisal_units import add_units_from_catalog as add_units_from_catalog
 from .assessments import AppraisalEntry, _scores, apply_appraisals
 from .common import Need, NotFound, ServiceError, now
 from .mapping import set_from_rows
+from .results import load_result
 from .submission import Incomplete, note_of
 
 RETURN_REASON_PREFIX = "return_reason:"
@@ -335,8 +336,6 @@ def unit_statuses(db: Database, year: int, set_code: str | None = None) -> list[
 
     A unit with no assessment (or only a draft) for the year is listed as not submitted.
     """
-    from .results import load_result
-
     out: list[UnitStatus] = []
     with db.session() as s:
         units = s.scalars(select(UnitRow).where(UnitRow.is_self.is_(False)).order_by(UnitRow.code))

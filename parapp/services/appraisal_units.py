@@ -16,6 +16,7 @@ from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
 
 from .common import NotFound, ServiceError
+from .units_catalog import official_unit
 
 _CATALOG_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
 
@@ -56,7 +57,6 @@ def add_units_from_catalog(db: Database, province_code: str) -> UnitsAdded:
     """
     from vietnam_provinces import Ward
 
-    from .units_catalog import official_unit
 
     province = _province(province_code)
     wards = list(Ward.iter_by_province(province.code))

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_atomic
+
 FILES_DIR = "files"
 STORES = ("evidence", "documents")
 MANIFEST_FORMAT = 1
@@ -144,8 +146,6 @@ def verify(files: Iterable[StoreFile], root: Path, *, read_all: bool) -> list[st
 
 
 def write_manifest(path: Path, data: dict[str, object]) -> None:
-    from .files import write_atomic
-
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 

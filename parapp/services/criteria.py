@@ -13,7 +13,12 @@ from db.models import AssessmentRow, CriteriaSetRow
 from parapp.domain.criteria import CriteriaSet, SetStatus
 from parapp.domain.text import clean
 from parapp.formats import criteria_json
+from parapp.formats.criteria_json import CriteriaFileError
+from parapp.formats.criteria_xlsx import read_xlsx, write_xlsx
+from parapp.resources import read_bytes
+from parapp.services.files import write_atomic
 
+from .backups import before_import
 from .common import NotFound, ServiceError, file_error, now
 from .mapping import set_from_rows, set_to_rows
 
@@ -39,15 +44,11 @@ class SetImport:
 
 def read_set_file(path: Path) -> CriteriaSet:
     """Read a criteria set from JSON or Excel, refusing anything invalid with a reason."""
-    from parapp.formats.criteria_json import CriteriaFileError
-
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise file_error(path, exc) from None
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        from parapp.formats.criteria_xlsx import read_xlsx
-
         return read_xlsx(data)
     if path.suffix.lower() != ".json":
         raise CriteriaFileError("A criteria set must be a .json or .xlsx file.")
@@ -56,16 +57,12 @@ def read_set_file(path: Path) -> CriteriaSet:
 
 def import_file(db: Database, path: Path) -> SetImport:
     """Read, check and load a criteria-set file, after a backup."""
-    from .backups import before_import
-
     cset = read_set_file(path)
     before_import(db.path)
     return import_set(db, cset)
 
 
 def sample_set() -> CriteriaSet:
-    from parapp.resources import read_bytes
-
     return criteria_json.loads(read_bytes("criteria/sample-commune-par.json"))
 
 
@@ -154,14 +151,11 @@ def export_set(
     """Write the set as JSON or Excel (by the file's extension), atomically."""
     cset = get_set(db, code, version)
     if out.suffix.lower() == ".xlsx":
-        from parapp.formats.criteria_xlsx import write_xlsx
-
         data = write_xlsx(cset)
     elif out.suffix.lower() == ".json":
         data = criteria_json.dumps(cset).encode("utf-8")
     else:
         raise ServiceError("Export to a .json or .xlsx file.")
-    from parapp.services.files import write_atomic
 
     write_atomic(out, data)
     return out

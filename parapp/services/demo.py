@@ -61,6 +61,7 @@ from .demo_data import (
 from .demo_data import UNIT as UNIT  # part of this module's interface (tests, builders)
 from .files import write_atomic
 from .issuing import issue_plan, reprint
+from .scores_import import import_scores
 
 
 def _declared(
@@ -184,8 +185,6 @@ def _appraise_and_publish(
 
 
 def _self_assess(db: Database, cset: CriteriaSet, year: int, scores_file: Path) -> None:
-    from .scores_import import import_scores
-
     assessments.new_assessment(db, year, cset.code, cset.version)
     write_atomic(scores_file, _scores_csv(cset, year))
     import_scores(db, scores_file, year)

@@ -19,10 +19,12 @@ from db.engine import Database
 from parapp.domain.remediation import ItemStatus, PlanDocument
 from parapp.printing import builders, nd30, qrtext
 from parapp.printing.builders.inputs import ExpectedRecovery
+from parapp.printing.builders.progress import state_as_of
 from parapp.printing.model import Document, Header
 
-from . import assessments, evidence, index_results, office_profile, plans
+from . import assessments, evidence, index_results, office_profile, plan_whatif, plans
 from .common import ServiceError
+from .criteria import get_set
 from .files import write_atomic
 from .setup import own_unit, pad_ranks
 
@@ -106,7 +108,6 @@ def annual_plan(
     db: Database, year: int | None = None, *, plan: plans.PlanView | None = None
 ) -> Document:
     plan = plan or plans.get_plan(db, year, plans.KIND_ANNUAL)
-    from .criteria import get_set
 
     return builders.build_annual_plan(
         builders.AnnualPlanInput(
@@ -193,9 +194,6 @@ def progress_report(
 
 def _expected(db: Database, plan: plans.PlanView, as_of: date) -> ExpectedRecovery | None:
     """What the items finished by ``as_of`` should win back (the what-if of those items)."""
-    from parapp.printing.builders.progress import state_as_of
-
-    from . import plan_whatif
 
     done = [i.id for i in plan.items if state_as_of(i, as_of).status is ItemStatus.DONE]
     if not done:

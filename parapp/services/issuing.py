@@ -30,7 +30,15 @@ from . import document_build
 from .common import Need, NotFound, ServiceError, file_error, now
 from .files import write_atomic
 from .plan_numbers import drop_removed
-from .plans import KIND_ANNUAL, KIND_REMEDIATION, PlanView, _plan_row, document_to_json, plan_view
+from .plans import (
+    KIND_ANNUAL,
+    KIND_REMEDIATION,
+    PlanView,
+    _plan_row,
+    document_to_json,
+    get_plan,
+    plan_view,
+)
 
 DOC_KINDS = {KIND_REMEDIATION: "remediation-plan", KIND_ANNUAL: "annual-plan"}
 DEFAULT_SYMBOL = "KH-UBND"
@@ -452,8 +460,6 @@ def sign_issued(
     except OSError as exc:
         raise file_error(p12_path, exc) from None
     if location is None:
-        from .plans import get_plan
-
         location = get_plan(db, info.plan_year, kind).document.place
     try:
         signed = signing.sign_pdf(data, p12, passphrase, reason=reason, location=location)

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from db.engine import Database
+from parapp.i18n import _, format_date
 from parapp.printing import frozen, qrtext
 from parapp.printing.model import Document
 
@@ -168,8 +169,6 @@ EXIT_SUPERSEDED = 3  # as 'plan verify'
 def describe(check: PaperCheck) -> tuple[list[str], int]:
     """What the check found, in sentences (the window and the command line say the same),
     and the command's exit code: 0 the current revision, 3 superseded, 1 not proven."""
-    from parapp.i18n import _, format_date
-
     qr, info = check.qr, check.issued
     if check.is_slip or info is None:
         text = _(

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 from db.engine import Database, open_database
 from db.models import AssessmentRow, CriteriaSetRow
 from parapp.domain.assessment import AssessmentInfo, AssessmentStatus
-from parapp.domain.units import Unit
+from parapp.domain.units import Unit, UnitKind
 
 from . import assessments, criteria, setup
+from .backups import before_import
 from .common import unit_row
 
 ROLES = ("commune", "appraiser")
@@ -115,8 +116,6 @@ def new_period(
 
 def appraiser_unit(commune: Unit) -> Unit:
     """The appraising office of ``commune`` as a unit of its own (the province's Sở Nội vụ)."""
-    from parapp.domain.units import UnitKind
-
     return Unit(
         code=commune.appraiser_code,
         name=commune.appraiser_name,
@@ -149,8 +148,6 @@ def first_run(
             setup.save_unit(db, unit, is_self=True)
             setup.set_setting(db, "role", role)
         if criteria_file is not None:
-            from .backups import before_import
-
             before_import(db.path)  # as for any import into data that may matter
     loaded = criteria.import_set(db, cset)
     if role == "commune":

@@ -26,9 +26,11 @@ from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import LOCAL_KINDS, UnitKind
 
 from .assessments import AppraisalEntry, _scores, apply_appraisals, find_row, load_result
+from .backups import before_import
 from .common import Need, ServiceError, file_error, now
 from .criteria import find_set_row
 from .mapping import set_from_rows
+from .rankings import from_result_file
 
 RESULT_FORMAT = "parapp-published-result"
 RESULT_FORMAT_VERSION = 1
@@ -268,7 +270,6 @@ def import_result_file(db: Database, path: Path) -> PublishedResult:
     except OSError as exc:
         raise file_error(path, exc) from None
     doc, result, entries = parse_result_file(data)
-    from .backups import before_import
 
     before_import(db.path)
     year = doc.get("year")
@@ -285,7 +286,6 @@ def import_result_file(db: Database, path: Path) -> PublishedResult:
         if entries:
             apply_appraisals(s, row, entries, correction=True)
         stored = store_result(s, row, result, "imported")
-        from .rankings import from_result_file
 
         from_result_file(s, row, doc, stored.index)  # refused: nothing above is kept either
         return stored

@@ -31,6 +31,7 @@ from parapp.domain.text import clean, fold
 from parapp.i18n import N_
 
 from .assessments import SelfEntry, get_info, set_self_scores
+from .backups import before_import
 from .common import ServiceError, file_error
 from .criteria import get_set
 
@@ -398,7 +399,6 @@ def import_scores(db: Database, path: Path, year: int | None = None) -> ScoresIm
     info = get_info(db, year)
     cset = get_set(db, info.set_code, info.set_version)
     rows = read_scores_file(path, cset)
-    from .backups import before_import
 
     before_import(db.path)  # only once the file reads cleanly
     entries = [SelfEntry(r.code, r.declared, r.typed, r.explanation) for r in rows]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,8 +55,6 @@ NEARLY_FULL = 1 << 20  # bytes: less than this left and a write of ours may well
 
 
 def _nearly_full(folder: Path) -> bool:
-    import shutil
-
     try:
         return shutil.disk_usage(folder).free < NEARLY_FULL
     except OSError:

@@ -32,6 +32,7 @@ from parapp.i18n import N_
 from .assessments import _evidence_counts, _info, _scores
 from .common import Need, NotFound, ServiceError, now
 from .mapping import set_from_rows
+from .sync_data import _bad, _list, _obj, _text
 
 NOTE_PREFIX = "submission_note:"
 MAX_REASON = 2_000
@@ -251,8 +252,6 @@ def note_record(s: Session, assessment_uuid: str) -> dict[str, Any] | None:
 
 def parse_note(value: Any, known: set[str]) -> SubmissionNote:
     """Check a package's ``incomplete`` record; ``known``: the set's criterion codes."""
-    from .sync_data import _bad, _list, _obj, _text
-
     d = _obj(value, "incomplete", {"reason", "missing"})
     reason = _text(d["reason"], "incomplete.reason", MAX_REASON)
     if not reason:

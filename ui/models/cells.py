@@ -31,7 +31,7 @@ from parapp.domain.scoring import (
     resolve_self_score,
 )
 from parapp.domain.text import clean, fold
-from parapp.i18n import _, format_max
+from parapp.i18n import _, format_max, message
 
 KIND_CHOICE = "choice"
 KIND_RATIO = "ratio"
@@ -183,6 +183,4 @@ def with_explanation(old: NodeScore, text: str) -> NodeScore:
 
 def refusal(code: str, exc: Exception) -> str:
     """The sentence shown when a value is refused: "Tiêu chí 1.2: ..."."""
-    from parapp.i18n import message
-
     return message(ScoreError("Criterion {code}: {reason}", code=code, reason=exc))

@@ -18,7 +18,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from parapp.domain.assessment import NodeScore
+from parapp.domain.errors import DomainError
 from parapp.i18n import _, message
+from parapp.services import assessments
 from ui.models.columns import COL_DECLARED, COL_EXPLANATION, COL_SELF
 from ui.models.criteria_tree import CriteriaTreeModel
 from ui.tasks import TaskManager
@@ -100,9 +102,6 @@ class ScoreEditor(QObject):
         self._pending += 1
 
         def job() -> tuple[BaseException | None, Any]:
-            from parapp.domain.errors import DomainError
-            from parapp.services import assessments
-
             entry = assessments.SelfEntry(
                 code,
                 declared=state.declared,

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import N_, _
-from ui import screens
+from parapp.services import appraisal, setup
+from ui import dialogs, screens
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.appraisal_ranking import RankingPanel
@@ -58,8 +59,6 @@ class Hub:
 def load_hub(db: Office, year: int | None, today: date) -> Hub:
     """Runs on the worker: the role, the years with submissions and the units of ``year``
     (by default the latest year any unit submitted, else this year)."""
-    from parapp.services import appraisal, setup
-
     role = setup.get_setting(db, "role")
     if role != APPRAISER_ROLE:
         return Hub(role, year or today.year, [], [], "")
@@ -161,7 +160,6 @@ class AppraisalScreen(Screen):
 
         def failed(exc: BaseException) -> None:
             self._loading -= 1
-            from ui import dialogs
 
             dialogs.show_error(self, exc)
 

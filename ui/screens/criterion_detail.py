@@ -10,10 +10,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 
 from parapp.domain.criteria import ScoreKind
 from parapp.i18n import _, format_max, message, ngettext
-from ui import style
+from parapp.services.history import node_history
+from ui import crash, style
 from ui.fmt import points
 from ui.models.columns import EVIDENCE_COUNT_ROLE
 from ui.models.criteria_tree import CriteriaTreeModel
+from ui.state import AppState
 from ui.widgets.history_view import HistoryView
 
 if TYPE_CHECKING:
@@ -33,8 +35,6 @@ def _value_label() -> QLabel:
 
 def _load_history(db: Office, code: str, year: int | None) -> list[HistoryEntry]:
     """On the worker thread: the node's changes, newest first."""
-    from parapp.services.history import node_history
-
     return node_history(db, code, year)
 
 
@@ -110,8 +110,6 @@ class CriterionDetail(QScrollArea):
     def _app_state(self) -> AppState | None:
         """The state given, else the one of the screen this pane sits in."""
         if self._state is None:
-            from ui.state import AppState
-
             widget = self.parentWidget()
             while widget is not None:
                 found = getattr(widget, "state", None)
@@ -152,7 +150,6 @@ class CriterionDetail(QScrollArea):
             if request != self._request:
                 return
             if not hasattr(exc, "template"):  # a fault, not a situation: log and tell
-                from ui import crash
 
                 crash.report(exc)
             self.history.set_entries([])

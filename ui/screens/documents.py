@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QWidget
 
-from parapp.i18n import _
+from parapp.i18n import _, message
 from parapp.services import documents, issuing, plans
 from parapp.services.documents import Choice, Editing
 from ui import dialogs, screens, style
@@ -309,7 +309,6 @@ class DocumentsScreen(Screen):
         self._rendering = False
         self._render_again = False
         self.preview.set_busy(False)
-        from parapp.i18n import message
 
         self.preview.show_message(message(exc))
         if not hasattr(exc, "template"):

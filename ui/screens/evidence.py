@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.assessment import FieldGroup, can_edit
 from parapp.i18n import _, message, ngettext
+from parapp.services import evidence
+from parapp.services.evidence import Outcome
 from ui import dialogs, screens, style
 from ui.models.cells import needs_evidence
 from ui.models.evidence import (
@@ -171,8 +173,6 @@ class EvidenceScreen(Screen):
         self._loading += 1
 
         def job() -> list[Any]:
-            from parapp.services import evidence
-
             return evidence.list_evidence(db, year)
 
         self.state.run(job, self._listed, self._failed)
@@ -310,8 +310,6 @@ class EvidenceScreen(Screen):
         )
 
     def _added(self, result: tuple[list[Any], list[tuple[Path, BaseException]]]) -> None:
-        from parapp.services.evidence import Outcome
-
         added, failures = result
         new = [d for d in added if d.outcome is not Outcome.UNCHANGED]
         there = [d for d in added if d.outcome is Outcome.UNCHANGED]
@@ -349,8 +347,6 @@ class EvidenceScreen(Screen):
             return
 
         def job() -> Any:
-            from parapp.services import evidence
-
             return evidence.update_evidence(db, sha256, year=year, **{field: value})
 
         def failed(exc: BaseException) -> None:
@@ -406,8 +402,6 @@ class EvidenceScreen(Screen):
         wanted = list(codes)
 
         def job() -> Any:
-            from parapp.services import evidence
-
             return getattr(evidence, name)(db, sha256, wanted, year)
 
         def done(doc: Any) -> None:

@@ -29,8 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.domain.text import clean
+from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, message, ngettext
-from parapp.services.units_catalog import Catalog, CatalogEntry, Province, load_catalog
+from parapp.services.periods import first_run
+from parapp.services.units_catalog import (
+    Catalog,
+    CatalogEntry,
+    Province,
+    load_catalog,
+    official_unit,
+)
 from ui import style
 from ui.models.unit_search import UnitSearchModel
 from ui.screens.base import Screen, heading
@@ -341,8 +349,6 @@ class SetupScreen(Screen):
         existing = self.existing
 
         def job() -> Office:
-            from parapp.services.periods import first_run
-
             unit = existing or _unit_for(role, chosen, province, office)
             return first_run(path, db, unit, role, criteria_file, year)
 
@@ -367,9 +373,6 @@ def _unit_for(
     role: str, chosen: CatalogEntry | None, province: Province | None, office: str
 ) -> Unit:
     """The unit to record (runs on the worker: the official list is looked up there)."""
-    from parapp.domain.units import Unit, UnitKind
-    from parapp.services.units_catalog import official_unit
-
     if role == APPRAISER:
         assert province is not None
         return Unit(province.code, office, UnitKind.DEPARTMENT, province_name=province.name)

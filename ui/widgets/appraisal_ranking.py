@@ -28,9 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.errors import DomainError
 from parapp.i18n import _, message
 from parapp.services.appraisal import UnitStatus
-from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking
+from parapp.services.appraisal_publish import (
+    RANKING_SUFFIXES,
+    export_ranking,
+    publish,
+    ranking_inputs,
+)
+from parapp.services.sync_export import export
 from ui import dialogs, style
 from ui.models.ranking import COL_BAND, COL_INDEX, COL_RANK, COL_STATE, COL_UNIT, RankingModel
 from ui.widgets.appraisal_dialogs import (
@@ -144,9 +151,6 @@ class RankingPanel(QWidget):
             return
 
         def job() -> RankingInputs | BaseException:
-            from parapp.domain.errors import DomainError
-            from parapp.services.appraisal_publish import ranking_inputs
-
             try:
                 return ranking_inputs(db, year)
             except DomainError as exc:  # no ranking yet, or several criteria sets
@@ -202,8 +206,6 @@ class RankingPanel(QWidget):
         decision = dialog.decision
 
         def job(confirmed: bool = False) -> Any:
-            from parapp.services.appraisal_publish import publish
-
             return publish(
                 db,
                 year,
@@ -338,9 +340,6 @@ def send_results(
 ) -> Generator[tuple[int, int, str], None, Sent]:
     """A result package for each unit (on the worker, with progress). One unit whose key is
     not trusted yet does not stop the others: it is listed with the reason."""
-    from parapp.domain.errors import DomainError
-    from parapp.services.sync_export import export
-
     exported: list[Any] = []
     failed: list[tuple[str, str]] = []
     for done, (code, name) in enumerate(units):

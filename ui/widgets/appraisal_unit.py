@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, NodeScore, can_edit
 from parapp.domain.completeness import unscored_leaves
 from parapp.i18n import _, label, message
+from parapp.services import appraisal, assessments, submission
+from parapp.services.appraisal import accept_self_scores, appraise_node, return_for_correction
 from ui import dialogs, style
 from ui.fmt import points
 from ui.models.appraisal_columns import COL_APPRAISED, COL_SURVEY
@@ -48,8 +50,6 @@ class Opened:
 
 def load_unit(db: Office, year: int, unit_code: str) -> Opened:
     """Runs on the worker."""
-    from parapp.services import appraisal, assessments, submission
-
     view = assessments.view(db, year, unit_code)
     reason = ""
     if view.info.status is AssessmentStatus.RETURNED:
@@ -243,8 +243,6 @@ class UnitAppraisalPanel(QWidget):
         self.pending += 1
 
         def job() -> Any:
-            from parapp.services.appraisal import appraise_node
-
             return appraise_node(db, unit, year, code, score, comment, set_code=set_code)
 
         def done(result: Any) -> None:
@@ -306,8 +304,6 @@ class UnitAppraisalPanel(QWidget):
         confirmed = bool(unscored)
 
         def job() -> Any:
-            from parapp.services.appraisal import accept_self_scores
-
             return accept_self_scores(
                 db, unit, year, set_code=self.opened_set(), confirm_incomplete=confirmed
             )
@@ -332,8 +328,6 @@ class UnitAppraisalPanel(QWidget):
             return
 
         def job() -> Any:
-            from parapp.services.appraisal import return_for_correction
-
             return return_for_correction(db, unit, year, reason, set_code=self.opened_set())
 
         def done(_result: Any) -> None:

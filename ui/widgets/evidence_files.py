@@ -11,7 +11,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from parapp.domain.errors import DomainError
 from parapp.i18n import _
+from parapp.services import evidence, evidence_open
 
 if TYPE_CHECKING:
     from parapp.services.office import Office
@@ -44,9 +46,6 @@ def add_files_job(
 ) -> Generator[tuple[int, int, str], None, tuple[list[Any], list[tuple[Path, BaseException]]]]:
     """Copy each file into the store (worker thread); one bad file does not stop the rest.
     Returns the documents added and the failures."""
-    from parapp.domain.errors import DomainError
-    from parapp.services import evidence
-
     added: list[Any] = []
     failures: list[tuple[Path, BaseException]] = []
     for k, path in enumerate(files):
@@ -62,6 +61,4 @@ def named_copy(db: Office, sha256: str, name: str) -> Path:
     """The store names files by their hash: a viewer needs the real name and extension,
     so a copy under a safe name goes to the program's own folder (worker thread). A
     program or script is refused with a sentence, never handed to the system."""
-    from parapp.services import evidence_open
-
     return evidence_open.open_copy(db, sha256, name)

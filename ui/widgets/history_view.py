@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.numbers import NumberError, format_vi, to_decimal
 from parapp.domain.remediation import ItemStatus
+from parapp.domain.scoring import Declared
 from parapp.i18n import N_, _, format_date, format_datetime, label
 from ui import style
+from ui.models.cells import declared_text
 
 if TYPE_CHECKING:
     from parapp.domain.scoring import Rule
@@ -96,9 +99,6 @@ def _score(value: str) -> str:
 
 
 def _declared(value: str, rule: Rule | None) -> str:
-    from parapp.domain.scoring import Declared
-    from ui.models.cells import declared_text
-
     try:
         declared = Declared.from_dict(json.loads(value or "{}"))
     except (ValueError, TypeError, NumberError):
@@ -107,8 +107,6 @@ def _declared(value: str, rule: Rule | None) -> str:
 
 
 def _progress_update(value: str) -> str:
-    from datetime import date
-
     try:
         data = json.loads(value)
         text = f"{format_date(date.fromisoformat(data['on']))}: {int(data['percent'])}%"
@@ -139,8 +137,6 @@ def value_text(entry: HistoryEntry, value: str, rule: Rule | None = None) -> str
     if field == "progress_update":
         return _progress_update(value)
     if field in DATE_FIELDS:
-        from datetime import date
-
         try:
             return format_date(date.fromisoformat(value))
         except ValueError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QRect, QRectF, QSize, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -93,8 +93,6 @@ class LostChart(QWidget):
         return row if 0 <= row < len(self._areas) else -1
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        from PySide6.QtCore import Qt
-
         row = self._row_at(event.position().y())
         if row != self._hover:
             self._hover = row
@@ -110,8 +108,6 @@ class LostChart(QWidget):
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        from PySide6.QtCore import Qt
-
         row = self._row_at(event.position().y())
         if row >= 0 and event.button() == Qt.MouseButton.LeftButton:
             self.area_clicked.emit(self._areas[row].code)

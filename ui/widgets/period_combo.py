@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePainter, QWidget
 
-from parapp.i18n import _
+from parapp.i18n import _, label
+from parapp.services.periods import list_assessments
 from ui import style
+from ui.widgets.period_dialog import start_new_period
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPaintEvent
@@ -52,8 +54,6 @@ class PeriodCombo(QComboBox):
         self._select(year)
 
     def set_periods(self, summaries: list[AssessmentSummary]) -> None:
-        from parapp.i18n import label
-
         self._fill([(s.year, label(s.status), s.set_name) for s in summaries])
         if self._year is not None:
             self._select(self._year)
@@ -134,7 +134,6 @@ class PeriodSelector:
         view = self.state.view
         if view is None:
             return
-        from parapp.i18n import label
 
         info = view.info
         self.combo.show_year(info.year, label(info.status), view.cset.name)
@@ -150,8 +149,6 @@ class PeriodSelector:
             return
 
         def job() -> list[AssessmentSummary]:
-            from parapp.services.periods import list_assessments
-
             return list_assessments(db)
 
         self.state.run(job, self.combo.set_periods)
@@ -161,8 +158,6 @@ class PeriodSelector:
         self.state.reload(year)
 
     def new_period(self) -> None:
-        from ui.widgets.period_dialog import start_new_period
-
         start_new_period(self.combo.window(), self.state, self.combo.years(), self._created)
 
     def _created(self, year: int) -> None:

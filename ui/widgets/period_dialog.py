@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _
+from parapp.services.criteria import list_sets
+from parapp.services.periods import new_period
 from ui import dialogs, style
 
 if TYPE_CHECKING:
@@ -91,8 +93,6 @@ def start_new_period(
         return
 
     def read_sets() -> list[SetSummary]:
-        from parapp.services.criteria import list_sets
-
         return list_sets(db)
 
     def ask(sets: list[SetSummary]) -> None:
@@ -111,8 +111,6 @@ def start_new_period(
         code, version = chosen if chosen else (None, None)
 
         def job() -> AssessmentInfo:
-            from parapp.services.periods import new_period
-
             return new_period(db, year, code, version)
 
         state.run(

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.text import clean
 from parapp.i18n import _, message
+from parapp.services.submission import check as run_check
+from parapp.services.submission import gap_phrase, submit, withdraw
 from ui import dialogs, style
 
 if TYPE_CHECKING:
@@ -34,8 +36,6 @@ class IncompleteDialog(QDialog):
     """What the pre-submission check found missing, and the reason to submit anyway."""
 
     def __init__(self, year: int, gaps: list[Gap], parent: QWidget | None = None) -> None:
-        from parapp.services.submission import gap_phrase
-
         super().__init__(parent)
         self.setWindowTitle(_("The self-assessment is not complete"))
         self.setMinimumSize(620, 480)
@@ -108,8 +108,6 @@ class SubmitFlow(QObject):
         assessment_id, year = view.info.id, view.info.year
 
         def check() -> list[Gap]:
-            from parapp.services.submission import check as run_check
-
             return run_check(db, assessment_id)
 
         def checked(gaps: list[Gap]) -> None:
@@ -138,8 +136,6 @@ class SubmitFlow(QObject):
         assert db is not None
 
         def job() -> Any:
-            from parapp.services.submission import submit
-
             return submit(db, assessment_id, allow_incomplete=incomplete, reason=reason)
 
         def submitted(_result: Any) -> None:
@@ -165,8 +161,6 @@ class SubmitFlow(QObject):
             return
 
         def job() -> Any:
-            from parapp.services.submission import withdraw
-
             return withdraw(db, assessment_id)
 
         def withdrawn(_info: Any) -> None:

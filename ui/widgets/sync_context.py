@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
+from parapp.services import setup, sync_import, sync_keys
+from parapp.services.appraisal import latest_year
+from parapp.services.common import NotFound
 from ui import style
 from ui.models.sync_log import KeyEntry, LogEntry, key_entries, log_entries
 
@@ -46,9 +49,6 @@ class SyncContext:
 
 def load_context(db: Office) -> SyncContext:
     """Runs on the worker thread (makes this office's keys on first use)."""
-    from parapp.services import setup, sync_import, sync_keys
-    from parapp.services.common import NotFound
-
     role = setup.get_setting(db, "role", COMMUNE) or COMMUNE
     unit = setup.own_unit_or_none(db)
     fingerprint = sync_keys.own_keys(db.path).fingerprint
@@ -60,8 +60,6 @@ def load_context(db: Office) -> SyncContext:
             names.setdefault(unit.appraiser_code, unit.appraiser_name)
     latest = None
     if role == APPRAISER:
-        from parapp.services.appraisal import latest_year
-
         try:
             latest = latest_year(db)
         except NotFound:

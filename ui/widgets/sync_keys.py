@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _
+from parapp.services import sync_export, sync_keys
 from ui import dialogs, style
 from ui.dialogs_sync import TrustCardDialog
 from ui.models.sync_log import (
@@ -173,8 +174,6 @@ class KeysPanel(QWidget):
             return
 
         def job() -> Exported:
-            from parapp.services import sync_export
-
             return sync_export.export(db, "unit-card", folder)
 
         self.state.run(job, self._card_exported, self._failed, label=_("Writing the card…"))
@@ -195,8 +194,6 @@ class KeysPanel(QWidget):
             return
 
         def job() -> Card:
-            from parapp.services import sync_keys
-
             return sync_keys.read_card(path)
 
         self.state.run(job, lambda card: self._card_read(path, card), self._failed)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _
+from parapp.services import sync_import
 from ui import dialogs, style
 from ui.dialogs_sync import PlanDialog, outcome_line
 from ui.tasks import Cancelled
@@ -55,8 +56,6 @@ def import_job(
     db: Office, sources: Sequence[Path], dry_run: bool
 ) -> Generator[tuple[int, int, str], None, list[Outcome]]:
     """The service's import, file by file, with words for the progress dialog (worker)."""
-    from parapp.services import sync_import
-
     outcomes: list[Outcome] = []
     first = _("Checking the packages…") if dry_run else _("Importing the packages…")
     yield 0, 0, first

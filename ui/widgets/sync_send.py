@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.assessment import AssessmentStatus
 from parapp.i18n import N_, _, label
+from parapp.services import sync_export
 from ui import dialogs, style
 from ui.widgets.sync_context import SyncContext, note
 from ui.widgets.sync_drives import DestinationList, Volume
@@ -286,8 +287,6 @@ class SendPanel(QWidget):
         encrypt = self.encrypt.isChecked()
 
         def job() -> list[Exported]:
-            from parapp.services import sync_export
-
             if kind == "result":
                 assert year is not None
                 return sync_export.export_all_results(db, out, year)

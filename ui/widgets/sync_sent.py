@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _
+from parapp.services import sync_slip
 from parapp.services.sync_words import word
 from ui import dialogs, style
 from ui.models.sync_log import monospace
@@ -200,8 +201,6 @@ class SentCard(QFrame):
             targets = [(p, folder / f"phieu-giao-nhan-{p.stem}.pdf") for p in packages]
 
         def job() -> list[Path]:
-            from parapp.services import sync_slip
-
             return [sync_slip.write_slip(db, package, out) for package, out in targets]
 
         self.slip_button.setEnabled(False)
