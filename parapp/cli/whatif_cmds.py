@@ -11,7 +11,7 @@ from parapp.i18n import _, format_max, format_points, message
 from parapp.services.common import ServiceError
 from parapp.services.plan_whatif import WhatIf
 
-from .handlers import _db, _out
+from .handlers import _db, _out, _year
 
 
 def _numbers(text: str | None) -> list[int] | None:
@@ -107,8 +107,6 @@ def plan_whatif(args: argparse.Namespace) -> int:
 
 
 def add_commands(plan: Any) -> None:
-    from .parser import _year
-
     c = plan.add_parser(
         "whatif", help="the points each item can win back, and the index and rank if done"
     )
