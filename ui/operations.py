@@ -19,34 +19,34 @@ default handler (the sentence in a message box).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from parapp.services.office import Office
     from ui.state import AppState
     from ui.tasks import Failed, Progressed, Task
 
-T = TypeVar("T")
+class OfficeOp:
+    """(The result ``success`` gets is the work's, or for long work its generator's return
+    value: so it is typed Any.)"""
 
-
-class OfficeOp(Generic[T]):
-    def __init__(self, state: AppState, work: Callable[[Office], T], *, label: str = "") -> None:
+    def __init__(self, state: AppState, work: Callable[[Office], Any], *, label: str = "") -> None:
         self._state = state
         self._work = work
         self._label = label
-        self._success: Callable[[T], Any] | None = None
+        self._success: Callable[[Any], Any] | None = None
         self._failure: Failed | None = None
         self._progress: Progressed | None = None
 
-    def success(self, fn: Callable[[T], Any]) -> OfficeOp[T]:
+    def success(self, fn: Callable[[Any], Any]) -> OfficeOp:
         self._success = fn
         return self
 
-    def failure(self, fn: Failed) -> OfficeOp[T]:
+    def failure(self, fn: Failed) -> OfficeOp:
         self._failure = fn
         return self
 
-    def progress(self, fn: Progressed) -> OfficeOp[T]:
+    def progress(self, fn: Progressed) -> OfficeOp:
         self._progress = fn
         return self
 

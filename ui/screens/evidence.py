@@ -40,6 +40,7 @@ from ui.models.evidence import (
     COL_TITLE,
     EvidenceModel,
 )
+from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.screens.self_assessment import lock_reason
 from ui.state import AppState
@@ -172,10 +173,10 @@ class EvidenceScreen(Screen):
         year = view.info.year
         self._loading += 1
 
-        def job() -> list[Any]:
-            return evidence.list_evidence(db, year)
+        def job(office: Any) -> list[Any]:
+            return evidence.list_evidence(office, year)
 
-        self.state.run(job, self._listed, self._failed)
+        OfficeOp(self.state, job).success(self._listed).failure(self._failed).run()
 
     def lacking_codes(self) -> list[str]:
         """Leaves the unit must prove that have no document, on them or above them."""
@@ -302,12 +303,11 @@ class EvidenceScreen(Screen):
                 dialogs.warn(self, _("Folders cannot be added; choose or drop the files inside."))
             return
 
-        self.state.run(
-            lambda: add_files_job(db, files, codes, year),
-            self._added,
-            self._show_error,
+        OfficeOp(
+            self.state,
+            lambda office: add_files_job(office, files, codes, year),
             label=_("Adding evidence files"),
-        )
+        ).success(self._added).failure(self._show_error).run()
 
     def _added(self, result: tuple[list[Any], list[tuple[Path, BaseException]]]) -> None:
         added, failures = result
@@ -346,14 +346,14 @@ class EvidenceScreen(Screen):
         if db is None:
             return
 
-        def job() -> Any:
-            return evidence.update_evidence(db, sha256, year=year, **{field: value})
+        def job(office: Any) -> Any:
+            return evidence.update_evidence(office, sha256, year=year, **{field: value})
 
         def failed(exc: BaseException) -> None:
             self.model.show_error(sha256, self._column(field), message(exc))
             self.status_message.emit(message(exc))
 
-        self.state.run(job, self._saved, failed)
+        OfficeOp(self.state, job).success(self._saved).failure(failed).run()
 
     @staticmethod
     def _column(field: str) -> int:
@@ -401,14 +401,14 @@ class EvidenceScreen(Screen):
             return
         wanted = list(codes)
 
-        def job() -> Any:
-            return getattr(evidence, name)(db, sha256, wanted, year)
+        def job(office: Any) -> Any:
+            return getattr(evidence, name)(office, sha256, wanted, year)
 
         def done(doc: Any) -> None:
             self._saved(doc)
             self.state.reload()  # the lacking list and the self-assessment's counts
 
-        self.state.run(job, done, self._show_error)
+        OfficeOp(self.state, job).success(done).failure(self._show_error).run()
 
     # -- opening -------------------------------------------------------------------
     def open_selected(self) -> None:
@@ -418,8 +418,8 @@ class EvidenceScreen(Screen):
             return
         sha, name = doc.sha256, doc.filename
 
-        def job() -> Path:
-            return named_copy(db, sha, name)
+        def job(office: Any) -> Path:
+            return named_copy(office, sha, name)
 
         def done(path: Path) -> None:
             if not self.opener(path):
@@ -429,4 +429,4 @@ class EvidenceScreen(Screen):
                     _("The copy is in {folder}.").format(folder=path.parent),
                 )
 
-        self.state.run(job, done, self._show_error)
+        OfficeOp(self.state, job).success(done).failure(self._show_error).run()
