@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,7 @@ from parapp.i18n import _, message
 from parapp.services import assessments, setup, submission, sync_export, sync_keys
 from parapp.services.common import ServiceError
 from parapp.services.demo import start_next_year
+from parapp.services.sync_log import LogLine, other_unit
 from parapp.services.sync_words import word
 from ui import qt_strings, screens
 from ui.dialogs_sync import PlanDialog, TrustCardDialog
@@ -44,7 +46,6 @@ from ui.models.sync_log import (
     TrustedKeysModel,
     key_entries,
     log_entries,
-    other_unit,
 )
 from ui.screens.sync import TAB_HISTORY, TAB_KEYS, TAB_RECEIVE, SyncScreen
 from ui.state import AppState
@@ -456,18 +457,18 @@ def test_a_card_is_trusted_only_with_the_fingerprint_typed(
 
 # -- models, without widgets -----------------------------------------------------------------
 def test_log_model_names_the_other_side() -> None:
+    def line(sent: bool, sender: str, recipient: str, **kw: Any) -> LogLine:
+        other = other_unit("out" if sent else "in", sender, recipient)
+        return LogLine(sender_code=sender, sent=sent, other_code=other, **kw)
+
     rows = [
-        SimpleNamespace(direction="out", sender_code="06172", recipient='{"unit_code": "20"}',
-                        logged_at=datetime(2025, 3, 5, 14, 30), kind="submission",
-                        outcome="exported", package_id="p1", file_name="a.cchc", sha256="ab",
-                        message=""),
-        SimpleNamespace(direction="in", sender_code="20", recipient="{'unit_code': '06172'}",
-                        logged_at=datetime(2025, 4, 1, 8, 5), kind="result", outcome="applied",
-                        package_id="p2", file_name="b.cchc", sha256="", message=""),
-        SimpleNamespace(direction="out", sender_code="20", recipient='{"appraiser_of": "20"}',
-                        logged_at=datetime(2025, 1, 2, 9, 0), kind="criteria-set",
-                        outcome="exported", package_id="p3", file_name="", sha256="",
-                        message=""),
+        line(True, "06172", '{"unit_code": "20"}', logged_at=datetime(2025, 3, 5, 14, 30),
+             kind="submission", outcome="exported", package_id="p1", file_name="a.cchc",
+             sha256="ab"),
+        line(False, "20", "{'unit_code': '06172'}", logged_at=datetime(2025, 4, 1, 8, 5),
+             kind="result", outcome="applied", package_id="p2", file_name="b.cchc"),
+        line(True, "20", '{"appraiser_of": "20"}', logged_at=datetime(2025, 1, 2, 9, 0),
+             kind="criteria-set", outcome="exported", package_id="p3"),
     ]
     model = SyncLogModel()
     model.set_entries(log_entries(rows, {"20": "Sở Nội vụ tỉnh Lạng Sơn"}))

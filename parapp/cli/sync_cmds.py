@@ -15,6 +15,7 @@ from parapp.i18n import _, message
 from parapp.services import sync_export as export_service
 from parapp.services import sync_import as import_service
 from parapp.services import sync_keys, sync_sequence
+from parapp.services import sync_log as log_service
 from parapp.services import sync_slip as slip_service
 from parapp.services.common import ServiceError
 from parapp.services.office import resolve_db_path
@@ -184,15 +185,15 @@ def sync_slip(args: argparse.Namespace) -> int:
 
 def sync_log(args: argparse.Namespace) -> int:
     with _db(args) as db:
-        rows = import_service.history(db)
-    if not rows:
+        lines = log_service.log_lines(db)
+    if not lines:
         _out(_("No package has been sent or received yet."))
-    for row in rows:
-        direction = _("sent") if row.direction == "out" else _("received")
+    for line in lines:
+        direction = _("sent") if line.sent else _("received")
         # A reset has no package: its reason is what the line is for.
-        last = row.message if row.kind == "sequence-reset" else row.package_id
-        _out(f"{row.logged_at:%d/%m/%Y %H:%M}\t{direction}\t{label(row.kind)}\t"
-             f"{row.sender_code}\t{label(row.outcome)}\t{last}")
+        last = line.message if line.kind == "sequence-reset" else line.package_id
+        _out(f"{line.logged_at:%d/%m/%Y %H:%M}\t{direction}\t{label(line.kind)}\t"
+             f"{line.sender_code}\t{label(line.outcome)}\t{last}")
     return 0
 
 

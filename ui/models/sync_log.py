@@ -6,7 +6,6 @@ models never touch the database.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from parapp.i18n import N_, _, format_datetime
+from parapp.services.sync_log import EVERY_UNIT, LogLine
 from parapp.services.sync_words import word
 from ui import style
 from ui.models.rows import Index, RowsModel
@@ -51,48 +51,27 @@ class LogEntry:
     message: str = ""
 
 
-def other_unit(direction: str, sender_code: str, recipient: str) -> str:
-    """The unit on the other side: the recipient of what we sent, the sender of what we got.
-    A package for every unit under an appraiser has no single recipient: "*"."""
-    if direction != "out":
-        return sender_code
-    try:
-        parsed = json.loads(recipient)
-    except ValueError:
-        return recipient
-    if isinstance(parsed, dict):
-        if "unit_code" in parsed:
-            return str(parsed["unit_code"])
-        if "appraiser_of" in parsed:
-            return "*"
-    return recipient
-
-
-def log_entries(rows: Iterable[Any], names: Mapping[str, str]) -> list[LogEntry]:
-    """``SyncLogRow``-like objects (service results) as entries; ``names`` maps unit codes
-    to names."""
-    out = []
-    for row in rows:
-        code = other_unit(row.direction, row.sender_code or "", row.recipient or "")
-        out.append(
-            LogEntry(
-                when=row.logged_at,
-                sent=row.direction == "out",
-                kind=row.kind,
-                other_code=code,
-                other_name=names.get(code, ""),
-                outcome=row.outcome,
-                package_id=row.package_id,
-                file_name=row.file_name or "",
-                sha256=row.sha256 or "",
-                message=row.message or "",
-            )
+def log_entries(lines: Iterable[LogLine], names: Mapping[str, str]) -> list[LogEntry]:
+    """The service's log lines as entries; ``names`` maps unit codes to names."""
+    return [
+        LogEntry(
+            when=line.logged_at,
+            sent=line.sent,
+            kind=line.kind,
+            other_code=line.other_code,
+            other_name=names.get(line.other_code, ""),
+            outcome=line.outcome,
+            package_id=line.package_id,
+            file_name=line.file_name,
+            sha256=line.sha256,
+            message=line.message,
         )
-    return out
+        for line in lines
+    ]
 
 
 def other_text(entry: LogEntry) -> str:
-    if entry.other_code == "*":
+    if entry.other_code == EVERY_UNIT:
         return _("every unit")
     if entry.other_name:
         return f"{entry.other_name} ({entry.other_code})"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
-from parapp.services import setup, sync_import, sync_keys
+from parapp.services import setup, sync_keys, sync_log
 from parapp.services.appraisal import latest_year
 from parapp.services.common import NotFound
 from ui import style
@@ -72,7 +72,7 @@ def load_context(db: Office) -> SyncContext:
         appraiser_name=unit.appraiser_name if unit else "",
         fingerprint=fingerprint,
         keys=key_entries(sync_keys.trusted(db)),
-        log=log_entries(sync_import.history(db), names),
+        log=log_entries(sync_log.log_lines(db), names),
         latest_year=latest,
     )
 
