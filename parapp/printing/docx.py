@@ -100,7 +100,19 @@ def _title(doc: Any, title: Title, width_mm: float) -> None:
     x.rule(doc, max(widest / 3, min(width_mm / 3, widest / 2)), width_mm, after=14)
 
 
-def _paragraph(doc: Any, block: Paragraph, mark: bool, keep: bool = False) -> None:
+def _may_be_tall(block: Paragraph, width_mm: float, height_mm: float) -> bool:
+    """Whether ``block`` may be taller than half a page (an estimate from its width)."""
+    text = "".join(run.text for run in block.runs)
+    lines = x.text_width_mm(text, BODY_PT) / max(width_mm, 1.0) + 1 + text.count("\n")
+    return lines * BODY_LEADING_PT * 25.4 / 72 > height_mm / 2
+
+
+def _paragraph(
+    doc: Any, block: Paragraph, mark: bool, keep: bool = False, tall: bool = False
+) -> None:
+    """``tall``: never kept with the next paragraph. Word and LibreOffice move a kept
+    paragraph to the next page whole when it does not fit, leaving the page before it, and
+    the headings kept with it, nearly empty; the PDF breaks such a paragraph instead."""
     pieces = [(r.text, r.bold, r.italic or block.italic) for r in block.runs]
     if mark:  # on the last run with text (trailing blank runs dropped), as the PDF
         last = max((i for i, piece in enumerate(pieces) if piece[0].strip()), default=-1)
@@ -120,7 +132,7 @@ def _paragraph(doc: Any, block: Paragraph, mark: bool, keep: bool = False) -> No
         first_mm=INDENT_MM if block.indent else 0.0,
         after=AFTER_PT,
         leading=BODY_LEADING_PT,
-        keep=block.keep_with_next or keep,
+        keep=(block.keep_with_next or keep) and not tall,
     )
 
 
@@ -204,7 +216,8 @@ def _blocks(
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             last = index == last_paragraph
-            _paragraph(doc, block, mark=end_mark and last, keep=last)
+            tall = _may_be_tall(block, width_mm, height_mm)
+            _paragraph(doc, block, mark=end_mark and last, keep=last, tall=tall)
         elif isinstance(block, Heading | PartHeading):
             _heading(doc, block)
         else:
