@@ -9,6 +9,7 @@ old or the restored content, never a mix; the replaced content is kept as a back
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -203,7 +204,6 @@ def list_backups(backups_dir: Path) -> list[BackupInfo]:
 def _manifest_kind(manifest: Path) -> str:
     if not manifest.is_file():
         return "database"
-    import json
 
     try:
         kind = json.loads(manifest.read_text(encoding="utf-8")).get("kind")

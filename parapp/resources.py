@@ -11,11 +11,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import resources as package
+
 
 @cache
 def _root() -> Path:
-    import resources as package
-
     return Path(package.__file__).resolve().parent
 
 

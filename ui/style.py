@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication, QWidget
 
 SPACING = 8  # the one spacing unit: margins and gaps are multiples of it
@@ -29,8 +28,6 @@ BANNER_BORDER = "#e0c45c"
 
 
 def app_font() -> QFont:
-    from PySide6.QtGui import QFont
-
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
     font.setPointSize(FONT_POINT_SIZE)
@@ -38,8 +35,6 @@ def app_font() -> QFont:
 
 
 def scaled(font: QFont, factor: float, *, bold: bool = False) -> QFont:
-    from PySide6.QtGui import QFont
-
     out = QFont(font)
     out.setPointSizeF(font.pointSizeF() * factor)
     out.setBold(bold)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any, NoReturn
 
 from parapp import __version__
+from parapp.i18n import _
 
 from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds, whatif_cmds
 from . import documents as d
@@ -23,8 +24,6 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        from parapp.i18n import _
-
         self.exit(
             2,
             _("The command was not understood: {detail}. See '{prog} --help'.").format(

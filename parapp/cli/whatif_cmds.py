@@ -8,6 +8,7 @@ import argparse
 from typing import Any
 
 from parapp.i18n import _, format_max, format_points, message
+from parapp.services import plan_whatif as service
 from parapp.services.common import ServiceError
 from parapp.services.plan_whatif import WhatIf
 
@@ -97,8 +98,6 @@ def whatif_text(w: WhatIf, chosen: bool) -> str:
 
 
 def plan_whatif(args: argparse.Namespace) -> int:
-    from parapp.services import plan_whatif as service
-
     numbers = _numbers(args.items)
     with _db(args) as db:
         w = service.whatif(db, args.year, numbers=numbers)
