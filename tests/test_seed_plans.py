@@ -221,13 +221,16 @@ def test_seed_003_ward_plan_with_several_indices(tmp_path: Path) -> None:
     others = {
         "SIPAS": ("88,42", "6", "51/QĐ-SNV"),
         "PAPI": ("41,20", "9", "52/QĐ-SNV"),
-        "DTI": ("0,62", "11", "53/QĐ-SNV"),
+        "DTI": ("62", "11", "53/QĐ-SNV"),
         "DAN_VAN": ("90,5", "4", "54/QĐ-SNV"),
     }
     for kind, (value, rank, number) in others.items():
         cli.ok("result", "index", "set", "--kind", kind, "--year", "2023", "--value", value,
                "--rank", rank, "--rank-of", "17", "--decision-number", number,
                "--decision-date", "22/02/2024", "--issuer", "Sở Nội vụ tỉnh Hưng Yên")  # fmt: skip
+    # DTI is published as points out of its own maximum: the plan says so.
+    cli.ok("result", "index", "set", "--kind", "DTI", "--year", "2023", "--points", "620",
+           "--max-points", "1000")  # fmt: skip
     listed = cli.ok("result", "index", "list", "--year", "2023")
     assert [line.split("\t")[1] for line in listed.splitlines()] == list(others)
     cli.ok("plan", "draft")
@@ -248,6 +251,7 @@ def test_seed_003_ward_plan_with_several_indices(tmp_path: Path) -> None:
     in_order(
         text,
         "ỦY BAN NHÂN DÂN", "PHƯỜNG DỊ SỬ", "Số: /KH-UBND", "Dị Sử, ngày",
+        "Chỉ số cải cách hành chính và các chỉ số khác năm 2023",
         "Quyết định số 51/QĐ-SNV", "(SIPAS) năm 2023", "Quyết định số 54/QĐ-SNV",
         "Ủy ban nhân dân phường xây dựng Kế hoạch",
         "Phần I", "MỤC ĐÍCH, YÊU CẦU", "Phần II", "KẾT QUẢ VÀ NỘI DUNG KHẮC PHỤC",
@@ -256,9 +260,10 @@ def test_seed_003_ward_plan_with_several_indices(tmp_path: Path) -> None:
         "Tồn tại: Mức độ hài lòng về tiếp cận dịch vụ còn thấp",
         "(PAPI)", "đạt 41,20%, xếp thứ 9/17",
         "Tồn tại: Người dân chưa biết đến việc công khai thu chi ngân sách",
-        "(DTI)", "xếp thứ 11/17", "DÂN VẬN CHÍNH QUYỀN", "xếp thứ 4/17",
+        "(DTI)", "đạt 620,00/1000 điểm, xếp thứ 11/17", "DÂN VẬN CHÍNH QUYỀN", "xếp thứ 4/17",
         "Phần III", "GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN",
         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Phụ lục",
+        "THEO KẾT QUẢ CÁC CHỈ SỐ NĂM 2023",
     )  # fmt: skip
 
 

@@ -400,7 +400,7 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
     )
     return Appendix(
         label="Phụ lục",
-        title=texts.text(f"{R}.appendix_title", vals),
+        title=texts.text(f"{R}.appendix_title" + ("_several" if multi else ""), vals),
         note=f"(Kèm theo {ref})",
         blocks=(Table(columns, tuple(rows), frozenset(bold), font_size=12),),
         landscape=True,
@@ -451,6 +451,13 @@ def build_remediation_plan(data: PlanInput) -> Document:
         body += [c.section("IV. TỔ CHỨC THỰC HIỆN"), *c.plain(organisation)]
 
     summary = texts.text(f"{R}.summary", vals)
+    if multi:
+        # The one-index summary drafted with the plan names PAR alone: a plan in parts
+        # remedies every index it covers (seed 003), unless the clerk wrote her own.
+        several = texts.text(f"{R}.summary_several", vals)
+        if clean(doc.summary) in ("", summary):
+            doc = replace(doc, summary=several)
+        summary = several
     title = c.title(doc, c.PLAN_KIND, c.balanced_lines(summary))
     default = c.own_path(f"{R}.recipients", profile)
     recipients = c.recipients(doc.recipients, default, vals, nhu_tren=False)
