@@ -141,6 +141,10 @@ def test_a_tampered_qr_text_is_refused_with_a_sentence(
             paper.verify_text(db, wrong)
     # a phone's reader may add a line break or spaces: still the same text
     assert paper.verify_text(db, f"  {text}\n").issued is not None
+    # a damaged store is said as such, not a crash
+    issuing.frozen_path(db, info.sha256).write_bytes(b'{"format": 1, "document": {"x"')
+    with pytest.raises(ServiceError, match="damaged"):
+        paper.verify_text(db, text)
 
 
 def test_the_frozen_content_is_the_document_and_the_word_copy_carries_the_code(

@@ -53,13 +53,22 @@ def with_slip_qr(db: Database, doc: Document, package_id: str, on: date) -> Docu
 def issued_qr(db: Database, info: issuing.IssuedInfo) -> tuple[Document, str] | None:
     """The frozen document of ``info`` with the QR text it was printed with; None when its
     frozen content is not in the store (issued before QR codes, or the file was lost)."""
+    path = issuing.frozen_path(db, info.sha256)
     try:
-        content = issuing.frozen_path(db, info.sha256).read_bytes()
+        content = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise file_error(issuing.frozen_path(db, info.sha256), exc) from None
-    doc = frozen.thaw(content)
+        raise file_error(path, exc) from None
+    try:
+        doc = frozen.thaw(content)
+    except frozen.FrozenError:
+        raise ServiceError(
+            "The frozen content of the issued document No. {ref} is damaged ({path}); restore "
+            "the 'documents' folder beside the database from a copy.",
+            ref=info.reference,
+            path=path,
+        ) from None
     sha = hashlib.sha256(content).hexdigest()
     return doc, document_qr(db, doc.header, info.uuid, sha)
 
