@@ -126,6 +126,7 @@ def in_order(text: str, *parts: str) -> None:
 MAXIMA_000 = ("16,5", "7", "29", "8", "14", "7", "14,5", "4")
 POINTS_000 = ("15,99", "6,18", "26,69", "7,53", "11,76", "5,87", "8,63", "2,31")
 RANKS_000 = (8, 9, 6, 10, 10, 7, 8, 8)
+POINTS_2022 = ("16,13", "5,27", "25,21", "7,63", "11,38", "6,07", "7,86", "3,05")  # 82,60
 
 
 def test_seed_000_district_plan(tmp_path: Path) -> None:
@@ -139,6 +140,15 @@ def test_seed_000_district_plan(tmp_path: Path) -> None:
         f"{code}={points}:{rank}"
         for (code, _t), points, rank in zip(AREAS, POINTS_000, RANKS_000, strict=True)
     ]
+    # The year before, for the history the plan compares with (figures of our own).
+    cli.ok("criteria", "import", str(criteria_set(tmp_path / "set22.json", "SEED-2022", 2022,
+                                                  MAXIMA_000)))  # fmt: skip
+    cli.ok("assessment", "new", "--period", "2022", "--set", "SEED-2022")
+    cli.ok("scores", "import", "--period", "2022",
+           str(scores(tmp_path / "scores22.csv", MAXIMA_000, POINTS_2022)))  # fmt: skip
+    cli.ok("assessment", "submit", "--period", "2022", "--allow-incomplete", "--reason", "Cũ")
+    cli.ok("result", "set", "--period", "2022", "--index", "82,6", "--points", "82,6",
+           "--max-points", "100", "--rank", "9")  # fmt: skip
     cli.ok(
         "result", "set", "--period", "2023", "--index", "84,96", "--points", "84,96",
         "--max-points", "100", "--rank", "8", "--decision-number", "97/QĐ-UBND-HC",
@@ -157,9 +167,13 @@ def test_seed_000_district_plan(tmp_path: Path) -> None:
         "huyện Lấp Vò đạt 84,96/100 điểm (84,96%), xếp thứ 8",
         "Ủy ban nhân dân huyện xây dựng Kế hoạch",
         "I. MỤC ĐÍCH, YÊU CẦU", "II. KẾT QUẢ VÀ NỘI DUNG KHẮC PHỤC",
-        "1. Kết quả đánh giá", "Tổng cộng 100 84,96 15,04",
+        "1. Kết quả đánh giá",
+        "tăng 2,36 điểm phần trăm so với năm 2022 (từ 82,60% lên 84,96%)",
+        "Tổng cộng 100 84,96 15,04",
         "2. Nội dung khắc phục", "2.1. Công tác chỉ đạo", "đạt 15,99/16,5 điểm",
-        "xếp thứ 8", "2.8. Tác động", "đạt 2,31/4 điểm",
+        "xếp thứ 8", "giảm 0,14 điểm so với năm 2022", "2.2. Cải cách thể chế",
+        "tăng 0,91 điểm so với năm 2022", "2.8. Tác động", "đạt 2,31/4 điểm",
+        "giảm 0,74 điểm so với năm 2022",
         "III. GIẢI PHÁP THỰC HIỆN", "IV. TỔ CHỨC THỰC HIỆN", "Phòng Nội vụ",
         "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "Q. CHỦ TỊCH", "Trần Thị Lan", "Phụ lục",
     )  # fmt: skip
