@@ -58,6 +58,8 @@ def _layout(pdf: Path) -> str:
 def test_an_issued_plan_scanned_at_150_dpi_is_recognised_then_reported_superseded(
     db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from PIL import Image
+
     first = issuing.issue_plan(db, 2026, issued_on=date(2026, 3, 15), with_appendix=True)
     printed = tmp_path / "printed.pdf"
     printed.write_bytes(issuing.reprint(db, 2026))
@@ -80,9 +82,13 @@ def test_an_issued_plan_scanned_at_150_dpi_is_recognised_then_reported_supersede
     out = capsys.readouterr().out
     assert "02/KH-UBND" in out and "02/04/2026" in out
 
-    # the same scan as a one-page PDF (a scanner's output) is read through pdftoppm
-    from PIL import Image
+    # a photo rather than a scan: turned a little, grey, JPEG
+    photo = tmp_path / "photo.jpg"
+    with Image.open(scan) as image:
+        image.convert("L").rotate(4, expand=True, fillcolor=255).save(photo, quality=70)
+    assert paper.verify_file(db, photo).issued is not None
 
+    # the same scan as a one-page PDF (a scanner's output) is read through pdftoppm
     as_pdf = tmp_path / "scan.pdf"
     with Image.open(scan) as image:
         image.convert("RGB").save(as_pdf)
