@@ -14,7 +14,6 @@ from parapp.domain.criteria import CriteriaSet, SetStatus
 from parapp.domain.text import clean
 from parapp.formats import criteria_json
 from parapp.formats.criteria_json import CriteriaFileError
-from parapp.formats.criteria_xlsx import read_xlsx, write_xlsx
 from parapp.resources import read_bytes
 from parapp.services.files import write_atomic
 
@@ -49,6 +48,9 @@ def read_set_file(path: Path) -> CriteriaSet:
     except OSError as exc:
         raise file_error(path, exc) from None
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        # openpyxl takes a third of a second to import: only when an Excel file is read.
+        from parapp.formats.criteria_xlsx import read_xlsx
+
         return read_xlsx(data)
     if path.suffix.lower() != ".json":
         raise CriteriaFileError("A criteria set must be a .json or .xlsx file.")
@@ -151,11 +153,12 @@ def export_set(
     """Write the set as JSON or Excel (by the file's extension), atomically."""
     cset = get_set(db, code, version)
     if out.suffix.lower() == ".xlsx":
+        from parapp.formats.criteria_xlsx import write_xlsx  # openpyxl: as in read_set_file
+
         data = write_xlsx(cset)
     elif out.suffix.lower() == ".json":
         data = criteria_json.dumps(cset).encode("utf-8")
     else:
         raise ServiceError("Export to a .json or .xlsx file.")
-
     write_atomic(out, data)
     return out
