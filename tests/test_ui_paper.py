@@ -66,10 +66,10 @@ def test_a_scan_is_recognised_as_the_current_revision(
     dialog.ask_scan = lambda _parent: str(issued[2])
     with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):  # type: ignore[attr-defined]
         dialog.open_button.click()
-    text = dialog.result.text()
+    text = dialog.answer.text()
     assert dialog.code == 0, text
     assert "số 01/KH-UBND ngày 15/03/2026" in text and "bản hiện hành" in text
-    assert OK_COLOUR in dialog.result.styleSheet()
+    assert OK_COLOUR in dialog.answer.styleSheet()
 
     db = open_database(issued[0])  # a newer revision is issued meanwhile
     try:
@@ -80,8 +80,8 @@ def test_a_scan_is_recognised_as_the_current_revision(
     with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):  # type: ignore[attr-defined]
         dialog.open_button.click()
     assert dialog.code == paper.EXIT_SUPERSEDED
-    assert "thay thế bởi văn bản số 02/KH-UBND ban hành ngày 02/04/2026" in dialog.result.text()
-    assert SUPERSEDED_COLOUR in dialog.result.styleSheet()
+    assert "thay thế bởi văn bản số 02/KH-UBND ban hành ngày 02/04/2026" in dialog.answer.text()
+    assert SUPERSEDED_COLOUR in dialog.answer.styleSheet()
 
 
 def test_pasted_text_and_a_tampered_one(
@@ -90,17 +90,17 @@ def test_pasted_text_and_a_tampered_one(
     dialog.text.setPlainText(issued[1] + "\n")  # as a phone's reader may give it
     with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):  # type: ignore[attr-defined]
         dialog.check_button.click()
-    assert dialog.code == 0 and "01/KH-UBND" in dialog.result.text()
+    assert dialog.code == 0 and "01/KH-UBND" in dialog.answer.text()
 
     tampered = replace(qrtext.parse(issued[1]), sha256="1" * 64).text()
     dialog.text.setPlainText(tampered)
     with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):  # type: ignore[attr-defined]
         dialog.check_button.click()
     assert dialog.code == 1
-    assert "không khớp với văn bản đã ban hành" in dialog.result.text()
-    assert BAD_COLOUR in dialog.result.styleSheet()
+    assert "không khớp với văn bản đã ban hành" in dialog.answer.text()
+    assert BAD_COLOUR in dialog.answer.styleSheet()
 
     dialog.text.setPlainText("")
     with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):  # type: ignore[attr-defined]
         dialog.check_button.click()
-    assert "dán nội dung mã QR" in dialog.result.text()
+    assert "dán nội dung mã QR" in dialog.answer.text()

@@ -79,12 +79,12 @@ class PaperCheckDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.close_button)
         layout.addLayout(row)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setMinimumHeight(90)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        style.room_for_marks(self.result)
-        layout.addWidget(self.result)
+        self.answer = QLabel()
+        self.answer.setWordWrap(True)
+        self.answer.setMinimumHeight(90)
+        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        style.room_for_marks(self.answer)
+        layout.addWidget(self.answer)
         self.code = 0
 
     def open_scan(self) -> None:
@@ -102,7 +102,7 @@ class PaperCheckDialog(QDialog):
             self._run(lambda office: paper.verify_text(office, text))
 
     def _run(self, job: Callable[[Office], paper.PaperCheck]) -> None:
-        self.result.setText(_("Checking…"))
+        self.answer.setText(_("Checking…"))
         for button in (self.open_button, self.check_button):
             button.setEnabled(False)
         OfficeOp(self.state, job, label=_("Checking the paper copy…")).success(self._done).failure(
@@ -121,6 +121,6 @@ class PaperCheckDialog(QDialog):
         for button in (self.open_button, self.check_button):
             button.setEnabled(True)
         colour = {0: OK_COLOUR, paper.EXIT_SUPERSEDED: SUPERSEDED_COLOUR}.get(code, BAD_COLOUR)
-        self.result.setStyleSheet(f"color: {colour};")
-        self.result.setText("\n".join(lines))
+        self.answer.setStyleSheet(f"color: {colour};")
+        self.answer.setText("\n".join(lines))
         self.checked.emit()
