@@ -50,6 +50,7 @@ class OfficeProfilePanel(QWidget):
         super().__init__(parent)
         self.state = state
         self._dirty = False
+        self._saving = False  # a load answered before the save lands must not undo it
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(style.SPACING)
@@ -78,7 +79,7 @@ class OfficeProfilePanel(QWidget):
         OfficeOp(self.state, _load).success(self._loaded).failure(lambda _exc: None).run()
 
     def _loaded(self, found: tuple[OfficeProfile, dict[str, str]]) -> None:
-        if self._dirty:
+        if self._dirty or self._saving:
             return  # the clerk typed meanwhile: her text wins
         defaults, own = found
         for name in FIELDS:
@@ -110,15 +111,19 @@ class OfficeProfilePanel(QWidget):
         if not self._dirty or db is None:
             return
         self._dirty = False
+        self._saving = True
         changes = {name: edit.text() for name, edit in self.fields.items()}
         OfficeOp(self.state, lambda office: office_profile.set_profile(office, changes)).success(
             self._saved
         ).failure(self._failed).run()
 
     def _saved(self, profile: OfficeProfile) -> None:
+        self._saving = False
         self.state.mark_saved()
         self._show(profile)
+        self.load()  # the fields as stored (cleaned, upper-cased suffix)
         self.saved.emit()
 
     def _failed(self, exc: BaseException) -> None:
+        self._saving = False
         dialogs.show_error(self, exc)
