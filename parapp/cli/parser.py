@@ -8,7 +8,15 @@ from typing import Any, NoReturn
 from parapp import __version__
 from parapp.i18n import _
 
-from . import appraise_cmds, office_cmds, plan_cmds, profile_cmds, sync_cmds, whatif_cmds
+from . import (
+    appraise_cmds,
+    office_cmds,
+    plan_cmds,
+    profile_cmds,
+    sync_cmds,
+    whatif_cmds,
+    year_cmds,
+)
 from . import documents as d
 from . import handlers as h
 from .handlers import _year
@@ -117,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.assessment_status)
+    year_cmds.add_copy_last_year(a)
 
     s = sub.add_parser("scores", help="self scores").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -125,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("file")
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.scores_import)
+    year_cmds.add_scores_export(s)
 
     e = sub.add_parser("evidence", help="evidence documents").add_subparsers(
         dest="action", required=True, metavar="ACTION"
