@@ -26,7 +26,7 @@ from db.models import (
 
 from .assessments import find_row
 from .common import ServiceError
-from .plans import KIND_REMEDIATION, _plan_row
+from .plan_rows import KIND_REMEDIATION, _plan_row
 
 KNOWN_ENTITIES = frozenset(
     {

@@ -28,7 +28,7 @@ from parapp.domain.remediation import RemediationItem
 from .common import ServiceError, now
 from .criteria import find_set_row
 from .mapping import item_from_row, set_from_rows
-from .plans import KIND_ANNUAL, KIND_REMEDIATION, _plan_row
+from .plan_rows import KIND_ANNUAL, KIND_REMEDIATION, _plan_row
 
 KIND_ORDER = [k.value for k in IndexKind]  # the printed order of indices after the main one
 

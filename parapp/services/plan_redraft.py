@@ -8,7 +8,7 @@ items, those the clerk added by hand (nothing redrafts them) and the removed one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -18,18 +18,7 @@ from parapp.domain.remediation import PlanDocument, RemediationItem
 from .common import now
 from .mapping import item_from_row, item_to_row
 from .plan_numbers import drop_removed
-from .plans import PlanView, document_to_json, plan_view
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """What ``plan draft --replace`` threw away: the old draft's items (those added by hand
-    named, since nothing redrafts them) and whether the document fields were kept."""
-
-    items: int
-    by_hand: tuple[tuple[int, RemediationItem], ...]  # (its number, the item) added by hand
-    removed: int  # removed items that could still have been restored
-    document_kept: bool
+from .plan_rows import PlanView, Replaced, document_to_json, plan_view
 
 
 def redraft(

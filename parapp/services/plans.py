@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +19,6 @@ from db.models import (
     ProgressUpdateRow,
 )
 from parapp.domain.deadlines import parse_deadline
-from parapp.domain.errors import Phrase
 from parapp.domain.office import OfficeProfile
 from parapp.domain.remediation import (
     ItemStatus,
@@ -39,88 +37,17 @@ from . import office_lists
 from .assessments import find_row, view
 from .common import Need, NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row, set_from_rows
+from .plan_redraft import redraft
+from .plan_rows import (
+    KIND_ANNUAL,  # noqa: F401 - callers know it as plans.KIND_ANNUAL
+    KIND_REMEDIATION,
+    PlanView,
+    _plan_row,
+    document_from_json,
+    document_to_json,
+    plan_view,
+)
 from .setup import default_signer
-
-if TYPE_CHECKING:
-    from .plan_redraft import Replaced
-
-KIND_REMEDIATION = "remediation"
-KIND_ANNUAL = "annual"  # kế hoạch cải cách hành chính năm
-
-
-@dataclass(frozen=True)
-class PlanView:
-    id: int
-    uuid: str
-    unit_code: str
-    unit_name: str
-    year: int
-    kind: str
-    status: str
-    document: PlanDocument
-    items: tuple[RemediationItem, ...]
-    revision: int = 1
-    # Differences between the published result and the criterion scores, found when drafting.
-    warnings: tuple[Phrase, ...] = ()
-    replaced: Replaced | None = None  # set when drafting replaced an earlier draft
-
-    def overdue(self, as_of: date) -> list[RemediationItem]:
-        return [i for i in self.items if i.is_overdue(as_of)]
-
-
-def document_to_json(doc: PlanDocument) -> str:
-    data = asdict(doc)
-    data["issued_on"] = doc.issued_on.isoformat() if doc.issued_on else None
-    data["signer"]["mode"] = doc.signer.mode.value
-    return json.dumps(data, ensure_ascii=False)
-
-
-def document_from_json(text: str) -> PlanDocument:
-    data: dict[str, Any] = json.loads(text or "{}")
-    if not data:
-        return PlanDocument()
-    signer = data.pop("signer", {}) or {}
-    issued = data.pop("issued_on", None)
-    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    return PlanDocument(
-        **fields,
-        issued_on=date.fromisoformat(issued) if issued else None,
-        signer=Signer(**{**signer, "mode": SignMode(signer.get("mode", "TM."))}),
-    )
-
-
-def plan_view(row: PlanRow) -> PlanView:
-    return PlanView(
-        id=row.id,
-        uuid=row.uuid,
-        unit_code=row.unit.code,
-        unit_name=row.unit.name,
-        year=row.year,
-        kind=row.kind,
-        status=row.status,
-        document=document_from_json(row.document_json),
-        items=tuple(item_from_row(i) for i in row.items),
-        revision=row.revision or 1,
-    )
-
-
-def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> PlanRow:
-    unit = unit_row(s)
-    query = select(PlanRow).where(PlanRow.unit_id == unit.id, PlanRow.kind == kind)
-    if year is not None:
-        query = query.where(PlanRow.year == year)
-    row = s.scalars(query.order_by(PlanRow.year.desc())).first()
-    if row is None:
-        if kind == KIND_ANNUAL:
-            raise NotFound(
-                "There is no annual reform plan yet; draft one first.",
-                annual=True,
-                need=Need.PLAN_DRAFT,
-            )
-        raise NotFound(
-            "There is no remediation plan yet; draft one first.", annual=False, need=Need.PLAN_DRAFT
-        )
-    return row
 
 
 def place_of(unit_name: str) -> str:
@@ -261,8 +188,6 @@ def draft_plan(
         items = [replace(item, position=k) for k, item in enumerate(items)]
         document = default_document(arow.unit.name, v.info.year, signer, profile)
         if existing is not None:
-            from .plan_redraft import redraft  # it builds on this module
-
             return replace(
                 redraft(s, existing, arow.id, items, document if reset_document else None),
                 warnings=tuple(v.figures.warnings()),
