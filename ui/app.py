@@ -91,7 +91,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("parapp")
     style.apply(app)
 
-    from parapp.services.office import resolve_db_path
+    from parapp.services.paths import resolve_db_path
     from ui.main_window import MainWindow
     from ui.state import AppState
 

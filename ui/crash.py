@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from parapp.i18n import _
-from parapp.services.office import default_data_dir
+from parapp.services.paths import default_data_dir
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QWidget

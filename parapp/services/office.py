@@ -12,8 +12,8 @@ from pathlib import Path
 
 from db.engine import Database as Office
 from db.engine import open_database
-from db.location import DataPaths as OfficePaths
-from db.location import default_data_dir, resolve_db_path
+
+from .paths import OfficePaths, default_data_dir, resolve_db_path
 
 __all__ = ["Office", "OfficePaths", "default_data_dir", "open_office", "resolve_db_path"]
 
