@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         state.failed.connect(self._failed)
         self.setup_page: QWidget | None = None
         self.first_painted.connect(self._set_nav_icons)  # not needed for the first paint
+        self.first_painted.connect(self._set_shortcuts)
 
     # -- skeleton ------------------------------------------------------------------
     def _header(self) -> QFrame:
@@ -160,6 +161,8 @@ class MainWindow(QMainWindow):
             "QListWidget::item { padding: 8px 12px; }"
             "QListWidget::item:selected { background: #dce7f6; color: #10325c;"
             " border-left: 4px solid #1f5fae; }"
+            "QListWidget::item:selected:focus { border: 2px solid #1f5fae;"
+            " border-left: 4px solid #1f5fae; }"
         )
         for screen in screens.SCREENS:
             item = QListWidgetItem(_(screen.title))
@@ -183,6 +186,14 @@ class MainWindow(QMainWindow):
                 if path.exists():
                     icon.addFile(str(path))
             item.setIcon(icon)
+
+    def _set_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        # Ctrl+Q on every system (Windows has no standard Quit key): the normal close path,
+        # which saves what is being typed.
+        quit_key = QShortcut(QKeySequence("Ctrl+Q"), self)
+        quit_key.activated.connect(self.close)
 
     def _message_page(self, text: str) -> QLabel:
         page = QLabel(text)

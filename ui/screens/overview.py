@@ -162,7 +162,7 @@ class OverviewScreen(Screen):
         self.todo.setResizeMode(QListView.ResizeMode.Adjust)
         self.todo.setStyleSheet(
             "QListWidget { outline: 0; } QListWidget::item { padding: 6px 0px;"
-            " border-bottom: 1px solid #e6e9ee; }"
+            " border-bottom: 1px solid #e6e9ee; }" + style.LIST_SELECTED + style.LIST_FOCUS
         )
         self.todo.itemActivated.connect(self._todo_activated)
         self.todo.itemClicked.connect(self._todo_activated)

@@ -1,7 +1,8 @@
 """A criteria tree-table typed in like a spreadsheet: the keys and the moving on shared by
 the clerk's self-assessment and the appraiser's appraisal.
 
-Tab goes to the next editable cell (Shift+Tab back); Enter saves and goes down to the next
+Tab goes to the next editable cell (Shift+Tab back) and, after the last one, leaves the table
+as in a spreadsheet's form (Ctrl+Tab leaves it at once); Enter saves and goes down to the next
 row's input (which one is the subclass's ``_below``); typing starts editing; a refused value
 (``ERROR_ROLE``) keeps the cursor on its cell so it can be corrected.
 """
@@ -26,6 +27,7 @@ from ui.widgets.wrap_delegate import relayout_on_resize
 
 Hint = QAbstractItemDelegate.EndEditHint
 _MOVES = (Hint.EditNextItem, Hint.EditPreviousItem, Hint.SubmitModelCache)
+_CLOSED = "entry_editor_closed"  # a dynamic property set on an editor once it is closed
 
 
 def editable(index: QModelIndex) -> bool:
@@ -72,6 +74,11 @@ class EntryTreeView(QTreeView):
 
     # -- moving on -----------------------------------------------------------------
     def closeEditor(self, editor: QWidget, hint: Hint) -> None:
+        # An editor is closed once: a second request (a pick from a combo's list followed by
+        # the Enter that made it) would move the cursor a second row on.
+        if editor.property(_CLOSED):
+            return
+        editor.setProperty(_CLOSED, True)
         if hint not in _MOVES:
             super().closeEditor(editor, hint)
             return
@@ -86,6 +93,13 @@ class EntryTreeView(QTreeView):
             self.scrollTo(target)
             if self.EDIT_AFTER_ENTER or hint != Hint.SubmitModelCache:
                 self.edit(target)
+        elif hint in (Hint.EditNextItem, Hint.EditPreviousItem):
+            self.leave(backwards=hint == Hint.EditPreviousItem)
+
+    def leave(self, *, backwards: bool) -> None:
+        """Give the focus to the next widget of the window (the previous one backwards):
+        QWidget's own chain, as the view's would send the Tab back to the table."""
+        QWidget.focusNextPrevChild(self, not backwards)
 
     def next_input(self, current: QModelIndex, hint: Hint) -> QModelIndex:
         """The cell the cursor goes to after ``current``: Tab the next editable one to the
@@ -125,11 +139,19 @@ class EntryTreeView(QTreeView):
                     self.setCurrentIndex(target)
                     self.scrollTo(target)
             return
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.commit_open_editor()
+            self.leave(backwards=key == Qt.Key.Key_Backtab)
+            return
         if not editing and key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             hint = Hint.EditPreviousItem if key == Qt.Key.Key_Backtab else Hint.EditNextItem
             target = self.next_input(current, hint)
             if target.isValid():
                 self.setCurrentIndex(target)
+            else:
+                self.leave(backwards=hint == Hint.EditPreviousItem)
             return
         super().keyPressEvent(event)
 

@@ -9,7 +9,7 @@ one set of rules refuses bad values whether they come from a delegate, a paste o
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -36,6 +36,27 @@ from ui.widgets.wrap_delegate import WrapDelegate
 Index = QModelIndex | QPersistentModelIndex
 
 
+class ChoiceBox(QComboBox):
+    """A combo box that knows whether its value was picked from its open list.
+
+    An arrow key on the closed box changes the value too (and Qt says "activated"), but the
+    clerk has not confirmed it yet: only Enter or Tab does. Moving on there would leave the
+    cursor one row further than the clerk thinks, so the next Enter skipped a criterion.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.from_list = False
+
+    def showPopup(self) -> None:
+        self.from_list = True
+        super().showPopup()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.from_list = False
+        super().keyPressEvent(event)
+
+
 class ScoreDelegate(WrapDelegate):
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view, (COL_TITLE, COL_DECLARED, COL_EXPLANATION))
@@ -43,7 +64,7 @@ class ScoreDelegate(WrapDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         kind = index.data(EDIT_KIND_ROLE)
         if kind == cells.KIND_CHOICE:
-            combo = QComboBox(parent)
+            combo = ChoiceBox(parent)
             for key, text in index.data(CHOICES_ROLE) or []:
                 combo.addItem(text, key)
             combo.activated.connect(lambda _i, c=combo: self._picked(c))
@@ -71,7 +92,12 @@ class ScoreDelegate(WrapDelegate):
             painter.drawRect(rect)
             painter.restore()
 
-    def _picked(self, combo: QComboBox) -> None:
+    def _picked(self, combo: ChoiceBox) -> None:
+        """A pick from the open list saves and moves on; an arrow key only changes the
+        value shown (Enter or Tab then saves it, through the delegate's key filter)."""
+        if not combo.from_list:
+            return
+        combo.from_list = False
         self.commitData.emit(combo)
         self.closeEditor.emit(combo, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
 
