@@ -166,3 +166,29 @@ def test_a_submitted_year_is_not_copied_into(new_year: Database) -> None:
 def test_a_missing_year_is_one_sentence(new_year: Database) -> None:
     with pytest.raises(ServiceError, match="2019"):
         carry_over.copy_last_year(new_year, 2026, 2019)
+
+
+# -- the window's preview of an import ------------------------------------------------------
+def test_the_preview_lists_what_the_import_would_change(db: Database, tmp_path: Path) -> None:
+    from parapp.services.scores_preview import preview_scores
+
+    out = tmp_path / "diem.xlsx"
+    export_scores(db, out)
+    assert preview_scores(db, out).changes == []
+    book = openpyxl.load_workbook(out)
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "2.1":
+            row[3].value = "100/100"
+        if row[0].value == "3.1":
+            row[5].value = "Giải trình mới"
+    book.save(out)
+    before = _self(db, 2025)
+    preview = preview_scores(db, out)
+    assert preview.rows == 10
+    assert [(c.code, c.declared_before, c.declared_after, c.score_after, c.explanation_changed)
+            for c in preview.changes] == [
+        ("2.1", "97/100", "100/100", Decimal("3"), False),
+        ("3.1", "Hoàn thành", "Hoàn thành", Decimal("1.25"), True),
+    ]
+    assert _self(db, 2025) == before  # nothing written

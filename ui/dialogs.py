@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from parapp.i18n import _, message
@@ -23,6 +24,14 @@ def inform(parent: QWidget | None, text: str, detail: str = "", title: str = "")
     box = _box(parent, QMessageBox.Icon.Information, title or _("Information"), text, detail)
     box.addButton(_("Close"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def inform_later(parent: QWidget | None, text: str, detail: str = "", title: str = "") -> None:
+    """``inform`` without waiting for the answer (the box closes itself when answered)."""
+    box = _box(parent, QMessageBox.Icon.Information, title or _("Information"), text, detail)
+    box.addButton(_("Close"), QMessageBox.ButtonRole.AcceptRole)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def warning_box(

@@ -16,6 +16,7 @@ from ui.fmt import points
 from ui.models.columns import EVIDENCE_COUNT_ROLE
 from ui.models.criteria_tree import CriteriaTreeModel
 from ui.state import AppState
+from ui.widgets.criterion_evidence import CriterionEvidence
 from ui.widgets.history_view import HistoryView
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ class CriterionDetail(QScrollArea):
             grid.addWidget(value, row, 1)
             self.rows[key] = (name, value)
         outer.addLayout(grid)
+        self.evidence_actions = CriterionEvidence(self._app_state, self)
+        outer.addWidget(self.evidence_actions)
         self.history_heading = QLabel(_("Change history"))
         self.history_heading.setFont(style.scaled(self.history_heading.font(), 1.0, bold=True))
         style.room_for_marks(self.history_heading)
@@ -162,6 +165,7 @@ class CriterionDetail(QScrollArea):
         if cset is None or code is None or not cset.has(code):
             self.title.setText(_("Select a criterion in the table to see its details."))
             self._show_rows(set())
+            self.evidence_actions.show_code(None, False)
             self._request = 0
             self._history_of = None
             self._show_history(False)
@@ -179,8 +183,10 @@ class CriterionDetail(QScrollArea):
             )
             self._set("summary", text)
             self._show_rows({"summary"})
+            self.evidence_actions.show_code(None, False)
             return
         keys = {"rule", "evidence_needed", "evidence", "explanation"}
+        self.evidence_actions.show_code(code, model.editable)
         rule_text = node.scoring_text or _("(the criteria set gives no wording)")
         if ScoreKind.SELF not in node.score_kinds:
             rule_text += "\n" + _("Scored by the appraiser's sociological survey.")

@@ -36,6 +36,7 @@ from ui.state import AppState
 from ui.widgets.area_list import AreaList
 from ui.widgets.criteria_view import CriteriaView
 from ui.widgets.submit_flow import SubmitFlow
+from ui.widgets.year_actions import YearActions
 
 
 def _problems() -> list[tuple[Problem, str]]:
@@ -153,6 +154,9 @@ class SelfAssessmentScreen(Screen):
         self.search.textChanged.connect(self._search_changed)
         self.search.setMinimumWidth(260)
         bar.addWidget(self.search, 1)
+        self.year_actions = YearActions(self.state, self)
+        self.year_actions.status_message.connect(self.status_message)
+        bar.addWidget(self.year_actions)
         stack = self.editor.undo_stack
         self.undo_action = stack.createUndoAction(self, _("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -185,6 +189,7 @@ class SelfAssessmentScreen(Screen):
             unit_side and status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
         )
         self.withdraw_button.setVisible(unit_side and status is AssessmentStatus.SUBMITTED)
+        self.year_actions.refresh()
         if first:
             self.table.expandAll()
         self._show_totals()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.i18n import _
+from parapp.services.carry_over import CarryOverResult, copy_last_year
 from parapp.services.criteria import list_sets
 from parapp.services.periods import new_period
 from ui import dialogs, style
+from ui.widgets.year_actions import carry_over_text
 
 if TYPE_CHECKING:
     from parapp.domain.assessment import AssessmentInfo
@@ -32,7 +35,7 @@ SET_ROLE = 257  # (code, version) of the criteria set on a line
 
 class NewPeriodDialog(QDialog):
     def __init__(
-        self, parent: QWidget | None, sets: list[SetSummary], year: int
+        self, parent: QWidget | None, sets: list[SetSummary], year: int, has_earlier: bool = False
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Create a new assessment period"))
@@ -66,6 +69,13 @@ class NewPeriodDialog(QDialog):
             self.sets.setItemData(self.sets.count() - 1, text, 3)  # the whole name as tooltip
         form.addRow(_("Criteria set:"), self.sets)
         layout.addLayout(form)
+        # Offered when there is a year to copy from; checked, since most criteria stay.
+        self.copy_last = QCheckBox(
+            _("Copy last year's declared data, explanations and evidence links")
+        )
+        self.copy_last.setChecked(has_earlier)
+        self.copy_last.setVisible(has_earlier)
+        layout.addWidget(self.copy_last)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.create_button = QPushButton(_("Create the period"))
@@ -100,7 +110,7 @@ def start_new_period(
             dialogs.warn(parent, _("No criteria set is loaded yet: load one in Settings."))
             return
         year = max(years, default=state.today.year - 1) + 1
-        dialog = NewPeriodDialog(parent, sets, year)
+        dialog = NewPeriodDialog(parent, sets, year, has_earlier=bool(years))
         dialog.accepted.connect(lambda: create(dialog))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -110,13 +120,21 @@ def start_new_period(
         chosen = dialog.chosen_set()
         code, version = chosen if chosen else (None, None)
 
-        def job() -> AssessmentInfo:
-            return new_period(db, year, code, version)
+        earlier = [y for y in years if y < year]
+        source = max(earlier) if dialog.copy_last.isChecked() and earlier else None
 
-        state.run(
-            job,
-            lambda info: on_created(info.year),
-            lambda exc: dialogs.show_error(parent, exc),
-        )
+        def job() -> tuple[AssessmentInfo, CarryOverResult | None]:
+            info = new_period(db, year, code, version)
+            copied = copy_last_year(db, info.year, source) if source is not None else None
+            return info, copied
+
+        def done(result: tuple[AssessmentInfo, CarryOverResult | None]) -> None:
+            info, copied = result
+            on_created(info.year)
+            if copied is not None:
+                # Not modal: the new year is on screen behind it already.
+                dialogs.inform_later(parent, *carry_over_text(copied))
+
+        state.run(job, done, lambda exc: dialogs.show_error(parent, exc))
 
     state.run(read_sets, ask)
