@@ -38,6 +38,7 @@ from parapp.i18n import _
 from . import (
     appraisal,
     assessments,
+    carry_over,
     criteria,
     demo_sync,
     documents,
@@ -336,12 +337,10 @@ def start_next_year(db: Database, areas: frozenset[str] = frozenset({"1", "2", "
     latest year, the rest not scored (screenshots and tests of work in progress)."""
     last = assessments.view(db)
     info = assessments.new_assessment(db, last.info.year + 1)
-    entries = [
-        assessments.SelfEntry(
-            code, declared=score.declared, typed=score.self_score, explanation=score.explanation
-        )
-        for code, score in last.scores.items()
-        if last.cset.area_of(code).code in areas and score.self_score is not None
-    ]
-    assessments.set_self_scores(db, info.id, entries)
+    # The clerk's own "copy last year", limited to some areas and without the evidence links
+    # (the half-done year's missing documents are part of what the demo shows).
+    carry_over.copy_last_year(
+        db, info.year, last.info.year,
+        only=lambda code: last.cset.area_of(code).code in areas, links=False,
+    )
     return info.id
