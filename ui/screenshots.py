@@ -150,6 +150,10 @@ def shoot(folder: Path, db_path: Path | None) -> list[Path]:
         _shoot_typing(window, shooter)
         _shoot_dialog(window, shooter)
         _close(window)
+
+        appraiser = _appraiser_db(Path(db_path), Path(tmp))
+        if appraiser is not None:
+            _shoot_appraiser(appraiser, shooter)
     return shooter.saved
 
 
@@ -187,6 +191,61 @@ def _shoot_dialog(window: object, shooter: Shooter) -> None:
     box.show()
     shooter.grab(box, "dialog-message")
     box.close()
+
+
+def _appraiser_db(commune_db: Path, tmp: Path) -> Path | None:
+    """A copy of the demo's appraiser office beside the commune's (``demo/appraiser``),
+    with its evidence store (the documents the appraiser opens)."""
+    import shutil
+
+    source = commune_db.parent.parent / "appraiser" / "parapp.sqlite3"
+    if not source.is_file():
+        return None
+    target = _copy_db(source, tmp / "appraiser" / "parapp.sqlite3")
+    if (source.parent / "evidence").is_dir():
+        shutil.copytree(source.parent / "evidence", target.parent / "evidence")
+    return target
+
+
+def _shoot_appraiser(db_path: Path, shooter: Shooter) -> None:
+    """The appraiser's window (Sở Nội vụ) in Vietnamese and English: the commune's 2025
+    assessment open in "Thẩm định" with criterion 1.1.2 selected (declared figures, whole
+    explanation, the evidence filed, under 1.1.2 and above it), then the ranking tab."""
+    from parapp import i18n
+    from ui import screens
+    from ui.main_window import MainWindow
+    from ui.state import AppState
+
+    before = i18n.get_language()
+    for language in ("vi", "en"):
+        i18n.set_language(language)
+        state = AppState(None, db_path)
+        window = MainWindow(state)
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        _settle(50)
+        state.open()
+        _wait(lambda: state.view is not None)  # noqa: B023 - waited for in this loop
+        window.navigate(screens.APPRAISAL)
+        screen = window.screen(screens.APPRAISAL)
+        _wait(lambda: screen.hub is not None)  # noqa: B023
+        _idle(window)
+        screen.open_unit("06172")
+        panel = screen.unit_page
+        _wait(lambda: panel.opened is not None)  # noqa: B023
+        _idle(window)
+        index = panel.model.index_of("1.1.2", 0)
+        panel.table.setCurrentIndex(index)
+        panel.table.scrollTo(index)
+        _idle(window)
+        shooter.grab(window, f"appraisal-unit-evidence-{language}")
+        screen.show_units()
+        shooter.grab(window, f"appraisal-units-{language}")
+        screen.tabs.setCurrentWidget(screen.ranking)
+        _idle(window)
+        shooter.grab(window, f"appraisal-ranking-{language}")
+        _close(window)
+    i18n.set_language(before)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -325,7 +325,8 @@ def ranking_inputs(
     db: Database, year: int, set_code: str | None = None, *, issued_on: date | None = None
 ) -> RankingInputs:
     """The ranking of ``year`` for one criteria set (the only one in use when not given):
-    published figures where published, else the figures the appraisal gives now."""
+    published figures (rank and index) where published, else the figures the appraisal
+    gives now."""
     with db.session() as s:
         set_rows = _set_rows(s, year, set_code)
         if not set_rows:
@@ -357,14 +358,22 @@ def ranking_inputs(
                 band = found.label if found else ""
             if result and result.decision_number and not decision[0]:
                 decision = (result.decision_number, result.decision_date, result.issuer)
+            # Published figures are the decision's: the same rank and index the units
+            # tab and the unit's own result show (a result typed from a decision that
+            # ranked 65 units says 12 of 65, not 1 of the 1 unit held here).
+            rank, rank_of, index = ss.ranks[code], ss.rank_of[code], figures.index
+            if result is not None:
+                index = result.index
+                if result.rank is not None:
+                    rank, rank_of = result.rank, result.rank_of or rank_of
             rows.append(
                 RankingRow(
-                    rank=ss.ranks[code],
-                    rank_of=ss.rank_of[code],
+                    rank=rank,
+                    rank_of=rank_of,
                     unit_code=code,
                     unit_name=st.unit_name,
                     kind=st.kind,
-                    index=figures.index,
+                    index=index,
                     points=figures.points,
                     max_points=figures.max_points,
                     area_points=tuple(_area_points(st, a.code) for a in areas),

@@ -2,8 +2,10 @@
 
 An appraiser is a department (Sở Nội vụ) or a district, not a commune's People's Committee:
 its director signs in their own right ("GIÁM ĐỐC") or a deputy for them ("KT. GIÁM ĐỐC /
-PHÓ GIÁM ĐỐC"). Until one is set, the signer chosen in Cài đặt (the office's default) is
-used, and without that the director's title with no name.
+PHÓ GIÁM ĐỐC"). Until one is set, the signer follows the office's profile (its head's
+title); the signer chosen in Cài đặt is used only when it signs the way the office does,
+never a commune committee's "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" (the window's built-in
+default) for a department — only its name is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.text import clean
 from parapp.printing import nd30
 
-from .setup import default_signer, get_setting, set_setting
+from .office_profile import get_profile
+from .setup import default_signer, get_setting, own_unit_or_none, set_setting
 
 APPRAISER_SIGNER_KEY = "appraiser_signer"
 BUILT_IN = Signer(mode=SignMode.DIRECT, body="", head_title="GIÁM ĐỐC", position="GIÁM ĐỐC")
@@ -33,7 +36,30 @@ def appraiser_signer(db: Database) -> Signer:
             return Signer(**{**data, "mode": SignMode(data.get("mode", ""))})
         except (ValueError, TypeError):
             pass  # a damaged setting falls back as if none were set
-    return default_signer(db) or BUILT_IN
+    return office_default(db)
+
+
+def office_default(db: Database) -> Signer:
+    """The signer an appraiser's office starts with: its profile's (a department's
+    "GIÁM ĐỐC"), with the name of the default signer of Cài đặt when that one signs as the
+    office does."""
+    chosen = default_signer(db)
+    if own_unit_or_none(db) is None:
+        return chosen or BUILT_IN
+    profile = get_profile(db)
+    own = profile.signer(chosen.name if chosen else "")
+    if not own.body and own.mode is SignMode.TM:  # no collective body: the head signs
+        own = replace(own, mode=SignMode.DIRECT)
+    if chosen is None or _committee(chosen) != profile.committee:
+        return own
+    return chosen
+
+
+def _committee(signer: Signer) -> bool:
+    """Whether ``signer`` signs for a People's Committee."""
+    return clean(signer.body).upper() == "ỦY BAN NHÂN DÂN" and signer.mode in (
+        SignMode.TM, SignMode.KT, SignMode.Q,
+    )  # fmt: skip
 
 
 def set_appraiser_signer(

@@ -6,11 +6,14 @@ and extension. That name came from a clerk's disk or from a package: it is reduc
 safe base name again here (a row written by an older version was never checked), the copy
 is made only inside ``open/`` beside the database (never the shared system temporary
 folder, where another account could have planted a file or link under the same name), and
-a type that the system would run rather than show is refused with a sentence.
+a type that the system would run rather than show is refused with a sentence. The copy
+is checked against the document's SHA-256 before it is handed over: a store file damaged
+or changed since it was received is never shown as the document.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -23,6 +26,7 @@ from .common import ServiceError
 from .evidence import evidence_file
 
 FOLDER = "open"
+CHUNK = 1 << 20
 KEEP_SECONDS = 24 * 3600  # a copy a viewer may still show; older ones are removed
 
 
@@ -51,7 +55,17 @@ def open_copy(db: Database, sha256: str, name: str) -> Path:
     if target.is_symlink():
         target.unlink()
     temp = folder / f".{safe}.{os.getpid()}.part"
-    shutil.copyfile(source, temp)
+    digest = hashlib.sha256()
+    with source.open("rb") as src, temp.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            dst.write(chunk)
+    if digest.hexdigest() != sha256.lower():
+        temp.unlink(missing_ok=True)
+        raise ServiceError(
+            "The stored copy of {name} is damaged (its content is not the document that was "
+            "received), so it is not opened: restore a backup or ask for the document again.",
+            name=safe)
     os.replace(temp, target)
     return target
 

@@ -22,7 +22,7 @@ UNIT_CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def headers() -> list[str]:
     # TRANSLATORS: column headers of the ranking table
-    return [_("Rank"), _("Unit"), _("PAR index"), _("Band"), _("Result")]
+    return [_("Rank"), _("Unit"), _("PAR index (%)"), _("Band"), _("Result")]
 
 
 def rank_text(row: RankingRow) -> str:

@@ -104,8 +104,8 @@ def headers() -> list[str]:
         _("Kind"),
         _("Status"),
         _("Last package\nreceived"),
-        _("Self-assessed\nindex"),
-        _("Appraised\nindex"),
+        _("Self-assessed\nindex (%)"),
+        _("Appraised\nindex (%)"),
         _("To\nre-appraise"),
         _("Rank"),
     ]

@@ -13,19 +13,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, NodeScore, can_edit
 from parapp.domain.completeness import unscored_leaves
-from parapp.i18n import _, label, message
+from parapp.i18n import _, format_max, label, message
 from parapp.services import appraisal, assessments, submission
 from parapp.services.appraisal import accept_self_scores, appraise_node, return_for_correction
 from ui import dialogs, style
 from ui.fmt import points
 from ui.models.appraisal_columns import COL_APPRAISED, COL_SURVEY
 from ui.models.appraisal_nodes import AppraisalNodesModel
+from ui.models.columns import CODE_ROLE
 from ui.screens.base import heading
+from ui.widgets.appraisal_detail import AppraisalDetail
 from ui.widgets.appraisal_dialogs import ask_return_reason, unscored_question
 from ui.widgets.appraisal_tree import AppraisalView
 
@@ -127,7 +129,18 @@ class UnitAppraisalPanel(QWidget):
         self.table = AppraisalView()
         self.table.setModel(self.model)
         self.table.setup_columns()
-        layout.addWidget(self.table, 1)
+        # What the unit declared and filed for the selected criterion, under the table:
+        # the appraiser reads it before typing the score.
+        self.detail = AppraisalDetail(state)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.detail)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([400, 170])
+        layout.addWidget(self.split, 1)
 
     # -- loading -------------------------------------------------------------------
     def open_unit(self, year: int, unit_code: str) -> None:
@@ -146,6 +159,20 @@ class UnitAppraisalPanel(QWidget):
         if other:  # another unit starts at its first criterion, not where the last one was
             self.table.scrollToTop()
         self._show_state()
+        self._show_detail(self.table.currentIndex())
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail(current)
+
+    def _show_detail(self, current: QModelIndex) -> None:
+        code = current.data(CODE_ROLE) if current.isValid() else None
+        view = self.opened.view if self.opened else None
+        self.detail.show_node(
+            view.cset if view else None,
+            self.model.scores if view else {},
+            code,
+            view.info.id if view else None,
+        )
 
     def _load_failed(self, exc: BaseException) -> None:
         dialogs.show_error(self, exc)
@@ -205,13 +232,23 @@ class UnitAppraisalPanel(QWidget):
         return ""
 
     def _show_totals(self) -> None:
-        self_index, appraised = self.model.self_index, self.model.appraised_index
-        if self_index is None or appraised is None:
+        own, official = self.model.self_totals, self.model.official
+        if own is None or official is None:
             self.totals.setText("")
             return
+        # Both indices are percentages, each of its own maximum (the unit does not score
+        # the survey criteria): the points and the maximum are said beside each.
         self.totals.setText(
-            _("Self-assessed index {self_index} · appraised index {appraised}").format(
-                self_index=points(self_index), appraised=points(appraised)
+            _(
+                "Self-assessed index {self_index}% ({self_points}/{self_max} points) · "
+                "appraised index {appraised}% ({points}/{max} points)"
+            ).format(
+                self_index=points(own.index),
+                self_points=points(own.total),
+                self_max=format_max(own.main_max),
+                appraised=points(official.index),
+                points=points(official.total),
+                max=format_max(official.main_max),
             )
         )
         missing = self.model.survey_missing()
