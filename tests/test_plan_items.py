@@ -275,3 +275,24 @@ def test_cli_doc_lists_every_plan_and_report_command() -> None:
     table = [ln for ln in doc.splitlines() if ln[:3] == "| `"]
     missing = [w for w in wanted if not any(ln.startswith(f"| `{w}") for ln in table)]
     assert not missing, f"docs/cli.md does not list {missing}"
+
+
+def test_restore_takes_the_last_removed_item_even_within_one_second(tmp_path: Path) -> None:
+    """Two removals in the same second (Delete pressed twice, a merge then a Delete in the
+    window): restore brings back the last one, not the older row."""
+    from db.engine import open_database
+    from parapp.services import plan_items
+
+    cli = published(tmp_path)
+    cli.ok("plan", "draft")
+    db = open_database(cli.db)
+    try:
+        before = [n.item.id for n in plan_items.list_items(db).items]
+        plan_items.remove(db, 6)
+        plan_items.remove(db, 1)  # the last removed, an older row than item 6
+        plan_items.restore(db)
+        listing = plan_items.list_items(db)
+        assert listing.items[0].item.id == before[0]
+        assert [r.item.id for r in listing.removed] == [before[5]]
+    finally:
+        db.close()

@@ -3,7 +3,7 @@ model's deadline rules, and the plan services it adds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +11,6 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QWidget
 
@@ -20,7 +19,7 @@ from parapp.domain.deadlines import DeadlineKind
 from parapp.domain.remediation import ItemStatus
 from parapp.services import plan_items, plans
 from parapp.services.common import ServiceError
-from ui import qt_strings, screens
+from ui import screens
 from ui.main_window import MainWindow
 from ui.models.plan_items import (
     COL_DEADLINE,
@@ -33,34 +32,10 @@ from ui.models.plan_items import (
     deadline_problem,
 )
 from ui.screens.plan import PlanScreen
-from ui.state import AppState
 from ui.widgets.plan_progress import ProgressDialog
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 ENGLISH_BUTTONS = {"OK", "&OK", "Cancel", "&Cancel", "Yes", "&Yes", "No", "&No"}
-
-
-@pytest.fixture
-def open_window(qtbot: object) -> Iterator[Callable[[Path], MainWindow]]:
-    qt_strings.install()
-    windows: list[MainWindow] = []
-
-    def opener(path: Path) -> MainWindow:
-        state = AppState(None, path)
-        window = MainWindow(state)
-        window.resize(1366, 768)
-        window.show()
-        state.open()
-        qtbot.waitUntil(lambda: state.view is not None, timeout=30_000)  # type: ignore[attr-defined]
-        windows.append(window)
-        return window
-
-    yield opener
-    for window in windows:
-        window.close()
-        if window.state.has_tasks:
-            window.state.tasks.shutdown()
-        shiboken6.delete(window)
 
 
 def _idle(qtbot: object, screen: PlanScreen) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QWidget
 from db.engine import open_database
 from parapp.services import plan_items
 from tests.test_ui_plan import _answer_dialog, _idle, _lengthen, _screen
-from tests.test_ui_plan import open_window as open_window  # the fixture
 from ui.main_window import MainWindow
 from ui.models.plan_items import COL_LEAD, COL_SHORTCOMING, NO_AREA, Show
 from ui.screens.plan import PlanScreen
@@ -188,14 +187,15 @@ def test_reorder_by_button_key_and_drag_and_drop(
 def test_filters_by_status_lead_and_area(
     qtbot: object, open_window: Callable[[Path], MainWindow], published_db: Path
 ) -> None:
-    _lengthen(published_db, 18)  # four general tasks led by "Công an xã"
+    drafted = len(_stored(published_db).items)
+    _lengthen(published_db, drafted + 4)  # four general tasks led by "Công an xã"
     screen = _screen(qtbot, open_window(published_db))
     total = screen.model.rowCount()
     f = screen.filters
     f.lead_box.setCurrentIndex(f.lead_box.findData("Công an xã"))
     assert screen.model.rowCount() == 4
     assert all(screen.model.index(r, COL_LEAD).data() == "Công an xã" for r in range(4))
-    assert screen.model.index(0, 0).data() == "15"  # numbers are the plan's, not the rows'
+    assert screen.model.index(0, 0).data() == str(drafted + 1)  # the plan's numbers
     f.lead_box.setCurrentIndex(0)
     f.area_box.setCurrentIndex(f.area_box.findData("1"))
     assert 0 < screen.model.rowCount() < total

@@ -151,10 +151,75 @@ def shoot(folder: Path, db_path: Path | None) -> list[Path]:
         _shoot_dialog(window, shooter)
         _close(window)
 
+        long_plan = _copy_db(db_path, Path(tmp) / "long-plan" / "parapp.sqlite3")
+        _lengthen_plan(long_plan)
+        _shoot_plan(long_plan, shooter)
+
         appraiser = _appraiser_db(Path(db_path), Path(tmp))
         if appraiser is not None:
             _shoot_appraiser(appraiser, shooter)
     return shooter.saved
+
+
+LONG_SHORTCOMING = (
+    "Tỷ lệ hồ sơ thủ tục hành chính được tiếp nhận, giải quyết qua dịch vụ công trực tuyến "
+    "toàn trình còn thấp; nhiều hồ sơ chưa được số hóa kết quả giải quyết theo quy định tại "
+    "Nghị định số 107/2021/NĐ-CP của Chính phủ"
+)
+
+
+def _lengthen_plan(db_path: Path) -> None:
+    """The 2026 plan with ten more items of long texts (24 in all), one with progress."""
+    from datetime import date
+
+    from parapp.services import plan_items
+    from parapp.services.office import open_office
+
+    db = open_office(db_path)
+    try:
+        for k in range(10):
+            change = plan_items.add(
+                db, 2026, shortcoming=f"{LONG_SHORTCOMING} (nhóm {k + 1}).",
+                tasks="- Rà soát toàn bộ hồ sơ tồn đọng.\n- Tập huấn công chức Bộ phận một "
+                "cửa.\n- Báo cáo kết quả về UBND xã hằng quý.",
+                product="Báo cáo kết quả số hóa; danh sách hồ sơ đã xử lý",
+                lead="Văn phòng HĐND và UBND, Trung tâm Phục vụ hành chính công",
+                coordinating="Công an xã; Phòng Kinh tế", deadline="quý III/2026",
+            )  # fmt: skip
+        plan_items.progress(
+            db, change.numbers[0] - 9, date(2026, 5, 10), 40,
+            "Đã rà soát 120/300 hồ sơ; phần còn lại hoàn thành trong tháng 6.", 2026,
+        )  # fmt: skip
+    finally:
+        db.close()
+
+
+def _shoot_plan(db_path: Path, shooter: Shooter) -> None:
+    """The plan screen with 24 items in Vietnamese and English: an item with long texts
+    and progress in the pane; then three items selected (their what-if under the table)
+    and a deadline the program cannot read, refused beside its field."""
+    from parapp import i18n
+    from ui.screens.plan import PlanScreen
+
+    before = i18n.get_language()
+    for language in ("vi", "en"):
+        i18n.set_language(language)
+        window = _open_window(db_path)
+        window.navigate("plan")  # type: ignore[attr-defined]
+        _idle(window)
+        screen = window.screen("plan")  # type: ignore[attr-defined]
+        assert isinstance(screen, PlanScreen)
+        screen.table.select_rows([11], 11)  # the first long item, with progress
+        screen.table.setFocus()
+        _idle(window)
+        shooter.grab(window, f"plan-24-items-{language}")
+        screen.table.select_rows([4, 5, 6], 4)
+        screen.detail.deadline.setText("khi nào có kinh phí")
+        screen.detail.deadline.editingFinished.emit()
+        _idle(window)
+        shooter.grab(window, f"plan-selected-refused-{language}")
+        _close(window)
+    i18n.set_language(before)
 
 
 def _shoot_typing(window: object, shooter: Shooter) -> None:

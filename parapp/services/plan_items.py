@@ -22,7 +22,7 @@ is one transaction; a refusal is one sentence and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -325,7 +325,7 @@ def merge(
         keep.node_codes = ",".join(_once(c for r in chosen for c in r.node_codes.split(",")))
         keep.points_lost = _points(chosen)
         keep.keep_up = all(r.keep_up for r in chosen)
-        stamp = now()
+        stamp = _removal_stamp(plan)
         for row in others:
             row.removed_at = stamp
         write_order(s, plan, order.sort(r for r in rows if r not in others))
@@ -398,7 +398,7 @@ def remove(
 
     def work(s: Session, plan: PlanRow, order: Order, rows: list[PlanItemRow]) -> tuple[str, ...]:
         row = item_at(rows, number)
-        row.removed_at = now()
+        row.removed_at = _removal_stamp(plan)
         removed.append(number)
         write_order(s, plan, [r for r in rows if r is not row])
         row.position = number - 1  # where restore puts it back
@@ -406,6 +406,14 @@ def remove(
 
     done = change(db, year, kind, work)
     return ItemChange(done.plan, (), tuple(removed))
+
+
+def _removal_stamp(plan: PlanRow) -> datetime:
+    """Now, or just after the plan's latest removal: restore takes the last one removed,
+    also when two removals fall in the same second (``now`` keeps whole seconds)."""
+    stamp = now()
+    latest = max((r.removed_at for r in plan.removed_items if r.removed_at), default=None)
+    return max(stamp, latest + timedelta(microseconds=1)) if latest else stamp
 
 
 def restore(

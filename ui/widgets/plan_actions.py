@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ui.widgets.plan_pages import DraftPage
 
 Work = Callable[["Database", int], "ItemChange"]
+T_co = TypeVar("T_co", covariant=True)
 
 
 def number_now(db: Database, year: int, item_id: str) -> int:
@@ -38,6 +39,21 @@ def number_now(db: Database, year: int, item_id: str) -> int:
     from parapp.services import plan_items
 
     return plan_items.list_items(db, year).number_of(item_id)
+
+
+class Asking(Protocol[T_co]):
+    def exec(self) -> int: ...
+    def values(self) -> T_co: ...
+    def deleteLater(self) -> None: ...
+
+
+def _ask(dialog: Asking[T_co]) -> T_co | None:
+    """The dialog's values if accepted. The dialog is deleted afterwards: one left hidden
+    under the screen after each question (with its timers) crashed Qt later, in tests."""
+    try:
+        return dialog.values() if dialog.exec() else None
+    finally:
+        dialog.deleteLater()
 
 
 class ItemActions:
@@ -74,10 +90,10 @@ class ItemActions:
     def add(self) -> None:
         item = self.model.item(self.table.currentIndex().row())
         code = item.node_codes[0] if item and item.node_codes else ""
-        dialog = AddItemDialog(code, self._widget())
-        if not dialog.exec():
+        answer = _ask(AddItemDialog(code, self._widget()))
+        if answer is None:
             return
-        criterion, shortcoming, tasks = dialog.values()
+        criterion, shortcoming, tasks = answer
         deadline = item.deadline.text if item else ""
         lead = item.lead if item else ""
 
@@ -111,10 +127,10 @@ class ItemActions:
         item = self.model.item(self.table.currentIndex().row())
         if item is None:
             return
-        dialog = SplitDialog(self.model.number(item), item.tasks, self._widget())
-        if not dialog.exec():
+        tasks = _ask(SplitDialog(self.model.number(item), item.tasks, self._widget()))
+        if tasks is None:
             return
-        tasks, item_id = dialog.values(), item.id
+        item_id = item.id
 
         def work(db: Database, year: int) -> ItemChange:
             from parapp.services import plan_items
@@ -196,10 +212,10 @@ class ItemActions:
         item = self.model.item(self.table.currentIndex().row())
         if item is None or not self.model.trackable:
             return
-        dialog = ProgressDialog(item, self._today(), self._widget())
-        if not dialog.exec():
+        answer = _ask(ProgressDialog(item, self._today(), self._widget()))
+        if answer is None:
             return
-        on, percent, note = dialog.values()
+        on, percent, note = answer
         item_id = item.id
 
         def work(db: Database, year: int) -> ItemChange:

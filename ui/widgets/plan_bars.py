@@ -258,12 +258,12 @@ def table_page(filters: FilterBar, actions: ActionBar, model: PlanItemsModel) ->
     table.set_widths(
         {
             COL_STT: 34,
-            COL_LEAD: 108,
-            COL_DEADLINE: 108,
-            COL_STATUS: 112,
+            COL_LEAD: 100,
+            COL_DEADLINE: 116,
+            COL_STATUS: 108,
             COL_PROGRESS: 64,
             COL_LOST: 50,
-            COL_RECOVERABLE: 56,
+            COL_RECOVERABLE: 62,
         },
         COL_SHORTCOMING,
     )

@@ -95,13 +95,13 @@ class PlanDetail(QScrollArea):
         # Labels above the fields: the pane is narrow, the texts are long.
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(2 * unit)
-        self.grid.setVerticalSpacing(unit)
+        self.grid.setVerticalSpacing(unit - 2)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         self.errors: dict[str, QLabel] = {}
         self.cells: dict[str, QVBoxLayout] = {}
-        self.shortcoming = TextField(3)
-        self.tasks = TextField(6)
+        self.shortcoming = TextField(4)
+        self.tasks = TextField(5)
         self.product = TextField(2)
         self.lead = _unit_box()
         self.coordinating = _unit_box()
@@ -109,6 +109,11 @@ class PlanDetail(QScrollArea):
         self.deadline.setPlaceholderText(_("e.g. quý II/2026, trước 30/6/2026, thường xuyên"))
         self.meaning = QLabel()
         self.meaning.setStyleSheet(MUTED)
+        deadline = QWidget()  # what the program understood, beside what was typed
+        deadline_row = QHBoxLayout(deadline)
+        deadline_row.setContentsMargins(0, 0, 0, 0)
+        deadline_row.addWidget(self.deadline, 1)
+        deadline_row.addWidget(self.meaning)
         self.index_box = QComboBox()
         for kind in IndexKind:
             self.index_box.addItem(kind.value.replace("_", " "), kind.value)
@@ -121,12 +126,11 @@ class PlanDetail(QScrollArea):
             ("product", _("Product"), self.product, 2, 0, 2),
             ("lead", _("Lead"), self.lead, 3, 0, 1),
             ("coordinating", _("Coordinating"), self.coordinating, 3, 1, 1),
-            ("deadline", _("Deadline"), self.deadline, 4, 0, 1),
-            ("status", _("Status"), self.status_box, 4, 1, 1),
-            ("index_kind", _("Index"), self.index_box, 5, 0, 1),
+            ("deadline", _("Deadline"), deadline, 4, 0, 2),
+            ("status", _("Status"), self.status_box, 5, 0, 1),
+            ("index_kind", _("Index"), self.index_box, 5, 1, 1),
         ):
             self._add_field(key, text, field, (row, column, span))
-        self.cells["deadline"].insertWidget(2, self.meaning)
         outer.addLayout(self.grid)
         progress_head = QHBoxLayout()
         heading = QLabel(_("Progress"))
@@ -298,6 +302,9 @@ class PlanDetail(QScrollArea):
             box.blockSignals(True)
             box.setEditText(value)
             box.blockSignals(False)
+            line = box.lineEdit()
+            if line is not None:
+                line.setCursorPosition(0)  # a long list of units shows its first name
         elif name == "deadline":
             self.deadline.setText(value)
         elif name == "index_kind":
