@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from parapp.i18n import _, message, ngettext
 from parapp.services import evidence
@@ -40,9 +40,7 @@ class CriterionEvidence(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.attach_button = QPushButton(_("Attach a document…"))
         self.attach_button.clicked.connect(self.attach)
-        self.open_button = QToolButton()
-        self.open_button.setText(_("Open a document"))
-        self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.open_button = QPushButton(_("Open a document"))
         self.open_menu = QMenu(self.open_button)
         self.open_button.setMenu(self.open_menu)
         layout.addWidget(self.attach_button)

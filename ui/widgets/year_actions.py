@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -135,7 +134,7 @@ def carry_over_text(result: CarryOverResult) -> tuple[str, str]:
     return text, detail
 
 
-class YearActions(QToolButton):
+class YearActions(QPushButton):
     status_message = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -153,7 +152,6 @@ class YearActions(QToolButton):
             self, exc
         )
         self.setText(_("Excel / last year"))
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
         self.export_action = QAction(_("Export to Excel…"), self)
         self.export_action.triggered.connect(self.export)
