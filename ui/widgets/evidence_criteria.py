@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -46,6 +47,11 @@ def filter_list(widget: QListWidget, text: str) -> None:
         item = widget.item(row)
         hay = str(item.data(FOLD_ROLE) or "")
         item.setHidden(not all(w in hay for w in words))
+
+
+def _tickable(item: QListWidgetItem) -> bool:
+    """A criterion's line (an area's heading has no box)."""
+    return item.data(Qt.ItemDataRole.CheckStateRole) is not None
 
 
 class CriteriaPicker(QDialog):
@@ -89,10 +95,13 @@ class CriteriaPicker(QDialog):
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.setFont(style.scaled(item.font(), 1.0, bold=True))
             else:
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                # Not "user checkable": the list would tick a click on the box itself and
+                # _toggle untick it again. _toggle ticks a click anywhere on the line.
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.itemClicked.connect(self._toggle)
+        self.list.installEventFilter(self)
         layout.addWidget(self.list, 1)
         self.search.textChanged.connect(lambda text: filter_list(self.list, text))
         buttons = QDialogButtonBox()
@@ -104,9 +113,22 @@ class CriteriaPicker(QDialog):
         self.list.itemChanged.connect(self._update_button)
         self._update_button()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space ticks the line the keyboard is on."""
+        if (
+            watched is self.list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and self.list.currentItem() is not None
+        ):
+            self._toggle(self.list.currentItem())
+            return True
+        return super().eventFilter(watched, event)
+
     def _toggle(self, item: QListWidgetItem) -> None:
         # A click anywhere on the row ticks it, not only on the small box.
-        if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+        if not _tickable(item):
             return  # an area's heading
         checked = item.checkState() == Qt.CheckState.Checked
         item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
@@ -124,7 +146,7 @@ class CriteriaPicker(QDialog):
         wanted = set(codes)
         for row in range(self.list.count()):
             item = self.list.item(row)
-            if item.data(CODE_ROLE) in wanted and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            if item.data(CODE_ROLE) in wanted and _tickable(item):
                 item.setCheckState(Qt.CheckState.Checked)
 
     def codes(self) -> list[str]:

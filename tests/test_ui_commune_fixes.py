@@ -1,0 +1,60 @@
+"""Commune window defects of issue 16: the link dialog's box, the language chosen in
+Settings, the issue dialog's number. On copies of the demo, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+
+from db.engine import open_database
+from parapp.services import assessments
+from ui.widgets.evidence_criteria import CODE_ROLE, CriteriaPicker
+
+pytestmark = pytest.mark.usefixtures("vietnamese")
+
+
+def test_clicking_the_box_itself_ticks_the_criterion(qtbot: object, published_db: Path) -> None:
+    db = open_database(published_db)
+    try:
+        cset = assessments.view(db).cset
+    finally:
+        db.close()
+    picker = CriteriaPicker(cset, "Kế hoạch")
+    qtbot.addWidget(picker)  # type: ignore[attr-defined]
+    picker.show()
+    qtbot.waitExposed(picker)  # type: ignore[attr-defined]
+    apart = QApplication.doubleClickInterval() + 50  # two clicks, not a double click
+    item = next(
+        picker.list.item(r) for r in range(picker.list.count())
+        if picker.list.item(r).data(CODE_ROLE) == "1.1.1"
+    )
+    option = QStyleOptionViewItem()
+    option.initFrom(picker.list)
+    option.rect = picker.list.visualItemRect(item)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = picker.list.style().subElementRect(
+        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, picker.list
+    )
+    viewport = picker.list.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=box.center())  # type: ignore[attr-defined]
+    assert item.checkState() == Qt.CheckState.Checked
+    assert picker.codes() == ["1.1.1"]
+    qtbot.wait(apart)  # type: ignore[attr-defined]
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=box.center())  # type: ignore[attr-defined]
+    assert item.checkState() == Qt.CheckState.Unchecked
+    # A click on the text still ticks the line.
+    qtbot.wait(apart)  # type: ignore[attr-defined]
+    text = picker.list.visualItemRect(item).center()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=text)  # type: ignore[attr-defined]
+    assert picker.codes() == ["1.1.1"]
+    # Space ticks the line the keyboard is on.
+    picker.list.setFocus()
+    picker.list.setCurrentItem(item)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Space)  # type: ignore[attr-defined]
+    assert picker.codes() == []
