@@ -352,7 +352,8 @@ def test_cli(tmp_path: Path, vietnamese: None) -> None:
     code, out, err = cli(path, "appraise", "publish", "--decision-number", "70/QĐ-UBND",
                          "--decision-date", "27/01/2026", "--confirm-incomplete")
     assert code == 0, err
-    assert out.splitlines()[0].startswith("1/1\t")
+    assert out.splitlines()[0].split("\t") == ["Rank", "Index", "Band", "Unit code", "Unit"]
+    assert out.splitlines()[1].startswith("1/1\t")
     assert b in err  # left out, said on stderr
 
     xlsx = tmp_path / "out" / "xep-hang.xlsx"

@@ -168,8 +168,9 @@ def test_handmade_flow(tmp_path: Path) -> None:
     assert "TEST-XA-2025" in out
     out = cli.ok("criteria", "list")
     lines = out.strip().splitlines()
-    assert len(lines) == 1
-    code, version, kind, period, nodes, name = lines[0].split("\t")
+    assert lines[0].split("\t") == ["Mã", "Phiên bản", "Chỉ số", "Kỳ", "Tiêu chí", "Tên"]
+    assert len(lines) == 2
+    code, version, kind, period, nodes, name = lines[1].split("\t")
     assert (code, version, kind, period, nodes) == ("TEST-XA-2025", "v1", "PAR", "2025", "15")
     assert name == "Bộ tiêu chí thử nghiệm Chỉ số CCHC cấp xã năm 2025"
 
@@ -201,9 +202,9 @@ def test_handmade_flow(tmp_path: Path) -> None:
     assert "12/KH-UBND" in out
     out = cli.ok("evidence", "list")
     lines = out.strip().splitlines()
-    assert len(lines) == 1
-    assert "Kế hoạch CCHC số 12/KH-UBND ngày 10/01/2025" in lines[0]
-    assert lines[0].endswith("1.1, 1.2")
+    assert len(lines) == 2  # the header, then the document
+    assert "Kế hoạch CCHC số 12/KH-UBND ngày 10/01/2025" in lines[1]
+    assert lines[1].endswith("1.1, 1.2")
 
     cli.ok("assessment", "submit", "--allow-incomplete", "--reason", INCOMPLETE)
     out = cli.ok(
@@ -241,7 +242,8 @@ def test_handmade_flow(tmp_path: Path) -> None:
 
     out = cli.ok("backup", "make")
     out = cli.ok("backup", "list")
-    rows = [ln.split("\t") for ln in out.strip().splitlines()]
+    head, *rows = [ln.split("\t") for ln in out.strip().splitlines()]
+    assert head == ["Tệp", "Thời điểm tạo", "Lý do", "Kích thước", "Loại"]
     # imports made their own backups first ("before-import"); ours is the manual one
     assert sorted(r[2] for r in rows) == ["before-import", "before-import", "manual"]
     (name,) = [r[0] for r in rows if r[2] == "manual"]
@@ -253,15 +255,15 @@ def test_handmade_flow(tmp_path: Path) -> None:
     other_file = tmp_path / "other-set.json"
     other_file.write_text(json.dumps(other, ensure_ascii=False), "utf-8")
     cli.ok("criteria", "import", str(other_file))
-    assert len(cli.ok("criteria", "list").strip().splitlines()) == 2
+    assert len(cli.ok("criteria", "list").strip().splitlines()) == 1 + 2  # header + sets
 
     cli.fails("backup", "restore", name)
-    assert len(cli.ok("criteria", "list").strip().splitlines()) == 2  # refused: nothing changed
+    assert len(cli.ok("criteria", "list").strip().splitlines()) == 3  # refused: nothing changed
     cli.ok("backup", "restore", name, "--yes")
-    assert cli.ok("criteria", "list").strip().splitlines()[0].startswith("TEST-XA-2025\t")
-    assert len(cli.ok("criteria", "list").strip().splitlines()) == 1
+    assert cli.ok("criteria", "list").strip().splitlines()[1].startswith("TEST-XA-2025\t")
+    assert len(cli.ok("criteria", "list").strip().splitlines()) == 2
     # 3 above, the import just made, and the copy kept by the restore
-    assert len(cli.ok("backup", "list").strip().splitlines()) == 5
+    assert len(cli.ok("backup", "list").strip().splitlines()) == 1 + 5  # header + backups
     out = cli.ok("assessment", "show")
     assert "8/17" in out and "15,13/20" in out
 

@@ -112,3 +112,60 @@ def test_importing_only_the_offices_own_package_is_a_mistake(demo_offices: Path,
                           data_dir=tmp_path)
     assert code == 1
     assert "do chính đơn vị này lập" in out
+
+
+def _draft_office(demo_db: Path, tmp_path: Path) -> Path:
+    db = copy_database(demo_db, tmp_path / "draft" / "parapp.sqlite3")
+    code, _out, err = run(db, "assessment", "new", "--year", "2026", data_dir=tmp_path)
+    assert code == 0, err
+    return db
+
+
+def test_assessment_list_has_a_header_and_every_year(office: Path, tmp_path: Path) -> None:
+    code, out, err = run(office, "assessment", "list", data_dir=tmp_path)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split("\t") == ["Năm", "Đơn vị", "Bộ tiêu chí", "Trạng thái", "Sửa lần cuối"]
+    assert [line.split("\t")[0] for line in lines[1:]] == ["2025", "2024"]
+    assert "đã công bố" in lines[1]
+
+
+def test_one_score_is_typed_with_the_checks_of_the_table(demo_db: Path, tmp_path: Path) -> None:
+    db = _draft_office(demo_db, tmp_path)
+    code, out, err = run(db, "scores", "set", "1.1.1", "Có", "--explanation", "Đã ban hành",
+                         data_dir=tmp_path)
+    assert code == 0, err
+    assert out.strip() == "1.1.1: đã ghi; điểm tự đánh giá 1,00."
+    refused = {
+        ("1.1.1", "có lẽ"): "'có lẽ' không phải là câu trả lời hợp lệ cho tiêu chí 1.1.1",
+        ("9.9", "1"): "'9.9' không phải là tiêu chí",
+        ("1.1", "1"): "được chấm qua các tiêu chí thành phần",
+    }
+    for (criterion, value), sentence in refused.items():
+        code, out, err = run(db, "scores", "set", criterion, value, data_dir=tmp_path)
+        assert code == 1 and not out and sentence in err, err
+
+
+def test_a_document_is_unlinked_then_removed(demo_db: Path, tmp_path: Path) -> None:
+    db = _draft_office(demo_db, tmp_path)
+    doc = tmp_path / "qd.txt"
+    doc.write_text("Quyết định", encoding="utf-8")
+    code, _out, err = run(db, "evidence", "add", str(doc), "--nodes", "1.1.1,1.1.2", "--title",
+                          "Quyết định ban hành kế hoạch", "--number", "05/QĐ-UBND", "--date",
+                          "05/01/2026", data_dir=tmp_path)
+    assert code == 0, err
+    code, out, err = run(db, "evidence", "unlink", "05/qđ-ubnd", "--nodes", "1.1.2",
+                         data_dir=tmp_path)
+    assert code == 0, err
+    assert "đã bỏ gắn với 1.1.2; vẫn gắn với: 1.1.1" in out
+    code, out, _err = run(db, "evidence", "list", data_dir=tmp_path)
+    lines = out.splitlines()
+    assert lines[0].split("\t") == ["Mã", "Tài liệu", "Tiêu chí"]
+    assert lines[1].endswith("\t1.1.1")
+    sha = lines[1].split("\t")[0]
+    code, out, err = run(db, "evidence", "remove", sha[:8], data_dir=tmp_path)
+    assert code == 0, err
+    code, out, _err = run(db, "evidence", "list", data_dir=tmp_path)
+    assert "chưa gắn với tiêu chí nào" in out.splitlines()[1]
+    code, out, err = run(db, "evidence", "remove", "khong-co", data_dir=tmp_path)
+    assert code == 1 and "Không có tài liệu nào của kỳ đánh giá này là 'khong-co'" in err

@@ -194,6 +194,7 @@ def test_export_to_a_full_stick_names_the_stick(demo: tuple[Path, Path], tmp_pat
     assert str(stick) in _one_sentence(caught.value)
     # Room for the signed package but not for its encrypted copy: nothing is left on the
     # stick (no unencrypted package when encryption was asked for).
+    (tmp_path / "probe").mkdir()
     probe = _cli("--db", str(db_path), "sync", "export", "--kind", "submission", "--year",
                  "2026", "--out", str(tmp_path / "probe"))
     assert probe.returncode == 0, probe

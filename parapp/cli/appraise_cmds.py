@@ -68,6 +68,8 @@ def units(args: argparse.Namespace) -> int:
     if not rows:
         _out(_("No unit is registered yet. Add them with 'parapp appraise add-units'."))
         return 0
+    h.header(_("Unit code"), _("Unit"), _("Status"), _("Criteria set"), _("Self index"),
+             _("Appraised index"), _("Notes"))
     for r in rows:
         status = status_text(r.status) if r.status is not None else _("not submitted")
         extra = []
@@ -194,6 +196,8 @@ def publish(args: argparse.Namespace) -> int:
             issuer=args.issuer or "",
             confirm_incomplete=args.confirm_incomplete,
         )
+    if outcome.published:
+        h.header(_("Rank"), _("Index"), _("Band"), _("Unit code"), _("Unit"))
     for p in outcome.published:
         _out(
             f"{p.rank}/{p.rank_of}\t{format_percent(p.index)}\t{p.band}\t{p.unit_code}\t"

@@ -78,6 +78,11 @@ def _out(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def header(*columns: str) -> None:
+    """The first line of a listing: its column names, tab-separated like its rows."""
+    _out("\t".join(columns))
+
+
 def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
 
@@ -160,6 +165,8 @@ def criteria_list(args: argparse.Namespace) -> int:
         sets = criteria.list_sets(db)
     if not sets:
         _out(_("No criteria set is loaded yet."))
+        return 0
+    header(_("Code"), _("Version"), _("Index"), _("Period"), _("Criteria"), _("Name"))
     for s in sets:
         sample = " " + _("(sample)") if s.is_sample else ""
         _out(f"{s.code}\tv{s.version}\t{s.index_kind}\t{s.period}\t{s.nodes}\t{s.name}{sample}")
@@ -274,6 +281,8 @@ def evidence_add(args: argparse.Namespace) -> int:
 def evidence_list(args: argparse.Namespace) -> int:
     with _db(args) as db:
         items = evidence.list_evidence(db, args.period)
+    if items:
+        header(_("Code"), _("Document"), _("Criteria"))
     for e in items:
         nodes = ", ".join(e.node_codes) or _("(not linked to a criterion yet)")
         _out(f"{e.sha256[:12]}\t{e.citation}\t{nodes}")
@@ -326,6 +335,8 @@ def result_import(args: argparse.Namespace) -> int:
 def result_rank(args: argparse.Namespace) -> int:
     with _db(args) as db:
         rows = results.compute_ranking(db, args.set_code, args.period)
+    if rows:
+        header(_("Rank"), _("Index"), _("Unit code"), _("Unit"))
     for row in rows:
         _out(
             f"{row.rank}/{len(rows)}\t{format_percent(row.index)}\t{row.unit_code}\t{row.unit_name}"
@@ -433,6 +444,8 @@ def backup_list(args: argparse.Namespace) -> int:
         found = backups.available(resolve_db_path(args.db))
     if not found:
         _out(_("There are no backups yet."))
+        return 0
+    header(_("File"), _("Made"), _("Reason"), _("Size"), _("Kind"))
     for b in found:
         _out(
             f"{b.path.name}\t{format_date(b.created.date())} {b.created:%H:%M:%S}\t{b.reason}\t"

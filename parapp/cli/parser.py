@@ -13,6 +13,7 @@ from . import (
     office_cmds,
     plan_cmds,
     profile_cmds,
+    record_cmds,
     sync_cmds,
     whatif_cmds,
     year_cmds,
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.assessment_status)
+    record_cmds.add_assessment_list(a)
     year_cmds.add_copy_last_year(a)
 
     s = sub.add_parser("scores", help="self scores").add_subparsers(
@@ -134,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("file")
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.scores_import)
+    record_cmds.add_scores_set(s)
     year_cmds.add_scores_export(s)
 
     e = sub.add_parser("evidence", help="evidence documents").add_subparsers(
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = e.add_parser("list", help="documents linked to the assessment")
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.evidence_list)
+    record_cmds.add_evidence_edits(e)
 
     r = sub.add_parser("result", help="the published result").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -198,9 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="assessed year (default: latest); the plan is for the next year",
     )
     c.add_argument(
+        "--maintain",
         "--keep-full-marks",
+        dest="keep_full_marks",
         action="store_true",
-        help="also list criteria at full marks ('tiếp tục duy trì')",
+        help="also an item per area for its criteria at full marks ('tiếp tục duy trì')",
     )
     c.add_argument("--carry-over", action="store_true", help="copy last plan's unfinished items")
     c.add_argument("--lead", default="", help="default lead unit for new items")

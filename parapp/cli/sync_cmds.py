@@ -22,7 +22,7 @@ from parapp.services.office import resolve_db_path
 from parapp.services.sync_checks import NotForThisOffice
 from parapp.services.sync_words import word as label
 
-from .handlers import _db, _err, _out
+from .handlers import _db, _err, _out, header
 from .hints import with_hint
 
 PASSPHRASE_ENV = "PARAPP_KEY_PASSPHRASE"
@@ -188,6 +188,9 @@ def sync_log(args: argparse.Namespace) -> int:
         lines = log_service.log_lines(db)
     if not lines:
         _out(_("No package has been sent or received yet."))
+        return 0
+    header(_("Logged"), _("Direction"), _("Kind"), _("Sender"), _("Outcome"),
+           _("Package or reason"))
     for line in lines:
         direction = _("sent") if line.sent else _("received")
         # A reset has no package: its reason is what the line is for.
@@ -240,6 +243,8 @@ def keys_show(args: argparse.Namespace) -> int:
     _out(_("This office's key fingerprint: {fp}").format(fp=own.fingerprint))
     if not trusted:
         _out(_("No other unit's key is trusted yet."))
+        return 0
+    header(_("Unit code"), _("Unit"), _("Key fingerprint"))
     for key in trusted:
         _out(f"{key.unit_code}\t{key.unit_name}\t{key.fingerprint}")
     return 0

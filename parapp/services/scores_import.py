@@ -256,7 +256,7 @@ def _find_node(cset: CriteriaSet, line: int, code: str) -> CriterionNode:
     return cset.node(code)
 
 
-def _parse_declared(rule: Rule, value: str) -> Declared | None:
+def parse_declared(rule: Rule, value: str) -> Declared | None:
     """What the cell means under ``rule``; None when it means nothing."""
     key = _key(value)
     if isinstance(rule, TiersRule):
@@ -291,7 +291,7 @@ def _declared(line: int, node: CriterionNode, value: str) -> Declared | None:
     """Interpret the declared-data cell by the node's rule; empty keeps what is stored."""
     if not value or node.rule is None:
         return None
-    declared = _parse_declared(node.rule, value)
+    declared = parse_declared(node.rule, value)
     if declared is None:
         rule = node.rule
         levels = "; ".join(t.label for t in rule.tiers) if isinstance(rule, TiersRule) else ""
