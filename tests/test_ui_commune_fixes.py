@@ -9,11 +9,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from gui_support import WAIT_MS, OpenWindow, idle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 
 from db.engine import open_database
 from parapp.services import assessments
+from ui import preferences, screens
+from ui.screens.settings import SettingsScreen
 from ui.widgets.evidence_criteria import CODE_ROLE, CriteriaPicker
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
@@ -58,3 +61,18 @@ def test_clicking_the_box_itself_ticks_the_criterion(qtbot: object, published_db
     picker.list.setCurrentItem(item)
     qtbot.keyClick(picker.list, Qt.Key.Key_Space)  # type: ignore[attr-defined]
     assert picker.codes() == []
+
+
+def test_the_language_chosen_applies_at_the_next_start(
+    qtbot: object, open_window: OpenWindow, published_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PARAPP_LANG", raising=False)
+    window = open_window(published_db)
+    window.navigate(screens.SETTINGS)
+    screen = window.screen(screens.SETTINGS)
+    assert isinstance(screen, SettingsScreen)
+    qtbot.waitUntil(lambda: screen.stored is not None and idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    screen.language.setCurrentIndex(screen.language.findData("en"))
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    # What the next start reads (ui.app, before the database is opened).
+    assert preferences.start_language(published_db, None) == "en"

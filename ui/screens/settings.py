@@ -4,6 +4,7 @@ backups and where the data lives. Fields are saved a moment after the clerk stop
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from parapp.domain.units import Unit
 from parapp.i18n import _, get_language
 from parapp.services import setup
 from parapp.services.office import Office, OfficePaths
-from ui import dialogs, screens, style
+from ui import dialogs, preferences, screens, style
 from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
@@ -306,6 +307,10 @@ class SettingsScreen(Screen):
         code = self.language.currentData()
         if db is None:
             return
+        # Start-up reads the language from the file beside the database before opening it:
+        # written now, one restart is enough (it used to be written at the next start only).
+        with contextlib.suppress(OSError):  # a read-only folder: the database still has it
+            preferences.set_language(self.state.db_path, code)
         OfficeOp(self.state, lambda office: setup.set_setting(office, LANGUAGE_KEY, code)).success(
             self._language_saved
         ).run()
