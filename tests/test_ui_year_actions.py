@@ -158,3 +158,16 @@ def test_a_document_attached_from_the_criterion_row_and_opened(
     pane.open_menu.actions()[0].trigger()
     qtbot.waitUntil(lambda: bool(opened), timeout=30_000)
     assert opened[0].read_bytes() == doc.read_bytes() and opened[0].suffix == ".pdf"
+
+
+def test_the_row_menu_offers_the_criterions_evidence(
+    qtbot: Any, open_window: Any, draft_db: Path
+) -> None:
+    window = open_window(draft_db)
+    screen = _screen(window)
+    screen.table.setCurrentIndex(screen.proxy.mapFromSource(screen.model.index_of("1")))
+    assert screen.detail.evidence_actions.row_menu(screen.table) is None  # an area
+    screen.table.setCurrentIndex(screen.proxy.mapFromSource(screen.model.index_of("1.1.1")))
+    menu = screen.detail.evidence_actions.row_menu(screen.table)
+    assert menu is not None
+    assert [a.text() for a in menu.actions()] == ["Đính kèm tài liệu…", "Mở tài liệu"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -115,6 +115,8 @@ class SelfAssessmentScreen(Screen):
         self.table.setModel(self.proxy)
         self.table.setup_columns()
         self.table.selectionModel().currentChanged.connect(self._current_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         self.empty = QLabel(_("No criterion matches the filter."))
         self.empty.setStyleSheet("color: #5f6b7a; padding: 8px;")
         self.empty.hide()
@@ -245,6 +247,16 @@ class SelfAssessmentScreen(Screen):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         code = current.data(CODE_ROLE) if current.isValid() else None
         self.detail.show_node(self.model, code)
+
+    def _row_menu(self, pos: QPoint) -> None:
+        """Right-click on a criterion: its evidence, as in the pane below the table."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.setCurrentIndex(index)
+        menu = self.detail.evidence_actions.row_menu(self.table)
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _submit(self) -> None:
         self.table.commit_open_editor()  # a score being typed counts in the check

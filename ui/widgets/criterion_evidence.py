@@ -78,6 +78,21 @@ class CriterionEvidence(QWidget):
             action.triggered.connect(lambda _checked=False, d=doc: self.open_document(d))
         self.open_button.setEnabled(bool(self.documents))
 
+    def row_menu(self, parent: QWidget) -> QMenu | None:
+        """The same actions for the table's context menu; None off a leaf criterion."""
+        if self.code is None:
+            return None
+        menu = QMenu(parent)
+        attach = menu.addAction(_("Attach a document…"))
+        attach.setEnabled(self.attach_button.isEnabled())
+        attach.triggered.connect(self.attach)
+        opening = menu.addMenu(_("Open a document"))
+        opening.setEnabled(bool(self.documents))
+        for doc in self.documents:
+            action = opening.addAction(doc.citation or doc.filename)
+            action.triggered.connect(lambda _checked=False, d=doc: self.open_document(d))
+        return menu
+
     def open_document(self, doc: EvidenceInfo) -> None:
         state = self._state()
         if state is None:
