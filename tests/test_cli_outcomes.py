@@ -169,3 +169,14 @@ def test_a_document_is_unlinked_then_removed(demo_db: Path, tmp_path: Path) -> N
     assert "chưa gắn với tiêu chí nào" in out.splitlines()[1]
     code, out, err = run(db, "evidence", "remove", "khong-co", data_dir=tmp_path)
     assert code == 1 and "Không có tài liệu nào của kỳ đánh giá này là 'khong-co'" in err
+
+
+def test_an_appraiser_office_is_named_by_its_province_code(tmp_path: Path) -> None:
+    """docs/cli.md's appraiser set-up: the province's code is enough, no --unit-name."""
+    db = tmp_path / "thamdinh" / "parapp.sqlite3"
+    code, out, err = run(db, "init", "--role", "appraiser", "--unit-code", "20",
+                         data_dir=tmp_path)
+    assert code == 0, err
+    assert "Sở Nội vụ tỉnh Lạng Sơn (20)" in out
+    code, out, err = run(db, "appraise", "add-units", "--province", "20", data_dir=tmp_path)
+    assert code == 0, err

@@ -32,7 +32,7 @@ from parapp.services.common import ServiceError
 from parapp.services.demo import build_demo
 from parapp.services.office import Office, open_office, resolve_db_path
 from parapp.services.scores_import import import_scores
-from parapp.services.units_catalog import official_unit
+from parapp.services.units_catalog import appraiser_office, official_unit
 
 from . import render
 
@@ -93,7 +93,9 @@ def init(args: argparse.Namespace) -> int:
     if args.unit_code or args.unit_name:
         if not args.unit_code:
             raise ServiceError("Give the unit's official code with --unit-code.")
-        official = official_unit(args.unit_code)
+        # An appraiser is the province's Sở Nội vụ, named by the province's code.
+        official = (appraiser_office(args.unit_code) if args.role == "appraiser" else None) \
+            or official_unit(args.unit_code)
         if official is None and not args.unit_name:
             raise ServiceError(
                 "The unit code {code} is not in the official list; give both --unit-code and "

@@ -6,6 +6,7 @@ Historical district-level units are not in it; they are typed in by hand where n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from parapp.domain.text import fold
 from parapp.domain.units import Unit, UnitKind
@@ -16,6 +17,13 @@ _KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": Uni
 def _province_appraiser(province_name: str) -> str:
     # Since 1 July 2025 communes are appraised by the province's Department of Home Affairs.
     return f"Sở Nội vụ {province_name[0].lower()}{province_name[1:]}"
+
+
+def _province_name(province: Any) -> str:
+    """"Tỉnh Lạng Sơn", "Thành phố Hà Nội" (the package already names the centrally-run
+    cities so)."""
+    prefix = "Thành phố" if province.division_type.value != "tỉnh" else "Tỉnh"
+    return province.name if province.name.startswith(prefix) else f"{prefix} {province.name}"
 
 
 def official_unit(code: str) -> Unit | None:
@@ -29,11 +37,7 @@ def official_unit(code: str) -> Unit | None:
     for ward in Ward.iter_all():
         if int(ward.code) == number:
             province = Province.from_code(ward.province_code)
-            prefix = "Thành phố" if province.division_type.value != "tỉnh" else "Tỉnh"
-            # The package already names the centrally-run cities "Thành phố Hà Nội".
-            province_name = (
-                province.name if province.name.startswith(prefix) else f"{prefix} {province.name}"
-            )
+            province_name = _province_name(province)
             return Unit(
                 code=f"{number:05d}",
                 name=ward.name,
@@ -42,6 +46,23 @@ def official_unit(code: str) -> Unit | None:
                 appraiser_name=_province_appraiser(province_name),
                 province_name=province_name,
             )
+    return None
+
+
+def appraiser_office(code: str) -> Unit | None:
+    """The province's Sở Nội vụ as an appraising office, by the province's code ("20"),
+    or None when no province has that code."""
+    from vietnam_provinces import Province
+
+    try:
+        number = int(code)
+    except ValueError:
+        return None
+    for province in Province.iter_all():
+        if int(province.code) == number:
+            name = _province_name(province)
+            return Unit(code=f"{number:02d}", name=_province_appraiser(name),
+                        kind=UnitKind.DEPARTMENT, province_name=name)
     return None
 
 
