@@ -186,13 +186,13 @@ class CriterionDetail(QScrollArea):
             self.evidence_actions.show_code(None, False)
             return
         keys = {"rule", "evidence_needed", "evidence", "explanation"}
-        self.evidence_actions.show_code(code, model.editable)
         rule_text = node.scoring_text or _("(the criteria set gives no wording)")
         if ScoreKind.SELF not in node.score_kinds:
             rule_text += "\n" + _("Scored by the appraiser's sociological survey.")
         self._set("rule", rule_text)
         self._set("evidence_needed", node.evidence_text or "—")
         count = model.data(model.index_of(code), role=EVIDENCE_COUNT_ROLE)
+        self.evidence_actions.show_code(code, model.editable, linked=bool(count))
         if count:
             self._set("evidence", ngettext("{n} document", "{n} documents", count).format(n=count))
         else:

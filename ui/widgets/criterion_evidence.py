@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from parapp.i18n import _, message, ngettext
@@ -36,6 +36,10 @@ class CriterionEvidence(QWidget):
         self.show_error: Callable[[BaseException], None] = lambda exc: dialogs.show_error(
             self, exc
         )
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(150)
+        self._settle.timeout.connect(self._load)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.attach_button = QPushButton(_("Attach a document…"))
@@ -50,14 +54,23 @@ class CriterionEvidence(QWidget):
     def _state(self) -> AppState | None:
         return self._state_of()
 
-    def show_code(self, code: str | None, editable: bool) -> None:
-        """The selected leaf criterion (None hides the buttons); its documents are listed."""
+    def show_code(self, code: str | None, editable: bool, linked: bool = True) -> None:
+        """The selected leaf criterion (None hides the buttons); its documents are listed
+        when it has some (``linked``), a moment after the selection settles, so moving
+        through the table with the arrow keys queues no reads on the worker."""
         self.code = code
         self.setVisible(code is not None)
         self.attach_button.setEnabled(editable)
         self.documents = []
         self._fill_menu()
+        if code is not None and linked:
+            self._settle.start()
+        else:
+            self._settle.stop()
+
+    def _load(self) -> None:
         state = self._state()
+        code = self.code
         if code is None or state is None or state.view is None:
             return
         year = state.view.info.year
