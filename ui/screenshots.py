@@ -275,7 +275,8 @@ def _appraiser_db(commune_db: Path, tmp: Path) -> Path | None:
 def _shoot_appraiser(db_path: Path, shooter: Shooter) -> None:
     """The appraiser's window (Sở Nội vụ) in Vietnamese and English: the commune's 2025
     assessment open in "Thẩm định" with criterion 1.1.2 selected (declared figures, whole
-    explanation, the evidence filed, under 1.1.2 and above it), then the ranking tab."""
+    explanation, the evidence filed, under 1.1.2 and above it), then 1.3.3 (an explanation,
+    no document), then the ranking tab."""
     from parapp import i18n
     from ui import screens
     from ui.main_window import MainWindow
@@ -304,6 +305,10 @@ def _shoot_appraiser(db_path: Path, shooter: Shooter) -> None:
         panel.table.scrollTo(index)
         _idle(window)
         shooter.grab(window, f"appraisal-unit-evidence-{language}")
+        index = panel.model.index_of("1.3.3", 0)  # an explanation, no document filed
+        panel.table.setCurrentIndex(index)
+        _idle(window)
+        shooter.grab(window, f"appraisal-unit-explanation-{language}")
         screen.show_units()
         shooter.grab(window, f"appraisal-units-{language}")
         screen.tabs.setCurrentWidget(screen.ranking)

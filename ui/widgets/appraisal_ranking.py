@@ -128,7 +128,7 @@ class RankingPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_RANK, 80), (COL_INDEX, 90), (COL_BAND, 110), (COL_STATE, 100)):
+        for col, width in ((COL_RANK, 80), (COL_INDEX, 120), (COL_BAND, 110), (COL_STATE, 100)):
             self.table.setColumnWidth(col, width)
         self.chart = RankingChart()
         scroll = QScrollArea()
