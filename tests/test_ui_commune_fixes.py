@@ -10,12 +10,13 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from gui_support import WAIT_MS, OpenWindow, idle
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionViewItem
 
 from db.engine import open_database
 from parapp.services import assessments
 from ui import preferences, screens
+from ui.screens.documents import DocumentsScreen
 from ui.screens.settings import SettingsScreen
 from ui.widgets.evidence_criteria import CODE_ROLE, CriteriaPicker
 
@@ -76,3 +77,30 @@ def test_the_language_chosen_applies_at_the_next_start(
     qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
     # What the next start reads (ui.app, before the database is opened).
     assert preferences.start_language(published_db, None) == "en"
+
+
+def test_issuing_with_no_number_offers_the_next_of_the_register_for_the_date(
+    qtbot: object, open_window: OpenWindow, published_db: Path
+) -> None:
+    # The demo's register for 2025 holds No. 15/KH-UBND (6 February 2025).
+    window = open_window(published_db)
+    window.navigate(screens.DOCUMENTS)
+    screen = window.screen(screens.DOCUMENTS)
+    assert isinstance(screen, DocumentsScreen)
+    qtbot.waitUntil(lambda: screen.preview.page_count > 0 and idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    screen.form.issued_on.setText("10/03/2025")
+    seen: dict[str, str] = {}
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, answer)
+            return
+        seen["text"] = box.text()
+        reject = QMessageBox.ButtonRole.RejectRole
+        next(b for b in box.buttons() if box.buttonRole(b) == reject).click()
+
+    QTimer.singleShot(50, answer)
+    screen.issue_actions.issue_button.click()
+    qtbot.waitUntil(lambda: "text" in seen, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert "16/KH-UBND" in seen["text"], seen["text"]

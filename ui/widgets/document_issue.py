@@ -133,9 +133,22 @@ class IssueActions(QObject):
             return
         screen.before_leave()
         values = screen.form.values()
-        number = values.number or editing.suggested_number
         when = values.issued_on or screen.today()
         symbol = values.symbol or editing.document.symbol
+        if values.number:
+            self._confirm(editing, values.number, symbol, when)
+            return
+        # Left empty: the register's next number for the year of the date typed (the one
+        # shown on loading was for today's year and the symbol then stored), asked of the
+        # office now, so what the clerk confirms is what is issued.
+        OfficeOp(
+            screen.state, lambda office: issuing.suggest_number(office, symbol, when.year)
+        ).success(lambda number: self._confirm(editing, number, symbol, when)).failure(
+            self._failed
+        ).run()
+
+    def _confirm(self, editing: Editing, number: str, symbol: str, when: date) -> None:
+        screen = self.screen
         question = _(
             "Issue the {what} as No. {ref} dated {date}?\n\nThe final PDF is kept and the "
             "wording is locked. To change it afterwards you will make an amended version."
