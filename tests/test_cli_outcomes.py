@@ -180,3 +180,24 @@ def test_an_appraiser_office_is_named_by_its_province_code(tmp_path: Path) -> No
     assert "Sở Nội vụ tỉnh Lạng Sơn (20)" in out
     code, out, err = run(db, "appraise", "add-units", "--province", "20", data_dir=tmp_path)
     assert code == 0, err
+
+
+def test_a_dry_run_shows_a_few_changes_and_the_counts(demo_db: Path, tmp_path: Path) -> None:
+    """A commune's first submission is some 65 new criteria: the dry run names the first
+    few and counts the rest; --details lists every one."""
+    from tests.sync_support import copy_demo, draft_2026_submission
+
+    root = copy_demo(demo_db, tmp_path / "demo")
+    package = draft_2026_submission(root)
+    hub = root / "appraiser" / "parapp.sqlite3"
+    code, out, err = run(hub, "sync", "import", str(package), "--dry-run", data_dir=tmp_path)
+    assert code == 0, err
+    lines = out.splitlines()
+    more = [line for line in lines if "thay đổi khác (--details để liệt kê tất cả)" in line]
+    assert len(more) == 1 and len(lines) < 15, out
+    hidden = int(more[0].split("và ")[1].split(" ")[0])
+    code, full, err = run(hub, "sync", "import", str(package), "--dry-run", "--details",
+                          data_dir=tmp_path)
+    assert code == 0, err
+    assert "thay đổi khác" not in full
+    assert len(full.splitlines()) == len(lines) - 1 + hidden

@@ -45,6 +45,8 @@ def register(sub: Any) -> None:
     c = s.add_parser("import", help="import packages: files or folders of .cchc files")
     c.add_argument("sources", nargs="+")
     c.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
+    c.add_argument("--details", action="store_true",
+                   help="list every change of each package (default: the first few and counts)")
     c.set_defaults(handler=sync_import)
     c = s.add_parser("slip", help="print the transfer slip of a package (PDF)")
     c.add_argument("package")
@@ -120,20 +122,28 @@ def sync_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plan_lines(plan: Any) -> list[str]:
+SHOWN_CHANGES = 5  # a commune's first submission is ~65 "new" lines: counts say enough
+
+
+def _plan_lines(plan: Any, details: bool = False) -> list[str]:
     # The sender's number orders its packages; the date is its clock's, shown only.
     made = f"{plan.created_at:%d/%m/%Y %H:%M}"
     lines = ["  " + (_("number {number}, dated {made} by the sender's clock").format(
         number=plan.sequence, made=made) if plan.sequence is not None
         else _("dated {made} by the sender's clock (an older version: no number)").format(
             made=made))]
-    for change in plan.changes:
-        if change.action == "unchanged":
-            continue
+    changed = [c for c in plan.changes if c.action != "unchanged"]
+    # Conflicts are always listed: each needs the clerk's eye.
+    shown = changed if details else (
+        changed[:SHOWN_CHANGES] + [c for c in changed[SHOWN_CHANGES:] if c.action == "conflict"])
+    for change in shown:
         text = f"  {label(change.action)}: {message(change.what)}"
         if change.reason is not None:
             text += f" — {message(change.reason)}"
         lines.append(text)
+    if len(shown) < len(changed):
+        lines.append("  " + _("… and {n} more changes (--details lists them all)").format(
+            n=len(changed) - len(shown)))
     counts = ", ".join(f"{plan.count(a)} {label(a)}"
                        for a in ("new", "updated", "unchanged", "conflict"))
     lines.append("  " + counts)
@@ -168,7 +178,7 @@ def sync_import(args: argparse.Namespace) -> int:
                     else _("{file}: imported {kind} from {sender}:"))
             _out(head.format(file=name, kind=label(plan.kind),
                              sender=plan.sender_name or plan.sender_code))
-            for line in _plan_lines(plan):
+            for line in _plan_lines(plan, args.details):
                 _out(line)
     if args.dry_run:
         _err(_("Dry run: nothing was changed."))
