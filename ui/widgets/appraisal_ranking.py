@@ -40,6 +40,7 @@ from parapp.services.appraisal_publish import (
 from parapp.services.sync_export import export
 from ui import dialogs, style
 from ui.models.ranking import COL_BAND, COL_INDEX, COL_RANK, COL_STATE, COL_UNIT, RankingModel
+from ui.operations import OfficeOp
 from ui.widgets.appraisal_dialogs import (
     PublishDialog,
     blocking,
@@ -150,13 +151,13 @@ class RankingPanel(QWidget):
         if db is None:
             return
 
-        def job() -> RankingInputs | BaseException:
+        def job(office: Any) -> RankingInputs | BaseException:
             try:
-                return ranking_inputs(db, year)
+                return ranking_inputs(office, year)
             except DomainError as exc:  # no ranking yet, or several criteria sets
                 return exc
 
-        self.state.run(job, self._loaded)
+        OfficeOp(self.state, job).success(self._loaded).run()
 
     def _loaded(self, result: RankingInputs | BaseException) -> None:
         if isinstance(result, BaseException):
@@ -205,9 +206,9 @@ class RankingPanel(QWidget):
             return
         decision = dialog.decision
 
-        def job(confirmed: bool = False) -> Any:
+        def job(office: Any, confirmed: bool = False) -> Any:
             return publish(
-                db,
+                office,
                 year,
                 decision_number=decision.number,
                 decision_date=decision.decided_on,
@@ -234,11 +235,11 @@ class RankingPanel(QWidget):
                 + _("Publish the results anyway?")
             )
             if dialogs.confirm(self, question, _("Publish anyway")):
-                self.state.run(
-                    lambda: job(True), self._published, lambda e: dialogs.show_error(self, e)
-                )
+                OfficeOp(self.state, lambda office: job(office, True)).success(
+                    self._published
+                ).failure(lambda e: dialogs.show_error(self, e)).run()
 
-        self.state.run(job, self._published, failed)
+        OfficeOp(self.state, job).success(self._published).failure(failed).run()
 
     def _published(self, outcome: Any) -> None:
         self.state.mark_saved()
@@ -291,12 +292,13 @@ class RankingPanel(QWidget):
             return
         target = Path(folder)
         units = [(u.unit_code, u.unit_name) for u in self.units if u.status in SENDABLE]
-        self.state.run(
-            lambda: send_results(db, target, year, units),
-            lambda done: self._sent(target, done),
-            lambda exc: dialogs.show_error(self, exc),
+        OfficeOp(
+            self.state,
+            lambda office: send_results(office, target, year, units),
             label=_("Making the result packages…"),
-        )
+        ).success(lambda done: self._sent(target, done)).failure(
+            lambda exc: dialogs.show_error(self, exc)
+        ).run()
 
     def _sent(self, folder: Path, outcome: Sent) -> None:
         self.last_sent = outcome.exported

@@ -26,6 +26,7 @@ from ui.fmt import points
 from ui.models.appraisal_columns import COL_APPRAISED, COL_SURVEY
 from ui.models.appraisal_nodes import AppraisalNodesModel
 from ui.models.columns import CODE_ROLE
+from ui.operations import OfficeOp
 from ui.screens.base import heading
 from ui.widgets.appraisal_detail import AppraisalDetail
 from ui.widgets.appraisal_dialogs import ask_return_reason, unscored_question
@@ -148,7 +149,9 @@ class UnitAppraisalPanel(QWidget):
         if db is None:
             return
         self.year, self.unit_code = year, unit_code
-        self.state.run(lambda: load_unit(db, year, unit_code), self._loaded, self._load_failed)
+        OfficeOp(self.state, lambda office: load_unit(office, year, unit_code)).success(
+            self._loaded
+        ).failure(self._load_failed).run()
 
     def _loaded(self, opened: Opened) -> None:
         other = self.opened is None or self.opened.view.info.id != opened.view.info.id
@@ -279,8 +282,8 @@ class UnitAppraisalPanel(QWidget):
         set_code = self.opened.view.info.set_code
         self.pending += 1
 
-        def job() -> Any:
-            return appraise_node(db, unit, year, code, score, comment, set_code=set_code)
+        def job(office: Any) -> Any:
+            return appraise_node(office, unit, year, code, score, comment, set_code=set_code)
 
         def done(result: Any) -> None:
             self.pending -= 1
@@ -309,7 +312,7 @@ class UnitAppraisalPanel(QWidget):
             self.model.show_error(code, col, reason)
             self.status_message.emit(reason)
 
-        self.state.run(job, done, failed)
+        OfficeOp(self.state, job).success(done).failure(failed).run()
 
     def _set_status(self, status: AssessmentStatus) -> None:
         if self.opened is None or status is self.status:
@@ -340,9 +343,9 @@ class UnitAppraisalPanel(QWidget):
             return
         confirmed = bool(unscored)
 
-        def job() -> Any:
+        def job(office: Any) -> Any:
             return accept_self_scores(
-                db, unit, year, set_code=self.opened_set(), confirm_incomplete=confirmed
+                office, unit, year, set_code=self.opened_set(), confirm_incomplete=confirmed
             )
 
         def done(result: Any) -> None:
@@ -353,7 +356,7 @@ class UnitAppraisalPanel(QWidget):
             self.state.mark_saved(datetime.now())
             self._after_action()
 
-        self.state.run(job, done, lambda exc: dialogs.show_error(self, exc))
+        OfficeOp(self.state, job).success(done).failure(lambda e: dialogs.show_error(self, e)).run()
 
     def return_for_correction(self) -> None:
         db, year, unit = self.state.db, self.year, self.unit_code
@@ -364,8 +367,8 @@ class UnitAppraisalPanel(QWidget):
         if not reason:
             return
 
-        def job() -> Any:
-            return return_for_correction(db, unit, year, reason, set_code=self.opened_set())
+        def job(office: Any) -> Any:
+            return return_for_correction(office, unit, year, reason, set_code=self.opened_set())
 
         def done(_result: Any) -> None:
             self.status_message.emit(
@@ -376,7 +379,7 @@ class UnitAppraisalPanel(QWidget):
             self.state.mark_saved(datetime.now())
             self._after_action()
 
-        self.state.run(job, done, lambda exc: dialogs.show_error(self, exc))
+        OfficeOp(self.state, job).success(done).failure(lambda e: dialogs.show_error(self, e)).run()
 
     def opened_set(self) -> str | None:
         return self.opened.view.info.set_code if self.opened else None
