@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from db.engine import open_database
-from parapp.domain.remediation import Signer
+from parapp.domain.remediation import Signer, SignMode
 from parapp.domain.scoring import Answer, Declared
 from parapp.domain.units import UnitKind
 from parapp.i18n import _
@@ -231,5 +231,31 @@ def test_the_ranking_is_signed_by_the_departments_director(
         assert inputs.signer_name == "Lê Thị Hoa"
         published = next(r for r in inputs.rows if r.unit_code == DEMO_UNIT)
         assert (published.rank, published.rank_of) == (12, 65)
+    finally:
+        db.close()
+
+
+def test_the_appraiser_sets_a_deputy_as_signer_in_the_window(
+    qtbot: object, open_window: object, appraiser: tuple[Path, str]
+) -> None:
+    path, _unit = appraiser
+    window = open_window(path)  # type: ignore[operator]
+    ranking = _hub(window).ranking
+    ranking.signer_button.click()
+    qtbot.waitUntil(lambda: ranking.signer_dialog is not None, timeout=10_000)  # type: ignore[attr-defined]
+    dialog = ranking.signer_dialog
+    assert dialog is not None
+    assert dialog.fields.position.text() == "GIÁM ĐỐC"  # the Sở's head, not CHỦ TỊCH
+    dialog.fields.mode.setCurrentIndex(dialog.fields.mode.findData(SignMode.KT.value))
+    dialog.fields.head_title.setText("GIÁM ĐỐC")
+    dialog.fields.position.setText("PHÓ GIÁM ĐỐC")
+    dialog.fields.name.setText("Lê Thị Hoa")
+    dialog.accept()
+    qtbot.waitUntil(lambda: idle(window), timeout=10_000)  # type: ignore[attr-defined]
+    db = open_database(path)
+    try:
+        signer = appraiser_signer(db)
+        assert signer_lines(signer) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+        assert signer.name == "Lê Thị Hoa"
     finally:
         db.close()

@@ -48,6 +48,7 @@ from ui.widgets.appraisal_dialogs import (
     skipped_text,
     status_why,
 )
+from ui.widgets.appraisal_signer import AppraiserSignerDialog, edit_appraiser_signer
 from ui.widgets.ranking_chart import Bar, RankingChart
 
 if TYPE_CHECKING:
@@ -110,7 +111,12 @@ class RankingPanel(QWidget):
             _("A result package for every unit appraised, returned or published, in one folder.")
         )
         self.send_button.clicked.connect(self.send_all)
-        for button in (self.publish_button, self.export_button, self.send_button):
+        self.signer_button = QPushButton(_("Signer…"))
+        self.signer_button.setToolTip(_("Who signs the ranking (the director, or a deputy)."))
+        self.signer_button.clicked.connect(self.edit_signer)
+        self.signer_dialog: AppraiserSignerDialog | None = None
+        buttons = (self.publish_button, self.export_button, self.signer_button, self.send_button)
+        for button in buttons:
             bar.addWidget(button)
         layout.addLayout(bar)
 
@@ -281,6 +287,12 @@ class RankingPanel(QWidget):
     def _exported(self, path: Path) -> None:
         self.last_export = path
         self.status_message.emit(_("The ranking was saved to {path}.").format(path=path))
+
+    def edit_signer(self) -> None:
+        edit_appraiser_signer(self, self.state, self._signer_shown)
+
+    def _signer_shown(self, dialog: AppraiserSignerDialog) -> None:
+        self.signer_dialog = dialog
 
     def send_all(self) -> None:
         db, year = self.state.db, self.year
