@@ -14,9 +14,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionViewItem
 
 from db.engine import open_database
+from parapp.domain.scoring import Answer, Declared
 from parapp.services import assessments
 from ui import preferences, screens
 from ui.screens.documents import DocumentsScreen
+from ui.screens.overview import OverviewScreen
 from ui.screens.settings import SettingsScreen
 from ui.widgets.evidence_criteria import CODE_ROLE, CriteriaPicker
 
@@ -104,3 +106,24 @@ def test_issuing_with_no_number_offers_the_next_of_the_register_for_the_date(
     screen.issue_actions.issue_button.click()
     qtbot.waitUntil(lambda: "text" in seen, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert "16/KH-UBND" in seen["text"], seen["text"]
+
+
+def test_a_partly_scored_year_shows_no_loss_figure_and_last_years_index_as_such(
+    qtbot: object, open_window: OpenWindow, draft_db: Path
+) -> None:
+    # Area 4 gets one score (4.3: Có, full points); its other criteria are not scored.
+    db = open_database(draft_db)
+    try:
+        info = assessments.get_info(db)
+        assessments.set_self_scores(
+            db, info.id, [assessments.SelfEntry("4.3", declared=Declared(answer=Answer.YES))]
+        )
+    finally:
+        db.close()
+    window = open_window(draft_db)
+    overview = window.screen(screens.OVERVIEW)
+    assert isinstance(overview, OverviewScreen)
+    area = next(a for a in overview.chart.areas if a.code == "4")
+    assert overview.chart.value_text(area) == "chưa chấm xong"
+    assert overview.change_card.title.text() == "Chỉ số năm trước (2025)"
+    assert overview.change_card.value.text() == "91,88"

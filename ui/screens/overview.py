@@ -89,6 +89,10 @@ def _unscored(view: AssessmentView) -> list[str]:
     return out
 
 
+def _any_scored(view: AssessmentView) -> bool:
+    return any(view.totals.nodes[leaf.code].scored for leaf in view.cset.leaves())
+
+
 def _area_loss(view: AssessmentView, code: str) -> AreaLoss:
     """Points lost in an area as every document prints them (the published figure first);
     while an area is partly scored, among its scored criteria (unscored ones are not
@@ -101,7 +105,10 @@ def _area_loss(view: AssessmentView, code: str) -> AreaLoss:
     totals = [view.totals.nodes[leaf.code] for leaf in view.cset.leaves_under(code)]
     scored = [t for t in totals if t.scored]
     lost = sum((printed_lost(t) for t in scored), Decimal(0))
-    return AreaLoss(code, node.title, lost, node.max_points, scored=bool(scored))
+    return AreaLoss(
+        code, node.title, lost, node.max_points, scored=bool(scored),
+        complete=len(scored) == len(totals),
+    )
 
 
 def _panel(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -227,6 +234,10 @@ class OverviewScreen(Screen):
                 "provisional: {n} criteria are not scored yet",
                 len(missing),
             ).format(n=len(missing))
+        if missing and not official and not _any_scored(view):
+            # Nothing scored yet: a big "0,00" would read as this year's index.
+            self.index_card.show_figure("—", _("no criterion scored yet"), "", "")
+            return
         self.index_card.show_figure(points(view.index), note, detail, color)
 
     def _show_rank(self, view: AssessmentView) -> None:
@@ -252,7 +263,11 @@ class OverviewScreen(Screen):
         kind = _("official") if previous.official else _("provisional")
         missing = _unscored(view)
         if missing and view.result is None:
-            # A half-scored year "down 44 points" would only alarm: show last year's index.
+            # A half-scored year "down 44 points" would only alarm: show last year's index,
+            # titled as such ("So với năm 2025: 91,88" read as this year's score).
+            self.change_card.title.setText(
+                _("Last year's index ({year})").format(year=previous.year)
+            )
             self.change_card.show_figure(
                 points(previous.index),
                 _("index of {year} ({kind})").format(year=previous.year, kind=kind),

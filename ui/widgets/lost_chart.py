@@ -38,6 +38,7 @@ class AreaLoss:
     lost: Decimal
     max_points: Decimal
     scored: bool = True  # False: no criterion of the area has a score yet
+    complete: bool = True  # False: some of its criteria have no score yet
 
 
 def _fit(metrics: QFontMetrics, text: str, width: int, lines: int) -> str:
@@ -117,7 +118,8 @@ class LostChart(QWidget):
             return _("not scored yet")
         if area.lost > 0:
             return f"−{points(area.lost)} / {format_max(area.max_points)}"
-        return _("none lost")
+        # Partly scored with nothing lost so far: "none lost" would read as the area's result.
+        return _("none lost") if area.complete else _("scoring not finished")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
