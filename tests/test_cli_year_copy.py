@@ -34,3 +34,14 @@ def test_bad_requests_are_one_sentence(tmp_path: Path) -> None:
     assert "xlsx" in cli.fails("scores", "export", str(tmp_path / "diem.csv"))
     assert "2024" in cli.fails("assessment", "copy-last-year")  # there is no 2024
     assert not (tmp_path / "diem.csv").exists()
+
+
+def test_a_new_year_with_last_years_data(tmp_path: Path) -> None:
+    cli = prepared(tmp_path)
+    cli.ok("scores", "import", str(SCORES_FILE))
+    # no 2024 to copy from: refused before the year is created
+    assert "2024" in cli.fails("assessment", "new", "--period", "2025", "--copy-last-year")
+    assert "2023" in cli.fails("assessment", "new", "--period", "2024", "--copy-last-year")
+    assert "2024" in cli.fails("assessment", "show", "--period", "2024")  # not created
+    out = cli.ok("assessment", "new", "--period", "2026", "--copy-last-year")
+    assert "2026" in out and "10" in out

@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--set", dest="set_code", help="criteria set code (default: latest loaded)")
     c.add_argument("--set-version", type=int)
     c.set_defaults(handler=h.assessment_new)
+    year_cmds.add_copy_option(c)
     c = a.add_parser("show", help="the criteria tree with scores, totals and index")
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.add_argument("--depth", type=int, help="show only this many levels (0 = areas)")

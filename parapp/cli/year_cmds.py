@@ -7,9 +7,9 @@ import argparse
 from pathlib import Path
 
 from parapp.i18n import _
-from parapp.services import carry_over, scores_export
+from parapp.services import assessments, carry_over, scores_export
 
-from .handlers import _db, _out, _year
+from .handlers import _db, _out, _year, assessment_new
 
 
 def scores_export_cmd(args: argparse.Namespace) -> int:
@@ -21,6 +21,18 @@ def scores_export_cmd(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def new_with_copy(args: argparse.Namespace) -> int:
+    """``assessment new [--copy-last-year]``: the year before must exist before anything is
+    created, so a refusal leaves no empty year behind."""
+    if not args.copy_last_year:
+        return assessment_new(args)
+    with _db(args) as db:
+        assessments.get_info(db, args.period - 1)
+    assessment_new(args)
+    args.to_year, args.from_year = args.period, args.period - 1
+    return copy_last_year_cmd(args)
 
 
 def copy_last_year_cmd(args: argparse.Namespace) -> int:
@@ -51,6 +63,17 @@ def add_scores_export(actions: argparse._SubParsersAction) -> None:
     c.add_argument("--period", "--year", dest="period", type=_year,
                    help="assessed year (default: latest)")
     c.set_defaults(handler=scores_export_cmd)
+
+
+def add_copy_option(new: argparse.ArgumentParser) -> None:
+    """``--copy-last-year`` for ``assessment new``."""
+    new.add_argument(
+        "--copy-last-year",
+        action="store_true",
+        help="then copy the year before's declared data, explanations and evidence links "
+        "(as 'assessment copy-last-year')",
+    )
+    new.set_defaults(handler=new_with_copy)
 
 
 def add_copy_last_year(actions: argparse._SubParsersAction) -> None:
