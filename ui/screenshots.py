@@ -169,7 +169,8 @@ LONG_SHORTCOMING = (
 
 
 def _lengthen_plan(db_path: Path) -> None:
-    """The 2026 plan with ten more items of long texts (24 in all), one with progress."""
+    """The 2026 plan with fourteen more items of long texts (20 and more in all), one with
+    progress."""
     from datetime import date
 
     from parapp.services import plan_items
@@ -177,7 +178,7 @@ def _lengthen_plan(db_path: Path) -> None:
 
     db = open_office(db_path)
     try:
-        for k in range(10):
+        for k in range(14):
             change = plan_items.add(
                 db, 2026, shortcoming=f"{LONG_SHORTCOMING} (nhóm {k + 1}).",
                 tasks="- Rà soát toàn bộ hồ sơ tồn đọng.\n- Tập huấn công chức Bộ phận một "
@@ -187,7 +188,7 @@ def _lengthen_plan(db_path: Path) -> None:
                 coordinating="Công an xã; Phòng Kinh tế", deadline="quý III/2026",
             )  # fmt: skip
         plan_items.progress(
-            db, change.numbers[0] - 9, date(2026, 5, 10), 40,
+            db, change.numbers[0] - 13, date(2026, 5, 10), 40,
             "Đã rà soát 120/300 hồ sơ; phần còn lại hoàn thành trong tháng 6.", 2026,
         )  # fmt: skip
     finally:
@@ -195,7 +196,7 @@ def _lengthen_plan(db_path: Path) -> None:
 
 
 def _shoot_plan(db_path: Path, shooter: Shooter) -> None:
-    """The plan screen with 24 items in Vietnamese and English: an item with long texts
+    """The plan screen with 20+ items in Vietnamese and English: an item with long texts
     and progress in the pane; then three items selected (their what-if under the table)
     and a deadline the program cannot read, refused beside its field."""
     from parapp import i18n
@@ -209,10 +210,12 @@ def _shoot_plan(db_path: Path, shooter: Shooter) -> None:
         _idle(window)
         screen = window.screen("plan")  # type: ignore[attr-defined]
         assert isinstance(screen, PlanScreen)
-        screen.table.select_rows([11], 11)  # the first long item, with progress
+        model = screen.model
+        row = next(r for r in range(model.rowCount()) if model.item(r).progress == 40)  # type: ignore[union-attr]
+        screen.table.select_rows([row], row)  # the first long item, with progress
         screen.table.setFocus()
         _idle(window)
-        shooter.grab(window, f"plan-24-items-{language}")
+        shooter.grab(window, f"plan-long-{language}")
         screen.table.select_rows([4, 5, 6], 4)
         screen.detail.deadline.setText("khi nào có kinh phí")
         screen.detail.deadline.editingFinished.emit()
