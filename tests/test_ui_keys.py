@@ -13,11 +13,11 @@ pytest.importorskip("pytestqt")
 from gui_support import Ready, figures_shown
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QComboBox, QListWidget, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListWidget, QWidget
 
 from ui import screens
 from ui.main_window import MainWindow
-from ui.models.columns import COL_DECLARED, COL_EXPLANATION
+from ui.models.columns import COL_DECLARED, COL_EXPLANATION, ERROR_ROLE
 from ui.screens.overview import OverviewScreen
 from ui.screens.self_assessment import SelfAssessmentScreen
 
@@ -148,3 +148,32 @@ def test_the_keyboard_line_of_a_list_is_framed_and_readable(
     window.stack.setFocus()
     qtbot.waitUntil(lambda: not lst.hasFocus(), timeout=2_000)  # type: ignore[attr-defined]
     assert _line(lst, 1) != focused, "the line looks the same with the focus and without"
+
+
+def test_a_refused_value_stays_in_its_cell_with_the_sentence_under_the_table(
+    qtbot: object, open_window: Callable[[Path], MainWindow], draft_db: Path
+) -> None:
+    window = open_window(draft_db)
+    screen = _table_screen(window, "5")
+    _go_to(screen, "5.3.2", COL_DECLARED)
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    editor = _focused()
+    assert isinstance(editor, QLineEdit)
+    editor.setText("120/100")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    message = "Tiêu chí 5.3.2: Số đạt được (120) lớn hơn tổng số (100)."
+    cell = screen.model.index_of("5.3.2", COL_DECLARED)
+    qtbot.waitUntil(lambda: cell.data(ERROR_ROLE) == message, timeout=2_000)  # type: ignore[attr-defined]
+    assert cell.data() == "120/100"  # what was typed, not the old value
+    assert cell.data(Qt.ItemDataRole.EditRole) == "120/100"
+    assert screen.refusal.isVisible() and screen.refusal.text() == message
+    # Corrected: the sentence goes.
+    screen.table.edit(screen.proxy.mapFromSource(cell))
+    qtbot.waitUntil(lambda: isinstance(_focused(), QLineEdit), timeout=2_000)  # type: ignore[attr-defined]
+    editor = _focused()
+    assert isinstance(editor, QLineEdit) and editor.text() == "120/100"
+    editor.setText("90/100")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not screen.refusal.isVisible(), timeout=2_000)  # type: ignore[attr-defined]
+    assert cell.data() == "90/100"
+    assert not cell.data(ERROR_ROLE)

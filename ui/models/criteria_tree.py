@@ -55,6 +55,9 @@ class CriteriaTreeModel(NodeTreeModel):
         self.totals: Totals | None = None
         self.committer: Committer | None = None
         self._folded: list[str] = []
+        # What the clerk typed in a refused cell: shown there (red) until corrected, never
+        # silently replaced by the old value.
+        self._refused: dict[tuple[str, int], str] = {}
 
     # -- loading -------------------------------------------------------------------
     def set_data(
@@ -81,6 +84,7 @@ class CriteriaTreeModel(NodeTreeModel):
             self.evidence_counts = dict(evidence_counts)
             self.editable = editable
             self._errors.clear()
+            self._refused.clear()
             self.totals = compute_totals(cset, self.scores, Basis.SELF)
             self.endResetModel()
             self.totals_changed.emit()
@@ -107,6 +111,7 @@ class CriteriaTreeModel(NodeTreeModel):
         """Show ``score`` for ``code`` at once and update the totals above it."""
         self.scores[code] = score
         self._errors = {k: v for k, v in self._errors.items() if k[0] != code}
+        self._refused = {k: v for k, v in self._refused.items() if k[0] != code}
         self._refresh({code})
 
     def _refresh(self, codes: set[str], *, all_rows: bool = False) -> None:
@@ -185,8 +190,14 @@ class CriteriaTreeModel(NodeTreeModel):
             return cells.choices(rule) if rule is not None else []
         return None
 
+    def refusal(self) -> str:
+        """The sentence of the latest refused cell still not corrected ("" if none)."""
+        return next(reversed(self._errors.values()), "")
+
     def _display(self, code: str, col: int) -> str:
         assert self.cset is not None
+        if (code, col) in self._refused:
+            return self._refused[(code, col)]
         node = self.cset.node(code)
         if col == COL_STT:
             return code
@@ -247,6 +258,8 @@ class CriteriaTreeModel(NodeTreeModel):
 
     def _edit_value(self, code: str, col: int) -> str:
         assert self.cset is not None
+        if (code, col) in self._refused:
+            return self._refused[(code, col)]
         score = self.scores.get(code) or NodeScore(code=code)
         value = cell_text.edit_value(self.cset.node(code), score, col)
         return self._display(code, col) if value is None else value
@@ -270,11 +283,14 @@ class CriteriaTreeModel(NodeTreeModel):
                 new = cells.with_explanation(old, text)
         except DomainError as exc:
             reason = cells.refusal(code, exc)
+            self._errors.pop((code, col), None)  # last in the order: refusal() says it
             self._errors[(code, col)] = reason
+            self._refused[(code, col)] = text
             self.dataChanged.emit(index, index)
             self.edit_refused.emit(code, col, reason)
             return False
-        if self._errors.pop((code, col), None) is not None:
+        refused = self._refused.pop((code, col), None) is not None
+        if self._errors.pop((code, col), None) is not None or refused:
             self.dataChanged.emit(index, index)
         if new == old:
             return True

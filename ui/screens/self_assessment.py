@@ -128,6 +128,14 @@ class SelfAssessmentScreen(Screen):
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.addWidget(self.empty)
         table_layout.addWidget(self.table, 1)
+        # A refused value's sentence under the table, while the cell keeps what was typed.
+        self.refusal = QLabel()
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet(f"color: {style.ERROR_TEXT.name()}; padding: 4px 0px;")
+        self.refusal.hide()
+        table_layout.addWidget(self.refusal)
+        self.model.dataChanged.connect(self._show_refusal)
+        self.model.modelReset.connect(self._show_refusal)
         right.addWidget(table_box)
         right.addWidget(self.detail)
         right.setStretchFactor(0, 3)
@@ -244,6 +252,11 @@ class SelfAssessmentScreen(Screen):
         self.empty.setVisible(self.proxy.rowCount() == 0)
 
     # -- selection -----------------------------------------------------------------
+    def _show_refusal(self, *_args: object) -> None:
+        text = self.model.refusal()
+        self.refusal.setText(text)
+        self.refusal.setVisible(bool(text))
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         code = current.data(CODE_ROLE) if current.isValid() else None
         self.detail.show_node(self.model, code)
