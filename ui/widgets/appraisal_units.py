@@ -98,7 +98,7 @@ class UnitsPanel(QWidget):
             COL_KIND: 96,
             COL_STATUS: 170,
             COL_RECEIVED: 130,
-            COL_SELF: 100,
+            COL_SELF: 112,
             COL_APPRAISED: 100,
             COL_REAPPRAISE: 96,
             COL_RANK: 90,
