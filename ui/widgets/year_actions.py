@@ -128,10 +128,15 @@ def carry_over_text(result: CarryOverResult) -> tuple[str, str]:
         target=result.to_year,
         skipped=len(result.skipped),
     )
-    detail = "\n".join(f"{s.code}: {_(s.reason)}" for s in result.skipped[:20])
-    if len(result.skipped) > 20:
-        detail += "\n…"
-    return text, detail
+    # One line per reason: 30 criteria "already filled in" are one fact, not 30.
+    by_reason: dict[str, list[str]] = {}
+    for item in result.skipped:
+        by_reason.setdefault(item.reason, []).append(item.code)
+    lines = []
+    for reason, codes in by_reason.items():
+        shown = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
+        lines.append(f"{_(reason)} ({len(codes)}): {shown}")
+    return text, "\n".join(lines)
 
 
 class YearActions(QPushButton):
