@@ -15,6 +15,7 @@ from ui import crash, style
 from ui.fmt import points
 from ui.models.columns import EVIDENCE_COUNT_ROLE
 from ui.models.criteria_tree import CriteriaTreeModel
+from ui.operations import OfficeOp
 from ui.state import AppState
 from ui.widgets.criterion_evidence import CriterionEvidence
 from ui.widgets.history_view import HistoryView
@@ -158,7 +159,9 @@ class CriterionDetail(QScrollArea):
             self.history.set_entries([])
             self.history.setToolTip(message(exc))
 
-        state.run(lambda: _load_history(db, code, year), done, failed)
+        OfficeOp(state, lambda office: _load_history(office, code, year)).success(done).failure(
+            failed
+        ).run()
 
     def show_node(self, model: CriteriaTreeModel, code: str | None) -> None:
         cset = model.cset

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox, QStylePai
 from parapp.i18n import _, label
 from parapp.services.periods import list_assessments
 from ui import style
+from ui.operations import OfficeOp
 from ui.widgets.period_dialog import start_new_period
 
 if TYPE_CHECKING:
@@ -148,10 +149,10 @@ class PeriodSelector:
         if db is None:
             return
 
-        def job() -> list[AssessmentSummary]:
-            return list_assessments(db)
+        def job(office: Any) -> list[AssessmentSummary]:
+            return list_assessments(office)
 
-        self.state.run(job, self.combo.set_periods)
+        OfficeOp(self.state, job).success(self.combo.set_periods).run()
 
     def switch_to(self, year: int) -> None:
         self.before_switch()  # the screen on view saves what is being typed first

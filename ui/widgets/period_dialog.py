@@ -23,11 +23,13 @@ from parapp.services.carry_over import CarryOverResult, copy_last_year
 from parapp.services.criteria import list_sets
 from parapp.services.periods import new_period
 from ui import dialogs, style
+from ui.operations import OfficeOp
 from ui.widgets.year_actions import carry_over_text
 
 if TYPE_CHECKING:
     from parapp.domain.assessment import AssessmentInfo
     from parapp.services.criteria import SetSummary
+    from parapp.services.office import Office
     from ui.state import AppState
 
 SET_ROLE = 257  # (code, version) of the criteria set on a line
@@ -102,8 +104,8 @@ def start_new_period(
     if db is None:
         return
 
-    def read_sets() -> list[SetSummary]:
-        return list_sets(db)
+    def read_sets(office: Office) -> list[SetSummary]:
+        return list_sets(office)
 
     def ask(sets: list[SetSummary]) -> None:
         if not sets:
@@ -123,9 +125,9 @@ def start_new_period(
         earlier = [y for y in years if y < year]
         source = max(earlier) if dialog.copy_last.isChecked() and earlier else None
 
-        def job() -> tuple[AssessmentInfo, CarryOverResult | None]:
-            info = new_period(db, year, code, version)
-            copied = copy_last_year(db, info.year, source) if source is not None else None
+        def job(office: Office) -> tuple[AssessmentInfo, CarryOverResult | None]:
+            info = new_period(office, year, code, version)
+            copied = copy_last_year(office, info.year, source) if source is not None else None
             return info, copied
 
         def done(result: tuple[AssessmentInfo, CarryOverResult | None]) -> None:
@@ -135,6 +137,6 @@ def start_new_period(
                 # Not modal: the new year is on screen behind it already.
                 dialogs.inform_later(parent, *carry_over_text(copied))
 
-        state.run(job, done, lambda exc: dialogs.show_error(parent, exc))
+        OfficeOp(state, job).success(done).failure(lambda e: dialogs.show_error(parent, e)).run()
 
-    state.run(read_sets, ask)
+    OfficeOp(state, read_sets).success(ask).run()

@@ -26,6 +26,7 @@ from parapp.i18n import _, message
 from parapp.services.submission import check as run_check
 from parapp.services.submission import gap_phrase, submit, withdraw
 from ui import dialogs, style
+from ui.operations import OfficeOp
 
 if TYPE_CHECKING:
     from parapp.domain.completeness import Gap
@@ -107,8 +108,8 @@ class SubmitFlow(QObject):
             return
         assessment_id, year = view.info.id, view.info.year
 
-        def check() -> list[Gap]:
-            return run_check(db, assessment_id)
+        def check(office: Any) -> list[Gap]:
+            return run_check(office, assessment_id)
 
         def checked(gaps: list[Gap]) -> None:
             reason = ""
@@ -129,14 +130,11 @@ class SubmitFlow(QObject):
                     return
             self._run_submit(assessment_id, year, bool(gaps), reason)
 
-        self.state.run(check, checked, self._failed)
+        OfficeOp(self.state, check).success(checked).failure(self._failed).run()
 
     def _run_submit(self, assessment_id: int, year: int, incomplete: bool, reason: str) -> None:
-        db = self.state.db
-        assert db is not None
-
-        def job() -> Any:
-            return submit(db, assessment_id, allow_incomplete=incomplete, reason=reason)
+        def job(office: Any) -> Any:
+            return submit(office, assessment_id, allow_incomplete=incomplete, reason=reason)
 
         def submitted(_result: Any) -> None:
             self.state.reload()
@@ -145,7 +143,7 @@ class SubmitFlow(QObject):
                 .format(year=year)
             )
 
-        self.state.run(job, submitted, self._failed)
+        OfficeOp(self.state, job).success(submitted).failure(self._failed).run()
 
     def withdraw(self) -> None:
         db, view = self.state.db, self.state.view
@@ -160,14 +158,14 @@ class SubmitFlow(QObject):
         if not dialogs.confirm(self.widget, question, _("Withdraw")):
             return
 
-        def job() -> Any:
-            return withdraw(db, assessment_id)
+        def job(office: Any) -> Any:
+            return withdraw(office, assessment_id)
 
         def withdrawn(_info: Any) -> None:
             self.state.reload()
             self.done.emit(_("The submission was withdrawn: the self-assessment is a draft again."))
 
-        self.state.run(job, withdrawn, self._failed)
+        OfficeOp(self.state, job).success(withdrawn).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
         dialogs.show_error(self.widget, exc)

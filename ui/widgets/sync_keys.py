@@ -36,10 +36,12 @@ from ui.models.sync_log import (
     TrustedKeysModel,
     monospace,
 )
+from ui.operations import OfficeOp
 from ui.widgets.sync_context import SyncContext, grouped, note
 from ui.widgets.sync_drives import choose_folder
 
 if TYPE_CHECKING:
+    from parapp.services.office import Office
     from parapp.services.sync_export import Exported
     from parapp.services.sync_keys import Card
     from ui.state import AppState
@@ -173,10 +175,12 @@ class KeysPanel(QWidget):
         if folder is None:
             return
 
-        def job() -> Exported:
-            return sync_export.export(db, "unit-card", folder)
+        def job(office: Office) -> Exported:
+            return sync_export.export(office, "unit-card", folder)
 
-        self.state.run(job, self._card_exported, self._failed, label=_("Writing the card…"))
+        OfficeOp(self.state, job, label=_("Writing the card…")).success(
+            self._card_exported
+        ).failure(self._failed).run()
 
     def _card_exported(self, exported: Exported) -> None:
         self.changed.emit()
