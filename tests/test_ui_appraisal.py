@@ -475,6 +475,7 @@ def test_publish_export_and_send(
     # Send every unit its result package: the 2026 communes' keys are not trusted here
     # (no unit card received), so each is listed with the reason, and nothing is written.
     folder = tmp_path / "usb"
+    folder.mkdir()  # a folder picked in the dialog exists
     ranking.ask_folder = lambda _parent, _caption: str(folder)
     boxes: list[tuple[str, str]] = []
 
