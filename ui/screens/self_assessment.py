@@ -218,7 +218,7 @@ class SelfAssessmentScreen(Screen):
         if view is not None and view.result is None and self.model.editable:
             text += " · " + _("provisional index {index}").format(index=points(figures.index))
         self.summary.setText(text)
-        self.areas.set_areas(self.model.cset, totals)
+        self.areas.set_areas(self.model.cset, totals, figures)
 
     # -- filters -------------------------------------------------------------------
     def activate(self, **filters: Any) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from parapp.domain.criteria import CriteriaSet
+from parapp.domain.figures import Figures
 from parapp.domain.totals import Totals
 from parapp.i18n import _, format_max, ngettext
 from ui.fmt import points
@@ -57,8 +58,9 @@ class AreaList(QTreeWidget):
         self._shown: dict[str | None, tuple[str, ...]] = {}
         self.currentItemChanged.connect(self._changed)
 
-    def set_areas(self, cset: CriteriaSet, totals: Totals) -> None:
-        """Rebuild the rows when the set changes; otherwise only update their figures."""
+    def set_areas(self, cset: CriteriaSet, totals: Totals, figures: Figures) -> None:
+        """Rebuild the rows when the set changes; otherwise only update their figures. The
+        first row is the total the header and every document print (bonus included)."""
         codes: list[str | None] = [None, *(n.code for n in cset.roots())]
         if codes != self._codes:
             self.blockSignals(True)
@@ -75,13 +77,15 @@ class AreaList(QTreeWidget):
             self.setCurrentItem(self.topLevelItem(0))
             self.blockSignals(False)
         for row, code in enumerate(codes):
-            self._fill(self.topLevelItem(row), cset, totals, code)
+            self._fill(self.topLevelItem(row), cset, totals, figures, code)
 
     def _fill(
-        self, item: QTreeWidgetItem, cset: CriteriaSet, totals: Totals, code: str | None
+        self, item: QTreeWidgetItem, cset: CriteriaSet, totals: Totals, figures: Figures,
+        code: str | None,
     ) -> None:
         if code is None:
-            state = (_("All areas"), f"{points(totals.main_points)}/{format_max(totals.main_max)}")
+            state = (_("All areas"),
+                     f"{points(figures.points)}/{format_max(figures.max_points)}")
             if self._shown.get(code) != state:
                 item.setText(0, state[0])
                 item.setText(1, state[1])
