@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from parapp.i18n import N_, _
 from parapp.services import appraisal, setup
 from ui import dialogs, screens
+from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets.appraisal_ranking import RankingPanel
@@ -163,7 +164,9 @@ class AppraisalScreen(Screen):
 
             dialogs.show_error(self, exc)
 
-        self.state.run(lambda: load_hub(db, year, today), self._loaded, failed)
+        OfficeOp(self.state, lambda office: load_hub(office, year, today)).success(
+            self._loaded
+        ).failure(failed).run()
 
     def _loaded(self, hub: Hub) -> None:
         self._loading -= 1

@@ -20,6 +20,7 @@ from parapp.i18n import _, message
 from parapp.services import documents, issuing, plans
 from parapp.services.documents import Choice, Editing
 from ui import dialogs, screens, style
+from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
 from ui.widgets import document_texts as texts
@@ -139,9 +140,10 @@ class DocumentsScreen(Screen):
         if db is None:
             return
         self._stale = False
-        self.state.run(
-            lambda: (documents.choices(db), documents.issued_documents(db)), self._choices_loaded
-        )
+        OfficeOp(
+            self.state,
+            lambda office: (documents.choices(office), documents.issued_documents(office)),
+        ).success(self._choices_loaded).run()
 
     def _choices_loaded(self, found: tuple[list[Choice], list[issuing.IssuedInfo]]) -> None:
         current, issued = found
@@ -191,7 +193,9 @@ class DocumentsScreen(Screen):
         db = self.state.db
         if db is None:
             return
-        self.state.run(lambda: documents.editing(db, choice), self._loaded, self._failed)
+        OfficeOp(self.state, lambda office: documents.editing(office, choice)).success(
+            self._loaded
+        ).failure(self._failed).run()
 
     def _loaded(self, editing: Editing) -> None:
         self.editing = editing
@@ -235,10 +239,10 @@ class DocumentsScreen(Screen):
         dates_ok = self.form.dates_valid
         choice = editing.choice
 
-        def job() -> None:
+        def job(office: Any) -> None:
             if editing.is_plan:
                 plans.update_document(
-                    db,
+                    office,
                     choice.year,
                     documents.PLAN_KINDS[choice.kind],
                     signer=values.signer,
@@ -250,10 +254,10 @@ class DocumentsScreen(Screen):
                     **values.texts,
                 )
             if dates_ok:
-                documents.set_pending_numbering(db, choice, values.number, values.issued_on)
+                documents.set_pending_numbering(office, choice, values.number, values.issued_on)
 
         self._saving += 1
-        self.state.run(job, self._saved, self._save_failed)
+        OfficeOp(self.state, job).success(self._saved).failure(self._save_failed).run()
 
     def _saved(self, _result: object) -> None:
         self._saving -= 1
@@ -288,12 +292,14 @@ class DocumentsScreen(Screen):
         values = self.form.values()
         choice = editing.choice
 
-        def job() -> bytes:
+        def job(office: Any) -> bytes:
             return documents.preview_pdf(
-                db, choice, number=values.number, issued_on=values.issued_on, as_of=values.as_of
+                office, choice, number=values.number, issued_on=values.issued_on, as_of=values.as_of
             )
 
-        self.state.run(job, self._rendered, self._render_failed, label=_("Preparing the preview…"))
+        OfficeOp(self.state, job, label=_("Preparing the preview…")).success(
+            self._rendered
+        ).failure(self._render_failed).run()
 
     def _rendered(self, data: bytes) -> None:
         self._rendering = False
@@ -349,9 +355,9 @@ class DocumentsScreen(Screen):
         values = self.form.values()
         choice = editing.choice
 
-        def job() -> Path:
+        def job(office: Any) -> Path:
             return documents.save_choice(
-                db,
+                office,
                 choice,
                 out,
                 number=values.number,
@@ -359,7 +365,9 @@ class DocumentsScreen(Screen):
                 as_of=values.as_of,
             )
 
-        self.state.run(job, self._file_saved, self._failed, label=_("Saving the document…"))
+        OfficeOp(self.state, job, label=_("Saving the document…")).success(
+            self._file_saved
+        ).failure(self._failed).run()
 
     def _file_saved(self, path: Path) -> None:
         self.status_message.emit(_("Saved {path}").format(path=path))

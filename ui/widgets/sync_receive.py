@@ -24,6 +24,7 @@ from parapp.i18n import _
 from parapp.services import sync_import
 from ui import dialogs, style
 from ui.dialogs_sync import PlanDialog, outcome_line
+from ui.operations import OfficeOp
 from ui.tasks import Cancelled
 from ui.widgets.sync_context import note
 from ui.widgets.sync_drives import Volume, choose_folder
@@ -234,12 +235,11 @@ class ReceivePanel(QWidget):
         if db is None or not sources:
             return
         self._busy(True)
-        self.state.run(
-            lambda: import_job(db, sources, True),
-            self._checked,
-            self._failed,
+        OfficeOp(
+            self.state,
+            lambda office: import_job(office, sources, True),
             label=_("Checking the packages…"),
-        )
+        ).success(self._checked).failure(self._failed).run()
 
     def _checked(self, outcomes: list[Outcome]) -> None:
         self._busy(False)
@@ -256,12 +256,11 @@ class ReceivePanel(QWidget):
             return
         paths = [o.path for o in chosen]
         self._busy(True)
-        self.state.run(
-            lambda: import_job(db, paths, False),
-            self._imported,
-            self._import_failed,
+        OfficeOp(
+            self.state,
+            lambda office: import_job(office, paths, False),
             label=_("Importing the packages…"),
-        )
+        ).success(self._imported).failure(self._import_failed).run()
 
     def _imported(self, outcomes: list[Outcome]) -> None:
         self._busy(False)
