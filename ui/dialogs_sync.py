@@ -26,6 +26,7 @@ from parapp.services import sync_keys
 from parapp.services.sync_words import word
 from ui import style
 from ui.models.sync_log import ROLES, monospace
+from ui.operations import OfficeOp
 from ui.widgets.sync_context import grouped
 from ui.widgets.wrap_delegate import WrapDelegate, relayout_on_resize
 
@@ -298,11 +299,11 @@ class TrustCardDialog(QDialog):
             return
         typed, path = self.typed.text(), self.path
 
-        def job() -> Card:
-            return sync_keys.trust_card(db, path, typed)
+        def job(office: Any) -> Card:
+            return sync_keys.trust_card(office, path, typed)
 
         self.trust_button.setEnabled(False)
-        self.state.run(job, self._trusted, self._refused)
+        OfficeOp(self.state, job).success(self._trusted).failure(self._refused).run()
 
     def _trusted(self, card: Card) -> None:
         self.trusted = card

@@ -26,11 +26,13 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.i18n import N_, _, label
 from parapp.services import sync_export
 from ui import dialogs, style
+from ui.operations import OfficeOp
 from ui.widgets.sync_context import SyncContext, note
 from ui.widgets.sync_drives import DestinationList, Volume
 from ui.widgets.sync_sent import SentCard
 
 if TYPE_CHECKING:
+    from parapp.services.office import Office
     from parapp.services.sync_export import Exported
     from ui.state import AppState
 
@@ -286,15 +288,17 @@ class SendPanel(QWidget):
         year = self.year.value() if kind == "result" else self._view_year()
         encrypt = self.encrypt.isChecked()
 
-        def job() -> list[Exported]:
+        def job(office: Office) -> list[Exported]:
             if kind == "result":
                 assert year is not None
-                return sync_export.export_all_results(db, out, year)
-            return [sync_export.export(db, kind, out, year=year, encrypt=encrypt)]
+                return sync_export.export_all_results(office, out, year)
+            return [sync_export.export(office, kind, out, year=year, encrypt=encrypt)]
 
         self.write_button.setEnabled(False)
         self.card.hide()
-        self.state.run(job, self._written, self._failed, label=_("Writing the package…"))
+        OfficeOp(self.state, job, label=_("Writing the package…")).success(self._written).failure(
+            self._failed
+        ).run()
 
     def _written(self, exported: list[Exported]) -> None:
         self._update()

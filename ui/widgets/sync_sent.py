@@ -25,6 +25,7 @@ from parapp.services import sync_slip
 from parapp.services.sync_words import word
 from ui import dialogs, style
 from ui.models.sync_log import monospace
+from ui.operations import OfficeOp
 from ui.widgets.sync_context import grouped
 from ui.widgets.sync_drives import choose_folder, size_text
 
@@ -200,11 +201,13 @@ class SentCard(QFrame):
                 return
             targets = [(p, folder / f"phieu-giao-nhan-{p.stem}.pdf") for p in packages]
 
-        def job() -> list[Path]:
-            return [sync_slip.write_slip(db, package, out) for package, out in targets]
+        def job(office: Any) -> list[Path]:
+            return [sync_slip.write_slip(office, package, out) for package, out in targets]
 
         self.slip_button.setEnabled(False)
-        self.state.run(job, self._slip_done, self._slip_failed, label=_("Writing the slip…"))
+        OfficeOp(self.state, job, label=_("Writing the slip…")).success(self._slip_done).failure(
+            self._slip_failed
+        ).run()
 
     def _slip_done(self, written: list[Path]) -> None:
         self.slip_button.setEnabled(True)
