@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -41,15 +41,34 @@ MUTED = f"color: {style.MUTED_TEXT.name()};"
 
 
 class TextField(QPlainTextEdit):
-    """Several lines; Tab leaves (Enter starts a new line: tasks are bullets)."""
+    """Several lines, as tall as its text from ``lines`` up to ``most`` (then it scrolls);
+    Tab leaves (Enter starts a new line: tasks are bullets)."""
 
     left = Signal()
 
-    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+    def __init__(self, lines: int, most: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTabChangesFocus(True)
-        line = self.fontMetrics().lineSpacing()
-        self.setFixedHeight(lines * line + 12)
+        self.lines, self.most = lines, most
+        self.textChanged.connect(self._fit)
+        self._fit()
+
+    def _fit(self) -> None:
+        # Measured, not the document's own size: a plain text layout counts the wrapped
+        # lines of the blocks it has laid out only.
+        metrics = self.fontMetrics()
+        margin = int(self.document().documentMargin())
+        width = max(self.viewport().width() - 2 * margin, 40)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        high = metrics.boundingRect(QRect(0, 0, width, 1 << 20), flags, self.toPlainText())
+        lines = -(-high.height() // metrics.lineSpacing())
+        shown = min(max(lines, self.lines), self.most)
+        frame = 2 * (self.frameWidth() + margin) + 2
+        self.setFixedHeight(shown * metrics.lineSpacing() + frame)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()  # a narrower pane wraps more lines
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -100,9 +119,9 @@ class PlanDetail(QScrollArea):
         self.grid.setColumnStretch(1, 1)
         self.errors: dict[str, QLabel] = {}
         self.cells: dict[str, QVBoxLayout] = {}
-        self.shortcoming = TextField(4)
-        self.tasks = TextField(5)
-        self.product = TextField(2)
+        self.shortcoming = TextField(3, 6)
+        self.tasks = TextField(5, 8)
+        self.product = TextField(2, 4)
         self.lead = _unit_box()
         self.coordinating = _unit_box()
         self.deadline = QLineEdit()
