@@ -187,7 +187,7 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
             AssessmentRow.unit_id == unit.id, AssessmentRow.year == year,
             CriteriaSetRow.code == ref["code"], CriteriaSetRow.version == ref["version"])).first()
         if twin is not None:
-            return [_change(CONFLICT, "the {year} self-assessment of {unit}",
+            return [_change(CONFLICT, N_("the {year} self-assessment of {unit}"),
                             N_("this office already holds another {year} self-assessment of "
                                "{unit} on the same criteria set (made on another computer or "
                                "after a reinstall): the commune must send from the data it sent "
@@ -199,11 +199,11 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
         current: dict[str, NodeScoreRow] = {}
     else:
         if arow.unit_id != unit.id:
-            return [_change(CONFLICT, "assessment {uuid}", N_("it belongs to another unit here"),
-                            uuid=arow.uuid)]
+            return [_change(CONFLICT, N_("assessment {uuid}"),
+                            N_("it belongs to another unit here"), uuid=arow.uuid)]
         sync_owner.same_assessment(s, arow, sub.assessment, opened.manifest)
         if arow.status == AssessmentStatus.PUBLISHED.value:
-            return [_change(CONFLICT, "the {year} self-assessment of {unit}",
+            return [_change(CONFLICT, N_("the {year} self-assessment of {unit}"),
                             N_("its results are already published: nothing can change now"),
                             year=year, unit=unit.name)]
         if sub.incomplete is not None:
@@ -216,20 +216,20 @@ def _plan_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissio
         row = current.get(rec.code)
         incoming = (rec.declared.to_dict(), rec.self_score, rec.not_applicable, rec.explanation)
         if row is None:
-            changes.append(_change(NEW, "criterion {code}", None, code=rec.code))
+            changes.append(_change(NEW, N_("criterion {code}"), None, code=rec.code))
         elif _self_tuple(row) == incoming:
-            changes.append(_change(UNCHANGED, "criterion {code}", None, code=rec.code))
+            changes.append(_change(UNCHANGED, N_("criterion {code}"), None, code=rec.code))
         elif row.appraised_score is not None:
-            changes.append(_change(UPDATED, "criterion {code}",
+            changes.append(_change(UPDATED, N_("criterion {code}"),
                                    N_("changed after it was appraised: flagged for "
                                       "re-appraisal"),
                                    code=rec.code))
         else:
-            changes.append(_change(UPDATED, "criterion {code}", None, code=rec.code))
+            changes.append(_change(UPDATED, N_("criterion {code}"), None, code=rec.code))
     known = _evidence_rows(s, [e.sha256 for e in sub.evidence], unit.id)
     for ev in sub.evidence:
         action = UNCHANGED if ev.sha256 in known else NEW
-        changes.append(_change(action, "evidence '{title}'", None, title=ev.title[:80]))
+        changes.append(_change(action, N_("evidence '{title}'"), None, title=ev.title[:80]))
     if sub.plan is not None:
         changes.extend(_plan_plan(s, sub.plan, unit))
     # Only the sender's own history is kept for the apply (refused here, in a dry run too).
@@ -258,23 +258,31 @@ def _plan_result(s: Session, opened: OpenedPackage, res: sync_data.Result,
         row = current.get(rec.code)
         old = (row.appraised_score, row.appraisal_comment, row.survey_score) if row else None
         if old == (rec.appraised, rec.comment, rec.survey):
-            changes.append(_change(UNCHANGED, "appraisal of {code}", None, code=rec.code))
+            changes.append(_change(UNCHANGED, N_("appraisal of {code}"), None, code=rec.code))
         else:
-            changes.append(_change(UPDATED if row else NEW, "appraisal of {code}", None,
+            changes.append(_change(UPDATED if row else NEW, N_("appraisal of {code}"), None,
                                    code=rec.code))
     if res.assessment["status"] != arow.status:
-        changes.append(_change(UPDATED, "status: {status}", None,
-                               status=res.assessment["status"]))
+        changes.append(_change(UPDATED, N_("status: {status}"), None,
+                               status=_status(res.assessment["status"])))
     if res.published is not None:
-        changes.append(_change(NEW, "published result: index {index}", None,
+        changes.append(_change(NEW, N_("published result: index {index}"), None,
                                index=res.published["index_value"]))
     return changes + sync_ranking.plan(res)
+
+
+def _status(value: str) -> AssessmentStatus | str:
+    """The status as the enum, so the change reads in the user's language ("đã công bố")."""
+    try:
+        return AssessmentStatus(value)
+    except ValueError:
+        return value
 
 
 def _plan_set(s: Session, cset: CriteriaSet) -> list[Any]:
     row = s.scalars(select(CriteriaSetRow).where(CriteriaSetRow.code == cset.code,
                                                  CriteriaSetRow.version == cset.version)).first()
-    what = "criteria set {code} version {version}"
+    what = N_("criteria set {code} version {version}")
     if row is None:
         return [_change(NEW, what, None, code=cset.code, version=cset.version)]
     if criteria_json.to_dict(set_from_rows(row)) == criteria_json.to_dict(cset):

@@ -23,12 +23,12 @@ from .sync_changes import change as _change
 def plan_changes(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[Any]:
     row = s.scalars(select(PlanRow).where(PlanRow.uuid == plan_rec["uuid"])).first()
     if row is not None and row.unit_id != unit.id:
-        return [_change(CONFLICT, "plan {uuid}", N_("it belongs to another unit here"),
+        return [_change(CONFLICT, N_("plan {uuid}"), N_("it belongs to another unit here"),
                         uuid=plan_rec["uuid"])]
     if row is None and s.scalars(select(PlanRow.id).where(
             PlanRow.unit_id == unit.id, PlanRow.year == plan_rec["year"],
             PlanRow.kind == "remediation")).first() is not None:
-        return [_change(CONFLICT, "the {year} remediation plan of {unit}",
+        return [_change(CONFLICT, N_("the {year} remediation plan of {unit}"),
                         N_("this office already holds another {year} remediation plan of "
                            "{unit} (made on another computer or after a reinstall)"),
                         year=plan_rec["year"], unit=unit.name)]
@@ -38,11 +38,11 @@ def plan_changes(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[An
     for it in plan_rec["items"]:
         old = existing.get(it["uuid"])
         if old is None:
-            changes.append(_change(NEW, "plan item {n}", None, n=it["position"] + 1))
+            changes.append(_change(NEW, N_("plan item {n}"), None, n=it["position"] + 1))
         elif _item_tuple(old) == _incoming_item(it):
-            changes.append(_change(UNCHANGED, "plan item {n}", None, n=it["position"] + 1))
+            changes.append(_change(UNCHANGED, N_("plan item {n}"), None, n=it["position"] + 1))
         else:
-            changes.append(_change(UPDATED, "plan item {n}", None, n=it["position"] + 1))
+            changes.append(_change(UPDATED, N_("plan item {n}"), None, n=it["position"] + 1))
     return changes
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parapp.domain.errors import DomainError
+from parapp.domain.errors import DomainError, Phrase
 
 
 class PackageError(DomainError):
@@ -194,8 +194,24 @@ class VerifyingReader(io.RawIOBase):
 
 def damaged(name: str, exc: BaseException) -> PackageError:
     return PackageError(
-        "File '{name}' in the package is damaged: {reason}", name=name, reason=str(exc)
+        "File '{name}' in the package is damaged: {reason}", name=name, reason=zip_reason(exc)
     )
+
+
+def zip_reason(exc: BaseException) -> Phrase:
+    """What went wrong reading a ZIP entry, by the error's type, in our words: zipfile's own
+    text ("Bad CRC-32 for file …") is English whatever the user's language."""
+    if isinstance(exc, zipfile.BadZipFile):
+        if "CRC" in str(exc):
+            return Phrase("its contents do not match their checksum (CRC-32)")
+        return Phrase("its ZIP structure is broken")
+    if isinstance(exc, zlib.error | EOFError):
+        return Phrase("its compressed data is corrupt or cut short")
+    if isinstance(exc, NotImplementedError):
+        return Phrase("it is compressed in a way this program cannot read")
+    if isinstance(exc, OSError):
+        return Phrase("it could not be read from the disk or USB stick")
+    return Phrase("its data cannot be read")
 
 
 def verify_entry(archive: zipfile.ZipFile, name: str, size: int, sha: str) -> None:

@@ -21,6 +21,8 @@ REASONS = {
     "before-restore": N_("Before restoring a backup"),
     "before-migration": N_("Before upgrading the program"),
     "demo": N_("Demo data"),
+    "exit": N_("On closing the program"),
+    "auto": N_("Automatic"),
 }
 
 
