@@ -283,6 +283,7 @@ def _shoot_appraiser(db_path: Path, shooter: Shooter) -> None:
     from parapp import i18n
     from ui import screens
     from ui.main_window import MainWindow
+    from ui.screens.appraisal import AppraisalScreen
     from ui.state import AppState
 
     before = i18n.get_language()
@@ -297,6 +298,7 @@ def _shoot_appraiser(db_path: Path, shooter: Shooter) -> None:
         _wait(lambda: state.view is not None)  # noqa: B023 - waited for in this loop
         window.navigate(screens.APPRAISAL)
         screen = window.screen(screens.APPRAISAL)
+        assert isinstance(screen, AppraisalScreen)
         _wait(lambda: screen.hub is not None)  # noqa: B023
         _idle(window)
         screen.open_unit("06172")
