@@ -18,6 +18,7 @@ import shiboken6
 from gui_support import OpenWindow
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sync_support import copy_demo, dump
@@ -180,15 +181,24 @@ def test_progress_report_goes_to_the_folder_with_its_slip_and_history(
 
     slip = tmp_path / "phieu" / "phieu-giao-nhan.pdf"
     slip.parent.mkdir()
-    opened: list[Path] = []
     card.ask_save_path = lambda _p, _c, suggested, _f: str(slip)
-    card.open_file = lambda path: opened.append(path) or True
+    printed = tmp_path / "printed.pdf"
+
+    def to_file(_parent: QWidget, printer: QPrinter) -> bool:
+        """The print dialog answered: a printer writing a PDF file."""
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(100)
+        return True
+
+    card.ask_print = to_file
     written: list[object] = []
     card.slip_written.connect(written.append)
     QTest.mouseClick(card.slip_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(written), timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert slip.read_bytes().startswith(b"%PDF")
-    assert opened == [slip]
+    # "In phiếu…" prints: the slip's page went to the printer (it only opened the file).
+    assert printed.read_bytes().startswith(b"%PDF")
 
     screen.tabs.setCurrentIndex(TAB_HISTORY)
     _settle(qtbot, screen)

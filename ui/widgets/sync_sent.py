@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -26,6 +28,7 @@ from parapp.services.sync_words import word
 from ui import dialogs, style
 from ui.models.sync_log import monospace
 from ui.operations import OfficeOp
+from ui.widgets.document_output import ask_print, print_pdf
 from ui.widgets.sync_context import grouped
 from ui.widgets.sync_drives import choose_folder, size_text
 
@@ -87,6 +90,7 @@ class SentCard(QFrame):
         self.ask_save_path: SavePath = ask_save_path  # a test answers these without a person
         self.ask_folder: Callable[[QWidget, str], Path | None] = choose_folder
         self.open_file: Callable[[Path], bool] = open_with_system
+        self.ask_print: Callable[[QWidget, QPrinter], bool] = ask_print
         self.exported: list[Exported] = []
         self.setObjectName("sentCard")
         self.setStyleSheet(
@@ -213,8 +217,29 @@ class SentCard(QFrame):
         self.slip_button.setEnabled(True)
         shown: Any = written[0] if len(written) == 1 else written[0].parent
         self.status_message.emit(_("Transfer slip saved: {path}").format(path=shown))
-        self.open_file(shown)
+        self._print(written)
         self.slip_written.emit(shown)
+
+    def _print(self, slips: list[Path]) -> None:
+        """Send the saved slips to the printer the clerk picks (the button says "print": it
+        used to open the file only)."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(slips[0].stem)
+        if not self.ask_print(self, printer):
+            return
+        pages = 0
+        for slip in slips:
+            document = QPdfDocument(self)
+            try:
+                if document.load(str(slip)) != QPdfDocument.Error.None_:
+                    raise OSError(_("The slip {path} could not be read.").format(path=slip))
+                pages += print_pdf(document, printer)
+            except OSError as exc:
+                dialogs.show_error(self, exc)
+                return
+            finally:
+                document.close()
+        self.status_message.emit(_("Sent {n} pages to the printer.").format(n=pages))
 
     def _slip_failed(self, exc: BaseException) -> None:
         self.slip_button.setEnabled(True)
