@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -89,6 +89,8 @@ ITEM_FIELDS = (
 PLAN_FIELDS = ("status", "revision")
 DOCUMENT_PREFIX = "document."
 
+# Bound by name: the drivers differ in their placeholders ("?" for sqlite3, "%s" psycopg).
+_SETTING_SQL = text("SELECT value FROM settings WHERE key = :key")
 # What a field holds before anything was entered: an insert records only what differs.
 _BLANK = {"declared_json": "{}", "not_applicable": "false", "keep_up": "false", "progress": "0"}
 
@@ -126,7 +128,7 @@ def _setting(session: Session, key: str) -> str:
         return loaded.value or ""
     value = (
         session.connection()
-        .exec_driver_sql("SELECT value FROM settings WHERE key = ?", (key,))
+        .execute(_SETTING_SQL, {"key": key})
         .scalar()
     )
     return str(value or "")

@@ -1,4 +1,7 @@
-"""Opening the database: pragmas for power cuts, schema checks, migrations when due."""
+"""Opening the database: pragmas for power cuts, schema checks, migrations when due.
+
+The database is a SQLite file or, for a province's council, a PostgreSQL server
+(docs/hub.md); only this package knows which."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from parapp.domain.errors import DomainError
 
-from .location import DataPaths
+from .location import DataPaths, mask_url, server_path, server_url
 from .schema import HEAD, REVISIONS, is_empty, read_revision
 
 if TYPE_CHECKING:
@@ -46,9 +49,33 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _server_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
+    try:
+        import psycopg
+    except ImportError:  # an optional extra: only a council's PCs need it
+        raise DatabaseError(
+            "A database on a server needs the psycopg driver: install parapp[hub]."
+        ) from None
+
+    # libpq reads the URL itself, so its own conventions hold: .pgpass, service files
+    # (?service=), PG* variables, ?host=/socket/dir.
+    conninfo = "postgresql:" + url.split(":", 1)[1]
+    return create_engine(
+        "postgresql+psycopg://",
+        creator=lambda: psycopg.connect(conninfo),
+        pool_pre_ping=True,  # a server restarted overnight: reconnect, not fail once
+    )
+
+
 def make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import QueuePool
+
+    url = server_url(path)
+    if url is not None:
+        return _server_engine(url)
 
     # The path goes to sqlite3 directly: in a URL, "?" or "%" in a folder name would change
     # which file is opened.
@@ -128,11 +155,66 @@ def _create(path: Path) -> None:
         engine.dispose()
 
 
-def open_database(path: Path, *, create: bool = False) -> Database:
-    """Open (or with ``create`` make) the database at ``path``, migrating if it is older.
+def _open_server(path: Path, url: str, *, create: bool) -> Database:
+    """The server's database, its schema made by the same migrations as a file's (no file
+    backup before migrating: a server's backups are its own, docs/hub.md)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .migrate import upgrade
+
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            names = inspect(conn).get_table_names()
+            revision = (
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                if "alembic_version" in names
+                else None
+            )
+    except SQLAlchemyError as exc:
+        # libpq's reason (no such database, password refused, server down) never holds
+        # the password; the URL is shown masked.
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise DatabaseError(
+            "The database server {url} cannot be used: {reason}",
+            url=mask_url(url),
+            reason=reason,
+        ) from None
+    finally:
+        engine.dispose()
+    if revision is None:
+        if names:
+            raise DatabaseError("{url} is not a parapp database.", url=mask_url(url))
+        if not create:
+            raise NoDatabaseError(
+                "There is no parapp database at {url}. Run 'parapp init' first.",
+                url=mask_url(url),
+            )
+        upgrade(path)
+    elif revision not in REVISIONS:
+        raise NewerSchemaError(
+            "The database {path} was written by a newer version of parapp; "
+            "please install the newer version. The database has not been changed.",
+            path=mask_url(url),
+        )
+    elif revision != HEAD:
+        upgrade(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # its evidence, keys and logs
+    return Database(path)
+
+
+def open_database(path: Path | str, *, create: bool = False) -> Database:
+    """Open (or with ``create`` make) the database at ``path``, migrating if it is older;
+    ``path`` may be a server's URL (``postgresql://host/dbname``) or its stand-in path.
 
     A newer schema than this program knows is refused and left untouched.
     """
+    if isinstance(path, str):
+        path = server_path(path)
+    url = server_url(path)
+    if url is not None:
+        return _open_server(path, url, create=create)
     if path.is_dir():
         # Not a disk fault: the clerk named the data folder instead of the file in it.
         raise DatabaseError(

@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
+# The hub tests start a throwaway PostgreSQL server (tests/pg_support.py).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 \
+    || need+=(postgresql)
 # Qt's offscreen platform still loads these libraries (and needs one font).
 if command -v dpkg >/dev/null 2>&1; then
     # fonts-liberation2: Times New Roman's metrics, as Word on Windows lays the DOCX out.
@@ -20,7 +23,7 @@ if command -v dpkg >/dev/null 2>&1; then
 fi
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing ${need[*]} for the document tests..." >&2
+        echo "Installing ${need[*]} for the document and hub tests..." >&2
         apt-get update -qq >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
     else

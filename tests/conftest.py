@@ -110,3 +110,33 @@ def vietnamese() -> Iterator[None]:
     i18n.set_language("vi")
     yield
     i18n.set_language(before)
+
+
+# --- A real PostgreSQL server (tests/test_hub.py) ----------------------------------------
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """One throwaway cluster for the session (tests/pg_support.py); the hub tests are
+    skipped, with the reason, when it cannot be started."""
+    import pg_support
+
+    clusters = pg_support.start_cluster()
+    try:
+        cluster = next(clusters)
+    except LookupError as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    except Exception as exc:  # a cluster that would not start: say why, don't hide it
+        pytest.skip(f"PostgreSQL tests skipped: the server did not start ({exc})")
+    yield cluster
+    clusters.close()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object, request: pytest.FixtureRequest) -> str:
+    """The URL of a new empty database on the test cluster."""
+    import re
+
+    import pg_support
+
+    assert isinstance(pg_cluster, pg_support.Cluster)
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return pg_cluster.createdb(name)

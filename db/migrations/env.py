@@ -1,4 +1,5 @@
-"""Alembic environment: runs against the database named in the config, with our pragmas."""
+"""Alembic environment: runs against the database named in the config (a SQLite file with
+our pragmas, or a server: db.engine.make_engine)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ try:
             transactional_ddl=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name != "sqlite":
+                # Alembic's own table has VARCHAR(32); our revision ids are longer, which
+                # only SQLite lets pass. Alembic uses the table it finds.
+                connection.exec_driver_sql(
+                    "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(64) "
+                    "NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+                )
             context.run_migrations()
 finally:
     engine.dispose()

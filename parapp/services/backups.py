@@ -30,7 +30,7 @@ from db.backup import (
     restore_backup,
 )
 from db.engine import open_database
-from db.location import DataPaths
+from db.location import DataPaths, server_url
 from db.schema import read_revision
 
 from . import backup_files as bf
@@ -98,9 +98,13 @@ def make(db_path: Path, reason: str = "manual", now: datetime | None = None,
     return _write_backup(db_path, _folder(db_path), reason, now, partial_dir)
 
 
-def before_import(db_path: Path, partial_dir: Path | None = None) -> BackupInfo:
+def before_import(db_path: Path, partial_dir: Path | None = None) -> BackupInfo | None:
     """The backup every import batch is preceded by (database only: the evidence store
-    is append-only, so nothing in it can be lost by an import)."""
+    is append-only, so nothing in it can be lost by an import). None for a database on a
+    server: its backups are the server's own (pg_dump, docs/hub.md), and each import is one
+    transaction there."""
+    if server_url(db_path) is not None:
+        return None
     return make(db_path, reason="before-import", partial_dir=partial_dir)
 
 

@@ -18,7 +18,8 @@ from .paths import OfficePaths, default_data_dir, resolve_db_path
 __all__ = ["Office", "OfficePaths", "default_data_dir", "open_office", "resolve_db_path"]
 
 
-def open_office(path: Path, *, create: bool = False) -> Office:
+def open_office(path: Path | str, *, create: bool = False) -> Office:
     """Open the office whose database is ``path`` (with ``create``, make it), migrating
-    an older schema; a newer one is refused and left untouched."""
+    an older schema; a newer one is refused and left untouched. ``path`` may also be a
+    server's URL, ``postgresql://host/dbname`` (docs/hub.md)."""
     return open_database(path, create=create)

@@ -1,0 +1,115 @@
+"""The appraiser's office on a PostgreSQL server (issue 18, docs/hub.md): the same migrations,
+the same command line, the same published result as on a SQLite file.
+
+Runs against a throwaway cluster (tests/pg_support.py); skipped, with the reason, when no
+PostgreSQL binaries are found.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from db.location import mask_url, resolve_db_path, server_path
+from parapp.services.office import open_office
+from tests.test_cli import run
+
+
+def _schema(db: object) -> tuple[str, list[object]]:
+    """The Alembic revision and the differences between the models and the live schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.models import Base
+
+    with db.engine.connect() as conn:  # type: ignore[attr-defined]
+        revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    return revision, diff
+
+
+def test_the_migrations_make_the_same_schema_on_the_server(pg_url: str, tmp_path: Path) -> None:
+    office = open_office(server_path(pg_url, tmp_path), create=True)
+    try:
+        revision, diff = _schema(office)
+    finally:
+        office.close()
+    file_office = open_office(tmp_path / "file" / "parapp.sqlite3", create=True)
+    try:
+        file_revision, _ = _schema(file_office)
+    finally:
+        file_office.close()
+    assert revision == file_revision
+    # Only differences a server reports and SQLite cannot (none expected beyond these).
+    assert [d for d in diff if not (isinstance(d, tuple) and d[0] in ("add_fk", "remove_fk"))] \
+        == [], diff
+
+
+def test_a_missing_server_database_is_one_sentence_without_the_password(
+    pg_cluster: object, tmp_path: Path
+) -> None:
+    url = f"postgresql://parapp:secret@/no_such_db?host={pg_cluster.socket_dir}" \
+        f"&port={pg_cluster.port}"  # type: ignore[attr-defined]
+    code, _out, err = run(url, "appraise", "units", data_dir=tmp_path)  # type: ignore[arg-type]
+    assert code == 1
+    assert "secret" not in err and "***" in err and "no_such_db" in err, err
+    assert mask_url(url).startswith("postgresql://parapp:***@/no_such_db")
+
+
+def _appraiser_flow(db: str | Path, demo: Path, data_dir: Path) -> str:
+    """docs/cli.md's appraiser steps, by the command line, on ``db``: set up, import the
+    demo commune's submission, accept it, publish; returns the ranking as printed."""
+    keys = (resolve_db_path(db) if isinstance(db, Path) else server_path(db, data_dir)).parent
+    # The demo's Sở Nội vụ keys: the commune's package is sealed for them.
+    shutil.copytree(demo / "appraiser" / "keys", keys / "keys")
+
+    def ok(*args: str) -> str:
+        code, out, err = run(db, *args, data_dir=data_dir, timeout=120)  # type: ignore[arg-type]
+        assert code == 0, (args, err)
+        return out
+
+    ok("init", "--role", "appraiser", "--unit-code", "20", "--sample")
+    ok("appraise", "add-units", "--province", "20")
+    from parapp.services.sync_keys import read_card
+
+    card = demo / "usb" / "the-dinh-danh-06172.cchc"  # the commune's unit card
+    ok("keys", "trust", str(card), "--fingerprint", read_card(card).fingerprint)
+    ok("sync", "import", str(demo / "usb" / "nop-06172-2025.cchc"))
+    ok("appraise", "accept", "06172", "--year", "2025")
+    ok("appraise", "publish", "--year", "2025", "--decision-number", "70/QĐ-UBND",
+       "--decision-date", "15/03/2026", "--confirm-incomplete")
+    return ok("appraise", "units", "--year", "2025")
+
+
+def test_the_demo_appraiser_works_the_same_on_the_server(
+    demo_db: Path, pg_url: str, tmp_path: Path
+) -> None:
+    demo = demo_db.parent.parent
+    on_file = _appraiser_flow(tmp_path / "file" / "parapp.sqlite3", demo, tmp_path / "d1")
+    on_server = _appraiser_flow(pg_url, demo, tmp_path / "d2")
+    assert on_server == on_file
+    assert "06172" in on_server
+    # Exact points survive the server: the same Decimals, row for row, as the file's
+    # (a tier of 0,375 included when the demo has one).
+    from sqlalchemy import select
+
+    from db.models import NodeScoreRow, PublishedResultRow
+
+    def points(office: object) -> list[tuple[object, ...]]:
+        with office.session() as s:  # type: ignore[attr-defined]
+            scores = [(r.node_code, r.self_score, r.appraised_score)
+                      for r in s.scalars(select(NodeScoreRow))]
+            results = [(r.index_value, r.points, r.max_points)
+                       for r in s.scalars(select(PublishedResultRow))]
+        return sorted(scores, key=repr) + sorted(results, key=repr)
+
+    server = open_office(server_path(pg_url, tmp_path / "d2"))
+    file_office = open_office(tmp_path / "file" / "parapp.sqlite3")
+    try:
+        on_pg, on_sqlite = points(server), points(file_office)
+    finally:
+        server.close()
+        file_office.close()
+    assert on_pg == on_sqlite and len(on_pg) > 50
+    assert all(isinstance(v, Decimal) for row in on_pg for v in row[1:] if v is not None)
