@@ -127,3 +127,36 @@ def test_a_partly_scored_year_shows_no_loss_figure_and_last_years_index_as_such(
     assert overview.chart.value_text(area) == "chưa chấm xong"
     assert overview.change_card.title.text() == "Chỉ số năm trước (2025)"
     assert overview.change_card.value.text() == "91,88"
+
+
+def test_save_dialogs_open_in_the_last_folder_used(
+    qtbot: object, open_window: OpenWindow, published_db: Path, tmp_path: Path
+) -> None:
+    window = open_window(published_db)
+    window.navigate(screens.DOCUMENTS)
+    screen = window.screen(screens.DOCUMENTS)
+    assert isinstance(screen, DocumentsScreen)
+    qtbot.waitUntil(lambda: screen.preview.page_count > 0 and idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    folder = tmp_path / "van-ban"
+    folder.mkdir()
+    asked: list[str] = []
+
+    def answer(_parent: object, _caption: str, suggested: str, _filters: str) -> str:
+        asked.append(suggested)
+        return str(folder / Path(suggested).name)
+
+    screen.ask_save_path = answer
+    screen.save_as(".pdf")
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert Path(asked[0]).parent == Path.home()  # the first time: the home folder
+    screen.save_as(".docx")
+    qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert Path(asked[1]).parent == folder  # then where the last one went
+    # Packages: a folder chosen to write to is offered again, after the USB sticks.
+    assert preferences.last_folder(published_db, preferences.PACKAGES) is None
+    preferences.remember_folder(published_db, preferences.PACKAGES, folder)
+    assert preferences.last_folder(published_db, preferences.PACKAGES) == folder
+    assert preferences.last_folder(published_db, preferences.DOCUMENTS) == folder
+    again = open_window(published_db)
+    sync = again.screen(screens.SYNC)
+    assert folder in sync.send.destinations.folders  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Preferences the window needs before the database is open: the language.
+"""Preferences kept beside the database: the language (needed before the database is
+open) and the last folder each kind of file was saved to.
 
 The language is a setting in the database ("language" in the settings table), but the
 window's texts are built before the database is opened (see ``ui.app``). So the choice is
@@ -66,3 +67,58 @@ def start_language(db_path: Path, given: str | None) -> str | None:
     if os.environ.get("PARAPP_LANG"):
         return None
     return read_language(db_path)
+
+
+# -- the last folder used, per kind of file ("documents", "packages") -------------------------
+FOLDERS_FILENAME = "folders.json"
+DOCUMENTS, PACKAGES = "documents", "packages"
+
+
+def _folders_file(db_path: Path) -> Path:
+    return db_path.parent / FOLDERS_FILENAME
+
+
+def _read_folders(db_path: Path) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads(_folders_file(db_path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def last_folder(db_path: Path, kind: str) -> Path | None:
+    """The folder a file of ``kind`` was last saved to, if it is still there (a stick
+    since removed is not offered)."""
+    saved = _read_folders(db_path).get(kind)
+    if not saved:
+        return None
+    folder = Path(saved)
+    return folder if folder.is_dir() else None
+
+
+def remember_folder(db_path: Path, kind: str, folder: Path) -> None:
+    """Keep ``folder`` as the next save dialog's start for ``kind`` (a failure to write the
+    preference is not worth a message: the dialog only starts elsewhere)."""
+    import contextlib
+    import json
+    import tempfile
+
+    folders = _read_folders(db_path)
+    folders[kind] = str(folder)
+    target = _folders_file(db_path)
+    with contextlib.suppress(OSError):
+        fd, temp = tempfile.mkstemp(prefix=".folders-", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(folders, handle, ensure_ascii=False)
+            os.replace(temp, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def start_folder(db_path: Path, kind: str, fallback: Path) -> Path:
+    """Where a save dialog for ``kind`` opens: the last folder used, else ``fallback``."""
+    return last_folder(db_path, kind) or fallback

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpli
 from parapp.i18n import _, message
 from parapp.services import documents, issuing, plans
 from parapp.services.documents import Choice, Editing
-from ui import dialogs, screens, style
+from ui import dialogs, preferences, screens, style
 from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
 from ui.state import AppState
@@ -345,11 +345,13 @@ class DocumentsScreen(Screen):
             caption, filters = _("Save as PDF"), _("PDF (*.pdf)")
         else:
             caption, filters = _("Save as Word"), _("Word document (*.docx)")
-        suggested = str(Path.home() / texts.file_name(editing.choice, suffix))
+        folder = preferences.start_folder(self.state.db_path, preferences.DOCUMENTS, Path.home())
+        suggested = str(folder / texts.file_name(editing.choice, suffix))
         chosen = self.ask_save_path(self, caption, suggested, filters)
         if not chosen:
             return
         out = Path(chosen)
+        preferences.remember_folder(self.state.db_path, preferences.DOCUMENTS, out.parent)
         if out.suffix.lower() != suffix:
             out = out.with_name(out.name + suffix)
         values = self.form.values()

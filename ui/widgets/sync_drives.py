@@ -82,6 +82,8 @@ class DestinationList(QListWidget):
         self.ask_folder: Callable[[QWidget, str], Path | None] = choose_folder
         self.volumes: list[Volume] = []
         self.folders: list[Path] = []
+        # Told of a folder the clerk chose (the send screen keeps it for the next session).
+        self.remember: Callable[[Path], None] | None = None
         self.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
         self.setMinimumHeight(110)
         self.itemActivated.connect(self._activated)
@@ -119,6 +121,12 @@ class DestinationList(QListWidget):
             self.setCurrentRow(0)
         self.chosen.emit()
 
+    def add_folder(self, folder: Path) -> None:
+        """Offer ``folder`` after the drives (a folder chosen in an earlier session)."""
+        if folder not in self.folders:
+            self.folders.append(folder)
+            self._fill()
+
     def select(self, path: Path) -> None:
         for row in range(self.count()):
             if self.item(row).data(PATH_ROLE) == str(path):
@@ -142,5 +150,7 @@ class DestinationList(QListWidget):
             return
         if folder not in self.folders:
             self.folders.append(folder)
+        if self.remember is not None:
+            self.remember(folder)
         self._fill()
         self.select(folder)

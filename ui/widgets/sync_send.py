@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from parapp.domain.assessment import AssessmentStatus
 from parapp.i18n import N_, _, label
 from parapp.services import sync_export
-from ui import dialogs, style
+from ui import dialogs, preferences, style
 from ui.operations import OfficeOp
 from ui.widgets.sync_context import SyncContext, note
 from ui.widgets.sync_drives import DestinationList, Volume
@@ -129,6 +129,13 @@ class SendPanel(QWidget):
         where_box = QGroupBox(_("2. Where to write it"))
         where = QVBoxLayout(where_box)
         self.destinations = DestinationList()
+        # The folder chosen last time is offered again, after any USB stick (listed first).
+        last = preferences.last_folder(state.db_path, preferences.PACKAGES)
+        if last is not None:
+            self.destinations.add_folder(last)
+        self.destinations.remember = lambda folder: preferences.remember_folder(
+            state.db_path, preferences.PACKAGES, folder
+        )
         self.destinations.chosen.connect(self._update)
         self.destinations.setMaximumHeight(132)
         where.addWidget(self.destinations)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from parapp.i18n import _
 from parapp.services import sync_slip
 from parapp.services.sync_words import word
-from ui import dialogs, style
+from ui import dialogs, preferences, style
 from ui.models.sync_log import monospace
 from ui.operations import OfficeOp
 from ui.widgets.document_output import ask_print, print_pdf
@@ -191,7 +191,10 @@ class SentCard(QFrame):
             return
         packages = [e.info.path for e in self.exported]
         if len(packages) == 1:
-            suggested = documents_folder() / f"phieu-giao-nhan-{packages[0].stem}.pdf"
+            start = preferences.start_folder(
+                self.state.db_path, preferences.DOCUMENTS, documents_folder()
+            )
+            suggested = start / f"phieu-giao-nhan-{packages[0].stem}.pdf"
             chosen = self.ask_save_path(
                 self, _("Save the transfer slip"), str(suggested), _("PDF files (*.pdf)")
             )
@@ -199,10 +202,12 @@ class SentCard(QFrame):
                 return
             out = Path(chosen)
             targets = [(packages[0], out if out.suffix else out.with_suffix(".pdf"))]
+            preferences.remember_folder(self.state.db_path, preferences.DOCUMENTS, out.parent)
         else:
             folder = self.ask_folder(self, _("Choose the folder for the transfer slips"))
             if folder is None:
                 return
+            preferences.remember_folder(self.state.db_path, preferences.DOCUMENTS, folder)
             targets = [(p, folder / f"phieu-giao-nhan-{p.stem}.pdf") for p in packages]
 
         def job(office: Any) -> list[Path]:
