@@ -37,6 +37,7 @@ from . import office_lists
 from .assessments import find_row, view
 from .common import Need, NotFound, ServiceError, now, unit_row
 from .mapping import item_from_row, item_to_row, set_from_rows
+from .office_profile import get_profile
 from .plan_redraft import redraft
 from .plan_rows import (
     KIND_ANNUAL,  # noqa: F401 - callers know it as plans.KIND_ANNUAL
@@ -79,8 +80,6 @@ def default_document(
 
 def own_profile(db: Database) -> OfficeProfile | None:
     """The office's profile, or None for a database that does not say whose it is."""
-    from .office_profile import get_profile  # it reads the unit through setup
-
     try:
         return get_profile(db)
     except NotFound:

@@ -23,7 +23,8 @@ from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.figures import Source, printed_lost
 from parapp.domain.totals import Basis
 from parapp.i18n import _, format_date, format_max, label, message, ngettext
-from ui import screens, style
+from parapp.services import plan_whatif
+from ui import crash, screens, style
 from ui.fmt import points
 from ui.models import cells
 from ui.models.problems import Problem
@@ -306,8 +307,6 @@ class OverviewScreen(Screen):
         year = plan.year
 
         def job(office: Office) -> WhatIf:
-            from parapp.services import plan_whatif
-
             return plan_whatif.whatif(office, year)
 
         OfficeOp(self.state, job).success(self.show_whatif).failure(self._whatif_failed).run()
@@ -333,8 +332,6 @@ class OverviewScreen(Screen):
         # A plan that answers no assessment here has nothing to project: no card.
         self.whatif_card.hide()
         if not hasattr(exc, "template"):
-            from ui import crash
-
             crash.report(exc)
 
     # -- to do ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStac
 
 from parapp.domain.errors import DomainError
 from parapp.i18n import _, message, ngettext
+from parapp.services import issuing, office_lists, plan_items, plan_whatif, plans
 from ui import dialogs, screens, style
 from ui.models.plan_items import COL_LOST, COL_RECOVERABLE, PlanItemsModel, Show
 from ui.screens.base import Screen, heading, page_layout
@@ -33,7 +34,7 @@ from ui.widgets.plan_bars import ActionBar, FilterBar, table_page
 from ui.widgets.plan_pages import DraftPage, banner, issued_text
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from parapp.services.office import Office
     from parapp.services.plan_items import ItemChange, PlanItems
     from parapp.services.plan_whatif import WhatIf
     from parapp.services.plans import PlanSummary, PlanView
@@ -41,10 +42,8 @@ if TYPE_CHECKING:
 Loaded = tuple["list[PlanSummary]", "PlanView | None", "PlanItems | None", "list[str]"]
 
 
-def _office_names(db: Database) -> list[str]:
+def _office_names(db: Office) -> list[str]:
     """On the database thread: the office's own list of departments and officers."""
-    from parapp.services import office_lists
-
     return office_lists.names(db)
 
 
@@ -141,8 +140,6 @@ class PlanScreen(ItemActions, Screen):
         self._loading += 1
 
         def job() -> Loaded:
-            from parapp.services import plan_items, plans
-
             summaries = plans.list_plans(db)
             years = [p.year for p in summaries]
             year = wanted if wanted in years else (years[0] if years else None)
@@ -348,8 +345,6 @@ class PlanScreen(ItemActions, Screen):
         year = listing.year
 
         def job() -> WhatIf | None:
-            from parapp.services import plan_whatif
-
             try:
                 return plan_whatif.whatif(db, year, chosen)
             except DomainError:
@@ -393,7 +388,7 @@ class PlanScreen(ItemActions, Screen):
         self.state.run(job, finished, failed)
 
     def _change(
-        self, work: Callable[[Database, int], ItemChange], said: Callable[[ItemChange], str]
+        self, work: Callable[[Office, int], ItemChange], said: Callable[[ItemChange], str]
     ) -> None:
         """Run one plan_items change and show the plan it leaves, the items it made or
         changed selected."""
@@ -423,8 +418,6 @@ class PlanScreen(ItemActions, Screen):
         year = listing.year
 
         def job() -> PlanItems:
-            from parapp.services import plan_items, plans
-
             if field == "status":
                 plans.set_status(db, item_id, value)
                 return plan_items.list_items(db, year)
@@ -454,8 +447,6 @@ class PlanScreen(ItemActions, Screen):
         year = plan.year
 
         def job() -> int:
-            from parapp.services import issuing
-
             return issuing.new_revision(db, year)
 
         self._run(job, lambda _revision: None)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from parapp.domain.totals import Basis
 from parapp.i18n import _, ngettext
+from parapp.services import plan_items, plans
 from ui import dialogs
 from ui.models.plan_items import PlanItemsModel
 from ui.widgets.plan_dialogs import AddItemDialog, SplitDialog
@@ -24,20 +25,18 @@ from ui.widgets.plan_table import PlanTable
 if TYPE_CHECKING:
     from datetime import date
 
-    from db.engine import Database
+    from parapp.services.office import Office
     from parapp.services.plan_items import ItemChange
     from parapp.services.plans import PlanView
     from ui.state import AppState
     from ui.widgets.plan_pages import DraftPage
 
-Work = Callable[["Database", int], "ItemChange"]
+Work = Callable[["Office", int], "ItemChange"]
 T_co = TypeVar("T_co", covariant=True)
 
 
-def number_now(db: Database, year: int, item_id: str) -> int:
+def number_now(db: Office, year: int, item_id: str) -> int:
     """On the database thread: the item's number now (the plan may have changed since)."""
-    from parapp.services import plan_items
-
     return plan_items.list_items(db, year).number_of(item_id)
 
 
@@ -97,9 +96,7 @@ class ItemActions:
         deadline = item.deadline.text if item else ""
         lead = item.lead if item else ""
 
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             return plan_items.add(
                 db, year, criterion=criterion, shortcoming=shortcoming, tasks=tasks,
                 deadline=deadline, lead=lead,
@@ -112,9 +109,7 @@ class ItemActions:
         if item_id is None:
             return
 
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             return plan_items.duplicate(db, number_now(db, year, item_id), year)
 
         self._change(
@@ -132,9 +127,7 @@ class ItemActions:
             return
         item_id = item.id
 
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             return plan_items.split(db, number_now(db, year, item_id), tasks or ("",), year)
 
         self._change(
@@ -149,9 +142,7 @@ class ItemActions:
         if len(ids) < 2:
             return
 
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             listing = plan_items.list_items(db, year)
             return plan_items.merge(db, [listing.number_of(i) for i in ids], year)
 
@@ -167,9 +158,7 @@ class ItemActions:
         if not ids or not self.model.editable:
             return
 
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             change = None
             for item_id in ids:  # one at a time: each can be restored on its own
                 change = plan_items.remove(db, number_now(db, year, item_id), year)
@@ -186,9 +175,7 @@ class ItemActions:
         )
 
     def restore(self) -> None:
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             return plan_items.restore(db, 1, year)
 
         self._change(work, lambda c: _("Item {number} restored.").format(number=c.numbers[0]))
@@ -199,9 +186,7 @@ class ItemActions:
             self._move(item_id, step=step)
 
     def _move(self, item_id: str, *, to: int | None = None, step: int = 0) -> None:
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             return plan_items.move(db, number_now(db, year, item_id), to=to, step=step, year=year)
 
         self._change(work, lambda c: _("Item moved to number {number}.").format(
@@ -218,9 +203,7 @@ class ItemActions:
         on, percent, note = answer
         item_id = item.id
 
-        def work(db: Database, year: int) -> ItemChange:
-            from parapp.services import plan_items
-
+        def work(db: Office, year: int) -> ItemChange:
             return plan_items.progress(db, number_now(db, year, item_id), on, percent, note, year)
 
         self._change(work, lambda c: _("Progress recorded."))
@@ -242,8 +225,6 @@ class ItemActions:
         maintain = self.draft_page.maintain.isChecked()
 
         def job() -> Any:
-            from parapp.services import plans
-
             leads = Counter(i.lead for i in (previous.items if previous else ()) if i.lead)
             lead = leads.most_common(1)[0][0] if leads else ""
             return plans.draft_plan(db, year, default_lead=lead, include_full_marks=maintain)
@@ -267,8 +248,6 @@ class ItemActions:
         year = plan.year
 
         def job() -> Any:
-            from parapp.services import plans
-
             return plans.copy_unfinished(db, year)
 
         def done(result: tuple[Any, int]) -> None:

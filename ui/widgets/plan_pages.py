@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from parapp.i18n import _, format_date
-from parapp.printing import nd30
+from parapp.services.issuing import printed_number
 from ui import style
 
 if TYPE_CHECKING:
@@ -62,4 +62,4 @@ def issued_text(plan: PlanView) -> str:
         "frozen. Progress and status can still be recorded. To change the wording, press "
         "“Make a new revision”: the issued document is kept as it is, and the new "
         "revision is issued again from the Documents screen."
-    ).format(number=nd30.padded(doc.number), symbol=doc.symbol, date=when)  # as printed
+    ).format(number=printed_number(doc.number), symbol=doc.symbol, date=when)  # as printed
