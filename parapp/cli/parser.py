@@ -10,6 +10,7 @@ from parapp.i18n import _
 
 from . import (
     appraise_cmds,
+    hub_cmds,
     office_cmds,
     plan_cmds,
     profile_cmds,
@@ -282,4 +283,5 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("dir")
     c.set_defaults(handler=h.demo)
     appraise_cmds.register(sub)
+    hub_cmds.register(sub)
     return p
