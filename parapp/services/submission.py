@@ -32,7 +32,6 @@ from parapp.i18n import N_
 from .assessments import _evidence_counts, _info, _scores
 from .common import Need, NotFound, ServiceError, now
 from .mapping import set_from_rows
-from .sync_data import _bad, _list, _obj, _text
 
 NOTE_PREFIX = "submission_note:"
 MAX_REASON = 2_000
@@ -248,27 +247,6 @@ def note_record(s: Session, assessment_uuid: str) -> dict[str, Any] | None:
         "reason": note.reason,
         "missing": [{"code": c, "gap": k.value} for c, k in note.missing],
     }
-
-
-def parse_note(value: Any, known: set[str]) -> SubmissionNote:
-    """Check a package's ``incomplete`` record; ``known``: the set's criterion codes."""
-    d = _obj(value, "incomplete", {"reason", "missing"})
-    reason = _text(d["reason"], "incomplete.reason", MAX_REASON)
-    if not reason:
-        raise _bad("incomplete.reason", "the reason is empty")
-    missing: list[tuple[str, GapKind]] = []
-    for i, raw in enumerate(_list(d["missing"], "incomplete.missing", 5_000)):
-        where = f"incomplete.missing[{i}]"
-        m = _obj(raw, where, {"code", "gap"})
-        code = _text(m["code"], f"{where}.code", 32)
-        if code not in known:
-            raise _bad(where, "there is no criterion '{code}' in this set", code=code)
-        try:
-            gap = GapKind(m["gap"])
-        except ValueError as exc:
-            raise _bad(f"{where}.gap", "unknown kind of gap") from exc
-        missing.append((code, gap))
-    return SubmissionNote(reason, missing)
 
 
 # In the appraiser's import plan: the unit submitted it knowing it was incomplete.

@@ -40,6 +40,7 @@ from parapp.sync.safety import PackageError
 from . import sync_data, sync_owner, sync_ranking
 from .common import now
 from .mapping import set_from_rows, set_to_rows
+from .results import store_result
 from .submission import INCOMPLETE, note_params, store_note
 from .sync_changes import CONFLICT, NEW, UNCHANGED, UPDATED
 from .sync_changes import change as _change
@@ -386,8 +387,6 @@ def _apply_evidence(s: Session, arow: AssessmentRow,
 
 
 def _apply_result(s: Session, res: sync_data.Result) -> None:
-    from .results import store_result
-
     arow = _assessment(s, res.assessment["uuid"])
     assert arow is not None  # planned
     stamp = now()

@@ -9,6 +9,7 @@ rule, codes exist in the criteria set, dates parse.
 from __future__ import annotations
 
 import json
+import uuid as uuid_module
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,8 +28,9 @@ from db.models import (
     UnitRow,
 )
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.completeness import GapKind
 from parapp.domain.criteria import CriteriaSet, ScoreKind
-from parapp.domain.errors import DomainError
+from parapp.domain.errors import DomainError, Phrase
 from parapp.domain.filenames import safe_name
 from parapp.domain.numbers import to_decimal
 from parapp.domain.remediation import ItemStatus
@@ -36,6 +38,9 @@ from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
 from parapp.domain.units import UnitKind
 from parapp.sync.safety import PackageError, short_names
+
+from .history import check_rows
+from .submission import MAX_REASON, SubmissionNote
 
 MAX_TEXT = 20_000  # an explanation longer than ten pages is a broken file, not a clerk
 MAX_SHORT = 500
@@ -45,8 +50,6 @@ DECLARED_KEYS = {"answer", "tier", "numerator", "denominator", "count"}
 def _bad(where: str, what: str, **params: Any) -> PackageError:
     """A refusal naming the place in data.json; ``what`` is a translatable phrase (the
     extractor knows ``_bad`` takes its template second)."""
-    from parapp.domain.errors import Phrase
-
     return PackageError(
         "The package's data is not valid at {where}: {what}",
         where=where[:80],
@@ -149,7 +152,6 @@ def assessment_record(row: AssessmentRow) -> dict[str, Any]:
 
 def parse_assessment(value: Any) -> dict[str, Any]:
     a = _obj(value, "assessment", {"uuid", "year", "status"})
-    import uuid as uuid_module
 
     try:
         uuid_module.UUID(str(a["uuid"]))
@@ -307,10 +309,29 @@ def parse_submission(data: Any, cset: CriteriaSet,
     history = parse_history(d["history"])
     note = None
     if d.get("incomplete") is not None:
-        from .submission import parse_note
-
         note = parse_note(d["incomplete"], {n.code for n in cset.nodes})
     return Submission(unit, assessment, scores, evidence, plan, history, note)
+
+
+def parse_note(value: Any, known: set[str]) -> SubmissionNote:
+    """Check a package's ``incomplete`` record; ``known``: the set's criterion codes."""
+    d = _obj(value, "incomplete", {"reason", "missing"})
+    reason = _text(d["reason"], "incomplete.reason", MAX_REASON)
+    if not reason:
+        raise _bad("incomplete.reason", "the reason is empty")
+    missing: list[tuple[str, GapKind]] = []
+    for i, raw in enumerate(_list(d["missing"], "incomplete.missing", 5_000)):
+        where = f"incomplete.missing[{i}]"
+        m = _obj(raw, where, {"code", "gap"})
+        code = _text(m["code"], f"{where}.code", 32)
+        if code not in known:
+            raise _bad(where, "there is no criterion '{code}' in this set", code=code)
+        try:
+            gap = GapKind(m["gap"])
+        except ValueError as exc:
+            raise _bad(f"{where}.gap", "unknown kind of gap") from exc
+        missing.append((code, gap))
+    return SubmissionNote(reason, missing)
 
 
 # -- the plan (submission and progress) --------------------------------------------------
@@ -384,8 +405,6 @@ def parse_plan(value: Any) -> dict[str, Any]:
 
 
 def parse_history(value: Any) -> list[dict[str, Any]]:
-    from .history import check_rows
-
     rows = []
     check_rows(_list(value, "history", 200_000))
     for i, raw in enumerate(value):

@@ -10,6 +10,7 @@ assessment already submitted (parapp.services.submission); writing it changes no
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import zipfile
 from dataclasses import dataclass
@@ -64,8 +65,6 @@ def _history(db: Database, uuid: str) -> list[dict[str, Any]]:
 
 def _log(db: Database, info: PackageInfo, kind: str, assessment_uuid: str,
          counts: dict[str, int]) -> None:
-    import json
-
     with db.session() as s:
         s.add(SyncLogRow(
             package_id=info.package_id, direction="out", kind=kind,

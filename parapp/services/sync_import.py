@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AssessmentRow, SyncLogRow
-from parapp.domain.errors import DomainError, Phrase
+from parapp.domain.errors import DomainError
 from parapp.sync import crypto
 from parapp.sync.package import CHUNK, OpenedPackage, read_package
 from parapp.sync.safety import PackageError
@@ -41,6 +41,7 @@ from . import sync_apply, sync_keys
 from .backups import before_import
 from .common import ServiceError, now
 from .leftovers import Scratch, clear
+from .sync_changes import Change
 from .sync_checks import (
     Batch,
     applied_before,
@@ -55,13 +56,6 @@ from .sync_stage import StagedEvidence, pool
 
 NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 PACKAGE_SUFFIX = ".cchc"
-
-
-@dataclass(frozen=True)
-class Change:
-    action: str  # new / updated / unchanged / conflict
-    what: Phrase
-    reason: Phrase | None = None
 
 
 @dataclass
@@ -284,8 +278,6 @@ def apply(s: Session, db: Database, prepared: Prepared,
 
 
 def _summary(plan: ImportPlan) -> str:
-    import json
-
     return json.dumps({a: plan.count(a) for a in (NEW, UPDATED, UNCHANGED, CONFLICT)})
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from db.models import TrustedKeyRow, UnitRow
 from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
 from parapp.sync import crypto, keys
-from parapp.sync.package import PackageInfo, write_package
+from parapp.sync.package import DATA, PackageInfo, read_package, write_package
 from parapp.sync.safety import PackageError
 
 from .common import Need, ServiceError, now, unit_row
@@ -235,9 +236,6 @@ class Card:
 
 def read_card(path: Path) -> Card:
     """The card's contents, checked against its own key (not yet trusted)."""
-    import zipfile
-
-    from parapp.sync.package import DATA, read_package
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -7,13 +7,14 @@ named as such, not reported as a damaged package or a conflict.
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import Database
 from parapp.domain.errors import DomainError
-from parapp.i18n import N_
+from parapp.i18n import N_, message
 from parapp.sync.package import nested_too_deeply
 from parapp.sync.safety import PackageError
 
@@ -25,9 +26,6 @@ def log_refusal(db: Database, path: Path, error: BaseException,
                 detail: BaseException | None = None) -> None:
     """Refusals go to a text log beside the database: the database stays untouched
     (``detail``: an unforeseen error, whose traceback is logged for whoever investigates)."""
-    import traceback
-
-    from parapp.i18n import message
 
     try:
         folder = db.paths.logs
