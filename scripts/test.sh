@@ -34,4 +34,5 @@ make_venv .venv-test
 .venv-test/bin/python -m pip install --quiet -e ".[test]" >&2
 .venv-test/bin/ruff check parapp db ui tests scripts bench
 .venv-test/bin/mypy  # parapp/, db/ and ui/, as [tool.mypy] in pyproject.toml says
+.venv-test/bin/lint-imports --no-cache  # the layers in .importlinter (docs/development.md)
 .venv-test/bin/python -m pytest "$@"
