@@ -90,6 +90,14 @@ def test_the_demo_appraiser_works_the_same_on_the_server(
     on_server = _appraiser_flow(pg_url, demo, tmp_path / "d2")
     assert on_server == on_file
     assert "06172" in on_server
+    # The file's backups do not apply to a server (its own pg_dump does): refused, and no
+    # SQLite file is written beside the server's stand-in path.
+    stand_in = server_path(pg_url, tmp_path / "d2")
+    for args in (("backup", "make"),
+                 ("backup", "restore", str(tmp_path / "file" / "backups"), "--yes")):
+        code, _out, err = run(pg_url, *args, data_dir=tmp_path / "d2")  # type: ignore[arg-type]
+        assert code == 1 and "pg_dump" in err, (args, err)
+    assert not stand_in.exists()
     # Exact points survive the server: the same Decimals, row for row, as the file's
     # (a tier of 0,375 included when the demo has one).
     from sqlalchemy import select

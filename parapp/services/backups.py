@@ -72,7 +72,18 @@ def _folder(db_path: Path) -> Path:
     return DataPaths(db_path).backups
 
 
+def _not_on_server(db_path: Path) -> None:
+    # These backups are copies of a SQLite file; a restore would write one beside the
+    # server's stand-in path, not into the server.
+    if server_url(db_path) is not None:
+        raise ServiceError(
+            "This office's database is on a server: back it up and restore it with the "
+            "server's own tools (pg_dump, pg_restore; see docs/hub.md)."
+        )
+
+
 def _require_db(db_path: Path) -> None:
+    _not_on_server(db_path)
     if not db_path.is_file():
         raise ServiceError("There is no database at {path}.", path=db_path)
 
@@ -299,6 +310,7 @@ def _fill_from_mirrors(source: Path, db_path: Path) -> tuple[int, tuple[str, ...
 def restore_with_files(db_path: Path, name: str) -> RestoreReport:
     """Restore a backup and the evidence and documents it lists; the data it replaces is
     kept as a backup first (``before-restore``)."""
+    _not_on_server(db_path)
     source = find(db_path, name)
     had_data = db_path.is_file()
     with disk_errors(db_path.parent):
