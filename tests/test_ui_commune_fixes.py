@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionVie
 from db.engine import open_database
 from parapp.domain.scoring import Answer, Declared
 from parapp.services import assessments
+from parapp.services.demo import start_next_year
+from tests.conftest import copy_database
 from ui import preferences, screens
 from ui.screens.documents import DocumentsScreen
 from ui.screens.overview import OverviewScreen
@@ -160,3 +162,19 @@ def test_save_dialogs_open_in_the_last_folder_used(
     again = open_window(published_db)
     sync = again.screen(screens.SYNC)
     assert folder in sync.send.destinations.folders  # type: ignore[attr-defined]
+
+
+def test_a_year_with_nothing_scored_shows_no_index_figure(
+    open_window: OpenWindow, demo_db: Path, tmp_path: Path
+) -> None:
+    path = copy_database(demo_db, tmp_path / "empty" / "parapp.sqlite3")
+    db = open_database(path)
+    try:
+        start_next_year(db, frozenset())  # no area carried over from 2025
+    finally:
+        db.close()
+    window = open_window(path)
+    overview = window.screen(screens.OVERVIEW)
+    assert isinstance(overview, OverviewScreen)
+    assert overview.index_card.value.text() == "—"  # not a big orange 0,00
+    assert overview.index_card.note.text() == "chưa chấm tiêu chí nào"
