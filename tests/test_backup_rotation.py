@@ -219,6 +219,7 @@ def test_restore_refuses_an_incomplete_backup_and_changes_nothing(
     office: Path, tmp_path: Path
 ) -> None:
     stick = tmp_path / "stick"
+    stick.mkdir()  # the stick is plugged in
     made = backups.make_with_files(office, to=stick, full=True)
     victim = next((stick / backup_files.FILES_DIR / "evidence").rglob("*"))
     while victim.is_dir():
@@ -234,6 +235,7 @@ def test_restore_refuses_an_incomplete_backup_and_changes_nothing(
 
 def test_full_backup_detects_a_changed_database_file(office: Path, tmp_path: Path) -> None:
     stick = tmp_path / "stick"
+    stick.mkdir()
     made = backups.make_with_files(office, to=stick, full=True)
     con = sqlite3.connect(made.info.path)  # a valid database, but not what was written
     con.execute("INSERT INTO settings (key, value) VALUES ('tampered', 'yes')")
@@ -276,6 +278,7 @@ def test_usb_backup_restores_everything_on_a_new_computer(
     finally:
         set_db.close()
     stick = tmp_path / "usb"
+    stick.mkdir()
     report = backups.make_with_files(office, to=stick, full=True)
     assert report.files_total == len(backup_files.store_files(office.parent)) > 0
     assert report.counts["issued_documents"] >= 1 and report.counts["evidence"] >= 10
