@@ -41,7 +41,7 @@ def test_command_line_help_loads_no_qt() -> None:
         "import sys\n"
         "import ui.launcher\n"
         "try:\n"
-        "    code = ui.launcher.main(['criteria', '--help'])\n"
+        "    code = ui.launcher.main(['--lang', 'en', 'criteria', '--help'])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         "qt = sorted(m for m in sys.modules if m.split('.')[0] in "
@@ -58,7 +58,8 @@ def test_command_line_help_loads_no_qt() -> None:
 
 def test_launcher_module_help_loads_no_qt() -> None:
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "ui.launcher", "criteria", "--help"],
+        [sys.executable, "-X", "importtime", "-m", "ui.launcher", "--lang", "en", "criteria",
+         "--help"],
         cwd=ROOT,
         capture_output=True,
         text=True,
