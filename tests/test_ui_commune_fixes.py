@@ -92,7 +92,14 @@ def test_issuing_with_no_number_offers_the_next_of_the_register_for_the_date(
     screen = window.screen(screens.DOCUMENTS)
     assert isinstance(screen, DocumentsScreen)
     qtbot.waitUntil(lambda: screen.preview.page_count > 0 and idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
-    screen.form.issued_on.setText("10/03/2025")
+    assert screen.form.number.placeholderText() == "Để trống: số 1 khi ban hành"
+    screen.form.issued_on.clear()
+    qtbot.keyClicks(screen.form.issued_on, "10/03/2025")  # type: ignore[attr-defined]
+    # Once saved, the field's hint follows the date typed.
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: screen.form.number.placeholderText() == "Để trống: số 16 khi ban hành",
+        timeout=WAIT_MS,
+    )
     seen: dict[str, str] = {}
 
     def answer() -> None:

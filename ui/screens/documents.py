@@ -238,8 +238,9 @@ class DocumentsScreen(Screen):
         values = self.form.values()
         dates_ok = self.form.dates_valid
         choice = editing.choice
+        year = (values.issued_on or self.today()).year
 
-        def job(office: Any) -> None:
+        def job(office: Any) -> str | None:
             if editing.is_plan:
                 plans.update_document(
                     office,
@@ -255,13 +256,25 @@ class DocumentsScreen(Screen):
                 )
             if dates_ok:
                 documents.set_pending_numbering(office, choice, values.number, values.issued_on)
+            if not editing.is_plan:
+                return None
+            # The register's next number follows the date and symbol typed: the field's
+            # hint said the one for today's year as loaded.
+            symbol = values.symbol or editing.document.symbol
+            return issuing.suggest_number(office, symbol, year)
 
         self._saving += 1
-        OfficeOp(self.state, job).success(self._saved).failure(self._save_failed).run()
+        OfficeOp(self.state, job).success(lambda found: self._saved(found, choice)).failure(
+            self._save_failed
+        ).run()
 
-    def _saved(self, _result: object) -> None:
+    def _saved(self, suggested: str | None, choice: Choice | None = None) -> None:
         self._saving -= 1
         self.state.mark_saved()
+        editing = self.editing
+        if suggested and editing is not None and editing.choice == choice and not editing.frozen:
+            self.editing = replace(editing, suggested_number=suggested)
+            self.form.show_suggested_number(suggested)
         if self._stale and not (self._dirty or self._saving):
             self.reload()
             return

@@ -197,6 +197,10 @@ class DocumentForm(QScrollArea):
         return self._check_dates()
 
     # -- showing -------------------------------------------------------------------
+    def show_suggested_number(self, number: str) -> None:
+        """The number a plan gets if its field is left empty (the register's next)."""
+        _hint(self.number, _("Empty: No. {number} when issued").format(number=number))
+
     def show_editing(self, editing: Editing, note: str = "") -> None:
         """Fill the fields from ``editing`` (without reporting edits)."""
         self._loading = True
@@ -204,10 +208,7 @@ class DocumentForm(QScrollArea):
             doc = editing.document
             self.number.setText(editing.number)
             if editing.is_plan:
-                _hint(
-                    self.number,
-                    _("Empty: No. {number} when issued").format(number=editing.suggested_number),
-                )
+                self.show_suggested_number(editing.suggested_number)
                 _hint(self.issued_on, _("dd/mm/yyyy; empty: day of issue"))
             else:  # reports are numbered in the office's register, by hand if left blank
                 _hint(self.number, _("Empty: left blank, written in by hand"))
