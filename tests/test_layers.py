@@ -109,3 +109,20 @@ def test_the_window_imports_only_its_shell_before_the_first_paint(tmp_path: Path
     loaded = set(listed[0])
     assert not loaded - BEFORE_FIRST_PAINT, sorted(loaded - BEFORE_FIRST_PAINT)
     assert "sqlalchemy" not in loaded
+
+
+def test_the_first_screen_shown_loads_no_orm() -> None:
+    """The overview shows the first figures, read without the ORM (parapp.services.quick_view);
+    SQLAlchemy loads on the database thread meanwhile, so importing the screen must not."""
+    code = (
+        "import sys\n"
+        "import ui.screens.overview\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy')[:3])\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout

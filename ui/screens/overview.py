@@ -23,7 +23,6 @@ from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.figures import Source, printed_lost
 from parapp.domain.totals import Basis
 from parapp.i18n import _, format_date, format_max, label, message, ngettext
-from parapp.services import plan_whatif
 from ui import crash, screens, style
 from ui.fmt import points
 from ui.models import cells
@@ -307,6 +306,11 @@ class OverviewScreen(Screen):
         year = plan.year
 
         def job(office: Office) -> WhatIf:
+            # On the worker, like the ORM it loads: the overview is the first screen shown,
+            # whose import must not load SQLAlchemy (docs/development.md, "How the window
+            # starts").
+            from parapp.services import plan_whatif
+
             return plan_whatif.whatif(office, year)
 
         OfficeOp(self.state, job).success(self.show_whatif).failure(self._whatif_failed).run()
