@@ -69,6 +69,12 @@ def default_data_dir() -> Path:
     return Path(user_data_dir("parapp", appauthor=False, roaming=False))
 
 
+def describe(path: Path) -> str:
+    """The database as it may be shown: a file's path, or its server's URL (masked)."""
+    url = server_url(path)
+    return str(path) if url is None else mask_url(url)
+
+
 def resolve_db_path(db: str | os.PathLike[str] | None) -> Path:
     """``--db PATH`` (or a server URL) wins; otherwise the database file in the data
     directory."""

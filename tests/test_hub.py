@@ -69,7 +69,9 @@ def _appraiser_flow(db: str | Path, demo: Path, data_dir: Path) -> str:
         assert code == 0, (args, err)
         return out
 
-    ok("init", "--role", "appraiser", "--unit-code", "20", "--sample")
+    created = ok("init", "--role", "appraiser", "--unit-code", "20", "--sample")
+    # The server by its URL, not the local stand-in path.
+    assert str(db).split("?")[0] in created.splitlines()[0], created
     ok("appraise", "add-units", "--province", "20")
     from parapp.services.sync_keys import read_card
 

@@ -31,6 +31,7 @@ from parapp.services.annual import draft_annual_plan
 from parapp.services.common import ServiceError
 from parapp.services.demo import build_demo
 from parapp.services.office import Office, open_office, resolve_db_path
+from parapp.services.paths import describe_db
 from parapp.services.scores_import import import_scores
 from parapp.services.units_catalog import appraiser_office, official_unit
 
@@ -115,7 +116,7 @@ def init(args: argparse.Namespace) -> int:
     _out(
         (
             _("Created the database {path}") if result.created else _("Opened the database {path}")
-        ).format(path=path)
+        ).format(path=describe_db(path))
     )
     if result.unit:
         _out(

@@ -6,5 +6,6 @@ from __future__ import annotations
 
 from db.location import DataPaths as OfficePaths
 from db.location import default_data_dir, resolve_db_path
+from db.location import describe as describe_db
 
-__all__ = ["OfficePaths", "default_data_dir", "resolve_db_path"]
+__all__ = ["OfficePaths", "default_data_dir", "describe_db", "resolve_db_path"]
