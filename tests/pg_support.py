@@ -83,6 +83,19 @@ class Cluster:
                  str(self.port), "-U", "parapp", name)
         return f"postgresql://parapp@/{name}?host={self.socket_dir}&port={self.port}"
 
+    def add_password_login(self, name: str, password: str, database: str) -> str:
+        """A login that must give ``password`` (scram) on the socket, owning a new database
+        ``database``; that database's URL, without the password."""
+        sock = ["-h", str(self.socket_dir), "-p", str(self.port), "-U", "parapp"]
+        self.run(str(self.bindir / "psql"), *sock, "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                 "-c", f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+        self.run(str(self.bindir / "createdb"), *sock, "-O", name, database)
+        hba = self.folder / "data" / "pg_hba.conf"
+        # First match wins: this login needs its password; the rest stay trusted.
+        hba.write_text(f"local all {name} scram-sha-256\n" + hba.read_text())
+        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "reload")
+        return f"postgresql://{name}@/{database}?host={self.socket_dir}&port={self.port}"
+
     def start(self) -> None:
         data = self.folder / "data"
         self.socket_dir.mkdir()

@@ -159,3 +159,54 @@ def test_hub_move_round_trips_the_demo_appraiser(
     code, out, err = run(pg_url, "appraise", "add-unit", "--code", "99999",  # type: ignore[arg-type]
                          "--name", "Xã Thử", "--kind", "commune", data_dir=data)
     assert code == 0, err
+
+
+def test_the_password_comes_from_libpq_and_is_never_written(
+    pg_cluster: object, tmp_path: Path
+) -> None:
+    """libpq's own conventions: the URL names no password, the password file (PGPASSFILE,
+    as ~/.pgpass) gives it. Without it: one sentence. With it in the URL: never shown, never
+    in the data folder."""
+    import os
+    import time
+
+    url = pg_cluster.add_password_login(  # type: ignore[attr-defined]
+        "thamdinh", "mat-khau-9", "t_password")
+    time.sleep(0.5)  # the reload reaches the server
+    data = tmp_path / "data"
+    code, _out, err = run(url, "init", "--role", "appraiser", "--unit-code", "20",  # type: ignore[arg-type]
+                          data_dir=data)
+    assert code == 1 and "password" in err.lower() and "Traceback" not in err, err
+
+    passfile = tmp_path / "pgpass"
+    passfile.write_text("*:*:*:thamdinh:mat-khau-9\n")
+    passfile.chmod(0o600)
+    os.environ["PGPASSFILE"] = str(passfile)
+    try:
+        code, out, err = run(url, "init", "--role", "appraiser", "--unit-code", "20",  # type: ignore[arg-type]
+                             data_dir=data)
+    finally:
+        del os.environ["PGPASSFILE"]
+    assert code == 0, err
+
+    with_password = url.replace("thamdinh@", "thamdinh:mat-khau-9@")
+    code, out, err = run(with_password, "appraise", "add-units", "--province", "20",  # type: ignore[arg-type]
+                         data_dir=data)
+    assert code == 0, err
+    code, out, err = run(with_password, "hub", "move", "--to", str(tmp_path / "x.sqlite3"),  # type: ignore[arg-type]
+                         data_dir=data)
+    assert code == 0 and "mat-khau-9" not in out + err, err
+    assert "thamdinh:***@" not in out  # a file target: its path, no URL at all
+    written = [p for p in data.rglob("*") if p.is_file()]
+    assert not [p for p in written if b"mat-khau-9" in p.read_bytes()]
+    # Nor in the database.
+    from db.models import Base
+
+    office = open_office(with_password)
+    try:
+        with office.engine.connect() as conn:
+            held = [repr(row) for table in Base.metadata.sorted_tables
+                    for row in conn.execute(table.select())]
+    finally:
+        office.close()
+    assert held and not [r for r in held if "mat-khau-9" in r]
