@@ -10,6 +10,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,5 +139,9 @@ def pg_url(pg_cluster: object, request: pytest.FixtureRequest) -> str:
     import pg_support
 
     assert isinstance(pg_cluster, pg_support.Cluster)
-    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    # Numbered: two tests whose names begin alike still get a database each.
+    name = f"t{next(_PG_NUMBERS)}_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
     return pg_cluster.createdb(name)
+
+
+_PG_NUMBERS = itertools.count(1)
