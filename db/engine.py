@@ -66,6 +66,9 @@ def _server_engine(url: str) -> Engine:
         "postgresql+psycopg://",
         creator=lambda: psycopg.connect(conninfo),
         pool_pre_ping=True,  # a server restarted overnight: reconnect, not fail once
+        # What a file's BEGIN IMMEDIATE gives: a unit of work sees one state, and of two
+        # that change the same rows one fails, never overwrites the other unseen.
+        isolation_level="SERIALIZABLE",
     )
 
 

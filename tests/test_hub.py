@@ -210,3 +210,30 @@ def test_the_password_comes_from_libpq_and_is_never_written(
     finally:
         office.close()
     assert held and not [r for r in held if "mat-khau-9" in r]
+
+
+def test_two_changes_to_the_same_row_on_the_server_never_overwrite_unseen(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """As a file's BEGIN IMMEDIATE: of two units of work changing the same row at once,
+    the later fails (on the server's default, READ COMMITTED, it silently won)."""
+    import pytest
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
+
+    from db.models import Setting
+
+    office = open_office(server_path(pg_url, tmp_path), create=True)
+    try:
+        with office.session() as s:
+            s.add(Setting(key="probe", value="0"))
+        probe = select(Setting).where(Setting.key == "probe")
+        with pytest.raises(OperationalError, match="serialize"), office.session() as first:
+            row = first.scalars(probe).one()
+            with office.session() as second:
+                second.scalars(probe).one().value = "2"
+            row.value = "1"  # computed from the "0" it read: would hide the "2"
+        with office.session() as s:
+            assert s.get(Setting, "probe").value == "2"  # type: ignore[union-attr]
+    finally:
+        office.close()
