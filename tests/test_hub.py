@@ -237,3 +237,23 @@ def test_two_changes_to_the_same_row_on_the_server_never_overwrite_unseen(
             assert s.get(Setting, "probe").value == "2"  # type: ignore[union-attr]
     finally:
         office.close()
+
+
+def test_a_server_url_is_shown_masked_and_has_a_local_folder_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """No server needed: how a URL is shown, and where its evidence and keys go."""
+    from db.location import describe, is_server_url, server_url
+
+    assert mask_url("postgresql://snv:b%40d@hub.example:5433/parapp") == \
+        "postgresql://snv:***@hub.example:5433/parapp"
+    assert mask_url("postgresql://snv@hub.example/parapp") == "postgresql://snv@hub.example/parapp"
+    assert is_server_url("postgres://h/d") and not is_server_url("C:/data/parapp.sqlite3")
+    one = server_path("postgresql://snv:pw@hub.example:5433/parapp", tmp_path)
+    two = server_path("postgresql:///parapp?host=/var/run/postgresql", tmp_path)
+    assert one.parent == tmp_path.resolve() / "servers" / "hub.example-5433-parapp"
+    assert two.parent.name == "var_run_postgresql-parapp"
+    assert "pw" not in str(one) and describe(one) == "postgresql://snv:***@hub.example:5433/parapp"
+    assert server_url(one) == "postgresql://snv:pw@hub.example:5433/parapp"
+    assert server_url(tmp_path / "parapp.sqlite3") is None
+    assert describe(tmp_path / "parapp.sqlite3") == str(tmp_path / "parapp.sqlite3")
