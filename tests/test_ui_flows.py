@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from conftest import copy_database
 from gui_support import Ready, figures_shown
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -428,6 +429,19 @@ def test_smoke_run_opens_the_window_on_the_data(published_db: Path) -> None:
     assert done.returncode == 0, done.stderr
     marks = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("PARAPP")]
     assert marks.index("first_paint") < marks.index("data_shown")
+
+
+def test_smoke_run_of_an_appraisers_office_succeeds(demo_db: Path, tmp_path: Path) -> None:
+    """An appraiser has no assessment of its own: the window showing its office is a
+    success (the smoke run failed it for that)."""
+    appraiser = demo_db.parents[1] / "appraiser" / "parapp.sqlite3"
+    copy = copy_database(appraiser, tmp_path / "appraiser" / "parapp.sqlite3")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.launcher", "--smoke", "--db", str(copy)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_first_paint_comes_before_the_orm_is_imported() -> None:

@@ -172,7 +172,11 @@ def _after_first_paint(
     tasks.default_error = on_error
     if options.smoke:
         window.data_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
-        state.loaded.connect(lambda: state.view is None and app.exit(1))
+        # An appraiser's office has no assessment of its own; a commune's must show one.
+        state.loaded.connect(
+            lambda: (state.snapshot is None or (state.view is None and state.role != "appraiser"))
+            and app.exit(1)
+        )
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(2))
     else:
         _start_autobackup(window, state)
