@@ -201,3 +201,30 @@ def test_a_dry_run_shows_a_few_changes_and_the_counts(demo_db: Path, tmp_path: P
     assert code == 0, err
     assert "thay đổi khác" not in full
     assert len(full.splitlines()) == len(lines) - 1 + hidden
+
+
+def test_history_of_a_criterion_an_item_and_the_plan(demo_db: Path, tmp_path: Path) -> None:
+    db = _draft_office(demo_db, tmp_path)
+    code, _out, err = run(db, "scores", "set", "1.1.1", "Có", "--explanation", "Đã ban hành",
+                          data_dir=tmp_path)
+    assert code == 0, err
+    code, out, err = run(db, "history", "1.1.1", data_dir=tmp_path)
+    assert code == 0, err
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert lines[0] == ["Thời điểm", "Người thực hiện", "Nội dung", "Thay đổi"]
+    changes = {(row[2], row[3]) for row in lines[1:]}
+    assert ("Số liệu kê khai", "— → Có") in changes
+    assert ("Điểm tự chấm", "— → 1,00") in changes
+    assert ("Giải trình", "— → Đã ban hành") in changes
+    # 2025 came from the appraiser's result package: said so.
+    code, out, err = run(db, "history", "1.1.1", "--year", "2025", data_dir=tmp_path)
+    assert code == 0 and "(nhận qua gói dữ liệu)" in out and "Điểm thẩm định" in out, err
+    code, out, err = run(db, "history", "--plan", "--year", "2025", data_dir=tmp_path)
+    assert code == 0 and "Ban hành" in out, err
+    code, out, err = run(db, "history", "--item", "1", "--year", "2026", data_dir=tmp_path)
+    assert code == 0 and "Tạo mới" in out, err
+    for args, sentence in ((("9.9",), "'9.9' không phải là tiêu chí"),
+                           (("--item", "99", "--year", "2026"), "không có nhiệm vụ số 99"),
+                           ((), "Hãy cho biết cần xem lịch sử của gì")):
+        code, out, err = run(db, "history", *args, data_dir=tmp_path)
+        assert code == 1 and not out and sentence in err, err

@@ -20,11 +20,12 @@ from parapp.domain.scoring import Declared, YesNoRule
 from parapp.i18n import _
 from parapp.services import assessments, setup
 from parapp.services.history import HistoryEntry
+from parapp.services.history_words import change_text, field_label
 from ui import screens
 from ui.main_window import MainWindow
 from ui.models.columns import COL_DECLARED, COL_TITLE
 from ui.screens.self_assessment import SelfAssessmentScreen
-from ui.widgets.history_view import HistoryView, change_text, field_label
+from ui.widgets.history_view import HistoryView
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 

@@ -10,6 +10,7 @@ from parapp.i18n import _
 
 from . import (
     appraise_cmds,
+    history_cmds,
     hub_cmds,
     office_cmds,
     plan_cmds,
@@ -279,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync_cmds.register(sub)
 
+    history_cmds.add(sub)
     c = sub.add_parser("demo", help="build a demo office with two years of history in DIR")
     c.add_argument("dir")
     c.set_defaults(handler=h.demo)

@@ -31,7 +31,9 @@ from parapp.domain.scoring import (
     resolve_self_score,
 )
 from parapp.domain.text import clean, fold
-from parapp.i18n import _, format_max, message
+from parapp.i18n import _, message
+from parapp.services.declared_words import answer_label as answer_label
+from parapp.services.declared_words import declared_text as declared_text
 
 KIND_CHOICE = "choice"
 KIND_RATIO = "ratio"
@@ -41,10 +43,6 @@ KIND_TEXT = "text"
 
 NA_KEY = "na"
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # "1.183": a Vietnamese thousands separator
-
-
-def answer_label(answer: Answer) -> str:
-    return {Answer.YES: _("Yes"), Answer.NO: _("No"), Answer.NA: _("Not applicable")}[answer]
 
 
 def choices(rule: Rule) -> list[tuple[str, str]]:
@@ -72,26 +70,6 @@ def declared_kind(rule: Rule | None) -> str | None:
     if isinstance(rule, FreeRule) and rule.allow_na:
         return KIND_CHOICE
     return None
-
-
-def declared_text(rule: Rule | None, declared: Declared) -> str:
-    """What the declared-data cell shows: "Có", "Hoàn thành tốt", "1.183/1.204", "2"."""
-    if declared.answer is not None and (declared.answer is Answer.NA or rule is None):
-        return answer_label(declared.answer)
-    if isinstance(rule, YesNoRule) and declared.answer is not None:
-        return answer_label(declared.answer)
-    if isinstance(rule, TiersRule) and declared.tier is not None:
-        try:
-            return rule.tier(declared.tier).label
-        except ScoreError:
-            return declared.tier
-    if declared.numerator is not None or declared.denominator is not None:
-        num = format_max(declared.numerator) if declared.numerator is not None else "?"
-        den = format_max(declared.denominator) if declared.denominator is not None else "?"
-        return f"{num}/{den}"
-    if declared.count is not None:
-        return str(declared.count)
-    return ""
 
 
 def declared_edit_text(rule: Rule | None, declared: Declared) -> str:
