@@ -159,6 +159,7 @@ def test_a_full_usb_stick_is_reported_and_the_data_untouched(
 ) -> None:
     path = _office(tmp_path / "pc")
     before = dump(path)
+    (disk / "backup").mkdir()  # the stick's folder is there; then the stick fills up
     _fill(disk)
     with pytest.raises(ServiceError) as err:
         backups.make_with_files(path, to=disk / "backup", full=True)
