@@ -20,27 +20,12 @@ from .handlers import _date, _db, _number, _out
 _OPTIONS = {name: "--" + name.replace("_", "-") for name in FIELDS}
 
 
-def labels() -> dict[str, str]:
-    """The profile's fields as the command line and the settings name them."""
-    return {
-        "governing_body": _("Governing body (header, first line)"),
-        "own_name": _("Office name (header)"),
-        "symbol_suffix": _("Symbol suffix"),
-        "place": _("Place (date line)"),
-        "signer_authority": _("Signer's authority"),
-        "signer_title": _("Signer's title"),
-        "level": _("Level (ranking sentences)"),
-        "self_name": _("The office in prose"),
-        "head": _("Its head in prose"),
-    }
-
-
 def office_show(args: argparse.Namespace) -> int:
     with _db(args) as db:
         profile = office_profile.get_profile(db)
         own = office_profile.stored_choices(db)
     values = office_profile.as_dict(profile)
-    names = labels()
+    names = office_profile.labels()
     for name in FIELDS:
         mark = "" if name in own else " " + _("(default)")
         _out(f"{names[name]}: {values[name] or '-'}{mark}")

@@ -15,6 +15,7 @@ from db.engine import Database
 from db.models import OfficeProfileRow, UnitRow
 from parapp.domain.office import FIELDS, OfficeProfile, default_profile, profile_with
 from parapp.domain.text import clean
+from parapp.i18n import _
 
 from .common import UNIT_UNKNOWN, Need, NotFound, ServiceError
 from .mapping import unit_from_row
@@ -22,6 +23,21 @@ from .setup import own_unit
 
 # Longest accepted value of each field: header lines and phrases, never paragraphs.
 _MAX_LENGTH = 200
+
+
+def labels() -> dict[str, str]:
+    """The profile's fields as the command line and the settings name them."""
+    return {
+        "governing_body": _("Governing body (header, first line)"),
+        "own_name": _("Office name (header)"),
+        "symbol_suffix": _("Symbol suffix"),
+        "place": _("Place (date line)"),
+        "signer_authority": _("Signer's authority"),
+        "signer_title": _("Signer's title"),
+        "level": _("Level (ranking sentences)"),
+        "self_name": _("The office in prose"),
+        "head": _("Its head in prose"),
+    }
 
 
 def _own_row(s: Session) -> UnitRow:

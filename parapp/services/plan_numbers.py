@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,8 @@ from .common import ServiceError, now
 from .criteria import find_set_row
 from .mapping import item_from_row, set_from_rows
 from .plan_rows import KIND_ANNUAL, KIND_REMEDIATION, _plan_row
+
+T = TypeVar("T")
 
 KIND_ORDER = [k.value for k in IndexKind]  # the printed order of indices after the main one
 
@@ -150,7 +153,8 @@ def snapshot(plan: PlanRow, order: Order) -> PlanItems:
     )
 
 
-def item_at(rows: Sequence[PlanItemRow], number: int) -> PlanItemRow:
+def item_at(rows: Sequence[T], number: int) -> T:
+    """The item numbered ``number`` (1-based, as printed) of the plan's ordered items."""
     if not rows:
         raise ServiceError("The plan has no items yet.")
     if not 1 <= number <= len(rows):

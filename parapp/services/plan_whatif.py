@@ -21,7 +21,7 @@ from db.models import AssessmentRow, PlanRow
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.errors import Phrase
 from parapp.domain.figures import compute_figures, criteria_source
-from parapp.domain.remediation import ItemStatus, RemediationItem
+from parapp.domain.remediation import ItemStatus
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.whatif import Projection, project, projected_rank
 
@@ -29,7 +29,7 @@ from . import rankings
 from .assessments import _scores
 from .common import NotFound, ServiceError
 from .mapping import set_from_rows
-from .plan_numbers import NumberedItem, Order, plan_set, snapshot
+from .plan_numbers import NumberedItem, Order, item_at, plan_set, snapshot
 from .plans import KIND_REMEDIATION, _plan_row
 from .results import load_result
 from .views import basis_for
@@ -117,7 +117,7 @@ def whatif(
         view = snapshot(plan, Order(plan_set(s, plan)))
         items = [n.item for n in view.items]
         if numbers is not None:
-            selected = [_item_at(items, n) for n in numbers]
+            selected = [item_at(items, n).id for n in numbers]
         elif selected is not None:
             known = {i.id for i in items}
             unknown = [i for i in selected if i not in known]
@@ -129,18 +129,6 @@ def whatif(
         ranking = rankings.latest(s, arow.unit_id, arow.year)
         own = arow.unit.code
         return _result(plan.year, arow.year, view.items, p, done, ranking, own)
-
-
-def _item_at(items: list[RemediationItem], number: int) -> str:
-    if not items:
-        raise ServiceError("The plan has no items yet.")
-    if not 1 <= number <= len(items):
-        raise ServiceError(
-            "There is no item {number}: the plan's items are numbered 1 to {count}.",
-            number=number,
-            count=len(items),
-        )
-    return items[number - 1].id
 
 
 def _result(

@@ -22,20 +22,6 @@ if TYPE_CHECKING:
 SAVE_DELAY_MS = 600
 
 
-def _labels() -> dict[str, str]:
-    return {
-        "governing_body": _("Governing body (header, first line)"),
-        "own_name": _("Office name (header)"),
-        "symbol_suffix": _("Symbol suffix"),
-        "place": _("Place (date line)"),
-        "signer_authority": _("Signer's authority"),
-        "signer_title": _("Signer's title"),
-        "level": _("Level (ranking sentences)"),
-        "self_name": _("The office in prose"),
-        "head": _("Its head in prose"),
-    }
-
-
 def _load(db: Any) -> tuple[OfficeProfile, dict[str, str]]:
     """Runs on the worker thread: the defaults and the office's own choices."""
     return office_profile.defaults(db), office_profile.stored_choices(db)
@@ -56,7 +42,7 @@ class OfficeProfilePanel(QWidget):
         layout.setSpacing(style.SPACING)
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
-        for name, label in _labels().items():
+        for name, label in office_profile.labels().items():
             edit = QLineEdit()
             edit.setObjectName(f"office_{name}")
             edit.textEdited.connect(self._edited)
