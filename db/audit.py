@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
@@ -370,13 +370,15 @@ def insert_evidence(session: Session, documents: list[dict[str, Any]],
     connection = session.connection()
     if documents:
         table = EvidenceRow.__table__
-        # An executemany and a read of the ids by SHA-256 (unique): two statements compiled
-        # once, where a multi-row INSERT ... RETURNING is compiled anew for every count of
-        # rows (and SQLite does not promise RETURNING follows the order of the rows).
+        # An executemany and a read of the new ids: statements compiled once, where a
+        # multi-row INSERT ... RETURNING is compiled anew for every count of rows (and
+        # SQLite does not promise RETURNING follows the order of the rows). The new rows are
+        # those above the largest id before them: another unit's row of the same file (a
+        # SHA-256 is one row per unit) is not one of them.
+        before = connection.execute(select(func.max(table.c.id))).scalar() or 0
         connection.execute(insert(EvidenceRow), documents)
         ids.update((sha, int(row_id)) for sha, row_id in connection.execute(
-            select(table.c.sha256, table.c.id).where(
-                table.c.sha256.in_([d["sha256"] for d in documents]))))
+            select(table.c.sha256, table.c.id).where(table.c.id > before)))
     if links:
         connection.execute(insert(EvidenceLinkRow), [
             {"evidence_id": ids[sha], "assessment_id": assessment, "node_code": code}

@@ -34,6 +34,11 @@ class NewerSchemaError(DatabaseError):
     pass
 
 
+# How long a unit of work waits for another connection's write lock before it fails
+# ("database is locked"); tests shorten it.
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _on_connect(dbapi_con: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling is unreliable).
     dbapi_con.isolation_level = None
@@ -41,12 +46,17 @@ def _on_connect(dbapi_con: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")  # power cuts are common in rural offices
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.close()
 
 
+SNAPSHOT = "parapp_snapshot"  # the execution option of Database.snapshot()'s sessions
+
+
 def _on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A unit of work takes the write lock when it begins, except a snapshot (see there).
+    snapshot = conn.get_execution_options().get(SNAPSHOT, False)
+    conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
 
 def _server_engine(url: str) -> Engine:
@@ -133,6 +143,20 @@ class Database:
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on any error."""
         with self._ready()() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A unit of work that reads before it writes, if it writes at all: it begins on a
+        snapshot of what is committed, without the write lock, so it neither waits for
+        another writer nor keeps one waiting while it reads. Its first write takes the
+        lock, or fails at once (``OperationalError``, SQLITE_BUSY) when another connection
+        is writing or has written since the snapshot: the caller then starts over in
+        ``session()``, which waits for the lock. Committed when the block ends, rolled back
+        on any error."""
+        sessions = self._ready()
+        bind = self.engine.execution_options(**{SNAPSHOT: True})
+        with sessions(bind=bind) as session, session.begin():
             yield session
 
     def close(self) -> None:

@@ -37,8 +37,16 @@ from db.engine import open_database
 from parapp import i18n
 from parapp.domain.errors import DomainError, Phrase
 from parapp.services import sync_import, sync_keys
+from parapp.services.sync_data import MAX_DOCUMENTS
 from parapp.sync import keys as sync_key
-from parapp.sync.package import read_package, write_package
+from parapp.sync.package import (
+    MAX_DATA_ENTRIES,
+    MAX_DATA_MARKS,
+    MAX_DATA_SIZE,
+    MAX_MANIFEST_SIZE,
+    read_package,
+    write_package,
+)
 
 STAMP = (1980, 1, 1, 0, 0, 0)
 DEFLATED, STORED = zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED
@@ -463,7 +471,79 @@ def _cases() -> list[Case]:
         Case("malformed change-history row",
              _signed_data("bad-history", _set("history", [{"at": "not a time"}])),
              "change history"),
+        # The file around the package (issue 19, part 6).
+        Case("bytes before the package", lambda b: _write(b, "garbage-before", GARBAGE + b.raw),
+             "bytes before or after the package", "around"),
+        Case("bytes after the package", lambda b: _write(b, "garbage-after", b.raw + GARBAGE),
+             "bytes before or after the package", "around"),
+        Case("a comment appended to the ZIP", _commented, "bytes before or after the package",
+             "around"),
+        Case("a folder with no package", _empty_folder, "There is no package (.cchc file)"),
+        # Patterns matched whole (part 6).
+        Case("file hash with a trailing newline", _hash_newline, "bad file entry"),
+        Case("fingerprint with a trailing newline",
+             lambda b: signed(b, "fingerprint-newline", manifest={"sender": {
+                 "unit_code": "06172", "key_fingerprint": b.key.fingerprint + "\n"}}),
+             "bad sender"),
+        # Nesting and size (part 1): refused before anything is parsed whole.
+        Case("data.json nested 100 000 deep",
+             lambda b: signed(b, "deep-data", data_bytes=b"[" * 100_000 + b"]" * 100_000),
+             "nested too deeply", "nested"),
+        Case("manifest nested 100 000 deep",
+             lambda b: signed(b, "deep-manifest", manifest_bytes=b"[" * 100_000 + b"]" * 100_000),
+             "nested too deeply", "nested"),
+        Case("data.json over its size limit",
+             lambda b: signed(b, "data-too-large", _data(_set(
+                 "scores.0.explanation", _noise(MAX_DATA_SIZE * 2 // 3)))(b)),
+             "data.json is larger than"),
+        Case("data.json of a million values",
+             lambda b: signed(b, "million-values", data_bytes=_digits(MAX_DATA_MARKS + 1)),
+             "more than 1000000 separate values"),
+        Case("more list entries than a package may carry",
+             _signed_data("too-many-entries", _set("history", [{}] * (MAX_DATA_ENTRIES + 1))),
+             f"more than {MAX_DATA_ENTRIES} entries"),
+        Case("more documents than a package may carry",
+             _signed_data("too-many-documents",
+                          lambda d: d["evidence"].extend(d["evidence"][:1] * MAX_DOCUMENTS)),
+             f"too many entries ({MAX_DOCUMENTS + 2})"),
+        Case("manifest over its size limit",
+             lambda b: signed(b, "manifest-too-large",
+                              manifest={"app_version": _noise(MAX_MANIFEST_SIZE * 2 // 3)}),
+             "'manifest.json' in the package is too large"),
     ]
+
+
+def _digits(count: int) -> bytes:
+    """A JSON list of ``count`` random digits (it does not compress: no ZIP bomb)."""
+    rng = random.Random(count)
+    return b"[" + b",".join(str(rng.randrange(10)).encode() for _ in range(count)) + b"]"
+
+
+GARBAGE = b"MZ\x90\x00 not part of the package " * 40
+
+
+def _commented(base: Base) -> Path:
+    out = _write(base, "commented", base.raw)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.comment = b"appended after signing"
+    return out
+
+
+def _empty_folder(base: Base) -> Path:
+    folder = base.path("no-package").with_suffix("")
+    folder.mkdir()
+    (folder / "ghi-chu.txt").write_text("not a package", encoding="utf-8")
+    return folder
+
+
+def _hash_newline(base: Base) -> Path:
+    """The manifest lists data.json with its real SHA-256 and a newline after it."""
+    data_bytes = _json(base.data)
+    files = [{"path": "data.json", "size": len(data_bytes),
+              "sha256": hashlib.sha256(data_bytes).hexdigest() + "\n"}]
+    files += [{"path": "evidence/" + sha, "size": len(content), "sha256": sha}
+              for sha, content in sorted(base.evidence.items())]
+    return signed(base, "hash-newline", data_bytes=data_bytes, manifest={"files": files})
 
 
 def _noise(size: int) -> str:

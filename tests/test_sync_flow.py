@@ -389,10 +389,10 @@ def test_the_appraiser_sees_when_a_unit_last_sent_a_package(demo_db: Path) -> No
         appraiser.close()
 
 
-def test_one_transaction_for_a_folder_keeps_each_file_whole(
+def test_each_file_of_a_folder_is_kept_whole(
     offices: tuple[Database, Database, Path], tmp_path: Path
 ) -> None:
-    """Files of a folder share a transaction (a savepoint each): a damaged file between two
+    """Files of a folder, a transaction each: a damaged file between two
     good ones is refused alone, the same package twice is applied once, and the folder's
     progress still comes file by file in order."""
     commune, appraiser, _usb = offices

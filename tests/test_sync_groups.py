@@ -1,8 +1,8 @@
-"""A folder's packages share a transaction (a savepoint each): what that must never cost.
+"""A folder's packages, one transaction each: what the evidence copy must never cost.
 
 Evidence is whole on disk before it is named in the store and before the rows naming it
 commit; a copy still running does not keep the database locked; one crafted file is
-refused alone; a failed commit refuses every file of its group, copies included.
+refused alone; a disk that fails to sync the copies refuses the package, copies included.
 """
 
 from __future__ import annotations
@@ -163,13 +163,13 @@ def test_no_write_lock_while_a_copy_runs(office: tuple[Database, Path],
     """A large scan on a slow stick: while its evidence is copied, the clerk's own saves
     (another writer, short busy timeout here) are not kept waiting by the import."""
     appraiser, stick = office
-    real = sync_stage.one_pass
+    real = sync_stage._copy
 
-    def slow(*args: object, **kwargs: object) -> object:
-        time.sleep(1.5)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def slow(*args: object, **kwargs: object) -> None:
+        time.sleep(0.75)
+        real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sync_stage, "one_pass", slow)
+    monkeypatch.setattr(sync_stage, "_copy", slow)
     result: dict[str, str] = {}
 
     def writer() -> None:
@@ -191,7 +191,7 @@ def test_no_write_lock_while_a_copy_runs(office: tuple[Database, Path],
     assert result["writer"] == "ok"
 
 
-def test_a_failed_commit_refuses_the_group_and_its_copies(
+def test_a_failed_sync_of_the_copies_refuses_the_package_and_its_twin(
     office: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     appraiser, stick = office

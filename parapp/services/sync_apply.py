@@ -108,8 +108,9 @@ def _sender_unit(s: Session, opened: OpenedPackage, code: str) -> UnitRow:
     return row
 
 
-# What the plan read, kept for the apply of the same package (the same savepoint: nothing
-# else writes in between). ``plan`` starts each package afresh.
+# What the plan read, kept for the apply of the same package (the same transaction: its
+# first write takes the lock only if nothing was committed since it began, see
+# ``Database.snapshot``). ``plan`` starts each package afresh.
 _READS = "sync_reads"
 
 

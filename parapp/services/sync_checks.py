@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from db.engine import Database
-from db.models import SyncLogRow
+from db.models import Setting, SyncLogRow
 from parapp.domain.errors import Phrase
 from parapp.services.sync_words import WORDS
 from parapp.sync.package import OpenedPackage
@@ -25,7 +24,6 @@ from . import sync_keys
 from .common import Need, ServiceError, unit_row
 from .criteria import find_set_row
 from .mapping import set_from_rows
-from .setup import get_setting
 from .sync_sequence import RESET_OUTCOME
 
 
@@ -41,12 +39,11 @@ class Batch:
     sets: dict[tuple[str, int], Any] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, db: Database) -> Batch:
-        with db.session() as s:
-            me = unit_row(s)
-            my_code, my_appraiser = me.code, me.appraiser_code or None
-        return cls(my_code, my_appraiser, get_setting(db, "role", "commune"),
-                   sync_keys.trusted(db, include_replaced=True))
+    def read(cls, s: Session) -> Batch:
+        me = unit_row(s)
+        role = s.get(Setting, "role")
+        return cls(me.code, me.appraiser_code or None, role.value if role else "commune",
+                   sync_keys.trusted_in(s, include_replaced=True))
 
     def trusted_map(self) -> dict[str, bytes]:
         return {k.fingerprint: k.public_key for k in self.keys if not k.replaced}

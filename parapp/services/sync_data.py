@@ -23,6 +23,7 @@ from db.models import (
     EvidenceLinkRow,
     EvidenceRow,
     NodeScoreRow,
+    PlanItemRow,
     PlanRow,
     PublishedResultRow,
     UnitRow,
@@ -44,19 +45,17 @@ from .submission import MAX_REASON, SubmissionNote
 
 MAX_TEXT = 20_000  # an explanation longer than ten pages is a broken file, not a clerk
 MAX_SHORT = 500
+# Each a file of its own in the package, created and synced on import (docs/sync-format.md,
+# "Size limits").
+MAX_DOCUMENTS = 2_000
 DECLARED_KEYS = {"answer", "tier", "numerator", "denominator", "count"}
 
 
 def _bad(where: str, what: str, **params: Any) -> PackageError:
     """A refusal naming the place in data.json; ``what`` is a translatable phrase (the
     extractor knows ``_bad`` takes its template second)."""
-    return PackageError(
-        "The package's data is not valid at {where}: {what}",
-        where=where[:80],
-        what=Phrase(what, **params),
-    )
-
-
+    return PackageError("The package's data is not valid at {where}: {what}.",
+                        where=where[:80], what=Phrase(what, **params))
 
 
 def _dec_text(value: Decimal | None) -> str | None:
@@ -64,9 +63,8 @@ def _dec_text(value: Decimal | None) -> str | None:
 
 
 # -- reading helpers ---------------------------------------------------------------------
-def _obj(
-    value: Any, where: str, keys: set[str], optional: frozenset[str] | set[str] = frozenset()
-) -> dict:
+def _obj(value: Any, where: str, keys: set[str],
+         optional: frozenset[str] | set[str] = frozenset()) -> dict:
     if not isinstance(value, dict):
         raise _bad(where, "an object was expected")
     missing = keys - set(value)
@@ -121,21 +119,32 @@ def _int(value: Any, where: str, low: int, high: int) -> int:
     return value
 
 
+def _rank(value: Any, where: str) -> int | None:
+    return None if value is None else _int(value, where, 1, 100_000)
+
+
+def _scored(value: Any, where: str, cset: CriteriaSet, seen: set[str]) -> str:
+    """A criterion code that takes a score in ``cset``, not in ``seen`` yet (added)."""
+    code = _text(value, f"{where}.code", 32)
+    if not cset.has(code) or cset.node(code).rule is None:
+        raise _bad(where, "there is no criterion '{code}' to score in set {set}",
+                   code=code, set=cset.code)
+    if code in seen:
+        raise _bad(where, "criterion '{code}' is listed twice", code=code)
+    seen.add(code)
+    return code
+
+
 # -- the unit and the assessment ---------------------------------------------------------
+UNIT_FIELDS = ("code", "name", "kind", "appraiser_code", "appraiser_name", "province_name")
+
+
 def unit_record(row: UnitRow) -> dict[str, str]:
-    return {
-        "code": row.code,
-        "name": row.name,
-        "kind": row.kind,
-        "appraiser_code": row.appraiser_code,
-        "appraiser_name": row.appraiser_name,
-        "province_name": row.province_name,
-    }
+    return {k: getattr(row, k) for k in UNIT_FIELDS}
 
 
 def parse_unit(value: Any) -> dict[str, str]:
-    u = _obj(value, "unit", {"code", "name", "kind", "appraiser_code", "appraiser_name",
-                             "province_name"})
+    u = _obj(value, "unit", set(UNIT_FIELDS))
     out = {k: _text(u[k], f"unit.{k}", MAX_SHORT) for k in u}
     try:
         UnitKind(out["kind"])
@@ -152,7 +161,6 @@ def assessment_record(row: AssessmentRow) -> dict[str, Any]:
 
 def parse_assessment(value: Any) -> dict[str, Any]:
     a = _obj(value, "assessment", {"uuid", "year", "status"})
-
     try:
         uuid_module.UUID(str(a["uuid"]))
         AssessmentStatus(a["status"])
@@ -194,41 +202,32 @@ class Submission:
     incomplete: Any = None  # a submission.SubmissionNote: submitted incomplete, and why
 
 
+def _scores(s: Session, arow: AssessmentRow) -> list[NodeScoreRow]:
+    return list(s.scalars(select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id)
+                          .order_by(NodeScoreRow.node_code)))
+
+
 def build_submission(s: Session, arow: AssessmentRow, history: list[dict[str, Any]]) -> dict:
-    scores = s.scalars(
-        select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id)
-        .order_by(NodeScoreRow.node_code)
-    ).all()
+    scores = _scores(s, arow)
     links: dict[int, list[str]] = {}
     for link in s.scalars(select(EvidenceLinkRow).where(EvidenceLinkRow.assessment_id == arow.id)):
         links.setdefault(link.evidence_id, []).append(link.node_code)
     evidence = s.scalars(select(EvidenceRow).where(EvidenceRow.id.in_(links))).all()
-    plan = s.scalars(
-        select(PlanRow).where(PlanRow.assessment_id == arow.id, PlanRow.kind == "remediation")
-    ).first()
+    plan = s.scalars(select(PlanRow).where(PlanRow.assessment_id == arow.id,
+                                           PlanRow.kind == "remediation")).first()
     return {
         "unit": unit_record(arow.unit),
         "assessment": assessment_record(arow),
         "scores": [
-            {
-                "code": r.node_code,
-                "declared": json.loads(r.declared_json or "{}"),
-                "self_score": _dec_text(r.self_score),
-                "not_applicable": r.not_applicable,
-                "explanation": r.explanation,
-            }
+            {"code": r.node_code, "declared": json.loads(r.declared_json or "{}"),
+             "self_score": _dec_text(r.self_score), "not_applicable": r.not_applicable,
+             "explanation": r.explanation}
             for r in scores
         ],
         "evidence": [
-            {
-                "sha256": e.sha256,
-                "filename": e.filename,
-                "title": e.title,
-                "doc_number": e.doc_number,
-                "doc_date": e.doc_date.isoformat() if e.doc_date else None,
-                "size": e.size,
-                "nodes": sorted(links[e.id]),
-            }
+            {"sha256": e.sha256, "filename": e.filename, "title": e.title, "size": e.size,
+             "doc_number": e.doc_number, "nodes": sorted(links[e.id]),
+             "doc_date": e.doc_date.isoformat() if e.doc_date else None}
             for e in sorted(evidence, key=lambda e: e.sha256)
         ],
         "plan": plan_record(plan) if plan is not None else None,
@@ -248,13 +247,7 @@ def parse_submission(data: Any, cset: CriteriaSet,
     for i, raw in enumerate(_list(d["scores"], "scores", 5_000)):
         where = f"scores[{i}]"
         r = _obj(raw, where, {"code", "declared", "self_score", "not_applicable", "explanation"})
-        code = _text(r["code"], f"{where}.code", 32)
-        if not cset.has(code) or cset.node(code).rule is None:
-            raise _bad(where, "there is no criterion '{code}' to score in set {set}",
-                       code=code, set=cset.code)
-        if code in seen:
-            raise _bad(where, "criterion '{code}' is listed twice", code=code)
-        seen.add(code)
+        code = _scored(r["code"], where, cset, seen)
         node = cset.node(code)
         if not isinstance(r["declared"], dict) or len(json.dumps(r["declared"])) > MAX_SHORT:
             raise _bad(f"{where}.declared", "an object was expected")
@@ -282,7 +275,7 @@ def parse_submission(data: Any, cset: CriteriaSet,
         scores.append(SelfRecord(code, declared, score, r["not_applicable"],
                                  _text(r["explanation"], f"{where}.explanation")))
     evidence: list[EvidenceRecord] = []
-    for i, raw in enumerate(_list(d["evidence"], "evidence", 20_000)):
+    for i, raw in enumerate(_list(d["evidence"], "evidence", MAX_DOCUMENTS)):
         where = f"evidence[{i}]"
         e = _obj(raw, where, {"sha256", "filename", "title", "doc_number", "doc_date", "size",
                               "nodes"})
@@ -307,9 +300,8 @@ def parse_submission(data: Any, cset: CriteriaSet,
             _day(e["doc_date"], f"{where}.doc_date"), size, nodes))
     plan = parse_plan(d["plan"]) if d["plan"] is not None else None
     history = parse_history(d["history"])
-    note = None
-    if d.get("incomplete") is not None:
-        note = parse_note(d["incomplete"], {n.code for n in cset.nodes})
+    note = (parse_note(d["incomplete"], {n.code for n in cset.nodes})
+            if d.get("incomplete") is not None else None)
     return Submission(unit, assessment, scores, evidence, plan, history, note)
 
 
@@ -337,6 +329,9 @@ def parse_note(value: Any, known: set[str]) -> SubmissionNote:
 # -- the plan (submission and progress) --------------------------------------------------
 ITEM_FIELDS = ("uuid", "position", "node_codes", "shortcoming", "points_lost", "tasks", "lead",
                "coordinating", "product", "deadline_text", "status", "progress", "updates")
+# An item's texts and their limits, in characters.
+ITEM_TEXTS = {"uuid": 36, "shortcoming": MAX_TEXT, "tasks": MAX_TEXT, "lead": 2_000,
+              "coordinating": 2_000, "product": 2_000, "deadline_text": MAX_SHORT}
 
 
 def plan_record(plan: PlanRow) -> dict[str, Any]:
@@ -344,28 +339,18 @@ def plan_record(plan: PlanRow) -> dict[str, Any]:
         "uuid": plan.uuid,
         "year": plan.year,
         "revision": plan.revision,
-        "items": [
-            {
-                "uuid": it.uuid,
-                "position": it.position,
-                "node_codes": [c for c in it.node_codes.split(",") if c],
-                "shortcoming": it.shortcoming,
-                "points_lost": _dec_text(it.points_lost),
-                "tasks": it.tasks,
-                "lead": it.lead,
-                "coordinating": it.coordinating,
-                "product": it.product,
-                "deadline_text": it.deadline_text,
-                "status": it.status,
-                "progress": it.progress,
-                "updates": [
-                    {"on_date": u.on_date.isoformat(), "percent": u.percent, "note": u.note}
-                    for u in it.updates
-                ],
-            }
-            for it in plan.items
-        ],
+        "items": [_item_record(it) for it in plan.items],
     }
+
+
+def _item_record(it: PlanItemRow) -> dict[str, Any]:
+    record = {k: getattr(it, k) for k in ITEM_FIELDS if k not in ("node_codes", "points_lost",
+                                                                  "updates")}
+    record["node_codes"] = [c for c in it.node_codes.split(",") if c]
+    record["points_lost"] = _dec_text(it.points_lost)
+    record["updates"] = [{"on_date": u.on_date.isoformat(), "percent": u.percent,
+                          "note": u.note} for u in it.updates]
+    return record
 
 
 def parse_plan(value: Any) -> dict[str, Any]:
@@ -384,21 +369,14 @@ def parse_plan(value: Any) -> dict[str, Any]:
             updates.append({"on_date": _day(u["on_date"], f"{where}.updates[{j}]"),
                             "percent": _int(u["percent"], f"{where}.updates[{j}]", 0, 100),
                             "note": _text(u["note"], f"{where}.updates[{j}].note")})
-        items.append({
-            "uuid": _text(it["uuid"], f"{where}.uuid", 36),
-            "position": _int(it["position"], f"{where}.position", 0, 100_000),
-            "node_codes": [_text(c, where, 32) for c in _list(it["node_codes"], where, 500)],
-            "shortcoming": _text(it["shortcoming"], f"{where}.shortcoming"),
-            "points_lost": _points(it["points_lost"], f"{where}.points_lost"),
-            "tasks": _text(it["tasks"], f"{where}.tasks"),
-            "lead": _text(it["lead"], f"{where}.lead", 2_000),
-            "coordinating": _text(it["coordinating"], f"{where}.coordinating", 2_000),
-            "product": _text(it["product"], f"{where}.product", 2_000),
-            "deadline_text": _text(it["deadline_text"], f"{where}.deadline_text", MAX_SHORT),
-            "status": it["status"],
-            "progress": _int(it["progress"], f"{where}.progress", 0, 100),
-            "updates": updates,
-        })
+        item: dict[str, Any] = {k: _text(it[k], f"{where}.{k}", limit)
+                                for k, limit in ITEM_TEXTS.items()}
+        item.update(position=_int(it["position"], f"{where}.position", 0, 100_000),
+                    node_codes=[_text(c, where, 32) for c in _list(it["node_codes"], where, 500)],
+                    points_lost=_points(it["points_lost"], f"{where}.points_lost"),
+                    status=it["status"], progress=_int(it["progress"], f"{where}.progress", 0, 100),
+                    updates=updates)
+        items.append(item)
     return {"uuid": _text(p["uuid"], "plan.uuid", 36), "year": _int(p["year"], "plan.year",
             2000, 2100), "revision": _int(p["revision"], "plan.revision", 1, 1000),
             "items": items}
@@ -435,37 +413,24 @@ class Result:
 
 
 def build_result(s: Session, arow: AssessmentRow, returned_reason: str) -> dict[str, Any]:
-    scores = s.scalars(
-        select(NodeScoreRow).where(NodeScoreRow.assessment_id == arow.id)
-        .order_by(NodeScoreRow.node_code)
-    ).all()
-    pub = s.scalars(
-        select(PublishedResultRow).where(PublishedResultRow.assessment_id == arow.id)
-    ).first()
+    scores = _scores(s, arow)
+    pub = s.scalars(select(PublishedResultRow).where(
+        PublishedResultRow.assessment_id == arow.id)).first()
     published = None
     if pub is not None:
-        published = {
-            "index_value": _dec_text(pub.index_value),
-            "points": _dec_text(pub.points),
-            "max_points": _dec_text(pub.max_points),
-            "rank": pub.rank,
-            "rank_of": pub.rank_of,
-            "band": pub.band,
-            "decision_number": pub.decision_number,
-            "decision_date": pub.decision_date.isoformat() if pub.decision_date else None,
-            "issuer": pub.issuer,
-            "areas": json.loads(pub.areas_json or "[]"),
-        }
+        published = {k: _dec_text(getattr(pub, k)) for k in ("index_value", "points",
+                                                               "max_points")}
+        published.update({k: getattr(pub, k) for k in ("rank", "rank_of", "band",
+                                                       "decision_number", "issuer")})
+        published["decision_date"] = pub.decision_date.isoformat() if pub.decision_date else None
+        published["areas"] = json.loads(pub.areas_json or "[]")
     return {
         "unit_code": arow.unit.code,
         "assessment": assessment_record(arow),
         "scores": [
-            {
-                "code": r.node_code,
-                "appraised_score": _dec_text(r.appraised_score),
-                "appraisal_comment": r.appraisal_comment,
-                "survey_score": _dec_text(r.survey_score),
-            }
+            {"code": r.node_code, "appraised_score": _dec_text(r.appraised_score),
+             "appraisal_comment": r.appraisal_comment,
+             "survey_score": _dec_text(r.survey_score)}
             for r in scores
             if r.appraised_score is not None or r.survey_score is not None
             or r.appraisal_comment
@@ -484,13 +449,7 @@ def parse_result(data: Any, cset: CriteriaSet) -> Result:
     for i, raw in enumerate(_list(d["scores"], "scores", 5_000)):
         where = f"scores[{i}]"
         r = _obj(raw, where, {"code", "appraised_score", "appraisal_comment", "survey_score"})
-        code = _text(r["code"], f"{where}.code", 32)
-        if not cset.has(code) or cset.node(code).rule is None:
-            raise _bad(where, "there is no criterion '{code}' to score in set {set}",
-                       code=code, set=cset.code)
-        if code in seen:
-            raise _bad(where, "criterion '{code}' is listed twice", code=code)
-        seen.add(code)
+        code = _scored(r["code"], where, cset, seen)
         node = cset.node(code)
         appraised = _points(r["appraised_score"], f"{where}.appraised_score")
         survey = _points(r["survey_score"], f"{where}.survey_score")
@@ -506,7 +465,7 @@ def parse_result(data: Any, cset: CriteriaSet) -> Result:
                 raise _bad(where, "criterion {code}: {reason}", code=code, reason=exc) from exc
         records.append(AppraisalRecord(code, appraised,
                                        _text(r["appraisal_comment"], f"{where}.comment"), survey))
-    published = None
+    published: dict[str, Any] | None = None
     if d["published"] is not None:
         p = _obj(d["published"], "published", {"index_value", "points", "max_points", "rank",
                                                "rank_of", "band", "decision_number",
@@ -514,19 +473,15 @@ def parse_result(data: Any, cset: CriteriaSet) -> Result:
         index = _points(p["index_value"], "published.index_value")
         if index is None or not Decimal(0) <= index <= Decimal(200):  # bonus may pass 100
             raise _bad("published.index_value", "the index must be from 0 to 200")
-        published = {
-            "index_value": index,
-            "points": _points(p["points"], "published.points"),
-            "max_points": _points(p["max_points"], "published.max_points"),
-            "rank": None if p["rank"] is None else _int(p["rank"], "published.rank", 1, 100_000),
-            "rank_of": None if p["rank_of"] is None
-            else _int(p["rank_of"], "published.rank_of", 1, 100_000),
-            "band": _text(p["band"], "published.band", 64),
-            "decision_number": _text(p["decision_number"], "published.decision_number", 100),
-            "decision_date": _day(p["decision_date"], "published.decision_date"),
-            "issuer": _text(p["issuer"], "published.issuer", MAX_SHORT),
-            "areas": [_area(a, cset, i) for i, a in enumerate(_list(p["areas"], "areas", 100))],
-        }
+        texts = (("band", 64), ("decision_number", 100), ("issuer", MAX_SHORT))
+        published = {k: _text(p[k], f"published.{k}", limit) for k, limit in texts}
+        published.update(
+            index_value=index, points=_points(p["points"], "published.points"),
+            max_points=_points(p["max_points"], "published.max_points"),
+            rank=_rank(p["rank"], "published.rank"),
+            rank_of=_rank(p["rank_of"], "published.rank_of"),
+            decision_date=_day(p["decision_date"], "published.decision_date"),
+            areas=[_area(a, cset, i) for i, a in enumerate(_list(p["areas"], "areas", 100))])
     return Result(_text(d["unit_code"], "unit_code", 32), assessment, records, published,
                   _text(d["returned_reason"], "returned_reason"))
 
@@ -540,6 +495,4 @@ def _area(value: Any, cset: CriteriaSet, i: int) -> dict[str, Any]:
     points, maximum = _points(a["points"], where), _points(a["max"], where)
     if points is None or maximum is None or not Decimal(0) <= points <= maximum:
         raise _bad(where, "the area's points must be from 0 to its maximum")
-    rank = a.get("rank")
-    return {"code": code, "points": points, "max": maximum,
-            "rank": None if rank is None else _int(rank, where, 1, 100_000)}
+    return {"code": code, "points": points, "max": maximum, "rank": _rank(a.get("rank"), where)}

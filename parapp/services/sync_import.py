@@ -1,47 +1,53 @@
-"""Import packages: check everything, show the plan, then apply it in one transaction.
+"""Import packages: check everything, show the plan, then apply it, one package at a time.
 
 The order is the promise made to the user: the file (ZIP safety, format version,
-signature, recipient, hashes), then the records (schema and values), then "already
-imported" and replay checks, all before the database is touched; then a plan of what
-would change (new / updated / unchanged / conflict, each with its reason); and only
-then, after one backup per batch, the changes with the sync log row, all or nothing per
-file (a savepoint each, in a transaction a few files share: see ``import_packages``). A
-file that fails any check is refused with one sentence and leaves the database exactly as
-it was (refusals go to ``logs/sync-import.log``, not to the database). The checks that
-read this office's data are in ``sync_checks``; the evidence copy in ``sync_stage``.
+signature, recipient, hashes, the size limits of its data), then the records (schema and
+values), then "already imported" and replay checks, all before the database is touched;
+then a plan of what would change (new / updated / unchanged / conflict, each with its
+reason); and only then, after one backup per batch, the changes with the sync log row,
+committed as one transaction per file. A file that fails any check is refused with one
+sentence and leaves the database exactly as it was (refusals go to
+``logs/sync-import.log``, not to the database). The checks that read this office's data
+are in ``sync_checks``; the evidence copy in ``sync_stage``.
+
+Only applying holds the database's write lock. A package is checked and planned on a
+snapshot (``Database.snapshot``: no lock taken, none waited for), its evidence is checked
+and stored outside any lock, and its first write then takes the lock, which SQLite grants
+at once only if nothing was committed since the snapshot. Otherwise the package is checked
+and planned again holding the lock (another program wrote meanwhile), waiting for it like
+any writer; a lock another program keeps for longer than that stops the import with one
+sentence (``DatabaseBusy``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import time
-from collections import deque
+import sqlite3
 from collections.abc import Iterator
-from concurrent import futures
-from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AssessmentRow, SyncLogRow
+from db.models import SyncLogRow
 from parapp.domain.errors import DomainError
+from parapp.i18n import N_
 from parapp.sync import crypto
-from parapp.sync.package import CHUNK, OpenedPackage, read_package
+from parapp.sync.package import MAX_MANIFEST_SIZE, OpenedPackage, read_package
 from parapp.sync.safety import PackageError
 
-from . import sync_apply, sync_keys
+from . import sync_apply, sync_keys, sync_stage
 from .backups import before_import
 from .common import ServiceError, now
 from .leftovers import Scratch, clear
-from .sync_changes import Change
+from .sync_changes import CONFLICT, NEW, UNCHANGED, UPDATED, Change
 from .sync_checks import (
     Batch,
     applied_before,
@@ -52,9 +58,7 @@ from .sync_checks import (
     cset_for,
 )
 from .sync_refusals import disk_full, log_refusal, refusal
-from .sync_stage import StagedEvidence, pool
 
-NEW, UPDATED, UNCHANGED, CONFLICT = "new", "updated", "unchanged", "conflict"
 PACKAGE_SUFFIX = ".cchc"
 
 
@@ -87,111 +91,82 @@ class Outcome:
     error: DomainError | None = None
 
 
-@dataclass
-class Prepared:
-    """A package that passed every check, with its records parsed."""
-
-    path: Path
-    opened: OpenedPackage
-    plan: ImportPlan
-    records: Any
-    file_hash: Future[str]
-    staged: StagedEvidence | None = None  # evidence being copied (None: copy in apply)
-
-    @property
-    def sha256(self) -> str:
-        return self.file_hash.result()
+class DatabaseBusy(ServiceError):
+    """Another program kept the database's write lock for longer than an import waits."""
 
 
-def _file_sha(path: Path) -> str:
-    """The whole file's SHA-256 for the sync log (computed on a worker thread)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+BUSY = N_("Another parapp is writing to this database (a window or a command, on this "
+          "computer or another), so the import stopped: try again when it is done; the files "
+          "imported before stay imported.")
 
 
 @dataclass
 class Opening:
-    """A package file opened and verified, its evidence being checked (and, for a real
-    import, copied to staging) and its whole-file hash computed on worker threads."""
+    """A package file opened and verified (nothing in the database read yet), and what is
+    worked out from it once: its records, checked; its evidence, staged."""
 
     path: Path
     inner: Path  # the decrypted file of an encrypted package, else ``path``
     opened: OpenedPackage
-    file_hash: Future[str]
-    staged: StagedEvidence | None
+    records: Any = None
+    staged: sync_stage.Staged | None = None  # its evidence checked, copied and synced
 
     def discard(self) -> None:
         if self.staged is not None:
-            self.staged.discard()
+            self.staged.discard()  # copies not moved into the store (a refusal)
         if self.inner != self.path:
             self.inner.unlink(missing_ok=True)  # the decrypted package: done with it
 
 
-def open_package(db: Database, path: Path, batch: Batch, *, stage: bool,
-                 scratch: Path) -> Opening:
-    """The file-level checks (ZIP safety, format, signature, recipient, manifest hashes);
-    nothing in the database is read or written. ``scratch``: the import's own temporary
-    folder (a decrypted package and staged evidence go there, see ``leftovers``)."""
+@dataclass
+class Prepared:
+    """A package that passed every check, with its plan."""
+
+    opening: Opening
+    plan: ImportPlan
+
+
+_NUMBERS = itertools.count()
+
+
+def open_package(db: Database, path: Path, batch: Batch, *, scratch: Path) -> Opening:
+    """The file-level checks (ZIP safety, format, signature, recipient, the size limits of
+    its data, manifest hashes but the evidence's); nothing in the database is read or
+    written. ``scratch``: the import's own temporary folder (a decrypted package goes
+    there, see ``leftovers``)."""
     path = Path(path)
     if not path.is_file():
         raise ServiceError("There is no file {path}.", path=path)
-    inner = path
-    if crypto.is_encrypted(path):
-        inner = scratch / f"{next(_NUMBERS)}.decrypted"
-        try:
-            _decrypt(db, path, inner)
-            opened = read_package(inner, batch.trusted_map(), batch.my_code,
-                                  batch.my_appraiser, verify_evidence=False)
-        except BaseException:
-            inner.unlink(missing_ok=True)  # plaintext lives no longer than its file's turn
-            raise
-    else:
-        opened = read_package(inner, batch.trusted_map(), batch.my_code, batch.my_appraiser,
-                              verify_evidence=False)
-    staged = StagedEvidence(db, opened, scratch) if stage else None
-    # The staging pass reads the whole file and hashes it on the way; otherwise (a dry
-    # run, or an encrypted package whose outer file is what the sender's slip names) the
-    # file is hashed apart.
-    if staged is not None and inner == path:
-        file_hash = staged.file_hash
-    else:
-        file_hash = pool().submit(_file_sha, path)
-    return Opening(path, inner, opened, file_hash, staged)
+    if not crypto.is_encrypted(path):
+        return Opening(path, path, _read(path, batch))
+    inner = scratch / f"{next(_NUMBERS)}.decrypted"
+    try:
+        # Into the import's folder in the data folder, never beside the package (that may
+        # be a shared stick).
+        crypto.decrypt_file(path, inner, sync_keys.own_keys(db.path).encryption_key)
+        opened = _read(inner, batch)
+        outer, _info = crypto.read_envelope_header(path)
+        if len(outer) > MAX_MANIFEST_SIZE or json.loads(outer.decode("utf-8")) != opened.manifest:
+            raise PackageError("The encrypted package's outer label does not match what is "
+                               "inside: it was tampered with.")
+    except BaseException:
+        inner.unlink(missing_ok=True)  # plaintext lives no longer than its file's turn
+        raise
+    return Opening(path, inner, opened)
+
+
+def _read(path: Path, batch: Batch) -> OpenedPackage:
+    # The evidence's hashes are checked while it is copied (or, in a dry run, read).
+    return read_package(path, batch.trusted_map(), batch.my_code, batch.my_appraiser,
+                        verify_evidence=False)
 
 
 def check(s: Session, opening: Opening, batch: Batch) -> Prepared | Outcome:
     """The checks that read the database, then the plan; nothing is written (an Outcome
-    'already' when imported). Without staging (a dry run) the evidence hashes are checked
-    here; a real import checks them while copying (one pass over the bytes)."""
-    try:
-        result = _checked(s, opening.path, opening.inner, opening.opened, batch,
-                          opening.file_hash)
-    except BaseException:
-        opening.discard()
-        raise
-    if isinstance(result, Outcome):
-        opening.discard()
-        return result
-    if opening.staged is None:
-        _verify_evidence(opening.opened)
-    result.staged = opening.staged
-    return result
-
-
-def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: Batch,
-             file_hash: Future[str]) -> Prepared | Outcome:
-    """The checks after the file itself: who sent it, replay, records, the plan."""
-    my_code, my_appraiser, role = batch.my_code, batch.my_appraiser, batch.role
-    if inner != path:
-        outer_manifest, _info = crypto.read_envelope_header(path)
-        if json.loads(outer_manifest.decode("utf-8")) != opened.manifest:
-            raise PackageError("The encrypted package's outer label does not match what is "
-                               "inside: it was tampered with.")
+    'already' when imported)."""
+    opened = opening.opened
     sender = check_kind(batch, opened)
-    if role == "commune" and sender.unit_code != my_appraiser:
+    if batch.role == "commune" and sender.unit_code != batch.my_appraiser:
         raise PackageError(
             "The package is from '{sender}', which is not this unit's appraiser.",
             sender=sender.unit_code,
@@ -211,39 +186,20 @@ def _checked(s: Session, path: Path, inner: Path, opened: OpenedPackage, batch: 
     )
     already, earlier = applied_before(s, opened, assessment_uuid)
     if already:
-        return Outcome(path, "already", plan)
+        return Outcome(opening.path, "already", plan)
     check_order(opened, sender.unit_code, created, earlier)
-    cset = cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
-    records = sync_apply.parse(s, opened, cset)
-    plan.changes = sync_apply.plan(s, opened, records, me_code=my_code)
-    return Prepared(path, opened, plan, records, file_hash)
+    if opening.records is None:  # the same whatever the database holds: read once
+        cset = cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
+        opening.records = sync_apply.parse(s, opened, cset)
+    plan.changes = sync_apply.plan(s, opened, opening.records, me_code=batch.my_code)
+    return Prepared(opening, plan)
 
 
-_NUMBERS = itertools.count()
-
-
-def _decrypt(db: Database, path: Path, target: Path) -> None:
-    """Decrypt into the import's folder in the data folder (never beside the package: that
-    may be a shared stick); removed when the import of this package ends."""
-    own = sync_keys.own_keys(db.path)
-    crypto.decrypt_file(path, target, own.encryption_key)
-
-
-def _verify_evidence(opened: OpenedPackage) -> None:
-    """Stream every evidence file once and check its hash (PackageError if one differs)."""
-    for sha in opened.evidence:
-        with opened.open_evidence(sha) as reader:
-            while reader.read(CHUNK):
-                pass
-
-
-def apply(s: Session, db: Database, prepared: Prepared,
-          durable: list[Future[None]]) -> Outcome:
-    """Write one prepared package into the session's transaction (the caller made the
-    batch's backup, and commits once every future in ``durable`` is done)."""
-    opened, plan = prepared.opened, prepared.plan
-    assert prepared.staged is not None  # a real import stages the evidence (open_package)
-    durable.append(prepared.staged.commit())  # into the store before the rows naming them
+def apply(s: Session, db: Database, prepared: Prepared, sha256: str) -> Outcome:
+    """Write one prepared package (its evidence already in the store) into the session's
+    transaction; ``sha256``: the whole file's, for the sync log."""
+    opening, plan = prepared.opening, prepared.plan
+    opened = opening.opened
     # The changes are the sender's, not this office's clerk's. They are recorded as the
     # import makes them even when the package brings the sender's own history: that
     # history says who typed what there, this says what the import really changed here
@@ -251,7 +207,7 @@ def apply(s: Session, db: Database, prepared: Prepared,
     s.info["audit_source"] = f"package:{opened.package_id}"
     s.info["actor"] = plan.sender_name or plan.sender_code
     try:
-        sync_apply.apply(s, opened, prepared.records, db.paths.evidence)
+        sync_apply.apply(s, opened, opening.records, db.paths.evidence)
         s.add(
             SyncLogRow(
                 package_id=opened.package_id,
@@ -263,22 +219,19 @@ def apply(s: Session, db: Database, prepared: Prepared,
                 created_at=plan.created_at,
                 logged_at=now(),
                 outcome="applied",
-                sha256=prepared.sha256,
-                file_name=prepared.path.name,
-                summary_json=_summary(plan),
+                sha256=sha256,
+                file_name=opening.path.name,
+                summary_json=json.dumps({a: plan.count(a)
+                                         for a in (NEW, UPDATED, UNCHANGED, CONFLICT)}),
                 message="",
                 sequence=opened.sequence,
             )
         )
-        s.flush()  # under this package's audit words, before the next package sets its own
+        s.flush()
     finally:
         for key in ("audit_source", "actor", "audit"):
             s.info.pop(key, None)
-    return Outcome(prepared.path, "applied", plan)
-
-
-def _summary(plan: ImportPlan) -> str:
-    return json.dumps({a: plan.count(a) for a in (NEW, UPDATED, UNCHANGED, CONFLICT)})
+    return Outcome(opening.path, "applied", plan)
 
 
 def package_files(source: Path) -> list[Path]:
@@ -290,13 +243,6 @@ def package_files(source: Path) -> list[Path]:
     return [source]
 
 
-# Packages share one transaction, each in its own savepoint: a refused package rolls back
-# to its savepoint, and a commit (a disk sync) is paid per group, not per file. Outcomes are
-# reported when their group is committed, so a group is kept short for the progress shown.
-GROUP_FILES, GROUP_SECONDS = 16, 0.5
-AHEAD = 2  # packages opened ahead: one per worker thread
-
-
 @dataclass
 class _Run:
     db: Database
@@ -304,15 +250,16 @@ class _Run:
     dry_run: bool
     scratch: Path  # the import's own temporary folder (leftovers.Scratch)
     backed_up: bool = False
-    durable: list[Future[None]] = field(default_factory=list)  # this group's files on disk
 
 
 def import_packages(
     db: Database, sources: list[Path], *, dry_run: bool = False
 ) -> Iterator[tuple[int, int, Outcome]]:
     """Import files one by one, yielding ``(done, total, outcome)``; one bad file never
-    stops the rest. One backup is made before the first file that will change data.
-    A folder without any package is reported as a refusal of its own."""
+    stops the rest, and each file is committed before its outcome is yielded (closing the
+    generator stops after it). One backup is made before the first file that will change
+    data. A folder without any package is reported as a refusal of its own. Raises
+    DatabaseBusy when another program keeps the database locked."""
     empty = [Path(s) for s in sources if Path(s).is_dir() and not package_files(s)]
     files = [f for source in sources for f in package_files(source)]
     for index, folder in enumerate(empty, start=1):
@@ -328,133 +275,77 @@ def import_packages(
     except OSError as exc:  # a full or read-only data folder: said as such
         raise (disk_full(db, exc) or exc) from exc
     try:
-        yield from _import_files(db, files, dry_run, scratch.folder, len(empty))
+        with _waiting(), db.snapshot() as s:
+            batch = Batch.read(s)
+        run = _Run(db, batch, dry_run, scratch.folder)
+        for index, path in enumerate(files, start=len(empty) + 1):
+            yield index, len(empty) + len(files), _one(run, path)
     finally:
         scratch.close()
 
 
-def _import_files(db: Database, files: list[Path], dry_run: bool, scratch: Path,
-                  skipped: int) -> Iterator[tuple[int, int, Outcome]]:
-    run = _Run(db, Batch.read(db), dry_run, scratch)
-    total = skipped + len(files)
-
-    def start(index: int) -> Opening | Exception | None:
-        if index >= len(files):
-            return None
-        try:
-            return open_package(db, files[index], run.batch, stage=not dry_run,
-                                scratch=scratch)
-        except Exception as exc:  # raised in its turn, in the order of the files
-            return exc
-
-    # Files ahead: the next packages' evidence is checked and copied on the worker threads
-    # while this one's records go into the database.
-    ahead = deque(start(i) for i in range(AHEAD))
-    done = 0
+def _one(run: _Run, path: Path) -> Outcome:
+    """Check, plan and (unless a dry run) apply one package file. A refusal is an outcome,
+    never an exception (but DatabaseBusy, which is not the file's fault)."""
+    opening = None
     try:
-        while done < len(files):
-            group: list[Outcome] = []
-            applied: set[str] = set()
-            began = time.monotonic()
-            waiting = False
-            try:
-                with db.session() as s:
-                    while done < len(files) and len(group) < GROUP_FILES and (
-                            time.monotonic() - began < GROUP_SECONDS):
-                        outcome = _one(s, files[done], ahead[0], run, began + GROUP_SECONDS)
-                        if outcome is None:
-                            waiting = True  # its copy is still running: see below
-                            break
-                        ahead.popleft()
-                        ahead.append(start(done + AHEAD))
-                        group.append(outcome)
-                        if outcome.status == "applied" and outcome.plan is not None:
-                            applied.add(outcome.plan.package_id)
-                        done += 1
-                    # The evidence the group's rows name is on disk before they commit.
-                    pending, run.durable = run.durable, []
-                    for future in pending:
-                        future.result()
-            except (SQLAlchemyError, OSError) as exc:  # the group's commit failed
-                futures.wait(run.durable)  # no move into the store runs on after this
-                run.durable = []
-                group = [_uncommitted(db, o, exc, applied) for o in group]
-            if waiting:
-                # The transaction holds the database's write lock: a copy still running
-                # (a big file, a slow stick) is waited for outside it, then tried again.
-                _settle(ahead[0])
-            # Reported once committed; a cancel (the caller closing this generator) takes
-            # effect here, after a whole group: its files are in the sync log either way.
-            for index, outcome in enumerate(group, start=skipped + done - len(group) + 1):
-                yield index, total, outcome
-    finally:
-        for left in ahead:  # the caller stopped early (cancel)
-            if isinstance(left, Opening):
-                left.discard()
-
-
-def _settle(opening: Opening | Exception | None) -> None:
-    """Wait for a package's copy and hash to end (their errors are raised later, in turn)."""
-    if isinstance(opening, Opening):
-        waits = [opening.file_hash] + ([opening.staged.file_hash] if opening.staged else [])
-        futures.wait(waits)
-
-
-def _uncommitted(db: Database, outcome: Outcome, exc: BaseException,
-                 applied: set[str]) -> Outcome:
-    """A package applied in a group whose commit failed is refused after all, and so is a
-    second copy of it in the same group (reported "already" on the strength of the first)."""
-    twin = (outcome.status == "already" and outcome.plan is not None
-            and outcome.plan.package_id in applied)
-    if outcome.status != "applied" and not twin:
-        return outcome
-    error = disk_full(db, exc) or ServiceError("The package could not be saved: {reason}",
-                                                reason=str(getattr(exc, "orig", exc)))
-    log_refusal(db, outcome.path, error)
-    return Outcome(outcome.path, "refused", outcome.plan, error)
-
-
-def _one(s: Session, path: Path, current: Opening | Exception | None, run: _Run,
-         wait_until: float) -> Outcome | None:
-    """Check, plan and (unless a dry run) apply one opened package in a savepoint of the
-    group's transaction. A refusal is an outcome, never an exception. None: the package's
-    copy was still running at ``wait_until`` (nothing was written; try it again)."""
-    db = run.db
-    again = False
-    try:
-        with s.begin_nested():
-            if isinstance(current, Exception):
-                raise current
-            assert current is not None
-            prepared = check(s, current, run.batch)
-            if isinstance(prepared, Outcome):
-                return prepared
-            if run.dry_run:
-                return Outcome(path, "planned", prepared.plan)
-            if prepared.plan.conflicts:
-                raise PackageError(
-                    "The package conflicts with data here: {reason}",
-                    reason=prepared.plan.conflicts[0].reason or prepared.plan.conflicts[0].what,
-                )
-            if prepared.staged is not None:
-                if not prepared.staged.ready(wait_until - time.monotonic()):
-                    again = True
-                    return None
-                prepared.staged.wait()  # a damaged file refuses before any backup
-            if not run.backed_up:
-                # Read from another connection: what is committed, before this import (its
-                # partial file in the import's folder: removed even if the import is killed).
-                before_import(db.path, partial_dir=run.scratch)
-                run.backed_up = True
-            return apply(s, db, prepared, run.durable)
+        opening = open_package(run.db, path, run.batch, scratch=run.scratch)
+        try:  # on a snapshot: the write lock is taken by the first write, if nothing changed
+            with run.db.snapshot() as s:
+                return _check_and_apply(s, run, opening)
+        except OperationalError as exc:
+            if not _busy(exc):
+                raise
+        with _waiting(), run.db.session() as s:  # something changed: again, holding the lock
+            return _check_and_apply(s, run, opening)
+    except DatabaseBusy:
+        raise
     except Exception as exc:  # a refusal is an outcome: one file never stops the rest
-        error, detail = refusal(db, path, exc)
-        log_refusal(db, path, error, detail=detail)
+        error, detail = refusal(run.db, path, exc)
+        log_refusal(run.db, path, error, detail=detail)
         return Outcome(path, "refused", error=error)
     finally:
-        if not again and isinstance(current, Opening):
-            # A refusal's staged copies (none left after a commit), the decrypted package.
-            current.discard()
+        if opening is not None:
+            opening.discard()
+
+
+def _check_and_apply(s: Session, run: _Run, opening: Opening) -> Outcome:
+    prepared = check(s, opening, run.batch)
+    if isinstance(prepared, Outcome):
+        return prepared
+    if run.dry_run:
+        sync_stage.verify_evidence(opening.opened)
+        return Outcome(opening.path, "planned", prepared.plan)
+    if prepared.plan.conflicts:
+        first = prepared.plan.conflicts[0]
+        raise PackageError("The package conflicts with data here: {reason}",
+                           reason=first.reason or first.what)
+    if opening.staged is None:  # a damaged file refuses the package before any backup
+        opening.staged = sync_stage.stage(run.db, opening.opened, run.scratch, opening.path)
+    opening.staged.store()  # before the rows that name the files
+    if not run.backed_up:
+        # Read from another connection: what is committed, before this import (its
+        # partial file in the import's folder: removed even if the import is killed).
+        before_import(run.db.path, partial_dir=run.scratch)
+        run.backed_up = True
+    return apply(s, run.db, prepared, opening.staged.sha256)
+
+
+def _busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY (and its extended codes): the write lock is another connection's."""
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", 0) or 0
+    return code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+@contextmanager
+def _waiting() -> Iterator[None]:
+    """Waiting for the write lock that ended without it: one sentence (DatabaseBusy)."""
+    try:
+        yield
+    except OperationalError as exc:
+        if not _busy(exc):
+            raise
+        raise DatabaseBusy(BUSY) from exc
 
 
 def history(db: Database, limit: int = 200) -> list[SyncLogRow]:
@@ -465,6 +356,3 @@ def history(db: Database, limit: int = 200) -> list[SyncLogRow]:
         s.expunge_all()
         return list(rows)
 
-
-def assessment_of(s: Session, uuid: str) -> AssessmentRow | None:
-    return s.scalars(select(AssessmentRow).where(AssessmentRow.uuid == uuid)).first()

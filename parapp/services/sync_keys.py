@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.location import DataPaths
@@ -330,21 +331,26 @@ def trust_card(db: Database, path: Path, typed_fingerprint: str) -> Card:
 
 def trusted(db: Database, *, include_replaced: bool = False) -> list[TrustedKey]:
     with db.session() as s:
-        query = select(TrustedKeyRow).order_by(TrustedKeyRow.unit_code)
-        if not include_replaced:
-            query = query.where(TrustedKeyRow.replaced_at.is_(None))
-        return [
-            TrustedKey(
-                r.unit_code,
-                r.unit_name,
-                r.role,
-                r.fingerprint,
-                bytes.fromhex(r.public_key),
-                bytes.fromhex(r.enc_public_key),
-                r.replaced_at is not None,
-            )
-            for r in s.scalars(query)
-        ]
+        return trusted_in(s, include_replaced=include_replaced)
+
+
+def trusted_in(s: Session, *, include_replaced: bool = False) -> list[TrustedKey]:
+    """The trusted keys, read in the caller's session."""
+    query = select(TrustedKeyRow).order_by(TrustedKeyRow.unit_code)
+    if not include_replaced:
+        query = query.where(TrustedKeyRow.replaced_at.is_(None))
+    return [
+        TrustedKey(
+            r.unit_code,
+            r.unit_name,
+            r.role,
+            r.fingerprint,
+            bytes.fromhex(r.public_key),
+            bytes.fromhex(r.enc_public_key),
+            r.replaced_at is not None,
+        )
+        for r in s.scalars(query)
+    ]
 
 
 def trusted_map(db: Database) -> dict[str, bytes]:

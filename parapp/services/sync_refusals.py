@@ -72,8 +72,8 @@ def refusal(db: Database, path: Path,
     if isinstance(exc, DomainError):
         return exc, None
     if isinstance(exc, SQLAlchemyError):
-        # A constraint the checks did not foresee: the savepoint was rolled back, so the
-        # file is refused like any other, not a crash that stops the batch.
+        # A constraint the checks did not foresee: the file's transaction was rolled back,
+        # so it is refused like any other, not a crash that stops the batch.
         return PackageError("The package cannot be stored: it conflicts with data already "
                             "here ({reason}).",
                             reason=type(getattr(exc, "orig", exc)).__name__), None

@@ -23,7 +23,7 @@ from .common import unit_row
 from .office_profile import get_profile
 from .plans import place_of
 from .setup import get_setting
-from .sync_import import _file_sha
+from .sync_stage import file_sha
 
 # Printed documents are Vietnamese whatever the program's language.
 KIND_LABELS = {
@@ -59,7 +59,7 @@ def _describe(db: Database, package: Path) -> _Described:
     """What the slip prints, from a file checked here: a signed package is verified; an
     encrypted one (only its recipient can open it) must be one this office sent, the same
     bytes its sync log recorded."""
-    sha = _file_sha(package)
+    sha = file_sha(package)
     if crypto.is_encrypted(package):
         manifest_bytes, _info = crypto.read_envelope_header(package)
         try:

@@ -9,6 +9,7 @@ import re
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,7 +42,19 @@ READABLE_SCHEMAS = (1, 2)
 KINDS = ("criteria-set", "unit-card", "submission", "result", "progress")
 MANIFEST, SIGNATURE, DATA = "manifest.json", "manifest.sig", "data.json"
 EVIDENCE_DIR = "evidence/"
-MAX_MANIFEST_SIZE = 16 * 1024**2
+# Limits that bound the time and memory of reading a package (docs/sync-format.md, "Size
+# limits"): the manifest (10 000 files listed take about 2 MiB), data.json, and every entry
+# of every list in data.json at any depth (a score, a document and each criterion it is
+# linked to, a plan item, each of its progress reports, a history entry...), which bounds
+# the rows an import writes. Checked from the ZIP directory and while reading a bounded
+# number of bytes, before anything is parsed; by the writer too.
+MAX_MANIFEST_SIZE = 4 * 1024**2
+MAX_DATA_SIZE = 8 * 1024**2
+MAX_DATA_ENTRIES = 20_000
+# Commas, brackets and braces in data.json, counted before it is parsed (one more than the
+# values it can hold, text included): what parsing may allocate whatever the bytes are.
+# A package at the limits above needs a third of it.
+MAX_DATA_MARKS = 1_000_000
 CHUNK = 1024**2
 # Used with fullmatch: "$" would also accept a trailing newline.
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -63,7 +76,7 @@ class OpenedPackage:
     manifest: dict[str, Any]
     data: Any
     evidence: list[str] = field(default_factory=list)
-    # The ZIP directory's entries of the evidence, by name (for a one-pass copy).
+    # The ZIP directory's entries of the evidence, by name (their sizes, where to read them).
     infos: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
 
     @property
@@ -133,6 +146,7 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
         with os.fdopen(fd, "wb") as raw:
             with zipfile.ZipFile(raw, "w") as archive:
                 data_bytes = _dump(data)
+                _check_size_to_write(data_bytes, data)
                 archive.writestr(DATA, data_bytes, zipfile.ZIP_DEFLATED)
                 files = [{"path": DATA, "size": len(data_bytes),
                           "sha256": hashlib.sha256(data_bytes).hexdigest()}]
@@ -180,6 +194,78 @@ def write_package(out_path: Path, kind: str, sender_key: keys.SigningKey, sender
             digest.update(chunk)
     return PackageInfo(out_path, manifest["package_id"], digest.hexdigest(),
                        out_path.stat().st_size, manifest)
+
+
+def _check_size_to_write(data_bytes: bytes, data: Any) -> None:
+    """Refuse to write what every reader would refuse (see ``MAX_DATA_SIZE``)."""
+    marks = data_bytes.count(b",") + data_bytes.count(b"[") + data_bytes.count(b"{")
+    if (len(data_bytes) > MAX_DATA_SIZE or marks > MAX_DATA_MARKS
+            or entries(data, MAX_DATA_ENTRIES) > MAX_DATA_ENTRIES):
+        raise PackageError("The data to send is larger than one package may carry ({size} MB "
+                           "and {entries} list entries at most), so no package was written.",
+                           size=MAX_DATA_SIZE // 1024**2, entries=MAX_DATA_ENTRIES)
+
+
+def entries(value: Any, limit: int) -> int:
+    """The entries of every list in ``value``, at any depth, counted up to ``limit + 1``
+    (a count past the limit stops there: the package is refused either way)."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            count += len(item)
+            if count > limit:
+                break
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return count
+
+
+def _data_too_large() -> PackageError:
+    return PackageError("The package's data.json is larger than {limit} MB, the most a package "
+                        "may carry besides its documents, so it is refused without being read.",
+                        limit=MAX_DATA_SIZE // 1024**2)
+
+
+def _read_data(archive: zipfile.ZipFile, entry: Mapping[str, Any]) -> Any:
+    """data.json, refused before it is parsed when it is larger than ``MAX_DATA_SIZE`` (by
+    the ZIP directory and the manifest, and by reading at most one byte more) or has more
+    than ``MAX_DATA_MARKS`` commas, brackets and braces, and once parsed when it holds more
+    than ``MAX_DATA_ENTRIES`` list entries; its size and SHA-256 checked as listed."""
+    info = archive.getinfo(DATA)
+    if max(info.file_size, entry["size"]) > MAX_DATA_SIZE:
+        raise _data_too_large()
+    if info.file_size != entry["size"]:
+        raise PackageError("File '{name}' in the package has the wrong size ({actual} bytes, the "
+                           "manifest says {size}).", name=DATA, actual=info.file_size,
+                           size=entry["size"])
+    try:
+        with archive.open(info) as handle:
+            raw = handle.read(MAX_DATA_SIZE + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
+        raise damaged(DATA, exc) from exc
+    if len(raw) > MAX_DATA_SIZE:
+        raise _data_too_large()
+    if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+        raise PackageError("File '{name}' in the package is damaged: its SHA-256 does not match "
+                           "the manifest.", name=DATA)
+    if raw.count(b",") + raw.count(b"[") + raw.count(b"{") > MAX_DATA_MARKS:
+        raise PackageError("The package's data.json holds more than {limit} separate values, "
+                           "far more than a package's records need, so it is refused without "
+                           "being read.", limit=MAX_DATA_MARKS)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PackageError("The package's data.json is not valid JSON.") from exc
+    except RecursionError:  # Python's own text names no file and no reason
+        raise nested_too_deeply() from None
+    if entries(data, MAX_DATA_ENTRIES) > MAX_DATA_ENTRIES:
+        raise PackageError("The package's data has more than {limit} entries in its lists "
+                           "(scores, documents and their criteria, plan items, progress "
+                           "reports, history…), the most a package may carry, so it is "
+                           "refused.", limit=MAX_DATA_ENTRIES)
+    return data
 
 
 def nested_too_deeply() -> PackageError:
@@ -309,8 +395,8 @@ def read_package(path: Path, trusted: Mapping[str, bytes], my_unit_code: str | N
 
     ``my_unit_code=None`` skips the recipient check (a unit card is read before its sender
     is trusted, whoever it was addressed to). ``verify_evidence=False`` leaves the evidence
-    hashes to the reader that copies the files (``open_evidence`` checks them as it
-    streams): one pass over the bytes instead of two.
+    hashes to the reader that copies the files (as ``open_evidence`` and the import's
+    staging do while they stream): one pass over the bytes instead of two.
     """
     me = (my_unit_code, my_appraiser_code) if my_unit_code is not None else None
     return _read(Path(path), trusted, me, limits, verify_evidence)
@@ -384,17 +470,14 @@ def _read(path: Path, trusted: Mapping[str, bytes], me: tuple[str, str | None] |
         for name in sorted(names - set(listed) - {MANIFEST, SIGNATURE}):
             raise PackageError("Entry '{name}' is in the package but not in its manifest.",
                                name=name)
+        data = _read_data(archive, listed[DATA])
         for name, entry in sorted(listed.items()):
-            if verify_evidence or name == DATA:
+            if name == DATA:
+                continue
+            if verify_evidence:
                 verify_entry(archive, name, entry["size"], entry["sha256"])
             elif archive.getinfo(name).file_size != entry["size"]:
                 raise PackageError("File '{name}' in the package has the wrong size.", name=name)
-        try:
-            data = json.loads(_read_small(archive, DATA, limits.max_entry_size).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise PackageError("The package's data.json is not valid JSON.") from exc
-        except RecursionError:  # Python's own text names no file and no reason
-            raise nested_too_deeply() from None
         infos = {name: archive.getinfo(name) for name in listed if name != DATA}
     evidence = sorted(e["sha256"] for e in manifest["files"] if e["path"] != DATA)
     return OpenedPackage(path, manifest, data, evidence, infos)

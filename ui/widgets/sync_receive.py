@@ -69,8 +69,8 @@ def import_job(
             )
             yield done, total, text.format(done=done, total=total)
     finally:
-        # A cancel takes effect when the files read so far are committed (a group of at
-        # most half a second's work); each file is all or nothing either way.
+        # A cancel takes effect after the file being imported: each file is committed on
+        # its own, all or nothing.
         steps.close()
     return outcomes
 
