@@ -12,7 +12,8 @@
                    [--signer-mode M] [--signer-head H] [--signer-position P] [--signer-name N]
     parapp appraise signer [--signer-mode M] [--signer-head H] [--signer-position P] …
 
-Without --year a command works on the latest year any unit (or the unit named) submitted.
+Without --year a change (score, accept, return, publish) works on the year whose assessments wait
+for the appraiser (asked when several do); a listing on the latest year received.
 Never prompts; errors are one sentence and a non-zero exit (see parapp.cli.main).
 """
 
@@ -37,6 +38,7 @@ from parapp.services.appraisal import (
 from parapp.services.appraisal import add_unit as add
 from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking, ranking_inputs
 from parapp.services.appraisal_publish import publish as do_publish
+from parapp.services.appraisal_years import year_to_work_on
 from parapp.services.appraiser_signer import appraiser_signer, set_appraiser_signer, signer_lines
 from parapp.services.common import NotFound, ServiceError
 
@@ -51,6 +53,11 @@ def _out(text: str) -> None:
 
 def _year_or_latest(db: Any, args: argparse.Namespace, unit_code: str | None = None) -> int:
     return args.period if args.period is not None else latest_year(db, unit_code)
+
+
+def _year_to_change(db: Any, args: argparse.Namespace, unit_code: str | None = None) -> int:
+    """A change without --year: the year waiting for the appraiser (asked if several)."""
+    return args.period if args.period is not None else year_to_work_on(db, unit_code)
 
 
 def _index(value: Any) -> str:
@@ -128,7 +135,7 @@ def add_unit(args: argparse.Namespace) -> int:
 def score(args: argparse.Namespace) -> int:
     value = h._number(args.score, "SCORE")
     with h._db(args) as db:
-        year = _year_or_latest(db, args, args.unit)
+        year = _year_to_change(db, args, args.unit)
         done = appraise_node(
             db, args.unit, year, args.code, value, args.comment or "", set_code=args.set_code
         )
@@ -149,7 +156,7 @@ def score(args: argparse.Namespace) -> int:
 def accept(args: argparse.Namespace) -> int:
 
     with h._db(args) as db:
-        year = _year_or_latest(db, args, args.unit)
+        year = _year_to_change(db, args, args.unit)
         done = accept_self_scores(
             db,
             args.unit,
@@ -173,7 +180,7 @@ def accept(args: argparse.Namespace) -> int:
 
 def return_(args: argparse.Namespace) -> int:
     with h._db(args) as db:
-        year = _year_or_latest(db, args, args.unit)
+        year = _year_to_change(db, args, args.unit)
         return_for_correction(db, args.unit, year, args.reason, set_code=args.set_code)
     _out(
         _("Returned the {year} assessment of {unit} for correction.").format(
@@ -186,7 +193,7 @@ def return_(args: argparse.Namespace) -> int:
 def publish(args: argparse.Namespace) -> int:
     decision_date = h._date(args.decision_date)
     with h._db(args) as db:
-        year = _year_or_latest(db, args)
+        year = _year_to_change(db, args)
         outcome = do_publish(
             db,
             year,

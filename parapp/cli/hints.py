@@ -23,6 +23,7 @@ HINTS: dict[Need, str] = {
     Need.UNIT_IDENTITY: N_("Run 'parapp init --unit-code CODE --unit-name NAME'."),
     Need.TRUST_CARD: N_("Run 'parapp keys trust FILE --fingerprint …'."),
     Need.SENDER_RESET: N_("Run 'parapp sync sender reset {sender} --reason …'."),
+    Need.YEAR: N_("Name it with --year."),
 }
 
 

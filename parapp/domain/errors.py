@@ -26,6 +26,7 @@ class Need(StrEnum):
     UNIT_IDENTITY = "unit_identity"  # which unit the database belongs to
     TRUST_CARD = "trust_card"  # trust the unit's card with its fingerprint
     SENDER_RESET = "sender_reset"  # accept an older sender's packages again
+    YEAR = "year"  # which year (the appraiser's work waits in several)
 
 
 class DomainError(ValueError):
