@@ -123,10 +123,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     _show(app, window)
     code = app.exec()
     instance.close()
-    if state.has_tasks:
-        if not options.smoke:
-            _autobackup(state, window, at_exit=True)
-        state.tasks.shutdown()
+    close_down(state, window, backup=not options.smoke)
     import shiboken6
 
     # Delete the window while the application still exists; left to the interpreter's
@@ -137,6 +134,15 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         shutil.rmtree(db_path.parents[2], ignore_errors=True)  # the smoke run's temporary demo
     return code
+
+
+def close_down(state: AppState, window: MainWindow, *, backup: bool) -> None:
+    """After the window has closed: the exit backup (made only if the data changed) and
+    the database thread stopped (bench/ui_actions.py measures this too)."""
+    if state.has_tasks:
+        if backup:
+            _autobackup(state, window, at_exit=True)
+        state.tasks.shutdown()
 
 
 def _after_first_paint(
