@@ -24,6 +24,7 @@ SCREENS = (
     "documents",
     "sync",
     "appraisal",
+    "result",  # the "appraisal" entry as a commune's office sees it
     "settings",
 )
 SIZES = ((24, ""), (48, "@2x"))

@@ -21,7 +21,7 @@ import shiboken6
 from gui_support import Ready, figures_shown, idle
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidgetItem, QMessageBox, QWidget
 
 from db.engine import open_database
 from parapp.domain.assessment import AssessmentStatus, NodeScore
@@ -41,7 +41,7 @@ from parapp.services.common import ServiceError
 from tests.state_support import arrive_submitted
 from tests.sync_support import copy_demo
 from ui import screens
-from ui.main_window import MainWindow
+from ui.main_window import ICON_ROLE, KEY_ROLE, MainWindow
 from ui.models.appraisal_columns import COL_APPRAISED, COL_COMMENT
 from ui.models.appraisal_nodes import AppraisalNodesModel
 from ui.models.columns import ERROR_ROLE
@@ -213,6 +213,13 @@ def first_full_leaf(screen: AppraisalScreen) -> str:
     raise AssertionError("no leaf at full marks")
 
 
+def nav_entry(window: MainWindow, key: str) -> QListWidgetItem:
+    return next(
+        window.nav.item(r) for r in range(window.nav.count())
+        if window.nav.item(r).data(KEY_ROLE) == key
+    )
+
+
 # -- tests -----------------------------------------------------------------------------
 def test_appraiser_window_opens_on_the_hub(
     qtbot: object, hub: tuple[Path, list[str]], open_window: Callable[[Path], MainWindow]
@@ -239,6 +246,12 @@ def test_appraiser_window_opens_on_the_hub(
         if not window.nav.item(r).isHidden()
     }
     assert shown == {screens.SYNC, screens.APPRAISAL, screens.SETTINGS}
+    # The entry is the appraiser's hub here (a commune's office calls it its result).
+    entry = nav_entry(window, screens.APPRAISAL)
+    assert entry.text() == "Thẩm định / Tổng hợp"
+    assert entry.toolTip().startswith("Dành cho cơ quan thẩm định")
+    assert entry.data(ICON_ROLE) == "appraisal" and not entry.icon().isNull()
+    assert screen.title.text() == "Thẩm định / Tổng hợp"
     qtbot.waitUntil(lambda: screens.SETTINGS in window._screens, timeout=10_000)  # type: ignore[attr-defined]
     assert window.screen(screens.OVERVIEW) is None
     assert screens.SELF_ASSESSMENT not in window._screens
@@ -522,6 +535,13 @@ def test_commune_role_shows_what_the_screen_is_for(
     assert screen.commune_page.isVisible()
     assert screen.commune_text.text() == _(FOR_THE_APPRAISER)
     assert not screen.year_box.isVisible()
+    # Its navigation entry, heading and icon say what a commune does there.
+    entry = nav_entry(window, screens.APPRAISAL)
+    assert entry.text() == "Kết quả công bố"
+    assert entry.toolTip().startswith("Nhập số liệu của quyết định công bố kết quả")
+    assert entry.data(ICON_ROLE) == "result" and not entry.icon().isNull()
+    assert screen.title.text() == "Kết quả công bố năm 2025"
+    assert screen.result_entry.isVisible() and not screen.result_entry.title.isVisible()
     # The commune keeps its own screens.
     assert window.screen(screens.OVERVIEW) is not None
 

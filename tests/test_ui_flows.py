@@ -138,7 +138,7 @@ def test_navigation_switches_screens(
                 screens.PLAN: "Kế hoạch khắc phục",
                 screens.DOCUMENTS: "Văn bản",
                 screens.SYNC: "Đồng bộ",
-                screens.APPRAISAL: "Thẩm định / Tổng hợp",
+                screens.APPRAISAL: "Kết quả công bố",  # a commune's (the appraiser's differs)
                 screens.SETTINGS: "Cài đặt",
             }[screen.key]
         )

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 # Qt.ItemDataRole.UserRole + 1, as a plain int: touching the Qt namespace costs ~50 ms of
 # lazy type set-up that the first paint does not need.
 KEY_ROLE = 257
+ICON_ROLE = 258  # the icon's name: an entry may have another face in an appraiser's office
 STATUS_MESSAGE_MS = 15_000
 NAV_ICON_PX = 24
 # What an appraiser's database can show: it has no self-assessment of its own.
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._screens: dict[str, QWidget] = {}
         self._wanted = (screens.OVERVIEW, {})
+        self._appraiser_faces = False  # the navigation shows an appraiser's office's words
         self.setWindowTitle(_("PAR index of the commune"))
         self.setMinimumSize(1000, 640)
 
@@ -165,13 +167,33 @@ class MainWindow(QMainWindow):
             " border-left: 4px solid #1f5fae; }"
         )
         for screen in screens.SCREENS:
-            item = QListWidgetItem(_(screen.title))
+            item = QListWidgetItem()
             item.setData(KEY_ROLE, screen.key)
-            item.setToolTip(_(screen.purpose))
             nav.addItem(item)
+            self._face(item, appraiser=False)  # the common case, until the role is known
         nav.setCurrentRow(0)
         nav.currentItemChanged.connect(self._nav_changed)
         return nav
+
+    @staticmethod
+    def _face(item: QListWidgetItem, *, appraiser: bool) -> None:
+        """The entry's title, tooltip and icon name as an office of that role sees them."""
+        title, purpose, icon = screens.info(item.data(KEY_ROLE)).for_role(appraiser)
+        item.setText(_(title))
+        item.setToolTip(_(purpose))
+        item.setData(ICON_ROLE, icon)
+
+    def _show_role_navigation(self) -> None:
+        """The role is known once the database is open: retitle the entries that read
+        otherwise in an appraiser's office (e.g. "Kết quả công bố" / "Thẩm định")."""
+        appraiser = self.state.is_appraiser
+        if appraiser == self._appraiser_faces:
+            return
+        self._appraiser_faces = appraiser
+        for row in range(self.nav.count()):
+            self._face(self.nav.item(row), appraiser=appraiser)
+        if self._painted:
+            self._set_nav_icons()
 
     def _set_nav_icons(self) -> None:
         from PySide6.QtCore import QSize
@@ -182,7 +204,7 @@ class MainWindow(QMainWindow):
             item = self.nav.item(row)
             icon = QIcon()
             for scale in (1, 2):
-                path = nav_icon_path(item.data(KEY_ROLE), scale)
+                path = nav_icon_path(item.data(ICON_ROLE), scale)
                 if path.exists():
                     icon.addFile(str(path))
             item.setIcon(icon)
@@ -235,6 +257,7 @@ class MainWindow(QMainWindow):
             item.setHidden(not self._allowed(item.data(KEY_ROLE)))
 
     def _loaded(self) -> None:
+        self._show_role_navigation()
         if self.appraiser_mode:
             self._show_appraiser_navigation()
             if not self._allowed(self._wanted[0]):

@@ -1,6 +1,7 @@
 """The screens of the main window, in navigation order.
 
-Each entry: key, title and what the screen is for (shown on its placeholder until built).
+Each entry: key, title and what the screen is for (shown on its placeholder until built);
+an entry may read otherwise in an appraiser's office (``ScreenInfo.for_role``).
 Strings are marked here and translated when the window is built.
 """
 
@@ -21,6 +22,22 @@ class ScreenInfo(NamedTuple):
     built: bool = False
     module: str = ""  # where the screen's class lives, imported on first use
     class_name: str = ""
+    icon: str = ""  # the navigation icon's name (resources/icons), when not the key
+    # What an appraiser's office sees in this entry instead, when that differs (msgids):
+    # the window paints before it knows the role, with the commune's words, the common case.
+    appraiser_title: str = ""
+    appraiser_purpose: str = ""
+    appraiser_icon: str = ""
+
+    def for_role(self, appraiser: bool) -> tuple[str, str, str]:
+        """(title, purpose, icon name) of the entry as an office of that role sees it."""
+        if appraiser and self.appraiser_title:
+            return (
+                self.appraiser_title,
+                self.appraiser_purpose or self.purpose,
+                self.appraiser_icon or self.icon or self.key,
+            )
+        return self.title, self.purpose, self.icon or self.key
 
 
 OVERVIEW = "overview"
@@ -102,16 +119,25 @@ SCREENS: tuple[ScreenInfo, ...] = (
         module="ui.screens.sync",
         class_name="SyncScreen",
     ),
+    # One entry, two faces: a commune records the result published for it; the appraiser
+    # appraises, ranks and publishes the units' results.
     ScreenInfo(
         APPRAISAL,
-        N_("Appraisal / Summary"),
+        N_("Published result"),
         N_(
-            "For the appraiser: the units and whether they have submitted, appraisal criterion "
-            "by criterion with comments, the ranking, publishing and exporting the results."
+            "Type the figures of the decision that published your result (index, points, "
+            "rank, rating, each area's points) or import the result file the appraiser sent."
         ),
         built=True,
         module="ui.screens.appraisal",
         class_name="AppraisalScreen",
+        icon="result",
+        appraiser_title=N_("Appraisal / Summary"),
+        appraiser_purpose=N_(
+            "For the appraiser: the units and whether they have submitted, appraisal criterion "
+            "by criterion with comments, the ranking, publishing and exporting the results."
+        ),
+        appraiser_icon="appraisal",
     ),
     ScreenInfo(
         SETTINGS,

@@ -1,9 +1,10 @@
-"""Thẩm định / Tổng hợp: the appraiser's hub.
+"""Thẩm định / Tổng hợp: the appraiser's hub; Kết quả công bố in a commune's office.
 
 Two tabs: the units and where each one's assessment stands (open one to appraise it
 criterion by criterion), and the ranking (publish, export, send every unit its result).
-In a commune's database the screen only says what it is for: appraisal is the
-appraiser's work, done in the appraiser's own copy of the program.
+In a commune's database the same entry records the result published for it, typed from
+the decision or imported (ui.widgets.result_entry): appraising is the appraiser's work,
+done in the appraiser's own copy of the program.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ class AppraisalScreen(Screen):
         self._loading = 0
         layout = page_layout(self)
         top = QHBoxLayout()
-        top.addWidget(heading(_("Appraisal / Summary")), 1)
+        self.title = heading(_(screens.info(screens.APPRAISAL).title))
+        top.addWidget(self.title, 1)
         self.year_label = QLabel(_("Year:"))
         self.year_box = QComboBox()
         self.year_box.setMinimumWidth(90)
@@ -120,6 +122,7 @@ class AppraisalScreen(Screen):
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 0)
         self.result_entry = ResultEntryPanel(self.state)
+        self.result_entry.title.hide()  # the screen's heading says it, with the year
         self.result_entry.status_message.connect(self.status_message)
         box.addWidget(self.result_entry, 1)
         self.commune_text = QLabel(_(FOR_THE_APPRAISER))
@@ -127,6 +130,14 @@ class AppraisalScreen(Screen):
         self.commune_text.setStyleSheet("color: #5f6b7a;")
         box.addWidget(self.commune_text)
         return page
+
+    def _show_title(self) -> None:
+        """The heading of the office's role: the appraiser's hub, or a commune's result."""
+        title = _(screens.info(screens.APPRAISAL).for_role(self.is_appraiser)[0])
+        view = self.state.view
+        if not self.is_appraiser and view is not None:
+            title = _("Published result {year}").format(year=view.info.year)
+        self.title.setText(title)
 
     def _show_year_box(self, visible: bool) -> None:
         self.year_label.setVisible(visible)
@@ -144,6 +155,7 @@ class AppraisalScreen(Screen):
     def refresh(self) -> None:
         if not hasattr(self, "pages"):
             return
+        self._show_title()
         if not self.is_appraiser and getattr(self.state, "role", None) is not None:
             self.pages.setCurrentWidget(self.commune_page)
             self._show_year_box(False)

@@ -1,5 +1,5 @@
 """The commune's published result, typed from the paper decision or imported from a result
-file: the "Thẩm định / Tổng hợp" entry of an office that is not the appraiser."""
+file: the "Kết quả công bố" entry of an office that is not the appraiser."""
 
 from __future__ import annotations
 
