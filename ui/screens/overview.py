@@ -387,7 +387,7 @@ class OverviewScreen(Screen):
                 "When every criterion is scored and has evidence, submit the self-assessment "
                 "(Submit for appraisal), then send the package to the appraiser."
             )
-            self._add(text, screens.SELF_ASSESSMENT, warn=False)
+            self._add(text, screens.SELF_ASSESSMENT, warn=False, check=True)
         elif status is AssessmentStatus.SUBMITTED:
             text = _("Submitted: send the package to the appraiser (Sync), then wait for the "
                      "appraisal.")

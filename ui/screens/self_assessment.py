@@ -25,7 +25,7 @@ from parapp.domain.figures import compute_figures
 from parapp.i18n import _, format_max, label
 from ui import screens, style
 from ui.fmt import points
-from ui.models.columns import CODE_ROLE
+from ui.models.columns import CODE_ROLE, COL_DECLARED, COL_SELF
 from ui.models.criteria_filter import CriteriaFilter
 from ui.models.criteria_tree import CriteriaTreeModel
 from ui.models.problems import Problem
@@ -35,6 +35,7 @@ from ui.screens.criterion_detail import CriterionDetail
 from ui.state import AppState
 from ui.widgets.area_list import AreaList
 from ui.widgets.criteria_view import CriteriaView
+from ui.widgets.submit_check import SubmitCheckPanel
 from ui.widgets.submit_flow import SubmitFlow
 from ui.widgets.year_actions import YearActions
 
@@ -92,9 +93,14 @@ class SelfAssessmentScreen(Screen):
             _("Checks that every criterion is scored and backed, then marks it submitted.")
         )
         self.submit_button.clicked.connect(self._submit)
+        self.check_button = QPushButton(_("Check before submitting"))
+        self.check_button.setToolTip(
+            _("Lists what is still missing beside the table; a click on a line goes there.")
+        )
+        self.check_button.clicked.connect(self.open_check)
         self.withdraw_button = QPushButton(_("Withdraw the submission…"))
         self.withdraw_button.clicked.connect(self._withdraw)
-        for button in (self.submit_button, self.withdraw_button):
+        for button in (self.check_button, self.submit_button, self.withdraw_button):
             top.addWidget(button)
             button.hide()
         layout.addLayout(top)
@@ -141,11 +147,16 @@ class SelfAssessmentScreen(Screen):
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         right.setSizes([420, 150])
+        self.check = SubmitCheckPanel(state)
+        self.check.go_to.connect(self.go_to)
+        self.check.submit_requested.connect(self._submit)
+        self.check.hide()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.areas)
         split.addWidget(right)
+        split.addWidget(self.check)
         split.setStretchFactor(1, 1)
-        split.setSizes([250, 900])
+        split.setSizes([250, 900, 330])
         layout.addWidget(split, 1)
         self.refresh()
 
@@ -195,9 +206,13 @@ class SelfAssessmentScreen(Screen):
         self.banner.setVisible(not editable)
         self.banner.setText(lock_reason(view.info.status) if not editable else "")
         status, unit_side = view.info.status, not self.state.is_appraiser
-        self.submit_button.setVisible(
-            unit_side and status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-        )
+        open_to_submit = unit_side and status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+        self.submit_button.setVisible(open_to_submit)
+        self.check_button.setVisible(open_to_submit)
+        if not open_to_submit:
+            self.check.hide()
+        elif self.check.isVisibleTo(self):
+            self.check.run()  # a change was saved: the list follows it
         self.withdraw_button.setVisible(unit_side and status is AssessmentStatus.SUBMITTED)
         self.year_actions.refresh()
         if first:
@@ -222,6 +237,11 @@ class SelfAssessmentScreen(Screen):
 
     # -- filters -------------------------------------------------------------------
     def activate(self, **filters: Any) -> None:
+        if filters.get("check"):
+            self.open_check()
+        if "criterion" in filters:
+            self.go_to(str(filters["criterion"]))
+            return
         if "problem" in filters:
             problem = Problem(filters["problem"])
             self.problem_box.setCurrentIndex(self.problem_box.findData(problem))
@@ -270,6 +290,32 @@ class SelfAssessmentScreen(Screen):
         menu = self.detail.evidence_actions.row_menu(self.table)
         if menu is not None:
             menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def open_check(self) -> None:
+        """Show the pre-submission check beside the table (checked afresh)."""
+        if not self.check_button.isVisibleTo(self):
+            return
+        self.table.commit_open_editor()  # a score being typed counts in the check
+        self.check.show()
+        self.check.run()
+
+    def go_to(self, code: str) -> None:
+        """Select criterion ``code``'s row (its cell to type in), showing it whatever the
+        filters hid; the keyboard goes to the table."""
+        source = self.model.index_of(code, COL_DECLARED)
+        if not source.isValid() or self.model.cset is None:
+            return
+        if not self.model.flags(source) & Qt.ItemFlag.ItemIsEditable:
+            source = self.model.index_of(code, COL_SELF)  # a score typed, not computed
+        if not self.proxy.mapFromSource(source).isValid():
+            self.problem_box.setCurrentIndex(self.problem_box.findData(Problem.ALL))
+            self.search.clear()
+            self.areas.select_area(self.model.cset.area_of(code).code)
+            self._apply_filter()
+        index = self.proxy.mapFromSource(source)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.table.setFocus()
 
     def _submit(self) -> None:
         self.table.commit_open_editor()  # a score being typed counts in the check
