@@ -83,7 +83,7 @@ class Order:
         self.areas = {n.code: k for k, n in enumerate(cset.roots())} if cset else {}
 
     def area(self, row: PlanItemRow) -> str | None:
-        """The area the document prints it under (``printing.builders.common.area_code_of``)."""
+        """The area the document prints it under (``printing.builders.item_text.area_code_of``)."""
         if self.cset is None or (row.index_kind or "PAR") != self.main:
             return None
         for code in (row.area_code, *row.node_codes.split(",")):

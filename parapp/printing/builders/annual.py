@@ -20,6 +20,7 @@ from parapp.printing import texts
 from parapp.printing.model import Align, Appendix, Block, Column, Document, Paragraph, Table
 
 from . import common as c
+from . import item_text
 from .inputs import AnnualPlanInput
 
 A = "annual"
@@ -48,7 +49,7 @@ def _task_bullets(items: list[RemediationItem]) -> list[str]:
 
 def _areas(data: AnnualPlanInput) -> list[tuple[CriterionNode | None, list[RemediationItem]]]:
     """Every main area of the set (with or without items), then items with no area."""
-    groups = c.group_by_area(data.items, data.cset)
+    groups = item_text.group_by_area(data.items, data.cset)
     by_code = {area.code if area else None: items for area, items in groups}
     out: list[tuple[CriterionNode | None, list[RemediationItem]]] = [
         (root, by_code.get(root.code, []))
@@ -86,7 +87,7 @@ def _appendix(data: AnnualPlanInput, vals: dict[str, str]) -> Appendix:
             rows.append(
                 (
                     str(k),
-                    "\n".join(texts.split(item.tasks)) or c.item_label(item),
+                    "\n".join(texts.split(item.tasks)) or item_text.item_label(item),
                     clean(item.lead),
                     clean(item.coordinating),
                     clean(item.deadline.text),

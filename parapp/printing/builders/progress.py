@@ -26,6 +26,7 @@ from parapp.printing import nd30, texts
 from parapp.printing.model import Align, Appendix, Block, Column, Document, Paragraph, Table
 
 from . import common as c
+from . import item_text
 from .inputs import ProgressInput
 
 P = "progress_report"
@@ -72,7 +73,7 @@ def _status_word(state: ItemState) -> str:
 
 def _line(state: ItemState, *, with_lead: bool = False) -> str:
     item = state.item
-    text = f"- {c.item_label(item).rstrip('.')}"
+    text = f"- {item_text.item_label(item).rstrip('.')}"
     if with_lead and clean(item.lead):
         text += f" (chủ trì: {clean(item.lead)})"
     text += f": {_status_word(state).lower()}"
@@ -131,7 +132,7 @@ def _expected(data: ProgressInput) -> str:
 
 def _by_area(data: ProgressInput, states: list[ItemState]) -> list[Block]:
     by_id = {s.item.id: s for s in states}
-    groups = c.group_by_area(data.items, data.cset)
+    groups = item_text.group_by_area(data.items, data.cset)
     blocks: list[Block] = []
     flat = len(groups) == 1 and groups[0][0] is None
     for k, (area, items) in enumerate(groups):
@@ -156,7 +157,7 @@ def _appendix(data: ProgressInput, states: list[ItemState], vals: dict[str, str]
     by_id = {s.item.id: s for s in states}
     rows: list[tuple[str, ...]] = []
     bold: set[int] = set()
-    groups = c.group_by_area(data.items, data.cset)
+    groups = item_text.group_by_area(data.items, data.cset)
     for g, (area, items) in enumerate(groups, start=1):
         if area is not None or len(groups) > 1:
             bold.add(len(rows))
@@ -174,7 +175,7 @@ def _appendix(data: ProgressInput, states: list[ItemState], vals: dict[str, str]
             rows.append(
                 (
                     str(k),
-                    c.item_label(item),
+                    item_text.item_label(item),
                     "\n".join(texts.split(item.tasks)),
                     clean(item.lead),
                     clean(item.deadline.text),

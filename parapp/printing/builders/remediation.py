@@ -37,6 +37,7 @@ from parapp.printing.model import (
 )
 
 from . import common as c
+from . import item_text, scores
 from .inputs import IndexData, PlanInput
 
 _KIND_ORDER = [k.value for k in IndexKind]
@@ -184,7 +185,7 @@ def _bases(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -> l
 def _change_text(idx: IndexData, vals: dict[str, str]) -> str:
     if idx.change is None:
         return ""
-    sign, diff = c.difference(idx.change.points)
+    sign, diff = scores.difference(idx.change.points)
     key = {1: "change_index_up", -1: "change_index_down", 0: "change_index_same"}[sign]
     fill = vals | {
         "diff": diff,
@@ -202,13 +203,13 @@ def _results(idx: IndexData, figures: Figures, vals: dict[str, str]) -> list[Blo
     change = _change_text(idx, vals)
     if change:
         text += "; " + change
-    table = c.score_table(idx.cset, figures, pending_note=texts.text(f"{R}.survey_pending"))
+    table = scores.score_table(idx.cset, figures, pending_note=texts.text(f"{R}.survey_pending"))
     return [
         c.numbered("1. Kết quả đánh giá"),
         Paragraph.of(c.sentence(text)),
         Paragraph.of(texts.text(f"{R}.results_table_lead", vals), keep_with_next=True),
         table,
-        *(Paragraph.of(note, italic=True) for note in c.score_notes(idx.cset, figures)),
+        *(Paragraph.of(note, italic=True) for note in scores.score_notes(idx.cset, figures)),
     ]
 
 
@@ -223,7 +224,7 @@ def _area_result(
         "points": nd30.points(row.points),
         "max": format_max(row.max_points),
         "lost": nd30.points(row.lost),
-        "source_note": f" ({c.SOURCE_WORDS[row.source]})" if labelled else "",
+        "source_note": f" ({scores.SOURCE_WORDS[row.source]})" if labelled else "",
     }
     key = "area_result" if row.lost > 0 else "area_result_full"
     parts = [texts.text(f"{R}.{key}", fill)]
@@ -234,7 +235,7 @@ def _area_result(
         parts.append(f"xếp thứ {shown}" + (f"/{nd30.rank(of, idx.pad_ranks)}" if of else ""))
     previous = (idx.previous_area_points or {}).get(area.code)
     if previous is not None:
-        sign, diff = c.difference(row.points - previous)
+        sign, diff = scores.difference(row.points - previous)
         key = {1: "change_points_up", -1: "change_points_down", 0: "change_points_same"}[sign]
         parts.append(texts.text(f"{R}.{key}", vals | {"diff": diff}))
     return c.sentence("; ".join(parts))
@@ -247,7 +248,7 @@ def _remainder_block(
     for it (an item of the area with no criterion)."""
     if row is None or row.remainder <= 0 or any(not i.node_codes for i in items):
         return []
-    key = "remainder_survey" if c.survey_only(cset, row.code) else "remainder"
+    key = "remainder_survey" if item_text.survey_only(cset, row.code) else "remainder"
     text = texts.text(f"{R}.{key}", {"points": nd30.points(row.remainder)})
     return [Paragraph.of(c.sentence(f"- {text}"))]
 
@@ -257,22 +258,23 @@ def _item_blocks(item: RemediationItem) -> list[Block]:
     thời gian thực hiện: ..." (the reference layout), the clerk's wording verbatim."""
     label = texts.text(f"{R}.carried_label") if item.carried_from else "Tồn tại:"
     tasks = texts.split(item.tasks)
-    blocks: list[Block] = [c.labelled(label, c.item_label(item), "a) ", keep=True)]
+    blocks: list[Block] = [c.labelled(label, item_text.item_label(item), "a) ", keep=True)]
     if not tasks:
-        return [*blocks, Paragraph.of(f"b) {c.assignment(item)}")]
+        return [*blocks, Paragraph.of(f"b) {item_text.assignment(item)}")]
     last = len(tasks) - 1
-    first = c.sentence(tasks[0]) + (" " + c.assignment(item) if last == 0 else "")
+    first = c.sentence(tasks[0]) + (" " + item_text.assignment(item) if last == 0 else "")
     blocks.append(c.labelled("Nhiệm vụ, giải pháp:", first, "b) ", keep=last > 0))
     blocks += [Paragraph.of(c.sentence(t)) for t in tasks[1:-1]]
     if last > 0:
-        blocks.append(Paragraph.of(f"{c.sentence(tasks[-1])} {c.assignment(item)}"))
+        blocks.append(Paragraph.of(f"{c.sentence(tasks[-1])} {item_text.assignment(item)}"))
     return blocks
 
 
 def _keep_up_blocks(items: list[RemediationItem]) -> list[Block]:
     def line(item: RemediationItem) -> str:
-        text = ": ".join(p for p in (c.item_label(item), " ".join(texts.split(item.tasks))) if p)
-        return f"- {c.sentence(text)} {c.assignment(item)}"
+        tasks = " ".join(texts.split(item.tasks))
+        text = ": ".join(p for p in (item_text.item_label(item), tasks) if p)
+        return f"- {c.sentence(text)} {item_text.assignment(item)}"
 
     return [Paragraph.of(line(item)) for item in items]
 
@@ -301,8 +303,8 @@ def _area_blocks(
         blocks += _item_blocks(fix[0])
     else:
         for k, item in enumerate(fix, start=1):
-            node = c.criterion_of(item, idx.cset)
-            heading = node.title if node is not None else c.item_label(item)
+            node = item_text.criterion_of(item, idx.cset)
+            heading = node.title if node is not None else item_text.item_label(item)
             blocks.append(c.numbered(f"{number}{k}. {heading}"))
             blocks += _item_blocks(item)
     if idx.cset is not None:
@@ -344,7 +346,7 @@ def _index_blocks(data: PlanInput, idx: IndexData, vals: dict[str, str]) -> list
     if not items and not unnamed:
         blocks.append(Paragraph.of(texts.text(f"{R}.no_items", vals)))
         return blocks
-    groups = c.group_by_area(items, idx.cset, also=unnamed)
+    groups = item_text.group_by_area(items, idx.cset, also=unnamed)
     flat = len(groups) == 1 and groups[0][0] is None
     if flat:  # no areas (PAPI, Dân vận): the items straight under the index
         return blocks + _area_blocks(idx, prefix, None, groups[0][1], vals, with_heading=False)
@@ -376,7 +378,7 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
         if multi:
             bold.add(len(rows))
             rows.append((c.roman(k), c.index_name(idx.kind).upper(), "", "", "", "", ""))
-        for g, (area, group) in enumerate(c.group_by_area(items, idx.cset), start=1):
+        for g, (area, group) in enumerate(item_text.group_by_area(items, idx.cset), start=1):
             if area is not None or len(indices) == 1:
                 bold.add(len(rows))
                 name = area.title if area else texts.text("common.other_area")
@@ -387,7 +389,7 @@ def _appendix(data: PlanInput, indices: list[IndexData], vals: dict[str, str]) -
                 rows.append(
                     (
                         str(number),
-                        c.item_label(item),
+                        item_text.item_label(item),
                         "\n".join(texts.split(item.tasks)),
                         clean(item.lead),
                         clean(item.coordinating),

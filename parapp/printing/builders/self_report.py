@@ -25,6 +25,7 @@ from parapp.printing import nd30, texts
 from parapp.printing.model import Align, Appendix, Block, Column, Document, Paragraph, Table
 
 from . import common as c
+from . import scores
 from .inputs import SelfReportInput
 
 S = "self_report"
@@ -126,7 +127,8 @@ def _losses(data: SelfReportInput, totals: Totals) -> list[Block]:
         if t.excluded or t.lost <= ZERO:
             continue
         text = (
-            f"- {leaf.code}. {leaf.title}: đạt {nd30.points(t.achieved)}/{c.max_of(leaf)} điểm,"
+            f"- {leaf.code}. {leaf.title}: đạt {nd30.points(t.achieved)}/"
+            f"{scores.max_of(leaf)} điểm,"
             f" bị trừ {nd30.points(t.lost)} điểm."
         )
         if score is not None and clean(score.explanation):
@@ -195,7 +197,7 @@ def _criteria_table(data: SelfReportInput, totals: Totals, figures: Figures) -> 
         if depth == 0:
             bold.add(len(rows))
         cites = "; ".join(clean(x) for x in data.evidence.get(node.code, ()) if clean(x))
-        rows.append((node.code, node.title, c.max_of(node), declared, points, cites, note))
+        rows.append((node.code, node.title, scores.max_of(node), declared, points, cites, note))
     bold.add(len(rows))
     rows.append(
         (
@@ -240,7 +242,7 @@ def build_self_report(data: SelfReportInput) -> Document:
     body.append(Paragraph.of(_total_sentence(data, totals, figures, vals)))
     body.append(Paragraph.of(texts.text(f"{S}.table_lead", vals), keep_with_next=True))
     body.append(
-        c.score_table(
+        scores.score_table(
             data.cset,
             figures,
             "Điểm tự đánh giá",
