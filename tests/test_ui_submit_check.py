@@ -105,8 +105,9 @@ def test_the_check_follows_the_work_and_closes(
     window.navigate(screens.OVERVIEW)
     window.navigate(screens.SELF_ASSESSMENT, criterion="4.3")
     assert current_code(screen) == "4.3"
+    assert not screen.areas.isVisible()  # the check has the area list's place
     screen.check.close_button.click()
-    assert not screen.check.isVisibleTo(screen)
+    assert not screen.check.isVisibleTo(screen) and screen.areas.isVisible()
     # The overview's next step opens it again.
     window.navigate(screens.SELF_ASSESSMENT, check=True)
     qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]

@@ -147,16 +147,19 @@ class SelfAssessmentScreen(Screen):
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         right.setSizes([420, 150])
+        # The check takes the area list's place while it is open: both lead to criteria,
+        # and the table keeps its width.
         self.check = SubmitCheckPanel(state)
         self.check.go_to.connect(self.go_to)
         self.check.submit_requested.connect(self._submit)
+        self.check.closed.connect(self.areas.show)
         self.check.hide()
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.areas)
-        split.addWidget(right)
         split.addWidget(self.check)
-        split.setStretchFactor(1, 1)
-        split.setSizes([250, 900, 330])
+        split.addWidget(right)
+        split.setStretchFactor(2, 1)
+        split.setSizes([250, 0, 900])
         layout.addWidget(split, 1)
         self.refresh()
 
@@ -210,7 +213,7 @@ class SelfAssessmentScreen(Screen):
         self.submit_button.setVisible(open_to_submit)
         self.check_button.setVisible(open_to_submit)
         if not open_to_submit:
-            self.check.hide()
+            self.check.close_check()
         elif self.check.isVisibleTo(self):
             self.check.run()  # a change was saved: the list follows it
         self.withdraw_button.setVisible(unit_side and status is AssessmentStatus.SUBMITTED)
@@ -296,7 +299,11 @@ class SelfAssessmentScreen(Screen):
         if not self.check_button.isVisibleTo(self):
             return
         self.table.commit_open_editor()  # a score being typed counts in the check
-        self.check.show()
+        if not self.check.isVisibleTo(self):
+            width = sum(self.split.sizes())
+            self.areas.hide()
+            self.check.show()
+            self.split.setSizes([0, 340, max(width - 340, 400)])
         self.check.run()
 
     def go_to(self, code: str) -> None:

@@ -108,6 +108,9 @@ class ResultEntryPanel(QWidget):
             self.areas.setColumnWidth(col, 90)
         self.areas.verticalHeader().setVisible(False)
         self.areas.setWordWrap(True)
+        # Rows fit the area's name at the width it finally gets (it was cut with "…" when
+        # measured before the window was laid out).
+        header.sectionResized.connect(lambda *_args: self.areas.resizeRowsToContents())
         areas_layout.addWidget(self.areas)
         areas_layout.addWidget(
             self._muted(_("Leave an area empty when the decision does not give its points."))

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +41,22 @@ if TYPE_CHECKING:
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 COMPLETE_TEXT = QColor("#1b6e3a")
+WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+
+
+class _LineDelegate(QStyledItemDelegate):
+    """A line as tall as its text wrapped at the list's width: the list's own measure
+    left the style's padding out and cut the last line of a long title with "…"."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        view = self.parent()
+        assert isinstance(view, QListWidget)
+        width = max(view.viewport().width() - 16, 50)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        box = QFontMetrics(option.font).boundingRect(QRect(0, 0, width, 100_000), WRAP, text)
+        return QSize(width, box.height() + 10)  # the style's margins, and room for "Ậ"
 
 
 class SubmitCheckPanel(QFrame):
@@ -46,6 +65,7 @@ class SubmitCheckPanel(QFrame):
     go_to = Signal(str)  # a criterion's code
     submit_requested = Signal()
     checked = Signal()  # the list shows the latest check
+    closed = Signal()
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,10 +73,9 @@ class SubmitCheckPanel(QFrame):
         self.gaps: list[Gap] | None = None  # None: not checked yet
         self._running = 0
         self.setObjectName("submitCheck")
-        self.setStyleSheet("#submitCheck { border-left: 1px solid #d5dbe3; }")
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(280)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(style.SPACING, 0, 0, 0)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(style.SPACING)
         top = QHBoxLayout()
         self.title = QLabel(_("Check before submitting"))
@@ -67,7 +86,7 @@ class SubmitCheckPanel(QFrame):
         self.close_button.setText("×")
         self.close_button.setToolTip(_("Close the check"))
         self.close_button.setAutoRaise(True)
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self.close_check)
         top.addWidget(self.close_button)
         layout.addLayout(top)
         self.summary = QLabel(_("Checking…"))
@@ -78,7 +97,11 @@ class SubmitCheckPanel(QFrame):
         self.missing.setWordWrap(True)  # a criterion's title is long: wrap, never cut it
         self.missing.setSpacing(2)
         self.missing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Lines are laid out again at the list's width (a scroll bar appearing cut one).
+        self.missing.setResizeMode(QListView.ResizeMode.Adjust)
+        self.missing.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.missing.setStyleSheet(style.LIST_SELECTED + style.LIST_FOCUS)
+        self.missing.setItemDelegate(_LineDelegate(self.missing))
         self.missing.itemClicked.connect(self._chosen)
         self.missing.itemActivated.connect(self._chosen)  # Enter, or a double click
         layout.addWidget(self.missing, 1)
@@ -92,6 +115,11 @@ class SubmitCheckPanel(QFrame):
         self.submit_button = QPushButton(_("Submit for appraisal…"))
         self.submit_button.clicked.connect(self.submit_requested)
         layout.addWidget(self.submit_button)
+
+    def close_check(self) -> None:
+        if not self.isHidden():
+            self.hide()
+            self.closed.emit()
 
     # -- checking ------------------------------------------------------------------
     def run(self) -> None:
@@ -111,9 +139,8 @@ class SubmitCheckPanel(QFrame):
         def failed(_exc: BaseException) -> None:
             self._running -= 1
 
-        OfficeOp(self.state, lambda office: run_check(office, assessment_id)).success(
-            done
-        ).failure(failed).run()
+        op = OfficeOp(self.state, lambda office: run_check(office, assessment_id))
+        op.success(done).failure(failed).run()
 
     @property
     def running(self) -> bool:
