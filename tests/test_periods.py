@@ -8,6 +8,7 @@ import pytest
 
 from db.engine import open_database
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.roles import Role
 from parapp.services import assessments, periods, setup
 from parapp.services.common import NotFound, ServiceError
 from parapp.services.units_catalog import search_units
@@ -79,7 +80,7 @@ def test_first_run_creates_the_database_the_unit_the_set_and_the_assessment(
 ) -> None:
     path = tmp_path / "new" / "parapp.sqlite3"
     unit = search_units("phuong ba dinh")[0]
-    db = periods.first_run(path, None, unit, "commune", None, 2026)
+    db = periods.first_run(path, None, unit, Role.COMMUNE, None, 2026)
     try:
         status = periods.setup_status(db)
         assert not status.needed
@@ -94,10 +95,10 @@ def test_first_run_as_appraiser_starts_no_assessment(tmp_path: Path) -> None:
     path = tmp_path / "so" / "parapp.sqlite3"
     commune = search_units("phuong ba dinh")[0]
     office = periods.appraiser_unit(commune)
-    db = periods.first_run(path, None, office, "appraiser", None, 2026)
+    db = periods.first_run(path, None, office, Role.APPRAISER, None, 2026)
     try:
         status = periods.setup_status(db)
-        assert status.role == "appraiser" and not status.needed
+        assert status.role is Role.APPRAISER and not status.needed
         assert status.unit is not None and status.unit.code == "01"
         assert status.assessments == 0 and status.sets == 1
     finally:
@@ -112,7 +113,7 @@ def test_first_run_on_an_existing_database_keeps_its_unit(tmp_path: Path) -> Non
     try:
         assert periods.setup_status(db).needed  # a unit but no assessment yet
         other = search_units("hoan kiem")[0]
-        periods.first_run(path, db, other, "commune", None, 2025)
+        periods.first_run(path, db, other, Role.COMMUNE, None, 2025)
         status = periods.setup_status(db)
         assert status.unit is not None and status.unit.code == first.code
         assert status.assessments == 1

@@ -180,7 +180,7 @@ def _after_first_paint(
         window.data_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
         # An appraiser's office has no assessment of its own; a commune's must show one.
         state.loaded.connect(
-            lambda: (state.snapshot is None or (state.view is None and state.role != "appraiser"))
+            lambda: (state.snapshot is None or (state.view is None and not state.is_appraiser))
             and app.exit(1)
         )
         QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(2))

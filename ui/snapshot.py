@@ -13,15 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from parapp.domain.roles import Role
+
 if TYPE_CHECKING:
     from parapp.domain.errors import DomainError
     from parapp.services.assessments import AssessmentView
     from parapp.services.office import Office
     from parapp.services.periods import SetupStatus
     from parapp.services.plans import PlanView
-
-APPRAISER = "appraiser"  # the "role" setting of an appraiser's database
-
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -35,13 +34,13 @@ class Snapshot:
     plan: PlanView | None
     problem: DomainError | None = None  # why there is no view (no unit, no assessment)
     setup: SetupStatus | None = None  # set when the office must be set up first (first run)
-    role: str = "commune"  # the "role" setting: "commune" or "appraiser"
+    role: Role = Role.COMMUNE  # the "role" setting
     unit_name: str = ""  # the appraiser's own name (a commune's is in view.info)
     year: int | None = None  # the appraiser: the latest year any unit submitted
 
     @property
     def is_appraiser(self) -> bool:
-        return self.role == APPRAISER
+        return self.role is Role.APPRAISER
 
 
 def open_db(path: Path) -> Office:
@@ -65,10 +64,9 @@ def load_snapshot(db: Office, year: int | None = None, *, with_plan: bool = True
     """The assessment's view and (unless told not to) the plan; runs on the worker."""
     from parapp.services import assessments
     from parapp.services.common import NotFound
-    from parapp.services.setup import get_setting
+    from parapp.services.setup import role_of
 
-    role = get_setting(db, "role", "commune") or "commune"
-    if role == APPRAISER:
+    if role_of(db) is Role.APPRAISER:
         return _appraiser_snapshot(db, year)
     view = None
     problem = None
@@ -105,14 +103,14 @@ def _appraiser_snapshot(db: Office, year: int | None) -> Snapshot:
 
     status = setup_status(db)
     if status.needed:
-        return Snapshot(None, None, None, status, role=APPRAISER)
+        return Snapshot(None, None, None, status, role=Role.APPRAISER)
     own = own_unit_or_none(db)
     if year is None:
         try:
             year = latest_year(db)
         except NotFound:
             year = date.today().year
-    return Snapshot(None, None, role=APPRAISER, unit_name=own.name if own else "", year=year)
+    return Snapshot(None, None, role=Role.APPRAISER, unit_name=own.name if own else "", year=year)
 
 
 def no_database(path: Path) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
+    from parapp.domain.roles import Role
     from parapp.services.assessments import AssessmentView
     from parapp.services.office import Office
     from parapp.services.plans import PlanView
@@ -60,8 +61,8 @@ class AppState(QObject):
         return self.snapshot.view if self.snapshot else None
 
     @property
-    def role(self) -> str | None:
-        """ "commune" or "appraiser" (None until the database has been read)."""
+    def role(self) -> Role | None:
+        """The office's side (None until the database has been read)."""
         return self.snapshot.role if self.snapshot else None
 
     @property

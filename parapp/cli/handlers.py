@@ -14,6 +14,7 @@ from pathlib import Path
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.numbers import NumberError, to_decimal
 from parapp.domain.remediation import SignMode
+from parapp.domain.roles import Role
 from parapp.domain.text import clean, parse_date
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, format_date, format_percent, message
@@ -95,7 +96,7 @@ def init(args: argparse.Namespace) -> int:
         if not args.unit_code:
             raise ServiceError("Give the unit's official code with --unit-code.")
         # An appraiser is the province's Sở Nội vụ, named by the province's code.
-        official = (appraiser_office(args.unit_code) if args.role == "appraiser" else None) \
+        official = (appraiser_office(args.unit_code) if args.role == Role.APPRAISER else None) \
             or official_unit(args.unit_code)
         if official is None and not args.unit_name:
             raise ServiceError(

@@ -6,6 +6,7 @@ import argparse
 from typing import Any, NoReturn
 
 from parapp import __version__
+from parapp.domain.roles import Role
 from parapp.i18n import _
 
 from . import (
@@ -73,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--appraiser-code", default=None)
     c.add_argument("--appraiser-name", default=None, help="e.g. 'Sở Nội vụ tỉnh Lạng Sơn'")
     c.add_argument("--province", default=None)
-    c.add_argument("--role", choices=("commune", "appraiser"), default="commune")
+    c.add_argument("--role", choices=[r.value for r in Role], default=Role.COMMUNE.value)
     c.add_argument("--sample", action="store_true", help="also load the sample criteria set")
     c.add_argument(
         "--change-unit",

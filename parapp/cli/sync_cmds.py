@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from parapp.domain.roles import PackageKind
 from parapp.i18n import _, message
 from parapp.services import sync_export as export_service
 from parapp.services import sync_import as import_service
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
     )
     c = s.add_parser("export", help="write a signed package (.cchc) to a file or folder")
     c.add_argument("--kind", required=True,
-                   choices=("submission", "progress", "result", "criteria-set", "unit-card"))
+                   choices=[k.value for k in PackageKind])
     c.add_argument("--to", help="the unit a result is for (appraiser)")
     c.add_argument("--year", type=int, help="the assessment's year (latest if not given)")
     c.add_argument("--all", action="store_true", help="results for every appraised unit")
@@ -108,7 +109,7 @@ def _counts(counts: dict[str, int]) -> str:
 def sync_export(args: argparse.Namespace) -> int:
     with _db(args) as db:
         if args.all:
-            if args.kind != "result" or args.year is None:
+            if args.kind != PackageKind.RESULT or args.year is None:
                 raise ServiceError("--all goes with --kind result and --year YEAR.")
             done = export_service.export_all_results(db, Path(args.out), args.year)
         else:
@@ -262,7 +263,7 @@ def keys_show(args: argparse.Namespace) -> int:
 
 def keys_export_card(args: argparse.Namespace) -> int:
     with _db(args) as db:
-        ex = export_service.export(db, "unit-card", Path(args.out))
+        ex = export_service.export(db, PackageKind.UNIT_CARD, Path(args.out))
     _out(str(ex.info.path))
     _err(_("Give this card to the other side and tell them its fingerprint by another way "
            "(phone, the printed slip): {fp}").format(fp=ex.fingerprint))

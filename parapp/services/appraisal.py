@@ -38,6 +38,7 @@ from parapp.domain.assessment import (
 )
 from parapp.domain.completeness import unscored_leaves
 from parapp.domain.criteria import CriteriaSet, ScoreKind
+from parapp.domain.roles import Role
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import UnitKind
@@ -99,7 +100,7 @@ def require_hub(s: Session) -> None:
     """Appraising, returning and publishing happen only in an appraiser's database (the
     ``role`` set up by ``parapp init``): a commune's clerk never appraises itself."""
     role = s.get(Setting, "role")
-    if role is None or role.value != "appraiser":
+    if Role.of(role.value if role else None) is not Role.APPRAISER:
         raise ServiceError(
             "This is a unit's database: appraising, returning and publishing are done in the "
             "appraiser's database, and their results come back as a package."

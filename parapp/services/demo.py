@@ -23,6 +23,7 @@ from parapp.domain.criteria import CriteriaSet, Part, ScoreKind
 from parapp.domain.figures import Source, compute_figures
 from parapp.domain.numbers import format_max
 from parapp.domain.results import AreaResult, PublishedResult
+from parapp.domain.roles import Role
 from parapp.domain.scoring import (
     Answer,
     Declared,
@@ -202,7 +203,7 @@ def build_demo(
     files = target / "files"
     db_path = commune / "parapp.sqlite3"
     say(_("1/6 database"))
-    setup.init_database(db_path, UNIT, role="commune")
+    setup.init_database(db_path, UNIT, role=Role.COMMUNE)
     db = open_database(db_path)
     try:
         cset = criteria.sample_set()

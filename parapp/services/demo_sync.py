@@ -14,6 +14,7 @@ from pathlib import Path
 
 from db.engine import Database, open_database
 from parapp.domain.criteria import CriteriaSet
+from parapp.domain.roles import PackageKind, Role
 from parapp.domain.units import Unit, UnitKind
 
 from . import assessments, criteria, setup, sync_export, sync_import, sync_keys, sync_slip
@@ -45,12 +46,12 @@ def round_trip(
     appraiser_path = target / "appraiser" / "parapp.sqlite3"
     usb = target / "usb"
     usb.mkdir(parents=True, exist_ok=True)  # the demo's stick, plugged in
-    setup.init_database(appraiser_path, APPRAISER, role="appraiser")
+    setup.init_database(appraiser_path, APPRAISER, role=Role.APPRAISER)
     adb = open_database(appraiser_path)
     try:
         criteria.import_set(adb, cset)
-        commune_card = sync_export.export(commune_db, "unit-card", usb).info.path
-        appraiser_card = sync_export.export(adb, "unit-card", usb).info.path
+        commune_card = sync_export.export(commune_db, PackageKind.UNIT_CARD, usb).info.path
+        appraiser_card = sync_export.export(adb, PackageKind.UNIT_CARD, usb).info.path
         # Each side types the fingerprint it was told (here: read from the card itself).
         sync_keys.trust_card(adb, commune_card, sync_keys.read_card(commune_card).fingerprint)
         sync_keys.trust_card(
@@ -59,11 +60,12 @@ def round_trip(
         # The clerk submits (the pre-submission check passes), then writes the package.
         submitted = assessments.get_info(commune_db, year)
         submit(commune_db, submitted.id)
-        submission = sync_export.export(commune_db, "submission", usb, year=year).info.path
+        submission = sync_export.export(commune_db, PackageKind.SUBMISSION, usb,
+                                        year=year).info.path
         _import(adb, submission)
         unit_code = setup.own_unit(commune_db).code
         appraise(adb, cset, year, unit_code)
-        result = sync_export.export(adb, "result", usb, to=unit_code, year=year).info.path
+        result = sync_export.export(adb, PackageKind.RESULT, usb, to=unit_code, year=year).info.path
         _import(commune_db, result)
         slip = sync_slip.write_slip(
             commune_db, submission, target / "files" / "van-ban" / f"phieu-giao-nhan-{year}.pdf"

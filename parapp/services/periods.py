@@ -16,13 +16,12 @@ from sqlalchemy import func, select
 from db.engine import Database, open_database
 from db.models import AssessmentRow, CriteriaSetRow
 from parapp.domain.assessment import AssessmentInfo, AssessmentStatus
+from parapp.domain.roles import Role
 from parapp.domain.units import Unit, UnitKind
 
 from . import assessments, criteria, setup
 from .backups import before_import
 from .common import unit_row
-
-ROLES = ("commune", "appraiser")
 
 
 @dataclass(frozen=True)
@@ -45,14 +44,14 @@ class SetupStatus:
     """What this database already has for the first-run page."""
 
     unit: Unit | None  # the office's own unit
-    role: str  # "commune" or "appraiser"
+    role: Role
     sets: int  # criteria sets loaded
     assessments: int  # assessments of the own unit
 
     @property
     def needed(self) -> bool:
         """The office cannot work yet: no unit, or a commune without any assessment."""
-        return self.unit is None or (self.role == "commune" and self.assessments == 0)
+        return self.unit is None or (self.role is Role.COMMUNE and self.assessments == 0)
 
 
 def list_assessments(db: Database, unit_code: str | None = None) -> list[AssessmentSummary]:
@@ -83,9 +82,9 @@ def list_assessments(db: Database, unit_code: str | None = None) -> list[Assessm
 def setup_status(db: Database | None) -> SetupStatus:
     """What the first-run page must still ask for (``None``: there is no database file)."""
     if db is None:
-        return SetupStatus(None, "commune", 0, 0)
+        return SetupStatus(None, Role.COMMUNE, 0, 0)
     unit = setup.own_unit_or_none(db)
-    role = setup.get_setting(db, "role", "commune") or "commune"
+    role = setup.role_of(db)
     with db.session() as s:
         sets = s.scalar(select(func.count()).select_from(CriteriaSetRow)) or 0
         count = 0
@@ -128,7 +127,7 @@ def first_run(
     path: Path,
     db: Database | None,
     unit: Unit,
-    role: str,
+    role: Role,
     criteria_file: Path | None,
     year: int,
 ) -> Database:
@@ -146,11 +145,11 @@ def first_run(
     else:
         if setup.own_unit_or_none(db) is None:
             setup.save_unit(db, unit, is_self=True)
-            setup.set_setting(db, "role", role)
+            setup.set_setting(db, "role", role.value)
         if criteria_file is not None:
             before_import(db.path)  # as for any import into data that may matter
     loaded = criteria.import_set(db, cset)
-    if role == "commune":
+    if role is Role.COMMUNE:
         existing = [s.year for s in list_assessments(db)]
         if year not in existing:
             assessments.new_assessment(db, year, loaded.summary.code, loaded.summary.version)

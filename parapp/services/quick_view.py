@@ -22,12 +22,12 @@ from typing import Any
 from parapp.domain.assessment import AssessmentInfo, AssessmentStatus, NodeScore
 from parapp.domain.criteria import CriteriaSet
 from parapp.domain.figures import printed_index
+from parapp.domain.roles import Role
 from parapp.domain.totals import compute_totals
 
 from .mapping import score_from_row, set_from_rows
 from .views import OFFICIAL_STATES, AssessmentView, PreviousPeriod, basis_for, result_from_row
 
-APPRAISER = "appraiser"
 # Columns the ORM reads through a type: exact decimals kept as text, booleans as 0/1.
 _DECIMALS = frozenset({"max_points", "self_score", "appraised_score", "survey_score",
                        "index_value", "points"})
@@ -119,7 +119,7 @@ def first_view(path: Path) -> AssessmentView | None:
 
 def _view(reader: _Reader) -> AssessmentView | None:
     role = reader.rows("SELECT value FROM settings WHERE key = 'role'")
-    if role and (role[0].value or "commune") == APPRAISER:
+    if role and Role.of(role[0].value) is Role.APPRAISER:
         return None
     units = reader.rows("SELECT id, code, name FROM units WHERE is_self")
     if len(units) != 1:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db.engine import Database, open_database
 from db.models import Setting, UnitRow
 from parapp.domain.remediation import Signer, SignMode
+from parapp.domain.roles import Role
 from parapp.domain.text import clean
 from parapp.domain.units import Unit
 
@@ -26,14 +27,15 @@ class InitResult:
 
 
 def init_database(
-    path: Path, unit: Unit | None = None, role: str = "commune", *, change_unit: bool = False
+    path: Path, unit: Unit | None = None, role: Role | str = Role.COMMUNE, *,
+    change_unit: bool = False,
 ) -> InitResult:
     """Create the database (or open an existing one) and record this office's unit.
 
     A database that already belongs to another unit is not re-pointed silently: its
     assessments would vanish from view. ``change_unit`` says the user means it.
     """
-    if role not in {"commune", "appraiser"}:
+    if role not in tuple(Role):
         raise ServiceError("The role must be 'commune' or 'appraiser'.")
     existed = path.exists() and path.stat().st_size > 0
     db = open_database(path, create=True)
@@ -54,7 +56,7 @@ def init_database(
             )
         if unit is not None:
             save_unit(db, unit, is_self=True)
-            set_setting(db, "role", role)
+            set_setting(db, "role", Role(role).value)
         return InitResult(path, not existed, own_unit_or_none(db))
     finally:
         db.close()
@@ -96,6 +98,11 @@ def get_setting(db: Database, key: str, default: str = "") -> str:
     with db.session() as s:
         row = s.get(Setting, key)
         return row.value if row else default
+
+
+def role_of(db: Database) -> Role:
+    """This office's side: the ``role`` setting (a commune's when none is set)."""
+    return Role.of(get_setting(db, "role"))
 
 
 def set_setting(db: Database, key: str, value: str) -> None:

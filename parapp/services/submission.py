@@ -26,6 +26,7 @@ from db.models import AssessmentRow, Setting
 from parapp.domain.assessment import AssessmentInfo, AssessmentStatus, Side, require_transition
 from parapp.domain.completeness import Gap, GapKind, submission_gaps
 from parapp.domain.errors import Phrase
+from parapp.domain.roles import Role
 from parapp.domain.text import clean
 from parapp.i18n import N_
 
@@ -102,7 +103,7 @@ def _own_row(s: Session, assessment_id: int) -> AssessmentRow:
     """The assessment, if it is this office's own in a unit's (commune's) database."""
     row = _row(s, assessment_id)
     role = s.get(Setting, "role")
-    if role is not None and role.value == "appraiser":
+    if Role.of(role.value if role else None) is Role.APPRAISER:
         raise ServiceError(
             "This is the appraiser's database: units submit from their own database, and "
             "their submissions arrive here as packages."

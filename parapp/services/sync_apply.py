@@ -31,6 +31,7 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import CriteriaSet
 from parapp.domain.errors import DomainError
 from parapp.domain.results import AreaResult, PublishedResult
+from parapp.domain.roles import PackageKind
 from parapp.domain.text import fold
 from parapp.formats import criteria_json
 from parapp.i18n import N_
@@ -55,26 +56,26 @@ RETURNED_REASON = "return_reason:"
 # -- parse -------------------------------------------------------------------------------
 def parse(s: Session, opened: OpenedPackage, cset: CriteriaSet | None) -> Any:
     kind, data = opened.kind, opened.data
-    if kind == "submission":
+    if kind == PackageKind.SUBMISSION:
         assert cset is not None
         sizes = {e["sha256"]: e["size"] for e in opened.manifest["files"]
                  if e["path"] != "data.json"}
         sub = sync_data.parse_submission(data, cset, sizes)
         _check_period(opened, sub.assessment["year"])
         return sub
-    if kind == "progress":
+    if kind == PackageKind.PROGRESS:
         d = sync_data._obj(data, "data", {"unit", "assessment", "plan"})
         rec = {"unit": sync_data.parse_unit(d["unit"]),
                "assessment": sync_data.parse_assessment(d["assessment"]),
                "plan": sync_data.parse_plan(d["plan"])}
         _check_period(opened, rec["assessment"]["year"])
         return rec
-    if kind == "result":
+    if kind == PackageKind.RESULT:
         assert cset is not None
         res = sync_ranking.parse_result(data, cset, opened.manifest)  # schema 2: ranking
         _check_period(opened, res.assessment["year"])
         return res
-    if kind == "criteria-set":
+    if kind == PackageKind.CRITERIA_SET:
         try:
             return criteria_json.from_dict(data.get("criteria_set") if isinstance(data, dict)
                                            else None)
@@ -157,16 +158,16 @@ def _set_id(s: Session, code: str, version: str) -> int:
 def plan(s: Session, opened: OpenedPackage, records: Any, *, me_code: str) -> list[Any]:
     s.info[_READS] = {}  # a new package: nothing read for an earlier one is reused
     kind = opened.kind
-    if kind == "submission":
+    if kind == PackageKind.SUBMISSION:
         return _plan_submission(s, opened, records)
-    if kind == "progress":
+    if kind == PackageKind.PROGRESS:
         unit = _sender_unit(s, opened, records["unit"]["code"])
         arow = _assessment(s, records["assessment"]["uuid"])
         sync_owner.own_assessment(arow, unit)  # never another unit's assessment
         if arow is not None:
             sync_owner.same_assessment(s, arow, records["assessment"], opened.manifest)
         return _plan_plan(s, records["plan"], unit)
-    if kind == "result":
+    if kind == PackageKind.RESULT:
         return _plan_result(s, opened, records, me_code)
     return _plan_set(s, records)
 
@@ -298,13 +299,13 @@ def _plan_set(s: Session, cset: CriteriaSet) -> list[Any]:
 # -- apply ---------------------------------------------------------------------------------
 def apply(s: Session, opened: OpenedPackage, records: Any, evidence_folder: Path) -> None:
     kind = opened.kind
-    if kind == "submission":
+    if kind == PackageKind.SUBMISSION:
         _apply_submission(s, opened, records)
-    elif kind == "progress":
+    elif kind == PackageKind.PROGRESS:
         unit = _sender_unit(s, opened, records["unit"]["code"])
         arow = _assessment(s, records["assessment"]["uuid"])
         _apply_plan(s, records["plan"], unit, arow)
-    elif kind == "result":
+    elif kind == PackageKind.RESULT:
         _apply_result(s, records)
     else:
         s.add(set_to_rows(records, now()))

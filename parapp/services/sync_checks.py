@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Setting, SyncLogRow
 from parapp.domain.errors import Phrase
+from parapp.domain.roles import ACCEPTS, PackageKind, Role
 from parapp.services.sync_words import WORDS
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import NotForThisOffice, PackageError
@@ -34,7 +35,7 @@ class Batch:
 
     my_code: str
     my_appraiser: str | None
-    role: str
+    role: Role
     keys: list[sync_keys.TrustedKey]
     sets: dict[tuple[str, int], Any] = field(default_factory=dict)
 
@@ -42,7 +43,7 @@ class Batch:
     def read(cls, s: Session) -> Batch:
         me = unit_row(s)
         role = s.get(Setting, "role")
-        return cls(me.code, me.appraiser_code or None, role.value if role else "commune",
+        return cls(me.code, me.appraiser_code or None, Role.of(role.value if role else None),
                    sync_keys.trusted_in(s, include_replaced=True))
 
     def trusted_map(self) -> dict[str, bytes]:
@@ -65,29 +66,23 @@ def assessment_uuid_of(opened: OpenedPackage) -> str:
 
 
 # -- checks --------------------------------------------------------------------------
-ACCEPTS = {
-    "commune": {"result", "criteria-set"},
-    "appraiser": {"submission", "progress"},
-}
-
-
 def check_kind(batch: Batch, opened: OpenedPackage) -> sync_keys.TrustedKey:
     kind, role = opened.kind, batch.role
     sender = batch.sender_of(opened.manifest["sender"]["key_fingerprint"])
     assert sender is not None  # read_package accepted only trusted keys
-    if kind == "unit-card":
+    if kind == PackageKind.UNIT_CARD:
         # read_package opened it, so its key is trusted here already.
         raise NotForThisOffice(
             "This is the unit card of '{unit}', whose key this office already trusts: there "
             "is nothing to import.",
             unit=sender.unit_code,
         )
-    if kind not in ACCEPTS.get(role, set()):
+    if kind not in ACCEPTS[role]:
         raise PackageError(
             "A package of kind {kind} is not meant for {office}: it was sent to the wrong "
             "office.",
             kind=Phrase(WORDS.get(kind, kind)),
-            office=Phrase("a commune office") if role == "commune"
+            office=Phrase("a commune office") if role is Role.COMMUNE
             else Phrase("an appraiser's office"),
         )
     if sender.unit_code != opened.manifest["sender"]["unit_code"]:

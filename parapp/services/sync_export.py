@@ -23,6 +23,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow, PlanRow, SyncLogRow
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.roles import SENDS, PackageKind
 from parapp.formats import criteria_json
 from parapp.sync import crypto
 from parapp.sync.package import MANIFEST, PackageInfo, write_package
@@ -33,21 +34,16 @@ from .common import Need, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .evidence import store_path
 from .mapping import set_from_rows
-from .setup import get_setting
+from .setup import role_of
 from .storage import on_stick
 from .sync_apply import returned_reason_of
 from .sync_sequence import next_sequence
-
-KINDS_BY_ROLE = {
-    "commune": ("submission", "progress", "unit-card"),
-    "appraiser": ("result", "criteria-set", "unit-card"),
-}
 
 
 @dataclass(frozen=True)
 class Exported:
     info: PackageInfo
-    kind: str
+    kind: PackageKind
     recipient: str
     counts: dict[str, int]
     sender_name: str
@@ -63,11 +59,11 @@ def _history(db: Database, uuid: str) -> list[dict[str, Any]]:
     return history.assessment_history(db, uuid)
 
 
-def _log(db: Database, info: PackageInfo, kind: str, assessment_uuid: str,
+def _log(db: Database, info: PackageInfo, kind: PackageKind, assessment_uuid: str,
          counts: dict[str, int]) -> None:
     with db.session() as s:
         s.add(SyncLogRow(
-            package_id=info.package_id, direction="out", kind=kind,
+            package_id=info.package_id, direction="out", kind=kind.value,
             sender_code=info.manifest["sender"]["unit_code"],
             recipient=json.dumps(info.manifest["recipient"]),
             assessment_uuid=assessment_uuid,
@@ -87,7 +83,7 @@ def _target(out: Path, default_name: str) -> Path:
     return out
 
 
-def export(db: Database, kind: str, out: Path, *, to: str | None = None,
+def export(db: Database, kind: PackageKind | str, out: Path, *, to: str | None = None,
            year: int | None = None, encrypt: bool = False) -> Exported:
     """Write a package; ``encrypt`` seals it to the recipient's key (only they can open it;
     its manifest stays readable)."""
@@ -141,23 +137,25 @@ def _sha(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _export(db: Database, kind: str, out: Path, *, to: str | None = None,
+def _export(db: Database, kind: PackageKind | str, out: Path, *, to: str | None = None,
             year: int | None = None) -> Exported:
-    role = get_setting(db, "role", "commune")
-    if kind not in KINDS_BY_ROLE.get(role, ()):
-        raise ServiceError("A {role} does not send '{kind}' packages.", role=role, kind=kind)
+    role = role_of(db)
+    if kind not in SENDS[role]:
+        raise ServiceError("A {role} does not send '{kind}' packages.", role=role.value,
+                           kind=str(kind))
+    kind = PackageKind(kind)
     own = sync_keys.own_keys(db.path)
     with db.session() as s:
         me = unit_row(s)
         sender_code, sender_name = me.code, me.name
-    if kind == "unit-card":
+    if kind == PackageKind.UNIT_CARD:
         info = sync_keys.export_card(db, _target(out, f"the-dinh-danh-{sender_code}.cchc"))
         recipient = _recipient_text(info.manifest["recipient"])
         _log(db, info, kind, "", {})
         return Exported(info, kind, recipient, {}, sender_name, sender_code, own.fingerprint)
-    if kind in ("submission", "progress"):
+    if kind in (PackageKind.SUBMISSION, PackageKind.PROGRESS):
         info, counts, uuid = _commune_package(db, kind, out, year, own)
-    elif kind == "result":
+    elif kind == PackageKind.RESULT:
         if not to:
             raise ServiceError("Say which unit the result is for.", need=Need.RESULT_UNIT)
         info, counts, uuid = _result_package(db, out, to, year, own)
@@ -174,7 +172,7 @@ def _recipient_text(recipient: dict[str, str]) -> str:
     return f"*/{recipient['appraiser_of']}"
 
 
-def _commune_package(db: Database, kind: str, out: Path, year: int | None,
+def _commune_package(db: Database, kind: PackageKind, out: Path, year: int | None,
                      own: sync_keys.OwnKeys) -> tuple[PackageInfo, dict[str, int], str]:
     appraiser_code = sync_keys.card_recipient(db).get("unit_code", "")
     sync_keys.trusted_for(db, appraiser_code)  # we must know who we are sending to
@@ -185,7 +183,7 @@ def _commune_package(db: Database, kind: str, out: Path, year: int | None,
         uuid, set_ref = arow.uuid, {"code": arow.criteria_set.code,
                                     "version": arow.criteria_set.version}
         period, unit_code, appraiser = arow.year, me.code, me.appraiser_code
-        if kind == "submission":
+        if kind == PackageKind.SUBMISSION:
             # Exporting never submits: the clerk submits first (with the pre-submission
             # check), so writing a package cannot lock the year by surprise.
             if status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
@@ -214,14 +212,14 @@ def _commune_package(db: Database, kind: str, out: Path, year: int | None,
                     "assessment": sync_data.assessment_record(arow),
                     "plan": sync_data.plan_record(plan)}
             shas = []
-    if kind == "submission":
+    if kind == PackageKind.SUBMISSION:
         data["history"] = _history(db, uuid)
     evidence = {sha: store_path(db.paths.evidence, sha) for sha in shas}
     missing = [sha for sha, path in evidence.items() if not path.is_file()]
     if missing:
         raise ServiceError("The evidence file {sha} is missing from the store: restore it from "
                            "a backup before sending.", sha=missing[0][:12])
-    name = f"{'nop' if kind == 'submission' else 'tien-do'}-{unit_code}-{period}.cchc"
+    name = f"{'nop' if kind is PackageKind.SUBMISSION else 'tien-do'}-{unit_code}-{period}.cchc"
     info = write_package(_target(out, name), kind, own.signing, unit_code,
                          {"unit_code": appraiser}, data, evidence,
                          criteria_set=set_ref, period=period,
@@ -245,8 +243,8 @@ def _result_package(db: Database, out: Path, to: str, year: int | None,
         data["ranking"] = sync_ranking.build(s, arow)  # data schema 2
         uuid, period = arow.uuid, arow.year
         set_ref = {"code": arow.criteria_set.code, "version": arow.criteria_set.version}
-    info = write_package(_target(out, f"ket-qua-{to}-{period}.cchc"), "result", own.signing,
-                         unit_row_code(db), {"unit_code": to}, data,
+    info = write_package(_target(out, f"ket-qua-{to}-{period}.cchc"), PackageKind.RESULT,
+                         own.signing, unit_row_code(db), {"unit_code": to}, data,
                          criteria_set=set_ref, period=period, schema_version=sync_ranking.SCHEMA,
                          sequence=next_sequence(db, {"unit_code": to}))
     return info, {"scores": len(data["scores"]), "evidence": 0, "items": 0}, uuid
@@ -265,7 +263,7 @@ def _set_package(db: Database, out: Path,
         me = unit_row(s).code
     data = {"criteria_set": criteria_json.to_dict(cset)}
     info = write_package(_target(out, f"bo-tieu-chi-{cset.code}-v{cset.version}.cchc"),
-                         "criteria-set", own.signing, me, {"appraiser_of": me}, data,
+                         PackageKind.CRITERIA_SET, own.signing, me, {"appraiser_of": me}, data,
                          criteria_set={"code": cset.code, "version": cset.version},
                          sequence=next_sequence(db, {"appraiser_of": me}))
     return info, {"nodes": len(cset.nodes)}, ""
@@ -285,7 +283,7 @@ def export_all_results(db: Database, folder: Path, year: int) -> list[Exported]:
                                           AssessmentStatus.PUBLISHED.value])))
             if row.unit.code != me
         })
-    return [export(db, "result", folder, to=code, year=year) for code in codes]
+    return [export(db, PackageKind.RESULT, folder, to=code, year=year) for code in codes]
 
 
 def evidence_count(db: Database, uuid: str) -> int:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import SyncLogRow
 from parapp.domain.errors import DomainError
+from parapp.domain.roles import PackageKind, Role
 from parapp.i18n import N_
 from parapp.sync import crypto
 from parapp.sync.package import MAX_MANIFEST_SIZE, OpenedPackage, read_package
@@ -166,7 +167,7 @@ def check(s: Session, opening: Opening, batch: Batch) -> Prepared | Outcome:
     'already' when imported)."""
     opened = opening.opened
     sender = check_kind(batch, opened)
-    if batch.role == "commune" and sender.unit_code != batch.my_appraiser:
+    if batch.role is Role.COMMUNE and sender.unit_code != batch.my_appraiser:
         raise PackageError(
             "The package is from '{sender}', which is not this unit's appraiser.",
             sender=sender.unit_code,
@@ -189,7 +190,7 @@ def check(s: Session, opening: Opening, batch: Batch) -> Prepared | Outcome:
         return Outcome(opening.path, "already", plan)
     check_order(opened, sender.unit_code, created, earlier)
     if opening.records is None:  # the same whatever the database holds: read once
-        cset = cset_for(s, opened, batch) if opened.kind != "criteria-set" else None
+        cset = cset_for(s, opened, batch) if opened.kind != PackageKind.CRITERIA_SET else None
         opening.records = sync_apply.parse(s, opened, cset)
     plan.changes = sync_apply.plan(s, opened, opening.records, me_code=batch.my_code)
     return Prepared(opening, plan)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.location import DataPaths
 from db.models import TrustedKeyRow, UnitRow
+from parapp.domain.roles import PackageKind, Role
 from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
 from parapp.sync import crypto, keys
@@ -36,7 +37,7 @@ from parapp.sync.safety import PackageError
 
 from .common import Need, ServiceError, now, unit_row
 from .files import write_atomic
-from .setup import get_setting
+from .setup import role_of
 from .sync_sequence import next_sequence
 
 SIGNING_FILE = "signing-key.pem"
@@ -183,16 +184,12 @@ def import_keys(db_path: Path, source: Path, passphrase: str) -> str:
 
 
 # -- unit cards --------------------------------------------------------------------------
-def role_of(db: Database) -> str:
-    return get_setting(db, "role", "commune")
-
-
 def card_recipient(db: Database) -> dict[str, str]:
     """A commune's card goes to its appraiser; an appraiser's card to every unit under it."""
     role = role_of(db)  # before the session: sessions never nest (BEGIN IMMEDIATE)
     with db.session() as s:
         me = unit_row(s)
-        if role == "appraiser":
+        if role is Role.APPRAISER:
             return {"appraiser_of": me.code}
         if not me.appraiser_code:
             raise ServiceError(
@@ -215,13 +212,13 @@ def export_card(db: Database, out: Path) -> PackageInfo:
         }
     data = {
         "unit": unit,
-        "role": role_of(db),
+        "role": role_of(db).value,
         "signing_public": own.signing.public_bytes.hex(),
         "enc_public": own.enc_public.hex(),
         "enc_signature": own.enc_signature.hex(),
     }
     recipient = card_recipient(db)
-    return write_package(out, "unit-card", own.signing, unit["code"], recipient, data,
+    return write_package(out, PackageKind.UNIT_CARD, own.signing, unit["code"], recipient, data,
                          sequence=next_sequence(db, recipient))
 
 
@@ -246,7 +243,7 @@ def read_card(path: Path) -> Card:
         raise PackageError("The file {path} is not a unit card.", path=str(path)) from exc
     fingerprint = keys.fingerprint(public)
     opened = read_package(path, {fingerprint: public}, None)  # signature and hashes
-    if opened.kind != "unit-card":
+    if opened.kind != PackageKind.UNIT_CARD:
         raise PackageError("The file {path} is not a unit card.", path=str(path))
     data = opened.data
     try:
@@ -287,7 +284,7 @@ def trust_card(db: Database, path: Path, typed_fingerprint: str) -> Card:
         me = unit_row(s)
         if card.unit.code == me.code:
             raise ServiceError("This is this unit's own card.")
-        if role == "appraiser":
+        if role is Role.APPRAISER:
             row = s.scalars(select(UnitRow).where(UnitRow.code == card.unit.code)).first()
             if row is None:
                 row = UnitRow(code=card.unit.code, is_self=False)

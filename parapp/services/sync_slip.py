@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import SyncLogRow
+from parapp.domain.roles import PackageKind
 from parapp.printing.builders.slip import SlipInputs, build_slip
 from parapp.sync import crypto
 from parapp.sync.package import read_package
@@ -26,12 +27,12 @@ from .setup import get_setting
 from .sync_stage import file_sha
 
 # Printed documents are Vietnamese whatever the program's language.
-KIND_LABELS = {
-    "submission": "Hồ sơ tự đánh giá (nộp thẩm định)",
-    "progress": "Báo cáo tiến độ khắc phục",
-    "result": "Kết quả thẩm định",
-    "criteria-set": "Bộ tiêu chí đánh giá",
-    "unit-card": "Thẻ định danh đơn vị (khóa công khai)",
+KIND_LABELS: dict[str, str] = {
+    PackageKind.SUBMISSION: "Hồ sơ tự đánh giá (nộp thẩm định)",
+    PackageKind.PROGRESS: "Báo cáo tiến độ khắc phục",
+    PackageKind.RESULT: "Kết quả thẩm định",
+    PackageKind.CRITERIA_SET: "Bộ tiêu chí đánh giá",
+    PackageKind.UNIT_CARD: "Thẻ định danh đơn vị (khóa công khai)",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
+from parapp.domain.roles import Role
 from parapp.i18n import N_, _, format_datetime
 from parapp.services.sync_log import EVERY_UNIT, LogLine
 from parapp.services.sync_words import word
@@ -32,7 +33,8 @@ LOG_HEADERS = (
 
 KEY_UNIT, KEY_ROLE, KEY_FINGERPRINT, KEY_TRUSTED_AT = range(4)
 KEY_HEADERS = (N_("Unit"), N_("Role"), N_("Key fingerprint"), N_("Trusted on"))
-ROLES = {"commune": N_("commune / ward"), "appraiser": N_("appraiser")}
+# A card's role is the other office's word: shown as it came when it names neither.
+ROLES: dict[str, str] = {Role.COMMUNE: N_("commune / ward"), Role.APPRAISER: N_("appraiser")}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from parapp.domain.roles import Role
 from parapp.i18n import N_, _
 from parapp.services import appraisal, setup
 from ui import dialogs, screens
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from parapp.services.appraisal import UnitStatus
     from parapp.services.office import Office
 
-APPRAISER_ROLE = "appraiser"
 FOR_THE_APPRAISER = N_(
     "Appraising, ranking and publishing are done by the appraiser (the province's "
     "Department of Home Affairs) in its own copy of the program. Your office sends its "
@@ -51,7 +51,7 @@ FOR_THE_APPRAISER = N_(
 class Hub:
     """What the hub shows for one year (loaded on the worker)."""
 
-    role: str
+    role: Role
     year: int
     years: list[int]
     units: list[UnitStatus]
@@ -61,8 +61,8 @@ class Hub:
 def load_hub(db: Office, year: int | None, today: date) -> Hub:
     """Runs on the worker: the role, the years with submissions and the units of ``year``
     (by default the latest year any unit submitted, else this year)."""
-    role = setup.get_setting(db, "role")
-    if role != APPRAISER_ROLE:
+    role = setup.role_of(db)
+    if role is not Role.APPRAISER:
         return Hub(role, year or today.year, [], [], "")
     years = appraisal.received_years(db)
     chosen = year if year is not None else (years[0] if years else today.year)
@@ -146,7 +146,7 @@ class AppraisalScreen(Screen):
     # -- loading -------------------------------------------------------------------
     @property
     def is_appraiser(self) -> bool:
-        return getattr(self.state, "role", "") == APPRAISER_ROLE
+        return getattr(self.state, "role", None) is Role.APPRAISER
 
     @property
     def loading(self) -> bool:
@@ -183,7 +183,7 @@ class AppraisalScreen(Screen):
     def _loaded(self, hub: Hub) -> None:
         self._loading -= 1
         self.hub = hub
-        if hub.role != APPRAISER_ROLE:
+        if hub.role is not Role.APPRAISER:
             self.pages.setCurrentWidget(self.commune_page)
             self._show_year_box(False)
             self.result_entry.load()
@@ -220,7 +220,7 @@ class AppraisalScreen(Screen):
         self.pages.setCurrentWidget(self.unit_page)
 
     def show_units(self) -> None:
-        if self.hub is not None and self.hub.role == APPRAISER_ROLE:
+        if self.hub is not None and self.hub.role is Role.APPRAISER:
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentWidget(self.units)
             if self.unit_page.unit_code:

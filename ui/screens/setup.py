@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from parapp.domain.roles import Role
 from parapp.domain.text import clean
 from parapp.domain.units import Unit, UnitKind
 from parapp.i18n import _, message, ngettext
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from parapp.domain.units import Unit
     from parapp.services.office import Office
 
-COMMUNE, APPRAISER = "commune", "appraiser"
 FORM_WIDTH = 860
 
 
@@ -239,7 +239,8 @@ class SetupScreen(Screen):
             )
         )
         self.existing_label.show()
-        (self.role_appraiser if status.role == APPRAISER else self.role_commune).setChecked(True)
+        appraiser = status.role is Role.APPRAISER
+        (self.role_appraiser if appraiser else self.role_commune).setChecked(True)
         for widget in (self.role_commune, self.role_appraiser, self.province, self.search_edit):
             widget.setEnabled(False)
         self.results.hide()
@@ -248,11 +249,11 @@ class SetupScreen(Screen):
         self.office_name.setEnabled(False)
 
     @property
-    def role(self) -> str:
-        return APPRAISER if self.role_appraiser.isChecked() else COMMUNE
+    def role(self) -> Role:
+        return Role.APPRAISER if self.role_appraiser.isChecked() else Role.COMMUNE
 
     def _role_changed(self) -> None:
-        commune = self.role == COMMUNE
+        commune = self.role is Role.COMMUNE
         self.search_label.setVisible(commune)
         self.search_edit.setVisible(commune)
         self.results.setVisible(commune and self.existing is None)
@@ -273,7 +274,7 @@ class SetupScreen(Screen):
         if self.catalog is None:
             return
         total = self.model.total
-        if self.role == APPRAISER:
+        if self.role is Role.APPRAISER:
             self.hint.setText(_("Choose your province or city above."))
         elif total == 0 and not self.search_edit.text().strip():
             self.hint.setText(_("Type a few letters of the name of your commune or ward."))
@@ -298,7 +299,7 @@ class SetupScreen(Screen):
     def _fill_office(self) -> None:
         if self.existing is not None:
             return
-        if self.role == APPRAISER:
+        if self.role is Role.APPRAISER:
             code = self.province.currentData()
             province = self._province(code) if code else None
             self.office_name.setText(appraiser_of(province) if province else "")
@@ -323,9 +324,9 @@ class SetupScreen(Screen):
     def problem(self) -> str:
         """What is still missing, in words; empty when the page can be finished."""
         if self.existing is None:
-            if self.role == COMMUNE and self.chosen is None:
+            if self.role is Role.COMMUNE and self.chosen is None:
                 return _("Choose your commune or ward in the list (step 2).")
-            if self.role == APPRAISER and not self.province.currentData():
+            if self.role is Role.APPRAISER and not self.province.currentData():
                 return _("Choose your province or city (step 2).")
             if not clean(self.office_name.text()):
                 return _("Type the name of the appraising office (step 2).")
@@ -370,10 +371,10 @@ class SetupScreen(Screen):
 
 
 def _unit_for(
-    role: str, chosen: CatalogEntry | None, province: Province | None, office: str
+    role: Role, chosen: CatalogEntry | None, province: Province | None, office: str
 ) -> Unit:
     """The unit to record (runs on the worker: the official list is looked up there)."""
-    if role == APPRAISER:
+    if role is Role.APPRAISER:
         assert province is not None
         return Unit(province.code, office, UnitKind.DEPARTMENT, province_name=province.name)
     assert chosen is not None

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.errors import DomainError
+from parapp.domain.roles import PackageKind
 from parapp.i18n import _, message
 from parapp.services.appraisal import UnitStatus
 from parapp.services.appraisal_publish import (
@@ -359,7 +360,7 @@ def send_results(
     for done, (code, name) in enumerate(units):
         yield done, len(units), name
         try:
-            exported.append(export(db, "result", folder, to=code, year=year))
+            exported.append(export(db, PackageKind.RESULT, folder, to=code, year=year))
         except DomainError as exc:
             failed.append((name, message(exc)))
     return Sent(exported, failed)

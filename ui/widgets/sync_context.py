@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
+from parapp.domain.roles import Role
 from parapp.services import setup, sync_keys, sync_log
 from parapp.services.appraisal import latest_year
 from parapp.services.common import NotFound
@@ -17,12 +18,9 @@ from ui.models.sync_log import KeyEntry, LogEntry, key_entries, log_entries
 if TYPE_CHECKING:
     from parapp.services.office import Office
 
-COMMUNE, APPRAISER = "commune", "appraiser"
-
-
 @dataclass(frozen=True)
 class SyncContext:
-    role: str
+    role: Role
     unit_code: str
     unit_name: str
     appraiser_code: str
@@ -34,7 +32,7 @@ class SyncContext:
 
     @property
     def appraiser(self) -> bool:
-        return self.role == APPRAISER
+        return self.role is Role.APPRAISER
 
     def name_of(self, code: str) -> str:
         if code == self.unit_code:
@@ -49,7 +47,7 @@ class SyncContext:
 
 def load_context(db: Office) -> SyncContext:
     """Runs on the worker thread (makes this office's keys on first use)."""
-    role = setup.get_setting(db, "role", COMMUNE) or COMMUNE
+    role = setup.role_of(db)
     unit = setup.own_unit_or_none(db)
     fingerprint = sync_keys.own_keys(db.path).fingerprint
     trusted = sync_keys.trusted(db, include_replaced=True)
@@ -59,7 +57,7 @@ def load_context(db: Office) -> SyncContext:
         if unit.appraiser_code and unit.appraiser_name:
             names.setdefault(unit.appraiser_code, unit.appraiser_name)
     latest = None
-    if role == APPRAISER:
+    if role is Role.APPRAISER:
         try:
             latest = latest_year(db)
         except NotFound:

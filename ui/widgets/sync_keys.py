@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from parapp.domain.roles import PackageKind
 from parapp.i18n import _
 from parapp.services import sync_export, sync_keys
 from ui import dialogs, style
@@ -176,7 +177,7 @@ class KeysPanel(QWidget):
             return
 
         def job(office: Office) -> Exported:
-            return sync_export.export(office, "unit-card", folder)
+            return sync_export.export(office, PackageKind.UNIT_CARD, folder)
 
         OfficeOp(self.state, job, label=_("Writing the card…")).success(
             self._card_exported

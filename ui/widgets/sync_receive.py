@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from parapp.domain.roles import Role
 from parapp.i18n import _
 from parapp.services import sync_import
 from ui import dialogs, style
@@ -168,7 +169,7 @@ class ReceivePanel(QWidget):
         layout.addWidget(self.zone)
         self.drives_row = QHBoxLayout()
         layout.addLayout(self.drives_row)
-        self.what = note(self._expected_text(""))
+        self.what = note(self._expected_text(Role.COMMUNE))
         layout.addWidget(self.what)
         self.last = QLabel()
         self.last.setWordWrap(True)
@@ -183,8 +184,8 @@ class ReceivePanel(QWidget):
         layout.addStretch(1)
 
     @staticmethod
-    def _expected_text(role: str) -> str:
-        if role == "appraiser":
+    def _expected_text(role: Role) -> str:
+        if role is Role.APPRAISER:
             return _(
                 "Here you receive the units' self-assessments and progress reports. Unit "
                 "cards are trusted in “Keys and fingerprints”."
@@ -194,7 +195,7 @@ class ReceivePanel(QWidget):
             "Its unit card is trusted in “Keys and fingerprints”."
         )
 
-    def set_role(self, role: str) -> None:
+    def set_role(self, role: Role) -> None:
         self.what.setText(self._expected_text(role))
 
     def set_volumes(self, volumes: list[Volume]) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from parapp.domain.assessment import AssessmentStatus
+from parapp.domain.roles import PackageKind, Role
 from parapp.i18n import N_, _, label
 from parapp.services import sync_export
 from ui import dialogs, preferences, style
@@ -41,16 +42,16 @@ SUBMITTABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED, AssessmentStat
 
 @dataclass(frozen=True)
 class Choice:
-    kind: str
+    kind: PackageKind
     title: str  # msgid; {year} is the year on screen
     detail: str  # msgid
     can_encrypt: bool = False
 
 
-CHOICES = {
-    "commune": (
+CHOICES: dict[Role, tuple[Choice, ...]] = {
+    Role.COMMUNE: (
         Choice(
-            "submission",
+            PackageKind.SUBMISSION,
             N_("Self-assessment {year} (submission for appraisal)"),
             N_(
                 "Scores, data, explanations, evidence files and the remediation plan of the "
@@ -59,13 +60,13 @@ CHOICES = {
             can_encrypt=True,
         ),
         Choice(
-            "progress",
+            PackageKind.PROGRESS,
             N_("Remediation progress report"),
             N_("The remediation plan with the progress recorded for each item."),
             can_encrypt=True,
         ),
         Choice(
-            "unit-card",
+            PackageKind.UNIT_CARD,
             N_("This unit's card (public keys)"),
             N_(
                 "Sent once, when you start exchanging packages; tell the appraiser the key "
@@ -73,19 +74,19 @@ CHOICES = {
             ),
         ),
     ),
-    "appraiser": (
+    Role.APPRAISER: (
         Choice(
-            "result",
+            PackageKind.RESULT,
             N_("Appraisal results of every unit, year:"),
             N_("One package per unit whose assessment is appraised, returned or published."),
         ),
         Choice(
-            "criteria-set",
+            PackageKind.CRITERIA_SET,
             N_("The criteria set in use"),
             N_("For every unit under this appraiser."),
         ),
         Choice(
-            "unit-card",
+            PackageKind.UNIT_CARD,
             N_("This office's card (public keys)"),
             N_("For every unit under this appraiser; tell them the fingerprint by phone."),
         ),
@@ -101,7 +102,7 @@ class SendPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.context: SyncContext | None = None
-        self.role = ""
+        self.role: Role | None = None
         self.buttons: dict[str, QRadioButton] = {}
         self.details: dict[str, QLabel] = {}
         self.group = QButtonGroup(self)
@@ -175,7 +176,7 @@ class SendPanel(QWidget):
         if context.role != self.role:
             self.role = context.role
             self._build_choices()
-        if context.latest_year is not None and self.role == "appraiser":
+        if context.latest_year is not None and self.role is Role.APPRAISER:
             self.year.setValue(context.latest_year)
         self._update()
 
@@ -190,12 +191,12 @@ class SendPanel(QWidget):
         self.buttons = {}
         self.details = {}
         row = 0
-        for choice in CHOICES.get(self.role, CHOICES["commune"]):
+        for choice in CHOICES[self.role or Role.COMMUNE]:
             button = QRadioButton()
             style.room_for_marks(button)
             self.group.addButton(button)
             self.buttons[choice.kind] = button
-            if choice.kind == "result":
+            if choice.kind is PackageKind.RESULT:
                 line = QHBoxLayout()
                 line.setContentsMargins(0, 0, 0, 0)
                 line.addWidget(button)
@@ -214,14 +215,18 @@ class SendPanel(QWidget):
             row += 2
         first = next(iter(self.buttons.values()), None)
         view = self.state.view
-        if view is not None and view.info.status not in SUBMITTABLE and "progress" in self.buttons:
-            first = self.buttons["progress"]  # nothing left to submit this year
+        progress = self.buttons.get(PackageKind.PROGRESS)
+        if view is not None and view.info.status not in SUBMITTABLE and progress is not None:
+            first = progress  # nothing left to submit this year
         if first is not None:
             first.setChecked(True)
 
+    def _choices(self) -> tuple[Choice, ...]:
+        return CHOICES[self.role] if self.role else ()
+
     def _choice(self) -> Choice | None:
         kind = self.kind()
-        for choice in CHOICES.get(self.role, ()):
+        for choice in self._choices():
             if choice.kind == kind:
                 return choice
         return None
@@ -243,13 +248,13 @@ class SendPanel(QWidget):
     def _update(self) -> None:
         view = self.state.view
         year = self._view_year()
-        for choice in CHOICES.get(self.role, ()):
+        for choice in self._choices():
             button = self.buttons.get(choice.kind)
             if button is not None:
                 button.setText(_(choice.title).format(year=year or ""))
-        detail = self.details.get("submission")
+        detail = self.details.get(PackageKind.SUBMISSION)
         if view is not None and detail is not None:
-            text = _(CHOICES["commune"][0].detail)
+            text = _(CHOICES[Role.COMMUNE][0].detail)
             if view.info.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED):
                 text = _(
                     "The {year} self-assessment is not submitted yet: submit it on the "
@@ -292,11 +297,11 @@ class SendPanel(QWidget):
         if db is None or not kind or out is None:
             return
         # Writing never submits: an unsubmitted year is refused by the service, with why.
-        year = self.year.value() if kind == "result" else self._view_year()
+        year = self.year.value() if kind == PackageKind.RESULT else self._view_year()
         encrypt = self.encrypt.isChecked()
 
         def job(office: Office) -> list[Exported]:
-            if kind == "result":
+            if kind == PackageKind.RESULT:
                 assert year is not None
                 return sync_export.export_all_results(office, out, year)
             return [sync_export.export(office, kind, out, year=year, encrypt=encrypt)]
