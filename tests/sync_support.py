@@ -7,6 +7,9 @@ import sqlite3
 from pathlib import Path
 
 from db.engine import Database, open_database
+from parapp import i18n
+from parapp.domain.errors import DomainError
+from parapp.services import sync_import
 
 
 def copy_demo(demo_db: Path, target: Path) -> Path:
@@ -76,3 +79,39 @@ def stable_dump(db_path: Path, ignore: dict[str, set[str]]) -> dict[str, list[st
         return out
     finally:
         con.close()
+
+
+def english(error: DomainError) -> str:
+    """The error's sentence in English, whatever language the test runs in."""
+    before = i18n.get_language()
+    i18n.set_language("en")
+    try:
+        return i18n.message(error)
+    finally:
+        i18n.set_language(before)
+
+
+def one_sentence(error: DomainError | None) -> str:
+    """The English sentence; checked to be one sentence and to have its Vietnamese."""
+    assert error is not None
+    text = english(error)
+    assert text.endswith(".") and ". " not in text and "\n" not in text, text
+    assert "Error" not in text and "Traceback" not in text, text
+    before = i18n.get_language()
+    i18n.set_language("vi")
+    try:
+        assert i18n._(error.template) != error.template, f"no Vietnamese for: {error.template}"
+        assert "{" not in i18n.message(error)
+    finally:
+        i18n.set_language(before)
+    return text
+
+
+def imported(db_path: Path, package: Path) -> sync_import.Outcome:
+    """One package imported into the office at ``db_path`` (opened and closed around it)."""
+    db = open_database(db_path)
+    try:
+        [(_d, _t, outcome)] = list(sync_import.import_packages(db, [package]))
+    finally:
+        db.close()
+    return outcome

@@ -39,12 +39,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_support import copy_demo, draft_2026_submission, dump, store_listing
+from sync_support import (
+    copy_demo,
+    draft_2026_submission,
+    dump,
+    imported,
+    one_sentence,
+    store_listing,
+)
 
 import db.engine
 from db.engine import open_database
-from parapp import i18n
-from parapp.domain.errors import DomainError
 from parapp.services import sync_import, sync_keys
 from parapp.services.sync_data import MAX_DOCUMENTS
 from parapp.sync import keys
@@ -154,31 +159,6 @@ def at_limits(demo: Demo, *, extra_entries: int = 0, extra_bytes: int = 0) -> by
 
 
 # -- outcomes ------------------------------------------------------------------------------
-def _english(error: DomainError) -> str:
-    before = i18n.get_language()
-    i18n.set_language("en")
-    try:
-        return i18n.message(error)
-    finally:
-        i18n.set_language(before)
-
-
-def one_sentence(error: DomainError | None) -> str:
-    """The English sentence; checked to be one sentence and to have its Vietnamese."""
-    assert error is not None
-    text = _english(error)
-    assert text.endswith(".") and ". " not in text and "\n" not in text, text
-    assert "Error" not in text and "Traceback" not in text, text
-    before = i18n.get_language()
-    i18n.set_language("vi")
-    try:
-        assert i18n._(error.template) != error.template, f"no Vietnamese for: {error.template}"
-        assert "{" not in i18n.message(error)
-    finally:
-        i18n.set_language(before)
-    return text
-
-
 def _state(db_path: Path) -> tuple[object, ...]:
     folder = db_path.parent
     return (dump(db_path), store_listing(folder / "evidence"),
@@ -203,17 +183,8 @@ def refused(db_path: Path, package: Path) -> str:
     return texts[0]
 
 
-def imported(db_path: Path, package: Path) -> sync_import.Outcome:
-    db = open_database(db_path)
-    try:
-        [(_d, _t, outcome)] = list(sync_import.import_packages(db, [package]))
-    finally:
-        db.close()
-    return outcome
-
-
 # -- the limits ------------------------------------------------------------------------------
-def test_a_package_at_every_limit_is_imported(demo: Demo, tmp_path: Path) -> None:
+def test_a_package_at_every_limit_isimported(demo: Demo, tmp_path: Path) -> None:
     raw = at_limits(demo)
     package = forged(demo, tmp_path / "at-limits.cchc", data_bytes=raw)
     db_path = demo.appraiser(tmp_path / "appraiser")
@@ -285,7 +256,7 @@ def test_just_over_a_limit_is_refused_with_one_sentence_and_changes_nothing(
     assert phrase in text, text
 
 
-def test_the_documents_limit_itself_is_imported(demo: Demo, tmp_path: Path) -> None:
+def test_the_documents_limit_itself_isimported(demo: Demo, tmp_path: Path) -> None:
     data, files = _documents(demo, MAX_DOCUMENTS - 2)
     assert len(data["evidence"]) == MAX_DOCUMENTS
     package = forged(demo, tmp_path / "documents.cchc", data=data, files=files)

@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_support import copy_demo, draft_2026_submission, dump
+from sync_support import copy_demo, draft_2026_submission, dump, one_sentence
 
 from db.engine import open_database
-from parapp import i18n
 from parapp.domain.errors import DomainError
 from parapp.services import sync_export, sync_import, sync_keys
 from parapp.sync.package import read_package, validate_manifest
@@ -81,31 +80,6 @@ def _forged(demo: tuple[Path, Path], out: Path, *, data_bytes: bytes | None = No
 
 
 # -- checking an outcome ---------------------------------------------------------------------
-def _english(error: DomainError) -> str:
-    before = i18n.get_language()
-    i18n.set_language("en")
-    try:
-        return i18n.message(error)
-    finally:
-        i18n.set_language(before)
-
-
-def _one_sentence(error: DomainError | None) -> str:
-    """The English sentence; checked to be one sentence and to have its Vietnamese."""
-    assert error is not None
-    text = _english(error)
-    assert text.endswith(".") and ". " not in text and "\n" not in text, text
-    assert "Error" not in text and "Traceback" not in text, text
-    before = i18n.get_language()
-    i18n.set_language("vi")
-    try:
-        assert i18n._(error.template) != error.template, f"no Vietnamese for: {error.template}"
-        assert "{" not in i18n.message(error)
-    finally:
-        i18n.set_language(before)
-    return text
-
-
 def _refused(db_path: Path, sources: list[Path], *,
              runs: tuple[bool, ...] = (True, False)) -> list[sync_import.Outcome]:
     """Import (dry run, then for real): every outcome refused, the database unchanged."""
@@ -191,7 +165,7 @@ def test_export_to_a_full_stick_names_the_stick(demo: tuple[Path, Path], tmp_pat
             sync_export.export(db, "submission", stick, year=2026)
     finally:
         db.close()
-    assert str(stick) in _one_sentence(caught.value)
+    assert str(stick) in one_sentence(caught.value)
     # Room for the signed package but not for its encrypted copy: nothing is left on the
     # stick (no unencrypted package when encryption was asked for).
     (tmp_path / "probe").mkdir()
@@ -226,7 +200,7 @@ def test_import_into_a_full_data_folder_says_the_data_folder_is_full(
             [outcome] = _refused(db_path, [valid], runs=(False,))
         finally:
             keep.close()
-        text = _one_sentence(outcome.error)
+        text = one_sentence(outcome.error)
         assert text.startswith(f"There is no space left in the data folder {db_path.parent},"), (
             name, text)
         assert "damaged" not in text and "cannot be read" not in text
@@ -240,7 +214,7 @@ def test_a_folder_without_a_package_says_so(demo: tuple[Path, Path], tmp_path: P
     empty.mkdir()
     (empty / "ghi-chu.txt").write_text("not a package", encoding="utf-8")
     [outcome] = _refused(db_path, [empty])
-    assert str(empty) in _one_sentence(outcome.error)
+    assert str(empty) in one_sentence(outcome.error)
     done = _cli("--db", str(db_path), "sync", "import", str(empty))
     assert done.returncode == 1 and "There is no package (.cchc file)" in done.stderr, done
     # Beside a real package, the empty folder is reported and the package still imported.
@@ -262,7 +236,7 @@ def test_hashes_and_fingerprints_with_a_trailing_newline_are_refused(
     for n, (phrase, change) in enumerate(cases.items()):
         package = _forged(demo, tmp_path / f"newline-{n}.cchc", manifest=change)
         [outcome] = _refused(db_path, [package])
-        assert phrase in _one_sentence(outcome.error)
+        assert phrase in one_sentence(outcome.error)
         manifest = json.loads(zipfile.ZipFile(demo[1]).read("manifest.json"))
         change(manifest)
         with pytest.raises(PackageError):
@@ -277,7 +251,7 @@ def test_a_file_name_with_a_newline_is_one_line_of_the_refusal_log(
     odd = usb / "nop\n2026\tcopy.cchc"
     odd.write_bytes(b"not a package at all\n" * 10)
     [outcome] = _refused(db_path, [usb])
-    _one_sentence(outcome.error)
+    one_sentence(outcome.error)
     log = (db_path.parent / "logs" / "sync-import.log").read_text(encoding="utf-8")
     lines = log.splitlines()
     assert len(lines) == 2, lines  # one per run (dry run and real)
@@ -291,7 +265,7 @@ def test_deeply_nested_data_is_a_sentence_not_a_recursion_error(
     nested = {"data.json": _forged(demo, tmp_path / "deep-data.cchc", data_bytes=deep)}
     for name, package in nested.items():
         [outcome] = _refused(db_path, [package])
-        text = _one_sentence(outcome.error)
+        text = one_sentence(outcome.error)
         assert "nested too deeply" in text and "Recursion" not in text, (name, text)
     with pytest.raises(PackageError, match="nested too deeply"):
         _read_manifest_of(tmp_path, b"[" * 200_000)
@@ -321,7 +295,7 @@ def test_bytes_around_a_package_are_refused(demo: tuple[Path, Path], tmp_path: P
     with zipfile.ZipFile(package) as archive:  # ZIP readers would take it as it is
         assert archive.testzip() is None
     [outcome] = _refused(db_path, [package])
-    assert "bytes before or after the package" in _one_sentence(outcome.error)
+    assert "bytes before or after the package" in one_sentence(outcome.error)
     # The untouched file is applied (the refusal is for the bytes around it).
     db = open_database(db_path)
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_support import copy_demo, draft_2026_submission, dump
+from sync_support import copy_demo, draft_2026_submission, dump, imported
 
 from db.engine import open_database
 from parapp import i18n
@@ -442,15 +442,6 @@ def _untranslated(error: DomainError | Phrase) -> list[str]:
     return missing
 
 
-def _imported(db_path: Path, package: Path) -> sync_import.Outcome:
-    db = open_database(db_path)
-    try:
-        [(_d, _t, outcome)] = list(sync_import.import_packages(db, [package]))
-    finally:
-        db.close()
-    return outcome
-
-
 def _in(language: str, error: DomainError) -> str:
     before = i18n.get_language()
     i18n.set_language(language)
@@ -467,10 +458,10 @@ def test_the_owner_alone_writes(name: str, province: Province,
     p = province.copy(name)
     db_path = p.db(case.receiver)
     if case.first is not None:
-        assert _imported(db_path, case.first(p)).status == "applied"
+        assert imported(db_path, case.first(p)).status == "applied"
     package = case.build(p)
     before = dump(db_path)
-    outcome = _imported(db_path, package)
+    outcome = imported(db_path, package)
     if not case.refused:
         assert outcome.status == "applied", outcome.error and _in("en", outcome.error)
         assert case.check is not None
