@@ -140,6 +140,7 @@ class DocumentsScreen(Screen):
         if db is None:
             return
         self._stale = False
+        self._show_loading(changing=self.editing is None)
         OfficeOp(
             self.state,
             lambda office: (documents.choices(office), documents.issued_documents(office)),
@@ -176,6 +177,8 @@ class DocumentsScreen(Screen):
         self.chooser.blockSignals(False)
         if not choices:
             self.editing = None
+            self.form.setEnabled(True)
+            self.preview.set_busy(False)
             self.preview.show_message(
                 _("There is no document yet: draft the remediation plan first.")
             )
@@ -193,18 +196,31 @@ class DocumentsScreen(Screen):
         db = self.state.db
         if db is None:
             return
+        shown = self.editing
+        self._show_loading(changing=shown is None or not _same(shown.choice, choice))
         OfficeOp(self.state, lambda office: documents.editing(office, choice)).success(
             self._loaded
         ).failure(self._failed).run()
 
+    def _show_loading(self, *, changing: bool) -> None:
+        """Until the document's fields arrive: say so at once; another document's (or no
+        document's) fields are kept out of reach meanwhile."""
+        if changing:
+            self.form.setEnabled(False)
+        self.preview.set_busy(True)
+        if not self.preview.page_count:
+            self.preview.show_message(_("Preparing the preview…"))
+
     def _loaded(self, editing: Editing) -> None:
         self.editing = editing
+        self.form.setEnabled(True)
         self.form.show_editing(editing, texts.report_note(editing))
         self.issue_actions.show(editing)
         self._update_buttons()
         self.render()
 
     def _failed(self, exc: BaseException) -> None:
+        self.form.setEnabled(True)
         self.preview.set_busy(False)
         dialogs.show_error(self, exc)
 
@@ -401,6 +417,8 @@ class DocumentsScreen(Screen):
         self.chooser.blockSignals(True)
         self.chooser.setItemData(self.chooser.currentIndex(), choice)
         self.chooser.blockSignals(False)
+        # Its new state first (issued: the banner), then the list, which takes longer.
+        self._load(choice)
         self.reload()
         self.state.reload()
 

@@ -167,6 +167,9 @@ class IssueActions(QObject):
             documents.set_pending_numbering(office, choice, "", None)
             return info
 
+        # Making the final PDF takes a moment: say so at once, and issue only once.
+        self.issue_button.setEnabled(False)
+        screen.status_message.emit(_("Issuing the plan…"))
         OfficeOp(screen.state, job, label=_("Issuing the plan…")).success(self._issued).failure(
             self._failed
         ).run()
@@ -183,6 +186,7 @@ class IssueActions(QObject):
             self.screen.show_issued(replace(editing.choice, status="issued", revision=None))
 
     def _failed(self, exc: BaseException) -> None:
+        self.update_buttons()
         dialogs.show_error(self.screen, exc)
 
     # -- amend ---------------------------------------------------------------------
