@@ -5,7 +5,9 @@
 Without ``--db`` a demo office is built in a temporary folder. Besides one picture per
 screen (as the demo stands: the 2025 assessment, published), it shows a 2026
 self-assessment in progress on a copy of the database: the table while typing, with a
-refused value in red, and the overview it gives; and one of our message boxes.
+refused value in red, and the overview it gives; and one of our message boxes. In
+Vietnamese and English: the commune's published result (received, and typed), the
+pre-submission check beside the table, and the appraiser's view of a unit's evidence.
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ def shoot(folder: Path, db_path: Path | None) -> list[Path]:
         _shoot_typing(window, shooter)
         _shoot_dialog(window, shooter)
         _close(window)
+        _shoot_result_and_check(Path(db_path), draft, shooter)
 
         long_plan = _copy_db(db_path, Path(tmp) / "long-plan" / "parapp.sqlite3")
         _lengthen_plan(long_plan)
@@ -259,6 +262,42 @@ def _shoot_dialog(window: object, shooter: Shooter) -> None:
     box.show()
     shooter.grab(box, "dialog-message")
     box.close()
+
+
+def _shoot_result_and_check(published: Path, draft: Path, shooter: Shooter) -> None:
+    """In Vietnamese and English: the commune's "Kết quả công bố" for 2025 (received in the
+    appraiser's package, read-only) and 2024 (typed from the decision), then the 2026
+    pre-submission check beside the table, a line chosen and its criterion selected."""
+    from parapp import i18n
+    from ui import screens
+    from ui.main_window import MainWindow
+    from ui.screens.self_assessment import SelfAssessmentScreen
+
+    before = i18n.get_language()
+    for language in ("vi", "en"):
+        i18n.set_language(language)
+        window = _open_window(published)
+        assert isinstance(window, MainWindow)
+        window.navigate(screens.APPRAISAL)
+        _idle(window)
+        shooter.grab(window, f"published-result-{language}")
+        window.periods.switch_to(2024)
+        _idle(window)
+        shooter.grab(window, f"published-result-typed-{language}")
+        _close(window)
+        window = _open_window(draft)
+        assert isinstance(window, MainWindow)
+        window.navigate(screens.SELF_ASSESSMENT)
+        screen = window.screen(screens.SELF_ASSESSMENT)
+        assert isinstance(screen, SelfAssessmentScreen)
+        screen.open_check()
+        _wait(lambda: screen.check.gaps is not None)  # noqa: B023 - waited for in this loop
+        screen.check.missing.setCurrentRow(max(screen.check.row_of("4.1"), 0))
+        screen.go_to("4.1")
+        _idle(window)
+        shooter.grab(window, f"submit-check-{language}")
+        _close(window)
+    i18n.set_language(before)
 
 
 def _appraiser_db(commune_db: Path, tmp: Path) -> Path | None:
