@@ -32,7 +32,7 @@ from parapp.domain.completeness import GapKind
 from parapp.i18n import _, message, ngettext
 from parapp.services.submission import check as run_check
 from parapp.services.submission import gap_phrase
-from ui import style
+from ui import dialogs, style
 from ui.operations import OfficeOp
 
 if TYPE_CHECKING:
@@ -136,8 +136,9 @@ class SubmitCheckPanel(QFrame):
             self._running -= 1
             self._show(gaps)
 
-        def failed(_exc: BaseException) -> None:
+        def failed(exc: BaseException) -> None:
             self._running -= 1
+            dialogs.show_error(self, exc)
 
         op = OfficeOp(self.state, lambda office: run_check(office, assessment_id))
         op.success(done).failure(failed).run()
