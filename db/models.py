@@ -359,6 +359,9 @@ class AuditRow(Base):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(64), default="local")
+    # Added by migration 0010: the server login that made the change (blank in a file). No
+    # default here: the server fills it (CURRENT_USER), so no client chooses it.
+    login: Mapped[str] = mapped_column(String(63), server_default="")
 
 
 # -- added by migration 0008: office profiles and other indices' results ----------------
@@ -419,3 +422,33 @@ class PublishedRankingRow(Base):
     decision_number: Mapped[str] = mapped_column(String(100), default="")
     source: Mapped[str] = mapped_column(String(16), default="package")  # or "file"
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# -- added by migration 0010: the appraisal council on a server (docs/hub.md) ---------------
+class CouncilMemberRow(Base):
+    """A member of the appraisal council: a server login and the name shown for it. The
+    secretariat's members import, accept, return, publish and export; the others appraise
+    the areas assigned to them. No member: everything is allowed, as in a file."""
+
+    __tablename__ = "council_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(63), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    secretariat: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AreaAssignmentRow(Base):
+    """An area (a root criterion, by code) of a criteria set (by code) in a year, assigned
+    to one member, who alone among the members may score its criteria."""
+
+    __tablename__ = "area_assignments"
+    __table_args__ = (UniqueConstraint("set_code", "year", "area_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("council_members.id", ondelete="CASCADE")
+    )
+    set_code: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    area_code: Mapped[str] = mapped_column(String(32))
+    member: Mapped[CouncilMemberRow] = relationship()

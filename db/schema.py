@@ -10,7 +10,8 @@ from pathlib import Path
 REVISIONS: tuple[str, ...] = ("0001_initial", "0002_issued_documents", "0003_sync_and_audit",
                               "0004_sync_sequence", "0005_evidence_per_unit",
                               "0006_plan_item_shaping", "0007_office_departments",
-                              "0008_office_profile_index_results", "0009_published_rankings")
+                              "0008_office_profile_index_results", "0009_published_rankings",
+                              "0010_council")
 HEAD = REVISIONS[-1]
 
 
