@@ -7,7 +7,9 @@ as text that reads the same in every database (a Decimal as "0.5", nothing as ""
 row names its record by a key that travels with a submission (a node's code, an item's
 uuid, a document's SHA-256), so an appraiser receiving the history reads the same keys.
 
-Who: ``session.info["actor"]`` when the caller set it, else the setting ``clerk_name``.
+Who: ``session.info["actor"]`` when the caller set it, else on a server the connected council
+member's name, else the setting ``clerk_name``; on a server, ``login`` is the login that made
+the change, filled by the server itself (migration 0010).
 Where from: ``session.info["audit_source"]`` (the sync import sets ``"package:<id>"``),
 else ``"local"``. ``session.info["audit"] = False`` records nothing (an import that brings
 the sender's own history instead).
@@ -27,6 +29,7 @@ from sqlalchemy.orm.util import identity_key
 
 from parapp.domain.numbers import normalize
 
+from .council import member_name
 from .models import (
     AssessmentRow,
     AuditRow,
@@ -150,6 +153,9 @@ class _Flush:
     def actor(self) -> str:
         if self._actor is None:
             actor = self.session.info.get("actor")
+            if actor is None:
+                # On a server, the council member connected (its login is in ``login``).
+                actor = member_name(self.session)
             if actor is None:
                 actor = _setting(self.session, ACTOR_SETTING)
             self._actor = str(actor)

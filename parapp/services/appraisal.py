@@ -43,6 +43,8 @@ from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import UnitKind
 
+from . import council
+
 # The units part moved to appraisal_units; its names stay importable from here.
 from .appraisal_units import UnitsAdded as UnitsAdded
 from .appraisal_units import add_unit as add_unit
@@ -233,6 +235,7 @@ def accept_self_scores(
     """
     with db.session() as s:
         row = hub_row(s, unit_code, year, set_code)
+        council.require_secretariat(s)
         cset = set_from_rows(row.criteria_set)
         scores = _scores(s, row.id)
         require_editable(AssessmentStatus(row.status), FieldGroup.APPRAISAL)
@@ -279,6 +282,7 @@ def return_for_correction(
         raise ServiceError("Say why the assessment is returned.", need=Need.REASON)
     with db.session() as s:
         row = hub_row(s, unit_code, year, set_code)
+        council.require_secretariat(s)
         require_transition(AssessmentStatus(row.status), AssessmentStatus.RETURNED, Side.APPRAISER)
         row.status = AssessmentStatus.RETURNED.value
         row.updated_at = now()

@@ -34,6 +34,7 @@ from parapp.formats.ranking_xlsx import ranking_xlsx
 from parapp.printing import nd30
 from parapp.printing.builders.ranking import build_ranking
 
+from . import council
 from .appraisal import reappraisal_counts, require_hub
 from .appraiser_signer import appraiser_signer
 from .assessments import _scores
@@ -236,6 +237,7 @@ def publish(
         raise ServiceError("Give the number of the decision that publishes the results.")
     with db.session() as s:
         require_hub(s)
+        council.require_secretariat(s)
         set_rows = _set_rows(s, year, set_code)
         ids = [r.id for r in set_rows]
         if set_code and not ids:

@@ -27,6 +27,7 @@ from parapp.domain.scoring import Declared, check_score, resolve_self_score
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
 
+from . import council
 from .common import NotFound, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .mapping import score_from_row, set_from_rows
@@ -279,6 +280,8 @@ def apply_appraisals(
                 raise ServiceError(
                     "Criterion {code}: {reason}", code=entry.code, reason=exc
                 ) from None
+    # On a server, a council member scores only its areas (nothing to ask in a file).
+    council.require_areas(s, row, cset, [entry.code for entry in entries])
     for entry in entries:
         score_row = _score_row(s, row.id, entry.code)
         if entry.appraised is not None:

@@ -28,7 +28,7 @@ from parapp.formats import criteria_json
 from parapp.sync import crypto
 from parapp.sync.package import MANIFEST, PackageInfo, write_package
 
-from . import submission, sync_data, sync_keys, sync_ranking
+from . import council, submission, sync_data, sync_keys, sync_ranking
 from .assessments import find_row
 from .common import Need, ServiceError, now, unit_row
 from .criteria import find_set_row
@@ -146,6 +146,7 @@ def _export(db: Database, kind: PackageKind | str, out: Path, *, to: str | None 
     kind = PackageKind(kind)
     own = sync_keys.own_keys(db.path)
     with db.session() as s:
+        council.require_secretariat(s)  # a member's login only appraises
         me = unit_row(s)
         sender_code, sender_name = me.code, me.name
     if kind == PackageKind.UNIT_CARD:

@@ -1,0 +1,124 @@
+"""The appraisal council on a server: who is connected, and the server's own rights for
+each member's login (docs/hub.md, "Council members and their areas").
+
+Only this module and migration 0010 speak PostgreSQL's roles and grants. A database file
+has one user: there ``current_login`` is None and nothing here is used.
+
+What a member's login gets: reading every table; writing appraised scores and comments
+(``node_scores``, where row-level security admits only the criteria of its areas); the
+status and time of an assessment being appraised (``assessments``, the same policies keep
+it from returning or publishing); adding audit rows, whose ``login`` column the server
+fills. A secretariat's login gets every privilege on every table, with the right to grant
+them on (so it can add members itself).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+# Session.info keys: asked once per unit of work.
+_LOGIN = "parapp_login"
+_NAME = "parapp_member_name"
+
+# What a member's save writes (parapp.services.assessments.apply_appraisals and its
+# audit rows); everything else it may only read.
+_SCORE_COLUMNS = ("appraised_score", "appraisal_comment", "survey_score",
+                  "needs_reappraisal", "updated_at")
+_ASSESSMENT_COLUMNS = ("status", "updated_at")
+_AUDIT_COLUMNS = ("at", "actor", "entity", "entity_key", "assessment_uuid", "field",
+                  "old_value", "new_value", "source")
+
+
+def current_login(s: Session) -> str | None:
+    """The server login of this unit of work (``SELECT current_user``); None in a file."""
+    if s.get_bind().dialect.name != "postgresql":
+        return None
+    login = s.info.get(_LOGIN)
+    if login is None:
+        login = str(s.connection().exec_driver_sql("SELECT current_user").scalar())
+        s.info[_LOGIN] = login
+    return str(login)
+
+
+def member_name(s: Session) -> str | None:
+    """The connected member's name (the audit trail's "who"); None in a file or for a login
+    outside the council."""
+    login = current_login(s)
+    if login is None:
+        return None
+    if _NAME not in s.info:
+        name = s.connection().exec_driver_sql(
+            "SELECT display_name FROM council_members WHERE login = %(login)s",
+            {"login": login},
+        ).scalar()
+        s.info[_NAME] = None if name is None else str(name)
+    return s.info[_NAME]
+
+
+def owns_database(s: Session) -> bool:
+    """Whether the login owns parapp's tables (the login that made the database) or is a
+    superuser: the policies do not apply to it, so it is the secretariat in any case."""
+    return bool(s.connection().exec_driver_sql(
+        "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'MEMBER') "
+        "FROM pg_roles r, pg_class c "
+        "WHERE r.rolname = current_user AND c.oid = to_regclass('node_scores')"
+    ).scalar())
+
+
+def login_exists(s: Session, login: str) -> bool:
+    return bool(s.connection().exec_driver_sql(
+        "SELECT 1 FROM pg_roles WHERE rolname = %(login)s", {"login": login}
+    ).scalar())
+
+
+def may_create_logins(s: Session) -> bool:
+    return bool(s.connection().exec_driver_sql(
+        "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+    ).scalar())
+
+
+def _quote(s: Session, name: str) -> str:
+    return s.get_bind().dialect.identifier_preparer.quote_identifier(name)
+
+
+def _schema(s: Session) -> str:
+    return str(s.connection().exec_driver_sql("SELECT quote_ident(current_schema())").scalar())
+
+
+def create_login(s: Session, login: str) -> None:
+    """A new login role without a password (the IT staff set one, or pg_hba admits it by
+    certificate or peer): the caller has checked ``may_create_logins``."""
+    s.connection().exec_driver_sql(f"CREATE ROLE {_quote(s, login)} LOGIN")
+
+
+def grant(s: Session, login: str, *, secretariat: bool) -> None:
+    """The privileges of a member's (or the secretariat's) login on this database."""
+    role, schema = _quote(s, login), _schema(s)
+    conn = s.connection()
+    statements = [f"GRANT USAGE ON SCHEMA {schema} TO {role}"]
+    if secretariat:
+        statements += [
+            f"GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {role} WITH GRANT OPTION",
+            f"GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {role} WITH GRANT OPTION",
+        ]
+    else:
+        statements += [
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+            f"GRANT INSERT ON node_scores TO {role}",
+            f"GRANT UPDATE ({', '.join(_SCORE_COLUMNS)}) ON node_scores TO {role}",
+            f"GRANT UPDATE ({', '.join(_ASSESSMENT_COLUMNS)}) ON assessments TO {role}",
+            f"GRANT INSERT ({', '.join(_AUDIT_COLUMNS)}) ON audit_log TO {role}",
+        ]
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
+def revoke(s: Session, login: str) -> None:
+    """Every privilege of ``login`` on this database's tables (the login itself stays: it
+    is the IT staff's, and may serve other databases)."""
+    role, schema = _quote(s, login), _schema(s)
+    conn = s.connection()
+    conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}")
+    conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}")

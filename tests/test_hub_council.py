@@ -1,0 +1,247 @@
+"""The appraisal council on a real PostgreSQL server (issue 18, docs/hub.md "Council
+members and their areas"): the secretariat adds two members and gives them different
+areas; the members and the secretariat work at the same time, each in its own process
+under its own login, as on their own PCs. The services refuse a member's score outside
+its areas, and its accepting or publishing, in one sentence; the server's row-level
+security and grants refuse the same done by hand in SQL.
+
+Runs against the throwaway cluster of tests/pg_support.py; skipped, with the reason, when
+no server can be started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from db.location import server_path
+from tests.test_cli import ROOT, run
+
+UNIT, YEAR = "06172", 2025
+# The demo's criteria set: area 2 (institutional reform) to the justice department, area
+# 6 (public finance) to the finance department; the secretariat scores area 1 itself.
+MEMBERS = {"tv_tuphap": ("Sở Tư pháp", "2"), "tv_taichinh": ("Sở Tài chính", "6")}
+SECRETARIAT = "snv_vanphong"
+
+
+def _as(url: str, login: str) -> str:
+    """The same database under another login (trusted on the test cluster's socket)."""
+    return url.replace("postgresql://parapp@", f"postgresql://{login}@", 1)
+
+
+def _ok(db: str, data: Path, *args: str) -> str:
+    code, out, err = run(db, *args, data_dir=data, timeout=120)  # type: ignore[arg-type]
+    assert code == 0, (args, err)
+    return out
+
+
+def _refused(db: str, data: Path, *args: str) -> str:
+    code, _out, err = run(db, *args, data_dir=data, timeout=120)  # type: ignore[arg-type]
+    assert code == 1 and "Traceback" not in err, (args, err)
+    return err
+
+
+# -- a member's PC: one process, one login, saving scores as a person types -----------------
+def work(argv: list[str]) -> None:
+    """``URL GO_FILE CODES_JSON``: wait for GO_FILE, then score each code as the unit
+    scored itself, with a comment; print one JSON line per save. A save refused because
+    another change to the same assessment was committed in between (SERIALIZABLE) is
+    saved again, as the person would: the conflict rule proper is issue 18's point 4."""
+    from sqlalchemy.exc import OperationalError
+
+    from parapp.i18n import message
+    from parapp.services.appraisal import appraise_node
+    from parapp.services.common import ServiceError
+    from parapp.services.office import open_office
+
+    url, go, codes = argv[0], Path(argv[1]), json.loads(argv[2])
+    office = open_office(url)
+    try:
+        while not go.exists():
+            time.sleep(0.01)
+        for code, value, comment in codes:
+            retries = 0
+            while True:
+                try:
+                    appraise_node(office, UNIT, YEAR, code, Decimal(value), comment)
+                    print(json.dumps({"code": code, "ok": True, "retries": retries}), flush=True)
+                    break
+                except OperationalError as exc:
+                    if "serialize" not in str(exc) or retries > 50:
+                        raise
+                    retries += 1
+                except ServiceError as exc:
+                    print(json.dumps({"code": code, "refused": message(exc)},
+                                     ensure_ascii=False), flush=True)
+                    break
+    finally:
+        office.close()
+
+
+def _start(
+    url: str, data: Path, go: Path, codes: list[tuple[str, str, str]]
+) -> subprocess.Popen[str]:
+    env = dict(os.environ, PARAPP_DATA_DIR=str(data), PARAPP_LANG="vi")
+    script = "import sys; from tests.test_hub_council import work; work(sys.argv[1:])"
+    return subprocess.Popen(
+        [sys.executable, "-c", script, url, str(go), json.dumps(codes)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _finish(proc: subprocess.Popen[str]) -> list[dict[str, object]]:
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def _leaves(url: str, data: Path) -> dict[str, tuple[str, str]]:
+    """Each self-scored criterion of the unit's assessment: (its area, its self score)."""
+    from sqlalchemy import select
+
+    from db.models import NodeScoreRow
+    from parapp.services.appraisal import assessment_row
+    from parapp.services.mapping import set_from_rows
+    from parapp.services.office import open_office
+
+    office = open_office(server_path(url, data))
+    try:
+        with office.session() as s:
+            row = assessment_row(s, UNIT, YEAR)
+            cset = set_from_rows(row.criteria_set)
+            scores = s.scalars(select(NodeScoreRow).where(NodeScoreRow.assessment_id == row.id))
+            return {sc.node_code: (cset.area_of(sc.node_code).code, f"{sc.self_score:f}")
+                    for sc in scores if sc.self_score is not None}
+    finally:
+        office.close()
+
+
+def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
+    demo_db: Path, pg_url: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    demo = demo_db.parent.parent
+    data = tmp_path / "data"
+    # The secretariat's office on the server, the commune's submission imported (as in
+    # test_hub): the login that made the database, "parapp", owns it.
+    shutil.copytree(demo / "appraiser" / "keys", server_path(pg_url, data).parent / "keys")
+    _ok(pg_url, data, "init", "--role", "appraiser", "--unit-code", "20", "--sample")
+    _ok(pg_url, data, "appraise", "add-units", "--province", "20")
+    from parapp.services.sync_keys import read_card
+
+    card = demo / "usb" / "the-dinh-danh-06172.cchc"
+    _ok(pg_url, data, "keys", "trust", str(card), "--fingerprint", read_card(card).fingerprint)
+    _ok(pg_url, data, "sync", "import", str(demo / "usb" / "nop-06172-2025.cchc"))
+
+    # Accounts and areas. The test cluster's "parapp" may create logins; a login that
+    # exists already (an earlier run on this cluster) is adopted.
+    for login, (name, area) in MEMBERS.items():
+        said = _ok(pg_url, data, "hub", "member", "add", login, "--name", name)
+        assert name in said and login in said, said
+        _ok(pg_url, data, "hub", "assign", "--member", login, "--area", area)
+    _ok(pg_url, data, "hub", "member", "add", SECRETARIAT, "--name", "Văn phòng Sở Nội vụ",
+        "--secretariat")
+    listing = _ok(pg_url, data, "hub", "areas")
+    assert "\ttv_tuphap\tSở Tư pháp" in listing and "\t6\t" in listing, listing
+    members = _ok(pg_url, data, "hub", "member", "list")
+    assert len(members.splitlines()) == 4, members
+
+    leaves = _leaves(pg_url, data)
+    in_area = {a: sorted(c for c, (area, _v) in leaves.items() if area == a)
+               for a in ("1", "2", "6")}
+    assert all(in_area.values()), in_area
+    tuphap, taichinh = _as(pg_url, "tv_tuphap"), _as(pg_url, "tv_taichinh")
+    office_of = {"tv_tuphap": tuphap, "tv_taichinh": taichinh}
+
+    # At the same time: each member scores its own area, the secretariat area 1.
+    go = tmp_path / "go"
+    work_of = {login: [(c, leaves[c][1], f"{MEMBERS[login][0]} đã xem") for c in in_area[area]]
+               for login, (_n, area) in MEMBERS.items()}
+    procs = {login: _start(office_of[login], data, go, codes) for login, codes in work_of.items()}
+    procs[SECRETARIAT] = _start(_as(pg_url, SECRETARIAT), data, go,
+                                [(c, leaves[c][1], "") for c in in_area["1"]])
+    go.touch()
+    results = {login: _finish(p) for login, p in procs.items()}
+    for login, lines in results.items():
+        assert lines and all(line.get("ok") for line in lines), (login, lines)
+
+    # A member's score on the other's area: refused by the service, in one sentence.
+    other = in_area["6"][0]
+    err = _refused(tuphap, data, "appraise", "score", UNIT, other, "0", "--year", str(YEAR))
+    assert "Lĩnh vực 6 được giao cho Sở Tài chính; bạn không thể chấm điểm lĩnh vực này." \
+        in err, err
+    # Accepting, returning and publishing are the secretariat's.
+    for args in (("appraise", "accept", UNIT, "--year", str(YEAR)),
+                 ("appraise", "return", UNIT, "--reason", "Thiếu", "--year", str(YEAR)),
+                 ("appraise", "publish", "--year", str(YEAR), "--decision-number", "1/QĐ",
+                  "--decision-date", "15/03/2026", "--confirm-incomplete")):
+        err = _refused(taichinh, data, *args)
+        assert "Chỉ Tổ thư ký Hội đồng thẩm định" in err and "tv_taichinh" in err, (args, err)
+
+    # The same by hand in SQL, under the member's login: the server refuses it.
+    conninfo = "postgresql:" + tuphap.split(":", 1)[1]
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        aid = conn.execute("SELECT id FROM assessments").fetchone()[0]
+        # Someone else's area: no row is the member's to update (row-level security).
+        done = conn.execute("UPDATE node_scores SET appraised_score = '0' "
+                            "WHERE assessment_id = %s AND node_code = %s", (aid, other))
+        assert done.rowcount == 0
+        # Its own area, but a column that is the commune's: no privilege.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE node_scores SET self_score = '0' WHERE node_code = %s",
+                         (in_area["2"][0],))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("INSERT INTO node_scores (assessment_id, node_code, declared_json, "
+                         "not_applicable, explanation, appraisal_comment, needs_reappraisal, "
+                         "updated_at, appraised_score) VALUES (%s, '6.99', '{}', false, '', "
+                         "'', false, now(), '1')", (aid,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("UPDATE assessments SET status = 'published'")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM node_scores")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE audit_log SET actor = 'ai đó'")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO audit_log (at, actor, entity, entity_key, "
+                         "assessment_uuid, field, old_value, new_value, source, login) "
+                         "VALUES (now(), 'x', 'node', '2.1', '', 'f', '', '', 'local', "
+                         "'tv_taichinh')")
+        # Its own area by hand is within its rights (as through the program).
+        done = conn.execute("UPDATE node_scores SET appraisal_comment = 'tay' "
+                            "WHERE assessment_id = %s AND node_code = %s", (aid, in_area["2"][0]))
+        assert done.rowcount == 1
+
+    # The secretariat (a login of its own, not the database's owner) accepts the rest and
+    # publishes.
+    secretariat = _as(pg_url, SECRETARIAT)
+    _ok(secretariat, data, "appraise", "accept", UNIT, "--year", str(YEAR))
+    _ok(secretariat, data, "appraise", "publish", "--year", str(YEAR), "--decision-number",
+        "70/QĐ-UBND", "--decision-date", "15/03/2026", "--confirm-incomplete")
+
+    # The final state, read by the owner: every member's score and comment as saved, the
+    # audit trail naming each change's login and member, the assessment published.
+    with psycopg.connect("postgresql:" + pg_url.split(":", 1)[1]) as conn:
+        rows = {code: (score, comment) for code, score, comment in conn.execute(
+            "SELECT node_code, appraised_score, appraisal_comment FROM node_scores")}
+        status = conn.execute("SELECT status FROM assessments").fetchone()[0]
+        published = conn.execute("SELECT count(*) FROM published_results").fetchone()[0]
+        audit = list(conn.execute(
+            "SELECT entity_key, login, actor FROM audit_log "
+            "WHERE field = 'appraised_score' AND entity = 'node'"))
+    assert status == "published" and published == 1
+    for login, (name, area) in MEMBERS.items():
+        for code in in_area[area]:
+            comment = "tay" if code == in_area["2"][0] else f"{name} đã xem"
+            assert rows[code] == (leaves[code][1], comment), code
+            assert (code, login, name) in audit, (code, audit)
+    assert {login for code, login, _a in audit if code in in_area["1"]} == {SECRETARIAT}
+    assert rows[other][0] == leaves[other][1]  # untouched by the refused attempts
