@@ -154,6 +154,8 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     assert "\ttv_tuphap\tSở Tư pháp" in listing and "\t6\t" in listing, listing
     members = _ok(pg_url, data, "hub", "member", "list")
     assert len(members.splitlines()) == 4, members
+    err = _refused(pg_url, data, "hub", "member", "add", "Tv-A", "--name", "A")
+    assert "'Tv-A' không dùng được làm tài khoản" in err, err
 
     leaves = _leaves(pg_url, data)
     in_area = {a: sorted(c for c, (area, _v) in leaves.items() if area == a)
@@ -179,8 +181,15 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     err = _refused(tuphap, data, "appraise", "score", UNIT, other, "0", "--year", str(YEAR))
     assert "Lĩnh vực 6 được giao cho Sở Tài chính; bạn không thể chấm điểm lĩnh vực này." \
         in err, err
-    # Accepting, returning and publishing are the secretariat's.
-    for args in (("appraise", "accept", UNIT, "--year", str(YEAR)),
+    # An area nobody was given (the secretariat scores area 1 itself) is not the member's.
+    err = _refused(tuphap, data, "appraise", "score", UNIT, in_area["1"][0], "0",
+                   "--year", str(YEAR))
+    assert "Lĩnh vực 1 năm 2025 không được giao cho bạn" in err, err
+    # Importing, accepting, returning and publishing are the secretariat's; so is
+    # managing the council.
+    for args in (("sync", "import", str(demo / "usb" / "nop-06172-2025.cchc")),
+                 ("hub", "assign", "--member", "tv_taichinh", "--area", "2"),
+                 ("appraise", "accept", UNIT, "--year", str(YEAR)),
                  ("appraise", "return", UNIT, "--reason", "Thiếu", "--year", str(YEAR)),
                  ("appraise", "publish", "--year", str(YEAR), "--decision-number", "1/QĐ",
                   "--decision-date", "15/03/2026", "--confirm-incomplete")):
@@ -245,3 +254,22 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
             assert (code, login, name) in audit, (code, audit)
     assert {login for code, login, _a in audit if code in in_area["1"]} == {SECRETARIAT}
     assert rows[other][0] == leaves[other][1]  # untouched by the refused attempts
+
+
+def test_a_database_file_has_no_council_and_stays_as_it_was(tmp_path: Path) -> None:
+    """A file has one user: members are refused in one sentence, nothing is written, and
+    every other command behaves as before (no member, no check)."""
+    from tests.sync_support import dump
+
+    db = tmp_path / "office" / "parapp.sqlite3"
+    code, _out, err = run(db, "init", "--role", "appraiser", "--unit-code", "20", "--sample",
+                          data_dir=tmp_path)
+    assert code == 0, err
+    before = dump(db)
+    for args in (("hub", "member", "add", "tv_tuphap", "--name", "Sở Tư pháp"),
+                 ("hub", "assign", "--member", "tv_tuphap", "--area", "2", "--year", "2025")):
+        code, _out, err = run(db, *args, data_dir=tmp_path)
+        assert code == 1 and "chỉ áp dụng cho cơ sở dữ liệu trên máy chủ" in err, (args, err)
+    code, out, err = run(db, "hub", "member", "list", data_dir=tmp_path)
+    assert code == 0 and "Hội đồng chưa có thành viên" in out, err
+    assert dump(db) == before

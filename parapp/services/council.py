@@ -94,12 +94,12 @@ def _rights(s: Session) -> _Rights:
 
 
 def require_secretariat(s: Session) -> None:
-    """Accepting, returning, publishing, importing and exporting are the secretariat's."""
+    """Importing, accepting, returning, publishing and exporting are the secretariat's."""
     rights = _rights(s)
     if not rights.secretariat:
         raise ServiceError(
-            "Only the council's secretariat can accept, return, publish or export results; "
-            "the login {login} appraises only the areas assigned to it.",
+            "Only the council's secretariat can import, accept, return, publish or export "
+            "results; the login {login} appraises only the areas assigned to it.",
             login=rights.login,
         )
 

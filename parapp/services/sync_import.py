@@ -44,7 +44,7 @@ from parapp.sync import crypto
 from parapp.sync.package import MAX_MANIFEST_SIZE, OpenedPackage, read_package
 from parapp.sync.safety import PackageError
 
-from . import sync_apply, sync_keys, sync_stage
+from . import council, sync_apply, sync_keys, sync_stage
 from .backups import before_import
 from .common import ServiceError, now
 from .leftovers import Scratch, clear
@@ -277,6 +277,7 @@ def import_packages(
         raise (disk_full(db, exc) or exc) from exc
     try:
         with _waiting(), db.snapshot() as s:
+            council.require_secretariat(s)  # on a server, a member's login only appraises
             batch = Batch.read(s)
         run = _Run(db, batch, dry_run, scratch.folder)
         for index, path in enumerate(files, start=len(empty) + 1):
