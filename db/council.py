@@ -91,17 +91,41 @@ def create_login(s: Session, login: str) -> None:
     s.connection().exec_driver_sql(f"CREATE ROLE {_quote(s, login)} LOGIN")
 
 
+def _defaults(s: Session, schema: str) -> str | None:
+    """``ALTER DEFAULT PRIVILEGES`` for the tables the owner will create (a later
+    migration's), with the action to append; None when this login cannot set them (only
+    the owner, or a superuser, can)."""
+    if not owns_database(s):
+        return None
+    owner = s.connection().exec_driver_sql(
+        "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass('node_scores')"
+    ).scalar()
+    return f"ALTER DEFAULT PRIVILEGES FOR ROLE {_quote(s, str(owner))} IN SCHEMA {schema}"
+
+
 def grant(s: Session, login: str, *, secretariat: bool) -> None:
-    """The privileges of a member's (or the secretariat's) login on this database."""
+    """The privileges of a member's (or the secretariat's) login on this database, and on
+    the tables a later migration adds (as far as this login can say so)."""
     role, schema = _quote(s, login), _schema(s)
     conn = s.connection()
     statements = [f"GRANT USAGE ON SCHEMA {schema} TO {role}"]
+    defaults = _defaults(s, schema)
+    if defaults:
+        statements += [f"{defaults} REVOKE ALL ON TABLES FROM {role}",
+                       f"{defaults} REVOKE ALL ON SEQUENCES FROM {role}"]
     if secretariat:
         statements += [
             f"GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {role} WITH GRANT OPTION",
             f"GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {role} WITH GRANT OPTION",
         ]
+        if defaults:
+            statements += [f"{defaults} GRANT ALL ON TABLES TO {role} WITH GRANT OPTION",
+                           f"{defaults} GRANT ALL ON SEQUENCES TO {role} WITH GRANT OPTION"]
     else:
+        if defaults:
+            # A new table is readable; what a member writes is named below, column by column.
+            statements += [f"{defaults} GRANT SELECT ON TABLES TO {role}",
+                           f"{defaults} GRANT USAGE, SELECT ON SEQUENCES TO {role}"]
         statements += [
             f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}",
             f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
@@ -120,5 +144,9 @@ def revoke(s: Session, login: str) -> None:
     is the IT staff's, and may serve other databases)."""
     role, schema = _quote(s, login), _schema(s)
     conn = s.connection()
+    defaults = _defaults(s, schema)
+    if defaults:  # else the IT staff's dropuser would find privileges still held
+        conn.exec_driver_sql(f"{defaults} REVOKE ALL ON TABLES FROM {role}")
+        conn.exec_driver_sql(f"{defaults} REVOKE ALL ON SEQUENCES FROM {role}")
     conn.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}")
     conn.exec_driver_sql(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {role}")

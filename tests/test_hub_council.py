@@ -255,6 +255,21 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     assert {login for code, login, _a in audit if code in in_area["1"]} == {SECRETARIAT}
     assert rows[other][0] == leaves[other][1]  # untouched by the refused attempts
 
+    # A table a later migration adds (made by the owner) is readable by a member without
+    # adding it again; removing a member takes its areas and its rights with it.
+    with psycopg.connect("postgresql:" + pg_url.split(":", 1)[1], autocommit=True) as conn:
+        conn.execute("CREATE TABLE later_table (x integer)")
+    finance = "postgresql:" + taichinh.split(":", 1)[1]
+    with psycopg.connect(finance) as conn:
+        conn.execute("SELECT count(*) FROM later_table")
+    said = _ok(pg_url, data, "hub", "member", "remove", "tv_taichinh")
+    assert "Sở Tài chính (tv_taichinh)" in said, said
+    assert "tv_taichinh" not in _ok(pg_url, data, "hub", "areas")
+    for table in ("node_scores", "later_table"):
+        with psycopg.connect(finance) as conn, \
+                pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"SELECT count(*) FROM {table}")
+
 
 def test_a_database_file_has_no_council_and_stays_as_it_was(tmp_path: Path) -> None:
     """A file has one user: members are refused in one sentence, nothing is written, and
