@@ -5,8 +5,10 @@ Run from the project folder: ``python bench/ui_actions.py [--runs N]`` (about 20
 the median of 3 by default; offscreen unless ``QT_QPA_PLATFORM`` says otherwise). Not a
 test.
 
-The demo's two offices are built in a temporary folder (``parapp demo``); the commune
-starts and submits its 2026 self-assessment (as the sync tests do). The REAL main window is
+Each run is a new process, as the program is, so a "first" is a first (the PDF machinery,
+for one, is loaded by the first preview). The demo's two offices are built in a temporary
+folder by a child process (``parapp demo``); the commune then starts and submits its 2026
+self-assessment (as the sync tests do), in another child. The REAL main window is
 opened on each office and driven through its own widgets: buttons clicked, the navigation
 list used, the file and confirmation dialogs answered at once (a person's time is not the
 program's). For each action:
@@ -29,13 +31,15 @@ changed (the "backup" column says whether one was made).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -299,20 +303,21 @@ def import_one(window: Any, package: Path) -> list[Figure]:
 
 
 # -- the offices -------------------------------------------------------------------------
-def build(folder: Path) -> dict[str, Path]:
-    """The demo's two offices (commune and appraiser)."""
-    from parapp.services.demo import build_demo
+# Built by child processes: the window's process then imports, as the program would, only
+# what its actions need (the first preview loads the PDF machinery, for instance).
+def prepare(step: str, path: Path) -> None:
+    """``build``: the demo's two offices in ``path``; ``submit``: the commune at ``path``
+    starts and submits its 2026 self-assessment (not yet sent)."""
+    if step == "build":
+        from parapp.services.demo import build_demo
 
-    return dict(build_demo(folder / "demo"))
-
-
-def submit_2026(db_path: Path) -> None:
-    """The commune's 2026 self-assessment started and submitted (not yet sent)."""
+        dict(build_demo(path))
+        return
     from parapp.services import submission
     from parapp.services.demo import start_next_year
     from parapp.services.office import open_office
 
-    db = open_office(db_path)
+    db = open_office(path)
     try:
         assessment_id = start_next_year(db, frozenset({"1", "2", "3", "4", "5", "6"}))
         submission.submit(db, assessment_id, allow_incomplete=True,
@@ -321,11 +326,20 @@ def submit_2026(db_path: Path) -> None:
         db.close()
 
 
+def child(*args: str) -> str:
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
 def run(folder: Path) -> list[Figure]:
     from ui import screens
 
-    paths = build(folder)
-    commune, appraiser = paths["commune-db"], paths["appraiser-db"]
+    child("--prepare", "build", str(folder / "demo"))
+    commune = folder / "demo" / "commune" / "parapp.sqlite3"
+    appraiser = folder / "demo" / "appraiser" / "parapp.sqlite3"
     usb = folder / "usb"
     usb.mkdir()
     figures: list[Figure] = []
@@ -333,7 +347,7 @@ def run(folder: Path) -> list[Figure]:
     window = open_window(commune)  # as built: nothing changed since the demo's backup
     figures += close(window, "close, data unchanged")
 
-    submit_2026(commune)
+    child("--prepare", "submit", str(commune))
     window = open_window(commune)
     figures.append(first_preview(window))
     settle(window)
@@ -355,6 +369,21 @@ def run(folder: Path) -> list[Figure]:
     settle(window)
     figures += close(window, "close after the import")
     return figures
+
+
+def one_run() -> None:
+    """One run in this process (a fresh one, as the program starts): figures as JSON."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import qt_compat, qt_strings, style
+
+    qt_compat.apply()
+    app = QApplication.instance() or QApplication(style.qt_arguments(sys.argv[0]))
+    style.apply(app)
+    qt_strings.install()
+    with tempfile.TemporaryDirectory(prefix="parapp-bench-ui-") as tmp:
+        figures = run(Path(tmp))
+    print(json.dumps([asdict(f) for f in figures]))
 
 
 def combine(runs: list[list[Figure]]) -> list[Figure]:
@@ -382,19 +411,19 @@ def combine(runs: list[list[Figure]]) -> list[Figure]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="median of this many runs")
+    parser.add_argument("--prepare", nargs=2, metavar=("STEP", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from PySide6.QtWidgets import QApplication
-
-    from ui import qt_compat, qt_strings, style
-
-    qt_compat.apply()
-    app = QApplication.instance() or QApplication(style.qt_arguments(sys.argv[0]))
-    style.apply(app)
-    qt_strings.install()
+    if args.prepare:
+        prepare(args.prepare[0], Path(args.prepare[1]))
+        return 0
+    if args.one_run:
+        one_run()
+        return 0
     runs = []
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="parapp-bench-ui-") as tmp:
-            runs.append(run(Path(tmp)))
+    for _ in range(args.runs):  # each in a new process: every "first" is a first
+        out = child("--one-run").strip().splitlines()[-1]
+        runs.append([Figure(**f) for f in json.loads(out)])
     figures = combine(runs)
     platform = os.environ["QT_QPA_PLATFORM"]
     print(f"Visible actions in the real window (QT_QPA_PLATFORM={platform}), median of "
