@@ -91,16 +91,20 @@ def create_login(s: Session, login: str) -> None:
     s.connection().exec_driver_sql(f"CREATE ROLE {_quote(s, login)} LOGIN")
 
 
+def owner(s: Session) -> str:
+    """The login that owns parapp's tables (made the database)."""
+    return str(s.connection().exec_driver_sql(
+        "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass('node_scores')"
+    ).scalar())
+
+
 def _defaults(s: Session, schema: str) -> str | None:
     """``ALTER DEFAULT PRIVILEGES`` for the tables the owner will create (a later
     migration's), with the action to append; None when this login cannot set them (only
     the owner, or a superuser, can)."""
     if not owns_database(s):
         return None
-    owner = s.connection().exec_driver_sql(
-        "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass('node_scores')"
-    ).scalar()
-    return f"ALTER DEFAULT PRIVILEGES FOR ROLE {_quote(s, str(owner))} IN SCHEMA {schema}"
+    return f"ALTER DEFAULT PRIVILEGES FOR ROLE {_quote(s, owner(s))} IN SCHEMA {schema}"
 
 
 def grant(s: Session, login: str, *, secretariat: bool) -> None:

@@ -156,6 +156,8 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     assert len(members.splitlines()) == 4, members
     err = _refused(pg_url, data, "hub", "member", "add", "Tv-A", "--name", "A")
     assert "'Tv-A' không dùng được làm tài khoản" in err, err
+    err = _refused(pg_url, data, "hub", "member", "add", "parapp", "--name", "Sở Nội vụ")
+    assert "--secretariat" in err, err
 
     leaves = _leaves(pg_url, data)
     in_area = {a: sorted(c for c, (area, _v) in leaves.items() if area == a)

@@ -171,6 +171,13 @@ def add_member(db: Database, login: str, name: str, *, secretariat: bool = False
         raise ServiceError("Give the member's name (--name), as it will be shown to others.")
     with db.session() as s:
         _server_session(s)
+        if not secretariat and login in (server.current_login(s), server.owner(s)):
+            # Its grants would be narrowed to a member's: the database would lose its
+            # secretariat (the owner would revoke its own privileges).
+            raise ServiceError(
+                "{login} is the secretariat's own login: add it with --secretariat.",
+                login=login,
+            )
         created = False
         if not server.login_exists(s, login):
             if not server.may_create_logins(s):
