@@ -14,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from parapp.domain.remediation import PlanStatus
 from parapp.domain.text import clean
 from parapp.i18n import _, format_date
 from parapp.services import documents, issuing, paper, plans
@@ -69,7 +70,7 @@ def plan_render(args: argparse.Namespace) -> int:
     kind = _kind(args)
     with _db(args) as db:
         plan = plans.get_plan(db, args.year, kind)
-        if out.suffix.lower() == ".pdf" and plan.status == "issued":
+        if out.suffix.lower() == ".pdf" and plan.status == PlanStatus.ISSUED:
             data = issuing.reprint(db, plan.year, kind)  # refuses a missing or altered copy
             info = issuing.list_issued(db, plan.year, kind)[-1]
             write_atomic(out, data)
@@ -82,7 +83,7 @@ def plan_render(args: argparse.Namespace) -> int:
                 _err(_("An issued plan is reprinted as it was issued; --appendix changes nothing."))
             return 0
         issued = None
-        if plan.status == "issued":  # a Word copy of what was issued, QR code included
+        if plan.status == PlanStatus.ISSUED:  # a Word copy of what was issued, QR code included
             name = documents.ANNUAL_PLAN if kind == KIND_ANNUAL else documents.REMEDIATION_PLAN
             choice = documents.Choice(name, plan.year, plan.status)
             issued = documents.issued_as_printed(db, choice)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any, NoReturn
 
 from parapp import __version__
+from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.roles import Role
 from parapp.i18n import _
 
@@ -125,9 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Kept for scripts: "submitted" is submit (with its check), "draft" is withdraw; the
     # appraiser's states are accepted by the parser so the refusal is a sentence.
     c = a.add_parser("status", help="'submitted' = submit, 'draft' = withdraw")
-    c.add_argument(
-        "status", choices=("submitted", "draft", "returned", "appraised", "published")
-    )
+    c.add_argument("status", choices=[s.value for s in AssessmentStatus])
     c.add_argument("--period", "--year", dest="period", type=_year)
     c.set_defaults(handler=h.assessment_status)
     record_cmds.add_assessment_list(a)

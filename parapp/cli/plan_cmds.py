@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from parapp.domain.remediation import PlanStatus
 from parapp.i18n import _, format_date
 from parapp.services import issuing, plans
 from parapp.services import plan_items as pi
@@ -67,7 +68,7 @@ def _removed_line(r: RemovedItem) -> str:
 
 
 def items_text(plan: PlanItems) -> str:
-    state = _("issued") if plan.status == "issued" else _("draft")
+    state = _("issued") if plan.status == PlanStatus.ISSUED else _("draft")
     lines = [
         _("{what} {year} — revision {revision}, {state} — {n} items").format(
             what=_what(plan.kind),
@@ -122,7 +123,7 @@ def plan_list(args: argparse.Namespace) -> int:
                 "There is no remediation plan yet. Draft one with 'parapp plan draft'."
             )
         for summary in sorted(found, key=lambda s: (-s.year, s.kind != KIND_REMEDIATION)):
-            state = _("issued") if summary.status == "issued" else _("draft")
+            state = _("issued") if summary.status == PlanStatus.ISSUED else _("draft")
             basis = (
                 _("remedies the results of {year}").format(year=summary.assessment_year)
                 if summary.assessment_year

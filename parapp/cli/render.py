@@ -9,7 +9,7 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.figures import Source, printed_lost
 from parapp.domain.numbers import ZERO
-from parapp.domain.remediation import RemediationItem
+from parapp.domain.remediation import PlanStatus, RemediationItem
 from parapp.domain.totals import Basis
 from parapp.i18n import (
     _,
@@ -263,7 +263,7 @@ def plan_text(plan: PlanView, as_of: date) -> str:
         )
     ]
     doc = plan.document
-    if plan.status == "issued" and doc.number and doc.issued_on:
+    if plan.status == PlanStatus.ISSUED and doc.number and doc.issued_on:
         lines.append(
             _("Issued as No. {number}/{symbol} dated {date} (revision {revision}).").format(
                 number=printed_number(doc.number),  # "01/KH-UBND", as the document prints it

@@ -31,6 +31,14 @@ from .numbers import ZERO, format_vi
 from .totals import Totals
 
 
+class PlanStatus(StrEnum):
+    """A plan is edited while a draft; issuing it (number, date, signer) freezes its text:
+    only its items' progress changes after that, and revising it makes a draft again."""
+
+    DRAFT = "draft"
+    ISSUED = "issued"
+
+
 class ItemStatus(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"

@@ -13,7 +13,14 @@ from db.engine import Database
 from db.models import PlanRow
 from parapp.domain.criteria import CriteriaSet, Part
 from parapp.domain.deadlines import parse_deadline
-from parapp.domain.remediation import PlanDocument, RemediationItem, Signer, SignMode, new_id
+from parapp.domain.remediation import (
+    PlanDocument,
+    PlanStatus,
+    RemediationItem,
+    Signer,
+    SignMode,
+    new_id,
+)
 from parapp.domain.text import clean
 
 from .common import Need, ServiceError, unit_row
@@ -38,7 +45,7 @@ def draft_annual_plan(
             )
         ).first()
         if existing is not None:
-            if existing.status != "draft" or not replace_existing:
+            if existing.status != PlanStatus.DRAFT or not replace_existing:
                 raise ServiceError(
                     "There is already a {year} annual reform plan; drafting it again replaces "
                     "the tasks typed so far.",

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from db.engine import Database
-from parapp.domain.remediation import PlanDocument
+from parapp.domain.remediation import PlanDocument, PlanStatus
 from parapp.domain.text import clean
 from parapp.printing.model import Document
 
@@ -46,7 +46,7 @@ class Choice:
     """A document the office can print: which builder, for which year."""
     kind: str  # REMEDIATION_PLAN | ANNUAL_PLAN | SELF_REPORT | PROGRESS_REPORT
     year: int  # the plan's year, or the assessed year of a self-assessment report
-    status: str = "draft"  # a plan's status: "draft" | "issued"
+    status: PlanStatus = PlanStatus.DRAFT  # a plan's
     revision: int | None = None  # an issued revision, shown exactly as issued
 
 
@@ -71,7 +71,7 @@ class Editing:
 
     @property
     def frozen(self) -> bool:
-        return self.is_plan and self.choice.status != "draft"
+        return self.is_plan and self.choice.status != PlanStatus.DRAFT
 
     @property
     def latest_issued(self) -> IssuedInfo | None:
@@ -121,7 +121,7 @@ def editing(db: Database, choice: Choice) -> Editing:
         if choice.revision is not None:
             info = next(i for i in issued if i.revision == choice.revision)
             return Editing(choice, doc, info.number, info.issued_on, "", plan.revision, issued)
-        if plan.status != "draft":
+        if plan.status != PlanStatus.DRAFT:
             number, when = doc.number, doc.issued_on
         return Editing(
             Choice(choice.kind, plan.year, plan.status),
@@ -151,7 +151,7 @@ def build(
     """The document of ``choice`` with the intended number and date (drafts print them)."""
     if choice.kind in PLAN_KINDS:
         plan = plans.get_plan(db, choice.year, PLAN_KINDS[choice.kind])
-        if plan.status == "draft":
+        if plan.status == PlanStatus.DRAFT:
             doc = replace(plan.document, number=clean(number), issued_on=issued_on)
             plan = replace(plan, document=doc)
         if choice.kind == ANNUAL_PLAN:
@@ -173,7 +173,7 @@ def preview_pdf(
     as_of: date | None = None,
 ) -> bytes:
     """The PDF the screen shows: an issued plan exactly as issued, anything else as built."""
-    if choice.kind in PLAN_KINDS and choice.status != "draft":
+    if choice.kind in PLAN_KINDS and choice.status != PlanStatus.DRAFT:
         with contextlib.suppress(NotFound):
             return issuing.reprint(db, choice.year, PLAN_KINDS[choice.kind], choice.revision)
     return render(build(db, choice, number=number, issued_on=issued_on, as_of=as_of), ".pdf")
@@ -202,7 +202,7 @@ def save_choice(
 def issued_as_printed(db: Database, choice: Choice) -> Document | None:
     """The document an issued plan (its latest revision unless ``choice`` names one) was
     printed from, QR code included; None for a draft or a plan issued before QR codes."""
-    if choice.kind not in PLAN_KINDS or choice.status == "draft":
+    if choice.kind not in PLAN_KINDS or choice.status == PlanStatus.DRAFT:
         return None
     found = issuing.list_issued(db, choice.year, PLAN_KINDS[choice.kind])
     if choice.revision is not None:
@@ -217,7 +217,7 @@ def issued_documents(db: Database) -> list[IssuedInfo]:
 
 
 def issued_choice(info: IssuedInfo) -> Choice:
-    return Choice(info.kind, info.plan_year, "issued", info.revision)
+    return Choice(info.kind, info.plan_year, PlanStatus.ISSUED, info.revision)
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import IssuedDocumentRow, PlanRow
+from parapp.domain.remediation import PlanStatus
 from parapp.domain.text import clean
 from parapp.printing import frozen, nd30, signing
 from parapp.printing.model import Document
@@ -223,7 +224,7 @@ def issue_plan(
         row = _plan_row(s, year, kind)
         before = plan_view(row)
         revision = row.revision
-        if row.status != "draft":
+        if row.status != PlanStatus.DRAFT:
             raise ServiceError(
                 "The {year} plan has already been issued. To change it, make a new revision "
                 "with 'parapp plan revise'.",
@@ -262,7 +263,7 @@ def issue_plan(
             )
         _check_number(s, chosen, symbol, when.year)
         row.document_json = document_to_json(stamped.document)
-        row.status = "issued"
+        row.status = PlanStatus.ISSUED.value
         # An issued plan is final: items removed from the draft can no longer come back.
         drop_removed(s, row)
         row.updated_at = now()
@@ -289,14 +290,14 @@ def new_revision(db: Database, year: int | None = None, kind: str = KIND_REMEDIA
     date. The issued PDF and its record stay as they are. Returns the new revision."""
     with db.session() as s:
         row = _plan_row(s, year, kind)
-        if row.status != "issued":
+        if row.status != PlanStatus.ISSUED:
             raise ServiceError(
                 "The {year} plan has not been issued; it can be edited as it is.", year=row.year
             )
         doc = plan_view(row).document
         row.document_json = document_to_json(replace(doc, number="", issued_on=None))
         row.revision += 1
-        row.status = "draft"
+        row.status = PlanStatus.DRAFT.value
         row.updated_at = now()
         return row.revision
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import DepartmentRow, PlanItemRow, PlanRow, Setting, UnitRow
+from parapp.domain.remediation import PlanStatus
 from parapp.domain.text import clean
 from parapp.domain.units import UnitKind
 
@@ -183,7 +184,8 @@ def rename(db: Database, old: str, new: str) -> int:
         before = row.name
         row.name, row.name_key = text, key(text)
         changed = 0
-        items = s.scalars(select(PlanItemRow).join(PlanRow).where(PlanRow.status == "draft")).all()
+        items = s.scalars(select(PlanItemRow).join(PlanRow)
+                          .where(PlanRow.status == PlanStatus.DRAFT.value)).all()
         for item in items:
             lead = replace_name(item.lead, before, text)
             coordinating = replace_name(item.coordinating, before, text)

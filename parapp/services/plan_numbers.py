@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AssessmentRow, PlanItemRow, PlanRow
 from parapp.domain.criteria import CriteriaSet, IndexKind
-from parapp.domain.remediation import RemediationItem
+from parapp.domain.remediation import PlanStatus, RemediationItem
 
 from .common import ServiceError, now
 from .criteria import find_set_row
@@ -55,7 +55,7 @@ class RemovedItem:
 class PlanItems:
     year: int
     kind: str
-    status: str
+    status: PlanStatus
     revision: int
     items: tuple[NumberedItem, ...]
     removed: tuple[RemovedItem, ...] = ()
@@ -141,7 +141,7 @@ def snapshot(plan: PlanRow, order: Order) -> PlanItems:
     return PlanItems(
         year=plan.year,
         kind=plan.kind,
-        status=plan.status,
+        status=PlanStatus(plan.status),
         revision=plan.revision or 1,
         items=tuple(
             NumberedItem(k, item_from_row(r), order.area(r)) for k, r in enumerate(rows, start=1)
@@ -167,7 +167,7 @@ def item_at(rows: Sequence[T], number: int) -> T:
 
 
 def require_draft(plan: PlanRow) -> None:
-    if plan.status != "draft":
+    if plan.status != PlanStatus.DRAFT:
         # The same sentence as every other refused edit of an issued plan.
         raise ServiceError(
             "The plan has been issued; its wording is frozen. Make a new revision to "

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from db.models import PlanRow
 from parapp.domain.errors import Phrase
-from parapp.domain.remediation import PlanDocument, RemediationItem, Signer, SignMode
+from parapp.domain.remediation import (
+    PlanDocument,
+    PlanStatus,
+    RemediationItem,
+    Signer,
+    SignMode,
+)
 
 from .common import Need, NotFound, unit_row
 from .mapping import item_from_row
@@ -46,7 +52,7 @@ class PlanView:
     unit_name: str
     year: int
     kind: str
-    status: str
+    status: PlanStatus
     document: PlanDocument
     items: tuple[RemediationItem, ...]
     revision: int = 1
@@ -87,7 +93,7 @@ def plan_view(row: PlanRow) -> PlanView:
         unit_name=row.unit.name,
         year=row.year,
         kind=row.kind,
-        status=row.status,
+        status=PlanStatus(row.status),
         document=document_from_json(row.document_json),
         items=tuple(item_from_row(i) for i in row.items),
         revision=row.revision or 1,

@@ -23,6 +23,7 @@ from parapp.domain.office import OfficeProfile
 from parapp.domain.remediation import (
     ItemStatus,
     PlanDocument,
+    PlanStatus,
     ProgressUpdate,
     RemediationItem,
     Signer,
@@ -139,7 +140,7 @@ def draft_plan(
             )
         ).first()
         if existing is not None:
-            if existing.status != "draft":
+            if existing.status != PlanStatus.DRAFT:
                 raise ServiceError(
                     "The {year} plan has been issued and cannot be redrafted.", year=year
                 )
@@ -221,7 +222,7 @@ def new_plan(
         assessment_id=assessment_id,
         year=year,
         kind=kind,
-        status="draft",
+        status=PlanStatus.DRAFT.value,
         document_json=document_to_json(document),
         created_at=stamp,
         updated_at=stamp,
@@ -242,7 +243,7 @@ def _item_row(s: Session, item_id: str) -> PlanItemRow:
     row = s.scalars(select(PlanItemRow).where(PlanItemRow.uuid == item_id)).first()
     if row is None:
         raise NotFound("There is no plan item {id}.", id=item_id)
-    if row.plan.status != "draft" and row.plan.status != "issued":
+    if row.plan.status not in (PlanStatus.DRAFT, PlanStatus.ISSUED):
         raise ServiceError("This plan can no longer be changed.")
     return row
 
@@ -255,7 +256,7 @@ def update_item(db: Database, item_id: str, **fields: str) -> RemediationItem:
         raise ValueError(f"unknown item fields {sorted(unknown)}")
     with db.session() as s:
         row = _item_row(s, item_id)
-        if row.plan.status != "draft":
+        if row.plan.status != PlanStatus.DRAFT:
             # The deadline is printed too: changing any wording needs a new revision.
             raise ServiceError(
                 "The plan has been issued; its wording is frozen. Make a new revision to "
@@ -282,7 +283,7 @@ def add_item(db: Database, year: int | None, item: RemediationItem) -> Remediati
     """Add an item by hand (PAPI or Dân vận items have no scored node)."""
     with db.session() as s:
         plan = _plan_row(s, year)
-        if plan.status != "draft":
+        if plan.status != PlanStatus.DRAFT:
             raise ServiceError("The plan has been issued; items cannot be added.")
         item = replace(item, position=len(plan.items), by_hand=True)
         plan.items.append(item_to_row(item))
@@ -337,7 +338,7 @@ def update_document(
         raise ValueError(f"unknown document fields {sorted(unknown)}")
     with db.session() as s:
         row = _plan_row(s, year, kind)
-        if row.status != "draft":
+        if row.status != PlanStatus.DRAFT:
             raise ServiceError(
                 "The plan has been issued; its wording is frozen. Make a new revision to "
                 "change it ('parapp plan revise')."
@@ -367,7 +368,7 @@ class PlanSummary:
     """One remediation plan in the list the screen offers."""
 
     year: int
-    status: str
+    status: PlanStatus
     revision: int
     items: int
     assessment_year: int | None  # the assessment whose result it remedies
@@ -389,7 +390,7 @@ def list_plans(db: Database, kind: str = KIND_REMEDIATION) -> list[PlanSummary]:
             out.append(
                 PlanSummary(
                     row.year,
-                    row.status,
+                    PlanStatus(row.status),
                     row.revision or 1,
                     len(row.items),
                     arow.year if arow else None,
@@ -408,7 +409,7 @@ def copy_unfinished(db: Database, year: int | None = None) -> tuple[PlanView, in
     """
     with db.session() as s:
         plan = _plan_row(s, year)
-        if plan.status != "draft":
+        if plan.status != PlanStatus.DRAFT:
             raise ServiceError(
                 "The plan has been issued; items cannot be added. Make a new revision to "
                 "change it ('parapp plan revise')."

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from parapp.domain.remediation import PlanStatus
 from parapp.i18n import _, format_date
 from parapp.services import documents, issuing
 from parapp.services.documents import Choice, Editing
@@ -93,7 +94,7 @@ class IssueActions(QObject):
         current = latest is not None and latest.revision == editing.revision
         if editing.choice.revision is not None:
             current = current and latest is not None and latest.revision == editing.choice.revision
-        issued = editing.choice.status != "draft"
+        issued = editing.choice.status != PlanStatus.DRAFT
         self.revise_button.setVisible(editing.frozen and current and issued)
 
     def update_buttons(self) -> None:
@@ -183,7 +184,8 @@ class IssueActions(QObject):
         )
         editing = self.editing
         if editing is not None:
-            self.screen.show_issued(replace(editing.choice, status="issued", revision=None))
+            now_issued = replace(editing.choice, status=PlanStatus.ISSUED, revision=None)
+            self.screen.show_issued(now_issued)
 
     def _failed(self, exc: BaseException) -> None:
         self.update_buttons()
@@ -218,7 +220,7 @@ class IssueActions(QObject):
         )
         editing = self.editing
         if editing is not None:
-            self.screen.show_issued(replace(editing.choice, status="draft", revision=None))
+            self.screen.show_issued(replace(editing.choice, status=PlanStatus.DRAFT, revision=None))
 
     # -- sign ----------------------------------------------------------------------
     def sign(self) -> None:

@@ -5,6 +5,7 @@ Vietnamese; these follow the screen's language.
 
 from __future__ import annotations
 
+from parapp.domain.remediation import PlanStatus
 from parapp.i18n import _, format_date
 from parapp.services import documents
 from parapp.services.documents import Choice, Editing
@@ -36,7 +37,7 @@ def reference(number: str, symbol: str) -> str:
 def choice_label(choice: Choice) -> str:
     name = what(choice.kind, choice.year)
     if choice.kind in documents.PLAN_KINDS:
-        state = _("issued") if choice.status != "draft" else _("draft")
+        state = _("issued") if choice.status != PlanStatus.DRAFT else _("draft")
         return f"{name} ({state})"
     return name
 
