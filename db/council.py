@@ -14,11 +14,11 @@ them on (so it can add members itself).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
-# Session.info keys: asked once per unit of work.
-_LOGIN = "parapp_login"
-_NAME = "parapp_member_name"
+_WHO_KEY = "parapp_connected"  # Session.info key: asked once per unit of work
 
 # What a member's save writes (parapp.services.assessments.apply_appraisals and its
 # audit rows); everything else it may only read.
@@ -29,40 +29,58 @@ _AUDIT_COLUMNS = ("at", "actor", "entity", "entity_key", "assessment_uuid", "fie
                   "old_value", "new_value", "source")
 
 
-def current_login(s: Session) -> str | None:
-    """The server login of this unit of work (``SELECT current_user``); None in a file."""
+@dataclass(frozen=True)
+class Connected:
+    """Who this unit of work runs as on the server, asked in one query."""
+
+    login: str
+    member_name: str | None  # None: the login is no member of the council
+    member_secretariat: bool
+    owns_database: bool  # owns parapp's tables, or a superuser: the policies spare it
+    any_member: bool  # the council has members at all
+
+
+_WHO = (
+    "SELECT current_user, m.display_name, coalesce(m.secretariat, false), "
+    "r.rolsuper OR pg_has_role(current_user, c.relowner, 'MEMBER'), "
+    "EXISTS (SELECT 1 FROM council_members) "
+    "FROM pg_roles r JOIN pg_class c ON c.oid = to_regclass('node_scores') "
+    "LEFT JOIN council_members m ON m.login = current_user "
+    "WHERE r.rolname = current_user"
+)
+
+
+def connected(s: Session) -> Connected | None:
+    """Who is connected (cached for the unit of work); None in a database file."""
     if s.get_bind().dialect.name != "postgresql":
         return None
-    login = s.info.get(_LOGIN)
-    if login is None:
-        login = str(s.connection().exec_driver_sql("SELECT current_user").scalar())
-        s.info[_LOGIN] = login
-    return str(login)
+    found = s.info.get(_WHO_KEY)
+    if not isinstance(found, Connected):
+        row = s.connection().exec_driver_sql(_WHO).one()
+        found = Connected(str(row[0]), None if row[1] is None else str(row[1]),
+                          bool(row[2]), bool(row[3]), bool(row[4]))
+        s.info[_WHO_KEY] = found
+    return found
+
+
+def current_login(s: Session) -> str | None:
+    """The server login of this unit of work (``SELECT current_user``); None in a file."""
+    who = connected(s)
+    return None if who is None else who.login
 
 
 def member_name(s: Session) -> str | None:
     """The connected member's name (the audit trail's "who"); None in a file or for a login
     outside the council."""
-    login = current_login(s)
-    if login is None:
-        return None
-    if _NAME not in s.info:
-        name = s.connection().exec_driver_sql(
-            "SELECT display_name FROM council_members WHERE login = %(login)s",
-            {"login": login},
-        ).scalar()
-        s.info[_NAME] = None if name is None else str(name)
-    return s.info[_NAME]
+    who = connected(s)
+    return None if who is None else who.member_name
 
 
 def owns_database(s: Session) -> bool:
     """Whether the login owns parapp's tables (the login that made the database) or is a
     superuser: the policies do not apply to it, so it is the secretariat in any case."""
-    return bool(s.connection().exec_driver_sql(
-        "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'MEMBER') "
-        "FROM pg_roles r, pg_class c "
-        "WHERE r.rolname = current_user AND c.oid = to_regclass('node_scores')"
-    ).scalar())
+    who = connected(s)
+    return who is not None and who.owns_database
 
 
 def login_exists(s: Session, login: str) -> bool:

@@ -37,7 +37,6 @@ from .common import NotFound, ServiceError, now
 
 # A PostgreSQL role name as libpq and .pgpass users type it: lower case, unquoted.
 _LOGIN = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-_RIGHTS = "parapp_rights"  # Session.info key
 
 
 @dataclass(frozen=True)
@@ -74,23 +73,16 @@ def _member(row: CouncilMemberRow) -> Member:
 
 
 def _rights(s: Session) -> _Rights:
-    cached = s.info.get(_RIGHTS)
-    if isinstance(cached, _Rights):
-        return cached
-    login = server.current_login(s)
-    if login is None:
-        rights = _Rights(None, None, True)
-    else:
-        row = s.scalars(select(CouncilMemberRow).where(CouncilMemberRow.login == login)).first()
-        if row is not None:
-            rights = _Rights(login, _member(row), row.secretariat or server.owns_database(s))
-        else:
-            # No member yet: as before. Otherwise a login outside the council is the
-            # secretariat only if it made the database (the policies spare it anyway).
-            none_yet = s.scalars(select(CouncilMemberRow.id).limit(1)).first() is None
-            rights = _Rights(login, None, none_yet or server.owns_database(s))
-    s.info[_RIGHTS] = rights
-    return rights
+    who = server.connected(s)
+    if who is None:
+        return _Rights(None, None, True)
+    member = (Member(who.login, who.member_name, who.member_secretariat)
+              if who.member_name is not None else None)
+    # No member yet: as before. Otherwise a login outside the council is the secretariat
+    # only if it made the database (the policies spare it anyway).
+    secretariat = (who.member_secretariat or who.owns_database if member
+                   else not who.any_member or who.owns_database)
+    return _Rights(who.login, member, secretariat)
 
 
 def require_secretariat(s: Session) -> None:
