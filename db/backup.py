@@ -21,6 +21,7 @@ from pathlib import Path
 
 from parapp.domain.errors import DomainError
 
+from .migrate import upgrade
 from .schema import REVISIONS
 
 # Primary result codes of a write that failed for the disk's sake, not the source's.
@@ -374,8 +375,6 @@ def restore_backup(
         source.close()
     try:
         if check_backup(temp) != REVISIONS[-1]:
-            from .migrate import upgrade
-
             upgrade(temp)
             _checkpoint_to_single_file(temp)
         if before_swap is not None:

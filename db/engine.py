@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from parapp.domain.errors import DomainError
 
+from .backup import make_backup
 from .location import DataPaths, mask_url, server_path, server_url
+from .migrate import upgrade
 from .schema import HEAD, REVISIONS, is_empty, read_revision
 
 if TYPE_CHECKING:
@@ -59,8 +61,12 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
 
 
+# SQLAlchemy is imported inside the functions below, not here: the window opens the database
+# and shows its first figures (parapp.services.quick_view) before the ORM has loaded.
+
+
 def _server_engine(url: str) -> Engine:
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine  # deferred: see above
 
     try:
         import psycopg
@@ -83,8 +89,8 @@ def _server_engine(url: str) -> Engine:
 
 
 def make_engine(path: Path) -> Engine:
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import QueuePool
+    from sqlalchemy import create_engine, event  # deferred: the ORM loads after the first figures
+    from sqlalchemy.pool import QueuePool  # as above
 
     url = server_url(path)
     if url is not None:
@@ -121,10 +127,10 @@ class Database:
     def _ready(self) -> sessionmaker[Session]:
         with self._lock:
             if self._sessions is None:
-                from sqlalchemy.orm import sessionmaker
+                from sqlalchemy.orm import sessionmaker  # the ORM loads here, on first use
 
                 # Every change to scores, links, plans and documents is recorded as it is
-                # flushed.
+                # flushed (db.audit imports the ORM: deferred with it).
                 from .audit import install as install_audit
 
                 engine = make_engine(self.path)
@@ -166,7 +172,7 @@ class Database:
 
 
 def _create(path: Path) -> None:
-    from .models import Base
+    from .models import Base  # the ORM's tables: deferred with SQLAlchemy
 
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
@@ -185,10 +191,8 @@ def _create(path: Path) -> None:
 def _open_server(path: Path, url: str, *, create: bool) -> Database:
     """The server's database, its schema made by the same migrations as a file's (no file
     backup before migrating: a server's backups are its own, docs/hub.md)."""
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from .migrate import upgrade
+    from sqlalchemy import inspect  # deferred with SQLAlchemy (see _server_engine)
+    from sqlalchemy.exc import SQLAlchemyError  # as above
 
     engine = make_engine(path)
     try:
@@ -277,9 +281,6 @@ def open_database(path: Path | str, *, create: bool = False) -> Database:
             path=path,
         )
     if revision != HEAD:
-        from .backup import make_backup
-        from .migrate import upgrade
-
         make_backup(path, DataPaths(path).backups, reason="before-migration")
         upgrade(path)
     return Database(path)

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from platformdirs import user_data_dir
+
 DB_FILENAME = "parapp.sqlite3"
 SERVER_FILENAME = "parapp.server"  # the stand-in name; no such file is ever written
 _SCHEMES = ("postgresql:", "postgres:", "postgresql+psycopg:")
@@ -64,8 +66,6 @@ def default_data_dir() -> Path:
     override = os.environ.get("PARAPP_DATA_DIR")
     if override:
         return Path(override).expanduser()
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("parapp", appauthor=False, roaming=False))
 
 

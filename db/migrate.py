@@ -8,7 +8,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(db_path: Path) -> object:
-    from alembic.config import Config
+    from alembic.config import Config  # half a second to import: only when a migration is due
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -17,6 +17,6 @@ def alembic_config(db_path: Path) -> object:
 
 
 def upgrade(db_path: Path, revision: str = "head") -> None:
-    from alembic import command
+    from alembic import command  # as in alembic_config
 
     command.upgrade(alembic_config(db_path), revision)  # type: ignore[arg-type]

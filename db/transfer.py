@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
 
 from .engine import Database, DatabaseError, open_database
 from .location import DataPaths, mask_url, server_url
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection, Table
+from .models import Base
 
 # The folders beside a database that belong to the office (backups and logs stay behind:
 # they describe the old database).
@@ -48,8 +48,6 @@ def _name(path: Path) -> str:
 
 
 def _tables() -> list[Table]:
-    from .models import Base
-
     return list(Base.metadata.sorted_tables)  # parents before children
 
 
@@ -81,8 +79,6 @@ def checks(db: Database) -> list[TableCheck]:
 
 
 def _require_empty(conn: Connection, target: Path) -> None:
-    from sqlalchemy import func, select
-
     for table in _tables():
         if conn.execute(select(func.count()).select_from(table)).scalar():
             raise DatabaseError(

@@ -16,6 +16,10 @@ Vietnamese is the default; English uses the msgids as they are. Catalogs are com
 Numbers are exact :class:`~decimal.Decimal` values rounded half up for display only
 (84,955 -> "84,96"; Babel alone would round half even). Documents printed for the office
 are always Vietnamese and do not use this module.
+
+This module is on the window's way to its first paint (tests/test_layers.py); Babel,
+``decimal`` and the domain's number and status modules are not, so they are imported where
+first used (the imports marked "after the first paint").
 """
 
 from __future__ import annotations
@@ -145,7 +149,7 @@ def in_vietnamese(phrase: Phrase | str) -> str:
 
 @cache
 def _locale(lang: str) -> Locale:
-    from babel import Locale
+    from babel import Locale  # after the first paint (see the module's note)
 
     return Locale.parse(lang)
 
@@ -158,7 +162,7 @@ def _format(value: Decimal, places: int) -> str:
     """``value`` already has at most ``places`` decimals; Babel only lays it out."""
     if value.is_zero():
         value = abs(value)  # no "-0,00"
-    from babel.numbers import format_decimal
+    from babel.numbers import format_decimal  # after the first paint
 
     return format_decimal(value, format=_pattern(places), locale=_locale(_language))
 
@@ -168,7 +172,7 @@ def format_decimal(value: Decimal, places: int = 2) -> str:
 
     vi: 1234.5 -> "1.234,50"; en: "1,234.50".
     """
-    from parapp.domain.numbers import round_half_up, to_decimal
+    from parapp.domain.numbers import round_half_up, to_decimal  # after the first paint
 
     if places < 0:
         raise ValueError("places must be 0 or more")
@@ -182,7 +186,7 @@ def format_points(value: Decimal) -> str:
 
 def format_max(value: Decimal) -> str:
     """A value as exact as needed, no trailing zeros: "16,5", "7", "0,375" (vi)."""
-    from parapp.domain.numbers import normalize, to_decimal
+    from parapp.domain.numbers import normalize, to_decimal  # after the first paint
 
     exact = normalize(to_decimal(value))
     exponent = exact.as_tuple().exponent
@@ -200,7 +204,7 @@ def parse_decimal(text: str) -> Decimal:
 
     Raises :class:`~parapp.domain.numbers.NumberError` for anything that is not a number.
     """
-    from parapp.domain.numbers import NumberError, to_decimal
+    from parapp.domain.numbers import NumberError, to_decimal  # after the first paint
 
     if not isinstance(text, str):
         raise NumberError(f"not a number: {text!r}")
@@ -221,9 +225,9 @@ def format_datetime(moment: datetime) -> str:
 
 
 def _param(value: object) -> str:
-    from decimal import Decimal
+    from decimal import Decimal  # after the first paint
 
-    from parapp.domain.numbers import Points
+    from parapp.domain.numbers import Points  # after the first paint
 
     if isinstance(value, BaseException | Phrase):
         return message(value)
@@ -243,6 +247,7 @@ def _param(value: object) -> str:
 
 
 def _labels() -> dict[Enum, str]:
+    # After the first paint, as the rest of the domain (see the module's note).
     from parapp.domain.assessment import AssessmentStatus, FieldGroup
     from parapp.domain.criteria import ScoreKind
     from parapp.domain.remediation import ItemStatus

@@ -14,21 +14,39 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QThread
+from PySide6.QtWidgets import QApplication, QWidget
+
+from parapp import i18n
+from parapp.domain.scoring import RatioRule, YesNoRule
+from parapp.services import plan_items
+from parapp.services.demo import build_demo, start_next_year
+from parapp.services.office import open_office
+from ui import crash, qt_compat, qt_strings, screens, style
+from ui.main_window import MainWindow
+from ui.models.columns import COL_DECLARED, COL_TITLE
+from ui.screens.appraisal import AppraisalScreen
+from ui.screens.plan import PlanScreen
+from ui.screens.self_assessment import SelfAssessmentScreen
+from ui.state import AppState
+
+# Read when the QApplication is made, not when Qt is imported.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 WIDTH, HEIGHT = 1366, 768
 
 
 def _wait(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
-    from PySide6.QtCore import QCoreApplication, QThread
-
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         QCoreApplication.processEvents()
@@ -55,9 +73,6 @@ def _copy_db(source: Path, target: Path) -> Path:
 
 def _draft_2026(db_path: Path) -> None:
     """A 2026 self-assessment half done: areas 1-3 copied from 2025, the rest empty."""
-    from parapp.services.demo import start_next_year
-    from parapp.services.office import open_office
-
     db = open_office(db_path)
     try:
         start_next_year(db)
@@ -71,8 +86,6 @@ class Shooter:
         self.saved: list[Path] = []
 
     def grab(self, widget: object, name: str) -> None:
-        from PySide6.QtWidgets import QWidget
-
         assert isinstance(widget, QWidget)
         _settle()
         path = self.folder / f"{len(self.saved) + 1:02d}-{name}.png"
@@ -81,10 +94,7 @@ class Shooter:
         print(path)
 
 
-def _open_window(db_path: Path) -> object:
-    from ui.main_window import MainWindow
-    from ui.state import AppState
-
+def _open_window(db_path: Path) -> MainWindow:
     state = AppState(None, db_path)
     window = MainWindow(state)
     window.resize(WIDTH, HEIGHT)
@@ -97,31 +107,22 @@ def _open_window(db_path: Path) -> object:
     return window
 
 
-def _idle(window: object) -> None:
+def _idle(window: MainWindow) -> None:
     """Wait for the screen's background work (loading, rendering), then for its painting."""
-    state = getattr(window, "state", None)
-    if state is not None and state.has_tasks:
+    state = window.state
+    if state.has_tasks:
         _settle(100)  # a job is queued just after the screen is shown
         _wait(lambda: state.tasks.pending == 0, 60)
     _settle(400)
 
 
-def _close(window: object) -> None:
-    import shiboken6
-    from PySide6.QtWidgets import QMainWindow
-
-    assert isinstance(window, QMainWindow)
+def _close(window: MainWindow) -> None:
     window.close()
-    state = window.state  # type: ignore[attr-defined]
-    state.tasks.shutdown()
+    window.state.tasks.shutdown()
     shiboken6.delete(window)
 
 
 def shoot(folder: Path, db_path: Path | None) -> list[Path]:
-    from PySide6.QtWidgets import QApplication
-
-    from ui import qt_compat, qt_strings, style
-
     qt_compat.apply()
     app = QApplication.instance() or QApplication(style.qt_arguments(sys.argv[0]))
     assert isinstance(app, QApplication)
@@ -131,17 +132,13 @@ def shoot(folder: Path, db_path: Path | None) -> list[Path]:
     shooter = Shooter(folder)
     with tempfile.TemporaryDirectory(prefix="parapp-shots-") as tmp:
         if db_path is None:
-            from parapp.services.demo import build_demo
-
             db_path = dict(build_demo(Path(tmp) / "demo"))["commune-db"]
-        from ui import screens
-
         window = _open_window(db_path)
         for screen in screens.SCREENS:
-            window.navigate(screen.key)  # type: ignore[attr-defined]
+            window.navigate(screen.key)
             _idle(window)  # e.g. the document's preview is rendered on the worker
             shooter.grab(window, screen.key)
-        window.navigate(screens.SELF_ASSESSMENT, problem="lost")  # type: ignore[attr-defined]
+        window.navigate(screens.SELF_ASSESSMENT, problem="lost")
         shooter.grab(window, "self_assessment-lost-points")
         _close(window)
 
@@ -174,11 +171,6 @@ LONG_SHORTCOMING = (
 def _lengthen_plan(db_path: Path) -> None:
     """The 2026 plan with fourteen more items of long texts (20 and more in all), one with
     progress."""
-    from datetime import date
-
-    from parapp.services import plan_items
-    from parapp.services.office import open_office
-
     db = open_office(db_path)
     try:
         for k in range(14):
@@ -202,19 +194,19 @@ def _shoot_plan(db_path: Path, shooter: Shooter) -> None:
     """The plan screen with 20+ items in Vietnamese and English: an item with long texts
     and progress in the pane; then three items selected (their what-if under the table)
     and a deadline the program cannot read, refused beside its field."""
-    from parapp import i18n
-    from ui.screens.plan import PlanScreen
-
     before = i18n.get_language()
     for language in ("vi", "en"):
         i18n.set_language(language)
         window = _open_window(db_path)
-        window.navigate("plan")  # type: ignore[attr-defined]
+        window.navigate("plan")
         _idle(window)
-        screen = window.screen("plan")  # type: ignore[attr-defined]
+        screen = window.screen("plan")
         assert isinstance(screen, PlanScreen)
         model = screen.model
-        row = next(r for r in range(model.rowCount()) if model.item(r).progress == 40)  # type: ignore[union-attr]
+        row = next(
+            r for r in range(model.rowCount())
+            if (item := model.item(r)) is not None and item.progress == 40
+        )
         screen.table.select_rows([row], row)  # the first long item, with progress
         screen.table.setFocus()
         _idle(window)
@@ -228,14 +220,10 @@ def _shoot_plan(db_path: Path, shooter: Shooter) -> None:
     i18n.set_language(before)
 
 
-def _shoot_typing(window: object, shooter: Shooter) -> None:
+def _shoot_typing(window: MainWindow, shooter: Shooter) -> None:
     """The table while the clerk types in area 5: two answers saved, one ratio refused."""
-    from parapp.domain.scoring import RatioRule, YesNoRule
-    from ui.models.columns import COL_DECLARED, COL_TITLE
-    from ui.screens.self_assessment import SelfAssessmentScreen
-
-    window.navigate("self_assessment", area="5")  # type: ignore[attr-defined]
-    screen = window.screen("self_assessment")  # type: ignore[attr-defined]
+    window.navigate("self_assessment", area="5")
+    screen = window.screen("self_assessment")
     assert isinstance(screen, SelfAssessmentScreen)
     model = screen.model
     assert model.cset is not None
@@ -252,13 +240,10 @@ def _shoot_typing(window: object, shooter: Shooter) -> None:
     shooter.grab(window, "self_assessment-2026-typing")
 
 
-def _shoot_dialog(window: object, shooter: Shooter) -> None:
-    from ui import crash
-
+def _shoot_dialog(window: MainWindow, shooter: Shooter) -> None:
     # The crash message as a clerk would see it, naming where the report was written.
-    state = window.state  # type: ignore[attr-defined]
-    log = state.log_dir / "crash-20261206-091502-123456.log"
-    box = crash.message_box(window, log)  # type: ignore[arg-type]
+    log = window.state.log_dir / "crash-20261206-091502-123456.log"
+    box = crash.message_box(window, log)
     box.show()
     shooter.grab(box, "dialog-message")
     box.close()
@@ -303,8 +288,6 @@ def _shoot_result_and_check(published: Path, draft: Path, shooter: Shooter) -> N
 def _appraiser_db(commune_db: Path, tmp: Path) -> Path | None:
     """A copy of the demo's appraiser office beside the commune's (``demo/appraiser``),
     with its evidence store (the documents the appraiser opens)."""
-    import shutil
-
     source = commune_db.parent.parent / "appraiser" / "parapp.sqlite3"
     if not source.is_file():
         return None
@@ -319,12 +302,6 @@ def _shoot_appraiser(db_path: Path, shooter: Shooter) -> None:
     assessment open in "Thẩm định" with criterion 1.1.2 selected (declared figures, whole
     explanation, the evidence filed, under 1.1.2 and above it), then 1.3.3 (an explanation,
     no document), then the ranking tab."""
-    from parapp import i18n
-    from ui import screens
-    from ui.main_window import MainWindow
-    from ui.screens.appraisal import AppraisalScreen
-    from ui.state import AppState
-
     before = i18n.get_language()
     for language in ("vi", "en"):
         i18n.set_language(language)

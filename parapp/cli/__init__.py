@@ -17,6 +17,7 @@ from parapp import i18n
 from parapp.domain.errors import DomainError, Phrase
 from parapp.services.common import os_reason
 from parapp.services.office import OfficePaths, resolve_db_path
+from parapp.services.storage import explain
 
 from . import language
 from .hints import with_hint
@@ -93,9 +94,6 @@ def _silence_stdout() -> None:
 def _disk_problem(exc: BaseException, args: object) -> DomainError | None:
     """The clear message for disk trouble in the data folder, if that is what ``exc`` is."""
     try:
-        from parapp.services.office import resolve_db_path
-        from parapp.services.storage import explain
-
         return explain(exc, resolve_db_path(getattr(args, "db", None)).parent)
     except Exception:  # finding the folder must not hide the original error
         return None

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from reportlab.pdfbase.ttfonts import TTFont
 
 from parapp.resources import path
 
@@ -43,9 +44,6 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def _face(bold: bool, italic: bool) -> Any:
-    from reportlab.pdfbase.ttfonts import TTFont  # imported late: only the rules need it
-
-
     style = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
     return TTFont(f"parapp-docx-measure-{style}", str(path(f"fonts/LiberationSerif-{style}.ttf")))
 

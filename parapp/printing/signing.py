@@ -92,8 +92,12 @@ class SignatureCheck:
         return self.intact and self.later_changes in ("", "NONE", "LTA_UPDATES", "FORM_FILLING")
 
 
+# pyHanko (and asn1crypto with it) takes more than a second to import: only when a
+# document is signed or checked, hence the imports inside the functions below.
+
+
 def _load_identity(p12: bytes, passphrase: bytes | None) -> SimpleSigner:
-    from asn1crypto import pkcs12 as asn1_pkcs12
+    from asn1crypto import pkcs12 as asn1_pkcs12  # see above
 
     with _quiet_import():
         from pyhanko.sign import signers
@@ -156,7 +160,8 @@ def check_signature(data: bytes, trust_roots: Sequence[bytes] = ()) -> Signature
     root CA); the operating system's list is not used. Raises :class:`UnreadablePdf` when
     pyHanko cannot read the file's structure.
     """
-    from asn1crypto import x509 as asn1_x509
+    from asn1crypto import x509 as asn1_x509  # see above _load_identity
+
     with _quiet_import():
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import validate_pdf_signature

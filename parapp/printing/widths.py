@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
+from parapp.printing.fonts import BOLD, REGULAR, text_width
 from parapp.printing.model import Column, Table
 
 MIN_FLEXIBLE_MM = 10.0  # a column given no width gets at least this
@@ -41,9 +42,6 @@ def declared_widths(columns: Sequence[Column], width_mm: float) -> list[float]:
 
 @lru_cache(maxsize=65536)
 def _word_mm(word: str, bold: bool, size: float) -> float:
-    # imported here: the pdf package imports this module (its tables)
-    from parapp.printing.pdf.fonts import BOLD, REGULAR, text_width
-
     return text_width(word, BOLD if bold else REGULAR, size) / _PT_PER_MM
 
 

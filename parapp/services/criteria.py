@@ -19,7 +19,8 @@ from parapp.services.files import write_atomic
 
 from .backups import before_import
 from .common import NotFound, ServiceError, file_error, now
-from .mapping import set_from_rows, set_to_rows
+from .mapping import set_from_rows
+from .to_rows import set_to_rows
 
 
 @dataclass(frozen=True)

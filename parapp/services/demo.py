@@ -50,6 +50,7 @@ from . import (
     submission,
 )
 from .annual import draft_annual_plan
+from .backups import make as make_backup
 from .common import ServiceError
 from .demo_data import (
     APPRAISALS,
@@ -240,9 +241,7 @@ def build_demo(
         result_file = files / "ket-qua-2025.json"
         write_atomic(result_file, _result_json(db, 2025))
         say(_("6/6 backup"))
-        from .backups import make
-
-        make(db_path, reason="demo")
+        make_backup(db_path, reason="demo")
     finally:
         db.close()
     yield "commune-db", db_path

@@ -34,11 +34,11 @@ FORMATS = (".pdf", ".docx")
 def render(document: Document, suffix: str) -> bytes:
     """PDF or DOCX bytes of ``document`` (same data, same bytes)."""
     if suffix.lower() == ".pdf":
-        from parapp.printing.pdf import render_pdf
+        from parapp.printing.pdf import render_pdf  # reportlab: 0.3 s to import, only here
 
         return render_pdf(document)
     if suffix.lower() == ".docx":
-        from parapp.printing.docx import render_docx
+        from parapp.printing.docx import render_docx  # python-docx: as render_pdf
 
         return render_docx(document)
     raise ServiceError("Save the document as a .pdf or .docx file.")

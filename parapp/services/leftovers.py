@@ -35,14 +35,14 @@ STALE_AFTER = 600  # seconds: a temporary file this old belongs to a writer that
 
 def _try_lock(fd: int) -> bool:
     if sys.platform == "win32":  # pragma: no cover - the Windows build
-        import msvcrt
+        import msvcrt  # Windows only
 
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             return False
         return True
-    import fcntl
+    import fcntl  # everywhere but Windows
 
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -54,12 +54,12 @@ def _try_lock(fd: int) -> bool:
 def _unlock(fd: int) -> None:
     with contextlib.suppress(OSError):
         if sys.platform == "win32":  # pragma: no cover
-            import msvcrt
+            import msvcrt  # Windows only
 
             os.lseek(fd, 0, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         else:
-            import fcntl
+            import fcntl  # everywhere but Windows
 
             fcntl.flock(fd, fcntl.LOCK_UN)
     os.close(fd)

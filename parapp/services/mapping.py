@@ -1,14 +1,14 @@
 """Rows <-> domain objects. Kept here so db/ depends only on domain types.
 
-Reading a row needs only its attributes, so this module does not import the ORM models
-(they are imported where rows are made): the start-up reader (``quick_view``) maps plain
-records with the same functions before SQLAlchemy has loaded.
+Reading a row needs only its attributes, so this module does not import the ORM models:
+the start-up reader (``quick_view``) maps plain records with the same functions before
+SQLAlchemy has loaded. Rows are made in ``to_rows``, which does import them.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from parapp.domain.assessment import NodeScore
 from parapp.domain.criteria import (
@@ -21,12 +21,11 @@ from parapp.domain.criteria import (
     SetStatus,
 )
 from parapp.domain.deadlines import Deadline, DeadlineKind
-from parapp.domain.numbers import normalize, to_decimal
+from parapp.domain.numbers import to_decimal
 from parapp.domain.remediation import ItemStatus, ProgressUpdate, RemediationItem
 from parapp.domain.scoring import Declared, NaPolicy
-from parapp.domain.text import fold
 from parapp.domain.units import Unit, UnitKind
-from parapp.formats.criteria_json import rule_from_dict, rule_to_dict
+from parapp.formats.criteria_json import rule_from_dict
 
 if TYPE_CHECKING:
     from db.models import CriteriaSetRow, NodeScoreRow, PlanItemRow, UnitRow
@@ -41,52 +40,6 @@ def unit_from_row(row: UnitRow) -> Unit:
         appraiser_name=row.appraiser_name,
         province_name=row.province_name,
     )
-
-
-def set_to_rows(cset: CriteriaSet, imported_at: Any) -> CriteriaSetRow:
-    from db.models import CriteriaSetRow, CriterionNodeRow
-
-    row = CriteriaSetRow(
-        code=cset.code,
-        version=cset.version,
-        name=cset.name,
-        index_kind=cset.index_kind.value,
-        period=cset.period,
-        issuer=cset.issuer,
-        decision=cset.decision,
-        status=cset.status.value,
-        na_policy=cset.na_policy.value,
-        bonus_may_exceed_max=cset.bonus_may_exceed_max,
-        is_sample=cset.is_sample,
-        description=cset.description,
-        bands_json=json.dumps(
-            [
-                {"min_index": f"{normalize(b.min_index):f}", "label": b.label, "group": b.group}
-                for b in cset.bands
-            ],
-            ensure_ascii=False,
-        ),
-        imported_at=imported_at,
-    )
-    row.nodes = [
-        CriterionNodeRow(
-            code=n.code,
-            parent_code=n.parent_code,
-            position=i,
-            part=n.part.value,
-            title=n.title,
-            title_folded=fold(n.title),
-            max_points=n.max_points,
-            max_text=n.max_text,
-            rule_json=json.dumps(rule_to_dict(n.rule), ensure_ascii=False) if n.rule else None,
-            scoring_text=n.scoring_text,
-            evidence_text=n.evidence_text,
-            guidance=n.guidance,
-            score_kinds=",".join(sorted(k.value for k in n.score_kinds)),
-        )
-        for i, n in enumerate(cset.nodes)
-    ]
-    return row
 
 
 def set_from_rows(row: CriteriaSetRow) -> CriteriaSet:
@@ -167,29 +120,3 @@ def item_from_row(row: PlanItemRow) -> RemediationItem:
         position=row.position,
         by_hand=bool(row.by_hand),
     )
-
-
-def item_to_row(item: RemediationItem, row: PlanItemRow | None = None) -> PlanItemRow:
-    from db.models import PlanItemRow
-
-    row = row or PlanItemRow(uuid=item.id)
-    row.position = item.position
-    row.area_code = item.area_code
-    row.node_codes = ",".join(item.node_codes)
-    row.index_kind = item.index_kind
-    row.shortcoming = item.shortcoming
-    row.points_lost = item.points_lost
-    row.tasks = item.tasks
-    row.lead = item.lead
-    row.coordinating = item.coordinating
-    row.product = item.product
-    row.deadline_text = item.deadline.text
-    row.deadline_kind = item.deadline.kind.value
-    row.deadline_start = item.deadline.start
-    row.deadline_end = item.deadline.end
-    row.status = item.status.value
-    row.progress = item.progress
-    row.keep_up = item.keep_up
-    row.carried_from = item.carried_from
-    row.by_hand = item.by_hand
-    return row

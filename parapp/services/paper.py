@@ -225,7 +225,7 @@ def describe(check: PaperCheck) -> tuple[list[str], int]:
 
 # -- reading a scan -----------------------------------------------------------------------
 def _decode(image: object) -> list[str]:
-    import zxingcpp
+    import zxingcpp  # a native wheel: only verify-paper needs it
 
     # one format converts to the flags the stubs ask for (zxing-cpp 2.2 to 3)
     qr = zxingcpp.BarcodeFormat.QRCode
@@ -253,7 +253,7 @@ def _pdf_pages(path: Path, folder: Path) -> list[Path]:
 def read_codes(path: Path) -> list[str]:
     """The QR texts on a scanned or photographed page (an image or a PDF), last page first
     (the code is on the last page)."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # only when reading a scan
 
     if not path.is_file():
         raise file_error(path, FileNotFoundError(2, "missing"))

@@ -16,9 +16,10 @@ from db.models import PlanRow
 from parapp.domain.remediation import PlanDocument, RemediationItem
 
 from .common import now
-from .mapping import item_from_row, item_to_row
+from .mapping import item_from_row
 from .plan_numbers import drop_removed
 from .plan_rows import PlanView, Replaced, document_to_json, plan_view
+from .to_rows import item_to_row
 
 
 def redraft(

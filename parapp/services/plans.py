@@ -37,7 +37,7 @@ from parapp.i18n import in_vietnamese
 from . import office_lists
 from .assessments import find_row, view
 from .common import Need, NotFound, ServiceError, now, unit_row
-from .mapping import item_from_row, item_to_row, set_from_rows
+from .mapping import item_from_row, set_from_rows
 from .office_profile import get_profile
 from .plan_redraft import redraft
 from .plan_rows import (
@@ -50,6 +50,7 @@ from .plan_rows import (
     plan_view,
 )
 from .setup import default_signer
+from .to_rows import item_to_row
 
 
 def place_of(unit_name: str) -> str:

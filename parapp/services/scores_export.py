@@ -102,7 +102,7 @@ def export_scores(db: Database, out: Path, year: int | None = None) -> ScoresExp
 
 def _workbook(rows: list[list[object]]) -> bytes:
     from openpyxl import Workbook  # a third of a second to import: only when exporting
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font  # as Workbook
 
     book = Workbook()
     sheet = book.active

@@ -173,7 +173,7 @@ def _cell(value: object) -> Cell:
 
 
 def _xlsx_rows(data: bytes) -> list[RawRow]:
-    import openpyxl
+    import openpyxl  # a third of a second to import: only for an Excel file
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

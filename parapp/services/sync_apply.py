@@ -38,15 +38,16 @@ from parapp.i18n import N_
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import PackageError
 
-from . import sync_data, sync_owner, sync_ranking
+from . import history, sync_data, sync_owner, sync_ranking
 from .common import now
-from .mapping import set_from_rows, set_to_rows
+from .mapping import set_from_rows
 from .results import store_result
 from .submission import INCOMPLETE, note_params, store_note
 from .sync_changes import CONFLICT, NEW, UNCHANGED, UPDATED
 from .sync_changes import change as _change
 from .sync_plan import apply_plan as _apply_plan
 from .sync_plan import plan_changes as _plan_plan
+from .to_rows import set_to_rows
 
 # + assessment uuid, in the settings table; the value is JSON {"reason", "at"} (the same
 # key and value the appraiser's side writes in parapp.services.appraisal).
@@ -351,7 +352,7 @@ def _apply_submission(s: Session, opened: OpenedPackage, sub: sync_data.Submissi
     if sub.plan is not None:
         _apply_plan(s, sub.plan, unit, arow)
     if sub.history:
-        _import_history(s, sub.history, opened.package_id)
+        history.import_history(s, sub.history, f"package:{opened.package_id}")
     arow.updated_at = stamp
 
 
@@ -430,14 +431,6 @@ def _apply_result(s: Session, res: sync_data.Result) -> None:
     else:
         arow.status = status
     arow.updated_at = stamp
-
-
-def _import_history(s: Session, rows: list[dict[str, Any]], package_id: str) -> None:
-    try:
-        from . import history
-    except ImportError:  # the audit trail is optional for the format
-        return
-    history.import_history(s, rows, f"package:{package_id}")
 
 
 def returned_reason_of(s: Session, assessment_uuid: str) -> str:

@@ -16,7 +16,6 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -28,7 +27,7 @@ from parapp.formats import criteria_json
 from parapp.sync import crypto
 from parapp.sync.package import MANIFEST, PackageInfo, write_package
 
-from . import council, submission, sync_data, sync_keys, sync_ranking
+from . import council, history, submission, sync_data, sync_keys, sync_ranking
 from .assessments import find_row
 from .common import Need, ServiceError, now, unit_row
 from .criteria import find_set_row
@@ -49,14 +48,6 @@ class Exported:
     sender_name: str
     sender_code: str
     fingerprint: str
-
-
-def _history(db: Database, uuid: str) -> list[dict[str, Any]]:
-    try:
-        from . import history
-    except ImportError:
-        return []
-    return history.assessment_history(db, uuid)
 
 
 def _log(db: Database, info: PackageInfo, kind: PackageKind, assessment_uuid: str,
@@ -214,7 +205,7 @@ def _commune_package(db: Database, kind: PackageKind, out: Path, year: int | Non
                     "plan": sync_data.plan_record(plan)}
             shas = []
     if kind == PackageKind.SUBMISSION:
-        data["history"] = _history(db, uuid)
+        data["history"] = history.assessment_history(db, uuid)
     evidence = {sha: store_path(db.paths.evidence, sha) for sha in shas}
     missing = [sha for sha, path in evidence.items() if not path.is_file()]
     if missing:

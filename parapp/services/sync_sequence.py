@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import SyncCounterRow, SyncLogRow
+from db.models import SyncCounterRow, SyncLogRow, TrustedKeyRow
 from parapp.domain.text import clean
 
 from .common import Need, ServiceError, now
@@ -99,8 +99,6 @@ def reset(db: Database, unit_code: str, reason: str) -> SenderState:
     if len(reason) > MAX_REASON:
         raise ServiceError("The reason is too long ({length} characters, at most {limit}).",
                            length=len(reason), limit=MAX_REASON)
-    from db.models import TrustedKeyRow
-
     with db.session() as s:
         known = s.scalars(select(TrustedKeyRow.unit_code).where(
             TrustedKeyRow.unit_code == unit_code)).first() or s.scalars(

@@ -11,10 +11,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate as RLPageTemplate
 
+from parapp.printing.fonts import REGULAR, register_fonts
 from parapp.printing.model import Document
 from parapp.printing.pdf.blocks import Item, appendix_items, blocks_items, chain, with_end_mark
 from parapp.printing.pdf.flowables import PageNumbering, SectionStart
-from parapp.printing.pdf.fonts import REGULAR, register_fonts
 from parapp.printing.pdf.front import header_flowables, signature_flowable, title_flowables
 from parapp.printing.pdf.qr import LastPageQrCanvas
 from parapp.printing.pdf.styles import LANDSCAPE, PAGE_NUMBER_SIZE, PORTRAIT, PageGeometry, nfc

@@ -8,9 +8,9 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
 from parapp.printing import nd30
+from parapp.printing.fonts import BOLD, REGULAR, text_width
 from parapp.printing.model import Align, Header, Signature, Title
 from parapp.printing.pdf.flowables import Rule
-from parapp.printing.pdf.fonts import BOLD, REGULAR, text_width
 from parapp.printing.pdf.styles import (
     AUTHORITY_LEADING,
     AUTHORITY_SIZE,

@@ -19,8 +19,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from parapp.printing.fonts import face
 from parapp.printing.model import Align, Run
-from parapp.printing.pdf.fonts import face
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from reportlab.platypus import Flowable, TableStyle
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from parapp.printing.fonts import BOLD, REGULAR
 from parapp.printing.model import Align, Table
-from parapp.printing.pdf.fonts import BOLD, REGULAR
 from parapp.printing.pdf.styles import (
     CELL_PAD_BOTTOM,
     CELL_PAD_TOP,
