@@ -7,39 +7,53 @@ built-in criteria set; its self-assessment is typed with the keyboard only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
 pytest.importorskip("pytestqt")
 
-import pdfplumber
-from gui_support import WAIT_MS, OpenWindow, idle
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from gui_support import OpenWindow, idle
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
+from year_walk_support import (
+    appraise_cell,
+    appraiser_office,
+    choose_folder,
+    current_code,
+    documents_idle,
+    export_card_in_window,
+    focused,
+    key,
+    pdf_text,
+    press_accept,
+    receive_in_window,
+    set_up_on_first_run,
+    settled,
+    setup_shown,
+    stored_scores,
+    submitted_ward,
+    trust_in_window,
+    trust_with_services,
+    type_text,
+    wait,
+    when_modal,
+)
 
 from db.engine import open_database
+from parapp.domain.assessment import AssessmentStatus
 from parapp.i18n import format_date
 from parapp.services import (
     assessments,
-    criteria,
     documents,
     evidence,
     issuing,
-    setup,
     sync_export,
-    sync_keys,
 )
-from parapp.services.periods import appraiser_unit
-from parapp.services.units_catalog import search_units
 from ui import screens
-from ui.dialogs_sync import TrustCardDialog
-from ui.main_window import MainWindow
+from ui.models.appraisal_columns import COL_APPRAISED, COL_COMMENT, COL_SURVEY
 from ui.models.columns import COL_DECLARED, COL_EXPLANATION
 from ui.models.plan_items import COL_DEADLINE, COL_PROGRESS, COL_SHORTCOMING
 from ui.screens.appraisal import AppraisalScreen
@@ -49,53 +63,17 @@ from ui.screens.overview import OverviewScreen
 from ui.screens.plan import PlanScreen
 from ui.screens.self_assessment import SelfAssessmentScreen
 from ui.screens.setup import SetupScreen
-from ui.screens.sync import TAB_KEYS, SyncScreen
+from ui.screens.sync import SyncScreen
+from ui.widgets.appraisal_dialogs import PublishDialog
 from ui.widgets.evidence_criteria import CriteriaPicker
 from ui.widgets.plan_progress import ProgressDialog
 from ui.widgets.result_entry import COL_POINTS
 from ui.widgets.submit_flow import IncompleteDialog
-from ui.widgets.sync_drives import CHOOSE, PATH_ROLE
 
 pytestmark = pytest.mark.usefixtures("vietnamese")
 
 
-# -- helpers -------------------------------------------------------------------------------
-def when_modal(kind: type, handle: Callable[[QWidget], None]) -> None:
-    """Answer the next modal dialog of ``kind`` as a person would (exec() blocks)."""
-
-    def look() -> None:
-        widget = QApplication.activeModalWidget()
-        if not isinstance(widget, kind):
-            QTimer.singleShot(20, look)
-            return
-        handle(widget)
-
-    QTimer.singleShot(0, look)
-
-
-def wait(qtbot: object, condition: Callable[[], object], ms: int = WAIT_MS) -> None:
-    qtbot.waitUntil(lambda: bool(condition()), timeout=ms)  # type: ignore[attr-defined]
-
-
-def settled(qtbot: object, window: MainWindow) -> None:
-    wait(qtbot, lambda: idle(window))
-
-
-def set_up_on_first_run(qtbot: object, window: MainWindow, search: str) -> None:
-    """The first-run page: find the unit, keep the built-in criteria set, start."""
-    page = window.setup_page
-    assert isinstance(page, SetupScreen)
-    QTest.keyClicks(page.search_edit, search)
-    assert page.model.rowCount() == 1
-    rect = page.results.visualRect(page.model.index(0))
-    QTest.mouseClick(page.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    page.role_commune.click()
-    assert page.use_sample.isChecked()
-    QTest.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
-    wait(qtbot, lambda: isinstance(window.stack.currentWidget(), OverviewScreen))
-    settled(qtbot, window)
-
-
+# What the clerk types, criterion by criterion: a letter picks from a list, text is typed.
 TYPED: list[tuple[str, str | Qt.Key]] = [
     ("1.1.1", Qt.Key.Key_C),  # Có
     ("1.1.2", "9/10"),
@@ -119,129 +97,13 @@ TYPED: list[tuple[str, str | Qt.Key]] = [
 ]
 
 
-def type_text(widget: QWidget, text: str) -> None:
-    """Type any text, one key event per character (keyClicks aborts on non-ASCII)."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(
-                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
-            )
-
-
-def choose_folder(screen: SyncScreen, folder: Path) -> None:
-    """Click "Chọn thư mục…" in the destination list; the folder dialog answers ``folder``."""
-    destinations = screen.send.destinations
-    destinations.ask_folder = lambda _parent, _caption: folder
-    row = next(r for r in range(destinations.count())
-               if destinations.item(r).data(PATH_ROLE) == CHOOSE)
-    rect = destinations.visualItemRect(destinations.item(row))
-    QTest.mouseClick(destinations.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert destinations.destination() == folder
-
-
-class Office(NamedTuple):
-    path: Path
-    card: str  # the file name of its unit card on the stick
-
-
-def appraiser_office(folder: Path, stick: Path) -> Office:
-    """The ward's appraiser (Sở Nội vụ thành phố Hà Nội) with the built-in set, as its own
-    clerk sets it up; its unit card written to the stick."""
-    path = folder / "parapp.sqlite3"
-    setup.init_database(path, appraiser_unit(search_units("phuong ba dinh")[0]), "appraiser")
-    db = open_database(path)
-    try:
-        criteria.import_set(db, criteria.sample_set())
-        card = sync_export.export(db, "unit-card", stick).info.path
-    finally:
-        db.close()
-    return Office(path, card.name)
-
-
-def trust_with_services(path: Path, card: Path) -> None:
-    db = open_database(path)
-    try:
-        sync_keys.trust_card(db, card, sync_keys.read_card(card).fingerprint)
-    finally:
-        db.close()
-
-
-def trust_in_window(qtbot: object, window: MainWindow, sync: SyncScreen, card: Path) -> None:
-    """Sync › Keys › "Trust a unit card…": the card chosen, its fingerprint typed."""
-    sync.tabs.setCurrentIndex(TAB_KEYS)
-    keys = sync.keys
-    before = keys.model.rowCount()
-    keys.ask_card = lambda _parent: card
-    fingerprint = sync_keys.read_card(card).fingerprint
-
-    def trust(dialog: QWidget) -> None:
-        assert isinstance(dialog, TrustCardDialog)
-        QTest.keyClicks(dialog.typed, fingerprint.replace(" ", "").lower())
-        dialog.trust_button.click()
-
-    when_modal(TrustCardDialog, trust)
-    QTest.mouseClick(keys.trust_button, Qt.MouseButton.LeftButton)
-    wait(qtbot, lambda: keys.model.rowCount() == before + 1 and idle(window))
-
-
-def export_card_in_window(
-    qtbot: object, window: MainWindow, sync: SyncScreen, folder: Path
-) -> Path:
-    """Sync › Keys › "Export the unit card…" to ``folder``; the fingerprint is shown."""
-    sync.tabs.setCurrentIndex(TAB_KEYS)
-    keys = sync.keys
-    keys.ask_folder = lambda _parent, _caption: folder
-    shown: list[str] = []
-    when_modal(QMessageBox, lambda box: shown.append(box.informativeText()) or box.close())
-    before = set(folder.iterdir())
-    QTest.mouseClick(keys.card_button, Qt.MouseButton.LeftButton)
-    wait(qtbot, lambda: bool(shown) and idle(window))
-    [card] = set(folder.iterdir()) - before
-    assert shown[0].replace("\n", " ") == sync_keys.read_card(card).fingerprint
-    return card
-
-
-def documents_idle(screen: DocumentsScreen) -> bool:
-    """Saved, rendered and nothing left on the worker."""
-    return (not screen.save_timer.isActive() and screen.state.tasks.pending == 0
-            and not screen._rendering)
-
-
-def pdf_text(path: Path) -> str:
-    with pdfplumber.open(path) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def key(widget: QWidget, k: Qt.Key) -> None:
-    QTest.keyClick(widget, k)
-
-
-def focused() -> QWidget:
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
-
-
-def current_code(screen: SelfAssessmentScreen) -> str:
-    return str(screen.table.currentIndex().siblingAtColumn(0).data())
-
-
-def stored_scores(path: Path, year: int) -> dict[str, object]:
-    db = open_database(path)
-    try:
-        return dict(assessments.view(db, year).scores)
-    finally:
-        db.close()
-
 
 # -- the commune's year --------------------------------------------------------------------
 def test_a_wards_whole_year_in_the_window(
     qtbot: object, open_window: OpenWindow, tmp_path: Path
 ) -> None:
     path = tmp_path / "phuong" / "parapp.sqlite3"
-    window = open_window(
-        path, lambda w: isinstance(w.setup_page, SetupScreen) and w.setup_page.catalog is not None
-    )
+    window = open_window(path, setup_shown)
     set_up_on_first_run(qtbot, window, "phuong ba dinh")
     year = window.state.today.year
     assert window.unit_label.text() == "Phường Ba Đình"
@@ -422,9 +284,7 @@ def test_a_wards_whole_year_in_the_window(
     type_text(docs.form.signer.name, "Nguyễn Văn An")
     wait(qtbot, lambda: documents_idle(docs))
     confirm: list[str] = []
-    when_modal(QMessageBox, lambda box: confirm.append(box.text()) or next(
-        b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
-    ).click())
+    when_modal(QMessageBox, lambda box: confirm.append(box.text()) or press_accept(box))
     QTest.mouseClick(docs.issue_actions.issue_button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: docs.editing is not None and docs.editing.frozen)
     assert confirm[0].startswith(f"Ban hành Kế hoạch khắc phục năm {year + 1} số 15/KH-UBND")
@@ -468,3 +328,134 @@ def test_a_wards_whole_year_in_the_window(
     assert "Số: 20/BC-UBND" in text
     assert f"Thực hiện Kế hoạch số 15/KH-UBND ngày {today}" in text
     assert "đang thực hiện, đạt 50%" in text and "Đã rà soát một nửa hồ sơ" in text
+
+
+# -- the appraiser's round -----------------------------------------------------------------
+def test_the_appraisers_round_and_the_result_back_at_the_ward(
+    qtbot: object, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    hub_path = tmp_path / "so" / "parapp.sqlite3"
+    window = open_window(
+        hub_path, setup_shown)
+    year = window.state.today.year
+    ward = submitted_ward(tmp_path / "phuong", stick, year)
+
+    # Set up: the Sở Nội vụ of Hà Nội, with the built-in criteria set.
+    page = window.setup_page
+    assert isinstance(page, SetupScreen)
+    page.role_appraiser.click()
+    page.province.setCurrentIndex(page.province.findText("Thành phố Hà Nội"))
+    assert page.office_name.text() == "Sở Nội vụ thành phố Hà Nội"
+    QTest.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: window.setup_page is None and idle(window))
+    assert window.unit_label.text() == "Sở Nội vụ thành phố Hà Nội"
+
+    # Once: the cards swapped (the ward's side with the services).
+    window.navigate(screens.SYNC)
+    sync = window.screen(screens.SYNC)
+    assert isinstance(sync, SyncScreen)
+    sync.list_volumes = lambda: []
+    wait(qtbot, lambda: sync.context is not None and idle(window))
+    trust_in_window(qtbot, window, sync, stick / ward.card)
+    hub_card = export_card_in_window(qtbot, window, sync, stick)
+    trust_with_services(ward.path, hub_card)
+    db = open_database(ward.path)
+    try:
+        package = sync_export.export(db, "submission", stick, year=year).info.path
+    finally:
+        db.close()
+
+    # The submission imported from the stick.
+    lines = receive_in_window(qtbot, window, package)
+    assert lines[0].startswith(f"nop-00004-{year}.cchc: hồ sơ tự đánh giá của Phường Ba Đình")
+    assert "lý do của đơn vị: Chưa đủ tài liệu kiểm chứng." in lines[1]
+
+    # Thẩm định: the ward opened, two criteria appraised with a comment, the rest accepted.
+    window.navigate(screens.APPRAISAL)
+    hub = window.screen(screens.APPRAISAL)
+    assert isinstance(hub, AppraisalScreen)
+    wait(qtbot, lambda: hub.hub is not None and idle(window))
+    hub.units.select("00004")
+    QTest.keyClick(hub.units.table, Qt.Key.Key_Return)
+    wait(qtbot, lambda: hub.unit_page.opened is not None and idle(window))
+    unit = hub.unit_page
+    assert "chỉ số thẩm định 100,00% (88,00/88 điểm)" in unit.totals.text()
+    for code, score, comment in (("1.1.2", "1,5", "Mới hoàn thành 9/10 nhiệm vụ."),
+                                 ("3.4.1", "6", "Còn 12 hồ sơ trễ hạn.")):
+        appraise_cell(qtbot, window, hub, code, COL_APPRAISED, score)
+        appraise_cell(qtbot, window, hub, code, COL_COMMENT, comment)
+    # The survey's points, and none for the bonus and penalty criteria.
+    for code, score in (("8.1", "3,5"), ("8.2", "2,5"), ("8.3", "1,75"), ("8.4", "2,5")):
+        appraise_cell(qtbot, window, hub, code, COL_SURVEY, score)
+    for code in ("C.1", "C.2", "T.1", "T.2"):
+        appraise_cell(qtbot, window, hub, code, COL_APPRAISED, "0")
+    assert "chỉ số thẩm định 96,75% (96,75/100 điểm)" in unit.totals.text()
+    asked: list[str] = []
+
+    def accept(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        press_accept(box)
+
+    when_modal(QMessageBox, accept)
+    QTest.mouseClick(unit.accept_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: unit.opened is not None
+         and unit.opened.view.info.status is AssessmentStatus.APPRAISED and idle(window))
+    assert asked[0].startswith("Phường Ba Đình còn 4 tiêu chí chưa chấm điểm")
+    db = open_database(hub_path)
+    try:
+        score = assessments.view(db, year, "00004").scores["1.1.2"]
+        assert (score.appraised_score, score.appraisal_comment) == (
+            Decimal("1.5"), "Mới hoàn thành 9/10 nhiệm vụ.")
+    finally:
+        db.close()
+
+    # Tổng hợp: published with the decision, ranked, the results written for every unit.
+    ranking = hub.ranking
+    hub.tabs.setCurrentWidget(ranking)
+    wait(qtbot, lambda: ranking.inputs is not None and idle(window))
+    done: list[str] = []
+
+    def publish(dialog: QWidget) -> None:
+        assert isinstance(dialog, PublishDialog)
+        dialog.number.setText("70/QĐ-SNV")
+        dialog.decided_on.setText(format_date(window.state.today))
+        when_modal(QMessageBox, lambda box: done.append(box.text()) or box.close())
+        dialog.accept_button.click()
+
+    when_modal(PublishDialog, publish)
+    QTest.mouseClick(ranking.publish_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: bool(done) and idle(window))
+    assert done == ["Đã công bố kết quả của 1 đơn vị."]
+    wait(qtbot, lambda: ranking.inputs is not None and ranking.inputs.decision_number == "70/QĐ-SNV"
+         and idle(window))
+    rows = [[ranking.model.index(r, c).data() for c in range(ranking.model.columnCount())]
+            for r in range(ranking.model.rowCount())]
+    assert rows == [["1/1", "Phường Ba Đình", "96,75", "Tốt", "đã công bố"]]
+    results = tmp_path / "ket-qua"
+    results.mkdir()
+    ranking.ask_folder = lambda _parent, _caption: str(results)
+    written: list[str] = []
+    when_modal(QMessageBox, lambda box: written.append(box.text()) or box.close())
+    QTest.mouseClick(ranking.send_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: bool(written) and idle(window))
+    assert written == [f"Đã ghi 1 gói kết quả vào {results}."]
+
+    # Back at the ward: the result package imported in its own window.
+    ward_window = open_window(ward.path)
+    lines = receive_in_window(qtbot, ward_window, results / f"ket-qua-00004-{year}.cchc")
+    assert "mới: kết quả công bố: chỉ số 96,75" in lines
+    overview = ward_window.screen(screens.OVERVIEW)
+    assert isinstance(overview, OverviewScreen)
+    wait(qtbot, lambda: idle(ward_window))
+    assert ward_window.status_label.text() == "Trạng thái: đã công bố"
+    assert (overview.index_card.value.text(), overview.rank_card.value.text()) == ("96,75", "1/1")
+    db = open_database(ward.path)
+    try:
+        published = assessments.view(db, year).result
+        assert published is not None and published.decision_number == "70/QĐ-SNV"
+        assert published.index == Decimal("96.75")
+    finally:
+        db.close()
