@@ -186,7 +186,9 @@ class PlanDialog(QDialog):
         """Every line of the tree, top to bottom (what a test reads)."""
         out: list[str] = []
 
-        def walk(item: QTreeWidgetItem) -> None:
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
             out.append(item.text(0))
             for k in range(item.childCount()):
                 walk(item.child(k))

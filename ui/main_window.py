@@ -7,10 +7,12 @@ the first paint does not need).
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -24,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from parapp.i18n import _
+from parapp import resources
+from parapp.i18n import _, label, message
 from ui import bench, screens, style
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QPaintEvent
 
+    from ui.screens.setup import SetupScreen
     from ui.state import AppState
     from ui.widgets.period_combo import PeriodCombo, PeriodSelector
 
@@ -46,20 +50,26 @@ APPRAISER_SCREENS = (screens.APPRAISAL, screens.SYNC, screens.SETTINGS)
 def nav_icon_path(key: str, scale: int = 1) -> Path:
     """The navigation icon of screen ``key`` (PNGs made from our SVGs by
     scripts/make_icons.py; PNG needs no image plugin and loads in no time)."""
-    from parapp import resources
-
     return resources.path(f"icons/{key}{'@2x' if scale == 2 else ''}.png")
 
 
+def _leave(screen: QWidget | None) -> None:
+    """Tell the screen being left (it saves what is being typed), if it wants to know."""
+    before_leave = getattr(screen, "before_leave", None)
+    if before_leave is not None:
+        before_leave()
+
+
 def _make_screen(key: str, state: AppState) -> QWidget:
-    """Import only the screen asked for: the first one is on the start-up path."""
+    """Import only the screen asked for: the first one is on the start-up path.
+
+    The window's deferred step: each screen's module (and the services it uses) is imported
+    here, once the data has arrived, never before the first paint (tests/test_layers.py)."""
     info = screens.info(key)
     if info.built and info.module:
-        import importlib
-
         module = importlib.import_module(info.module)
-        return getattr(module, info.class_name)(state)
-    from ui.screens.placeholder import PlaceholderScreen
+        return cast(QWidget, getattr(module, info.class_name)(state))
+    from ui.screens.placeholder import PlaceholderScreen  # deferred: see above
 
     return PlaceholderScreen(info)
 
@@ -73,7 +83,7 @@ class MainWindow(QMainWindow):
         self.state = state
         self._painted = False
         self._screens: dict[str, QWidget] = {}
-        self._wanted = (screens.OVERVIEW, {})
+        self._wanted: tuple[str, dict[str, Any]] = (screens.OVERVIEW, {})
         self._appraiser_faces = False  # the navigation shows an appraiser's office's words
         self.setWindowTitle(_("PAR index of the commune"))
         self.setMinimumSize(1000, 640)
@@ -105,7 +115,7 @@ class MainWindow(QMainWindow):
         state.changed.connect(self._show_header)
         state.saved.connect(self._saved)
         state.failed.connect(self._failed)
-        self.setup_page: QWidget | None = None
+        self.setup_page: SetupScreen | None = None
         self.first_painted.connect(self._set_nav_icons)  # not needed for the first paint
         self.first_painted.connect(self._set_shortcuts)
 
@@ -125,9 +135,9 @@ class MainWindow(QMainWindow):
         self._header_row = row
         self._periods: PeriodSelector | None = None
         self.status_label = QLabel("")
-        for label in (self.unit_label, self.status_label):
-            label.ensurePolished()  # the style sheet's font size, before measuring
-            style.room_for_marks(label)
+        for text in (self.unit_label, self.status_label):
+            text.ensurePolished()  # the style sheet's font size, before measuring
+            style.room_for_marks(text)
         row.addWidget(self.unit_label)
         row.addStretch(1)
         row.addWidget(self.status_label)
@@ -137,6 +147,7 @@ class MainWindow(QMainWindow):
     def periods(self) -> PeriodSelector:
         """The period selector of the header (built on first use, once data is shown)."""
         if self._periods is None:
+            # Deferred: QComboBox and QStyle cost ~80 ms the first paint does without.
             from ui.widgets.period_combo import PeriodCombo, PeriodSelector
 
             combo = PeriodCombo()
@@ -196,9 +207,6 @@ class MainWindow(QMainWindow):
             self._set_nav_icons()
 
     def _set_nav_icons(self) -> None:
-        from PySide6.QtCore import QSize
-        from PySide6.QtGui import QIcon
-
         self.nav.setIconSize(QSize(NAV_ICON_PX, NAV_ICON_PX))
         for row in range(self.nav.count()):
             item = self.nav.item(row)
@@ -210,8 +218,6 @@ class MainWindow(QMainWindow):
             item.setIcon(icon)
 
     def _set_shortcuts(self) -> None:
-        from PySide6.QtGui import QKeySequence, QShortcut
-
         # Ctrl+Q on every system (Windows has no standard Quit key): the normal close path,
         # which saves what is being typed.
         quit_key = QShortcut(QKeySequence("Ctrl+Q"), self)
@@ -268,8 +274,6 @@ class MainWindow(QMainWindow):
                 self._show_setup()
                 return
             if snapshot is not None and snapshot.problem is not None:
-                from parapp.i18n import message
-
                 text = message(snapshot.problem)
             else:
                 text = self.state.problem or _("There is no assessment yet.")
@@ -290,11 +294,11 @@ class MainWindow(QMainWindow):
     def _show_setup(self) -> None:
         """First run: the setup page instead of the screens until the office is set up."""
         if self.setup_page is None:
-            from ui.screens.setup import SetupScreen
+            from ui.screens.setup import SetupScreen  # deferred: a first run's page only
 
             self.setup_page = SetupScreen(self.state)
             self.stack.addWidget(self.setup_page)
-        self.setup_page.refresh()  # type: ignore[attr-defined]
+        self.setup_page.refresh()
         self.stack.setCurrentWidget(self.setup_page)
         self.nav.setEnabled(False)
         self.unit_label.setText(_("Setting up the program"))
@@ -307,9 +311,7 @@ class MainWindow(QMainWindow):
             self.setup_page = None
 
     def _before_switch(self) -> None:
-        current = self.stack.currentWidget()
-        if hasattr(current, "before_leave"):
-            current.before_leave()
+        _leave(self.stack.currentWidget())
 
     def _build_remaining(self) -> None:
         """The other screens, built once the first one is on screen."""
@@ -341,8 +343,6 @@ class MainWindow(QMainWindow):
         info = view.info
         self.unit_label.setText(info.unit_name)
         self.periods.refresh()
-        from parapp.i18n import label
-
         self.status_label.setText(_("Status: {status}").format(status=label(info.status)))
         self.setWindowTitle(f"{info.unit_name} — {_('PAR index of the commune')} {info.year}")
 
@@ -373,7 +373,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
     # -- navigation ----------------------------------------------------------------
-    def screen(self, key: str) -> QWidget | None:
+    # Our screens by key; QWidget.screen() (the monitor) is never asked of this window.
+    def screen(self, key: str) -> QWidget | None:  # type: ignore[override]
         """The screen ``key`` (built now if the data is loaded but it was not yet)."""
         return self._ensure_screen(key)
 
@@ -404,17 +405,15 @@ class MainWindow(QMainWindow):
         if widget is None:
             return
         current = self.stack.currentWidget()
-        if current is not widget and hasattr(current, "before_leave"):
-            current.before_leave()
+        if current is not widget:
+            _leave(current)
         self.stack.setCurrentWidget(widget)
         if hasattr(widget, "activate"):
             widget.activate(**filters)
 
     # -- closing -------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        current = self.stack.currentWidget()
-        if hasattr(current, "before_leave"):
-            current.before_leave()
+        _leave(self.stack.currentWidget())
         if self.state.has_tasks:
             self.state.tasks.wait_idle()
         self.state.close()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -255,7 +255,7 @@ class _Run:
 
 def import_packages(
     db: Database, sources: list[Path], *, dry_run: bool = False
-) -> Iterator[tuple[int, int, Outcome]]:
+) -> Generator[tuple[int, int, Outcome], None, None]:
     """Import files one by one, yielding ``(done, total, outcome)``; one bad file never
     stops the rest, and each file is committed before its outcome is yielded (closing the
     generator stops after it). One backup is made before the first file that will change

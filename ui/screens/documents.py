@@ -217,7 +217,7 @@ class DocumentsScreen(Screen):
         self.form.show_editing(editing, texts.report_note(editing))
         self.issue_actions.show(editing)
         self._update_buttons()
-        self.render()
+        self.render_preview()
 
     def _failed(self, exc: BaseException) -> None:
         self.form.setEnabled(True)
@@ -294,7 +294,7 @@ class DocumentsScreen(Screen):
         if self._stale and not (self._dirty or self._saving):
             self.reload()
             return
-        self.render()
+        self.render_preview()
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving -= 1
@@ -308,7 +308,7 @@ class DocumentsScreen(Screen):
     def current_values(self) -> FormValues:
         return self.form.values()
 
-    def render(self) -> None:
+    def render_preview(self) -> None:
         """Render the chosen document on the worker and show it (once at a time)."""
         editing, db = self.editing, self.state.db
         if editing is None or db is None:
@@ -334,7 +334,7 @@ class DocumentsScreen(Screen):
         self._rendering = False
         if self._render_again:
             self._render_again = False
-            self.render()
+            self.render_preview()
             return
         self.preview.set_busy(False)
         self.preview.set_pdf(data)
@@ -427,7 +427,3 @@ def _same(a: Choice, b: Choice) -> bool:
     return (a.kind, a.year, a.revision) == (b.kind, b.year, b.revision) or (
         a.kind == b.kind and a.revision is None and b.revision is None
     )
-
-
-def plan_choice(editing: Editing, status: str) -> Choice:
-    return replace(editing.choice, status=status, revision=None)

@@ -207,7 +207,7 @@ class SetupScreen(Screen):
         row.setContentsMargins(3 * style.SPACING, 0, 0, 0)
         self.file_edit = QLineEdit()
         self.file_edit.setPlaceholderText(_("No file chosen"))
-        self.file_edit.textChanged.connect(lambda text: text and self.use_file.setChecked(True))
+        self.file_edit.textChanged.connect(self._file_typed)
         browse = QPushButton(_("Choose a file…"))
         browse.clicked.connect(self._browse)
         row.addWidget(self.file_edit, 1)
@@ -311,6 +311,10 @@ class SetupScreen(Screen):
     def _province(self, code: str) -> Province | None:
         provinces = self.catalog.provinces if self.catalog else []
         return next((p for p in provinces if p.code == code), None)
+
+    def _file_typed(self, text: str) -> None:
+        if text:  # typing a path chooses "from a file"
+            self.use_file.setChecked(True)
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -77,11 +77,11 @@ class UnitsPanel(QWidget):
         bar.addWidget(self.counts, 1)
         self.open_button = QPushButton(_("Appraise the unit…"))
         self.open_button.setToolTip(_("Or double-click the unit, or press Enter."))
-        self.open_button.clicked.connect(lambda: self._open(self.table.currentIndex()))
         bar.addWidget(self.open_button)
         layout.addLayout(bar)
 
         self.table = UnitsTable()
+        self.open_button.clicked.connect(lambda: self._open(self.table.currentIndex()))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_STATUS, Qt.SortOrder.AscendingOrder)

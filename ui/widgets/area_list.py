@@ -74,10 +74,14 @@ class AreaList(QTreeWidget):
                 self.addTopLevelItem(item)
             self._codes = codes
             self._shown.clear()
-            self.setCurrentItem(self.topLevelItem(0))
+            first = self.topLevelItem(0)
+            if first is not None:
+                self.setCurrentItem(first)
             self.blockSignals(False)
         for row, code in enumerate(codes):
-            self._fill(self.topLevelItem(row), cset, totals, figures, code)
+            row_item = self.topLevelItem(row)
+            if row_item is not None:
+                self._fill(row_item, cset, totals, figures, code)
 
     def _fill(
         self, item: QTreeWidgetItem, cset: CriteriaSet, totals: Totals, figures: Figures,
@@ -120,14 +124,17 @@ class AreaList(QTreeWidget):
         item.setToolTip(0, new[3])
         item.setToolTip(1, new[4])
 
+    def _item(self, code: str | None) -> QTreeWidgetItem | None:
+        return self.topLevelItem(self._codes.index(code)) if code in self._codes else None
+
     def select_area(self, code: str | None) -> None:
-        if code in self._codes:
-            self.setCurrentItem(self.topLevelItem(self._codes.index(code)))
+        item = self._item(code)
+        if item is not None:
+            self.setCurrentItem(item)
 
     def score_text(self, code: str | None) -> str:
-        if code not in self._codes:
-            return ""
-        return self.topLevelItem(self._codes.index(code)).text(1)
+        item = self._item(code)
+        return item.text(1) if item is not None else ""
 
     def _changed(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         if current is not None:

@@ -225,8 +225,8 @@ class DocumentForm(QScrollArea):
             plan = editing.is_plan
             for widget in (self.symbol, self.symbol_label, self.place, self.place_label):
                 widget.setVisible(plan)
-            for widget in (self.content_box, self.recipients_box, self.signer_box):
-                widget.setVisible(plan)
+            for box in (self.content_box, self.recipients_box, self.signer_box):
+                box.setVisible(plan)
             progress = editing.choice.kind == "progress-report"
             self.as_of.setVisible(progress)
             self.as_of_label.setVisible(progress)
@@ -243,9 +243,10 @@ class DocumentForm(QScrollArea):
         for text_box in (self.summary, self.legal_bases, self.recipients, *self.texts.values()):
             text_box.setReadOnly(read_only)
         self.signer.set_read_only(read_only)
-        for widget in self.widget().findChildren(QLineEdit) + self.widget().findChildren(
-            QPlainTextEdit
-        ):
+        form = self.widget()
+        if form is None:
+            return
+        for widget in form.findChildren(QLineEdit) + form.findChildren(QPlainTextEdit):
             widget.style().unpolish(widget)  # the read-only look follows the property
             widget.style().polish(widget)
 

@@ -45,7 +45,7 @@ class _RowDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = super().sizeHint(option, index)
-        marks = option.fontMetrics.boundingRect(style.TALL_GLYPHS).height()  # type: ignore[attr-defined]
+        marks = option.fontMetrics.boundingRect(style.TALL_GLYPHS).height()
         return QSize(size.width(), max(size.height(), marks + 4))
 
 
@@ -126,5 +126,6 @@ class HistoryView(QTreeWidget):
         out = []
         for row in range(self.topLevelItemCount()):
             item = self.topLevelItem(row)
-            out.append((item.text(0), item.text(1), item.text(2), item.text(3)))
+            if item is not None:
+                out.append((item.text(0), item.text(1), item.text(2), item.text(3)))
         return out

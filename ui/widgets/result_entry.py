@@ -227,7 +227,10 @@ class ResultEntryPanel(QWidget):
         fields["band"] = "" if band == self.band.itemText(0) else band
         areas: dict[str, tuple[str, str]] = {}
         for row in range(self.areas.rowCount()):
-            code = self.areas.item(row, COL_AREA).data(Qt.ItemDataRole.UserRole)
+            area = self.areas.item(row, COL_AREA)
+            if area is None:
+                continue
+            code = area.data(Qt.ItemDataRole.UserRole)
             points = self.areas.item(row, COL_POINTS)
             rank = self.areas.item(row, COL_RANK)
             areas[code] = (points.text() if points else "", rank.text() if rank else "")

@@ -109,7 +109,7 @@ class SendPanel(QWidget):
         self.group.buttonToggled.connect(lambda *_args: self._update())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget()
@@ -186,8 +186,9 @@ class SendPanel(QWidget):
         self.year.setParent(self)  # kept: its holder goes with the old choices
         while self.what_layout.count():
             taken = self.what_layout.takeAt(0)
-            if taken is not None and taken.widget() is not None:
-                taken.widget().deleteLater()
+            gone = taken.widget() if taken is not None else None
+            if gone is not None:
+                gone.deleteLater()
         self.buttons = {}
         self.details = {}
         row = 0
@@ -248,10 +249,10 @@ class SendPanel(QWidget):
     def _update(self) -> None:
         view = self.state.view
         year = self._view_year()
-        for choice in self._choices():
-            button = self.buttons.get(choice.kind)
+        for shown in self._choices():
+            button = self.buttons.get(shown.kind)
             if button is not None:
-                button.setText(_(choice.title).format(year=year or ""))
+                button.setText(_(shown.title).format(year=year or ""))
         detail = self.details.get(PackageKind.SUBMISSION)
         if view is not None and detail is not None:
             text = _(CHOICES[Role.COMMUNE][0].detail)
@@ -325,7 +326,7 @@ class SendPanel(QWidget):
             return
         context = self.context
         self.card.show_exported(exported, context.name_of if context else (lambda _c: ""))
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.card))
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.card))
         self.status_message.emit(_("Package written and checked: you can remove the USB stick."))
         self.sent.emit(exported)
 
