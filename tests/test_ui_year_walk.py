@@ -351,6 +351,12 @@ def test_the_appraisers_round_and_the_result_back_at_the_ward(
     QTest.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: window.setup_page is None and idle(window))
     assert window.unit_label.text() == "Sở Nội vụ thành phố Hà Nội"
+    # The hub lists every commune and ward of the city, "chưa nộp" until its package comes
+    # (what `appraise add-units --province 01` does on the command line).
+    hub = window.screen(screens.APPRAISAL)
+    assert isinstance(hub, AppraisalScreen)
+    wait(qtbot, lambda: hub.hub is not None and idle(window))
+    assert hub.units.model.rowCount() > 100 and hub.units.unit("00004") is not None
 
     # Once: the cards swapped (the ward's side with the services).
     window.navigate(screens.SYNC)
@@ -374,9 +380,9 @@ def test_the_appraisers_round_and_the_result_back_at_the_ward(
 
     # Thẩm định: the ward opened, two criteria appraised with a comment, the rest accepted.
     window.navigate(screens.APPRAISAL)
-    hub = window.screen(screens.APPRAISAL)
-    assert isinstance(hub, AppraisalScreen)
     wait(qtbot, lambda: hub.hub is not None and idle(window))
+    unit_row = hub.units.unit("00004")
+    assert unit_row is not None and unit_row.status is AssessmentStatus.SUBMITTED
     hub.units.select("00004")
     QTest.keyClick(hub.units.table, Qt.Key.Key_Return)
     wait(qtbot, lambda: hub.unit_page.opened is not None and idle(window))

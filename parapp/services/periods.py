@@ -7,6 +7,7 @@ and to set all of it up in one go.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +21,9 @@ from parapp.domain.roles import Role
 from parapp.domain.units import Unit, UnitKind
 
 from . import assessments, criteria, setup
+from .appraisal_units import add_units_from_catalog
 from .backups import before_import
-from .common import unit_row
+from .common import NotFound, unit_row
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ def first_run(
 
     Creates the database when ``db`` is None, records ``unit`` as this office (unless it
     already has one), loads the criteria set from ``criteria_file`` (the built-in sample
-    when None) and, for a commune, starts its assessment of ``year``.
+    when None) and, for a commune, starts its assessment of ``year``; an appraiser gets its
+    province's communes and wards as units.
     """
     # The file is read first: a refused file leaves no half-made database behind.
     cset = criteria.read_set_file(criteria_file) if criteria_file else criteria.sample_set()
@@ -149,6 +152,12 @@ def first_run(
         if criteria_file is not None:
             before_import(db.path)  # as for any import into data that may matter
     loaded = criteria.import_set(db, cset)
+    if role is Role.APPRAISER and unit.kind is UnitKind.DEPARTMENT:
+        # The hub lists every commune and ward of the province from the start, "not
+        # submitted" until its package comes (`appraise add-units --province` on the command
+        # line); an office outside the official list adds its units one by one.
+        with suppress(NotFound):
+            add_units_from_catalog(db, setup.own_unit(db).code)
     if role is Role.COMMUNE:
         existing = [s.year for s in list_assessments(db)]
         if year not in existing:
