@@ -29,7 +29,7 @@ from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.errors import ScoreError
 from parapp.domain.units import UnitKind
 from parapp.i18n import _, message
-from parapp.services import assessments, criteria
+from parapp.services import assessments, changes, criteria
 from parapp.services.appraisal import (
     UnitStatus,
     add_units_from_catalog,
@@ -567,7 +567,7 @@ def test_built_screens_survive_an_appraiser_state(
             widget = getattr(importlib.import_module(info.module), info.class_name)(state)
             built.append(widget)
             widget.refresh()
-            state.changed.emit()
+            state.updated.emit(changes.EVERYTHING)
             qtbot.waitUntil(lambda: state.tasks.pending == 0, timeout=15_000)  # type: ignore[attr-defined]
     finally:
         state.tasks.shutdown()

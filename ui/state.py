@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from parapp.domain.roles import Role
     from parapp.services.assessments import AssessmentView
+    from parapp.services.changes import Changed
     from parapp.services.office import Office
     from parapp.services.plans import PlanView
     from ui.snapshot import Snapshot
@@ -23,10 +24,12 @@ if TYPE_CHECKING:
 
 
 class AppState(QObject):
-    """The open database and the latest snapshot; ``changed`` tells the screens."""
+    """The open database and the latest snapshot; ``updated`` tells the screens what
+    changed (``parapp.services.changes``), ``changed`` that something did."""
 
     loaded = Signal()  # the first snapshot arrived (or the database failed to open)
-    changed = Signal()  # a new snapshot or view: screens refresh
+    changed = Signal()  # a new snapshot or view
+    updated = Signal(object)  # the same moment, with the Changed parts: screens refresh
     saved = Signal(object)  # datetime of the last write
     failed = Signal(str)  # the database could not be opened: the reason, translated
 
@@ -102,7 +105,7 @@ class AppState(QObject):
     def _opened(self, result: tuple[Office | None, Snapshot]) -> None:
         self.db, self.snapshot = result
         self.loaded.emit()
-        self.changed.emit()
+        self._tell(None)
         db, path = self.db, self.db_path
         if db is None:
             return
@@ -126,8 +129,10 @@ class AppState(QObject):
         if self.snapshot is not None and plan is not None:
             from dataclasses import replace
 
+            from parapp.services.changes import PLAN_ITEMS
+
             self.snapshot = replace(self.snapshot, plan=plan)
-            self.changed.emit()
+            self._tell(PLAN_ITEMS)
 
     def _open_failed(self, exc: BaseException) -> None:
         from parapp.i18n import message
@@ -149,10 +154,18 @@ class AppState(QObject):
 
         self.run(lambda: (db, load_snapshot(db, with_plan=False)), self._opened)
 
-    def reload(self, year: int | None = None) -> None:
-        """A new snapshot of ``year`` (by default the year on screen)."""
+    def reload(self, year: int | None = None, *, changed: Changed | None = None) -> None:
+        """After a write: read again what ``changed`` says changed (everything by default,
+        and always when ``year`` is given: another year is another snapshot), then tell the
+        screens. A plan's change leaves the assessment's view as it is."""
         db = self.db
         if db is None:
+            return
+        from parapp.services.changes import Data
+
+        if year is None and changed is not None and Data.ASSESSMENT not in changed \
+                and self.view is not None:
+            self._reload_plan(db, changed)
             return
         if year is None:
             year = self.view.info.year if self.view else None
@@ -160,11 +173,29 @@ class AppState(QObject):
             year = self.snapshot.year
         from ui.snapshot import load_snapshot
 
-        self.tasks.run(lambda: load_snapshot(db, year), self._reloaded)
+        self.tasks.run(lambda: load_snapshot(db, year), lambda s: self._reloaded(s, changed))
 
-    def _reloaded(self, snapshot: Snapshot) -> None:
+    def _reload_plan(self, db: Office, changed: Changed) -> None:
+        from parapp.services.changes import Data
+
+        if Data.PLAN not in changed:
+            self._tell(changed)  # nothing the snapshot holds: only the screens reload
+            return
+        from ui.snapshot import load_plan
+
+        self.tasks.run(lambda: load_plan(db), lambda plan: self._plan_reloaded(plan, changed))
+
+    def _plan_reloaded(self, plan: PlanView | None, changed: Changed) -> None:
+        if self.snapshot is None:
+            return
+        from dataclasses import replace
+
+        self.snapshot = replace(self.snapshot, plan=plan)
+        self._tell(changed)
+
+    def _reloaded(self, snapshot: Snapshot, changed: Changed | None) -> None:
         self.snapshot = snapshot
-        self.changed.emit()
+        self._tell(changed)
 
     def set_view(self, view: AssessmentView) -> None:
         """A fresh view returned by a save: share it with every screen."""
@@ -172,8 +203,17 @@ class AppState(QObject):
             return
         from dataclasses import replace
 
+        from parapp.services.changes import SCORES
+
         self.snapshot = replace(self.snapshot, view=view, problem=None, setup=None)
+        self._tell(SCORES)
+
+    def _tell(self, changed: Changed | None) -> None:
+        """``changed``, then ``updated`` with what changed (None: everything)."""
+        from parapp.services.changes import EVERYTHING
+
         self.changed.emit()
+        self.updated.emit(EVERYTHING if changed is None else changed)
 
     def mark_saved(self, when: datetime | None = None) -> None:
         self.last_saved = when or datetime.now()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.roles import Role
 from parapp.i18n import N_, _
-from parapp.services import appraisal, setup
+from parapp.services import appraisal, changes, setup
 from ui import dialogs, screens
 from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
@@ -74,6 +74,8 @@ def load_hub(db: Office, year: int | None, today: date) -> Hub:
 
 class AppraisalScreen(Screen):
     key = screens.APPRAISAL
+    # The units' assessments (imported with their packages) and the office's own name.
+    shows = frozenset({changes.Data.ASSESSMENT, changes.Data.OFFICE})
     status_message = Signal(str)
     hub_loaded = Signal()  # the units (and ranking request) of the year are on screen
     year_shown = Signal(int)  # the year on screen (the window's header says it)

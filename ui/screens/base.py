@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from parapp.services.changes import EVERYTHING, Changed
 from ui import style
 from ui.state import AppState
 
@@ -18,14 +19,22 @@ class Screen(QWidget):
     navigate = Signal(str, dict)  # screen key, filters for it
 
     key = ""
+    # The parts of the data the screen shows (parapp.services.changes): it refreshes after
+    # a write that changed one of them. A screen that loads only when shown keeps the
+    # default, which costs nothing while it is hidden.
+    shows: Changed = EVERYTHING
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        state.changed.connect(self.refresh)
+        state.updated.connect(self._updated)
+
+    def _updated(self, changed: Changed) -> None:
+        if changed & self.shows:
+            self.refresh()
 
     def refresh(self) -> None:
-        """The state changed: show the new figures."""
+        """What the screen shows changed: show the new figures."""
 
     def activate(self, **filters: Any) -> None:
         """The screen is shown, possibly asked to filter (``problem=``, ``area=``)."""

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.assessment import FieldGroup, can_edit
 from parapp.i18n import _, message, ngettext
-from parapp.services import evidence
+from parapp.services import changes, evidence
 from parapp.services.evidence import Outcome
 from ui import dialogs, screens, style
 from ui.models.cells import needs_evidence
@@ -61,6 +61,7 @@ Opener = Callable[[Path], bool]
 
 class EvidenceScreen(Screen):
     key = screens.EVIDENCE
+    shows = frozenset({changes.Data.ASSESSMENT, changes.Data.EVIDENCE})
     status_message = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -335,7 +336,7 @@ class EvidenceScreen(Screen):
             self._show_counts()
             self.select_document(added[-1].sha256)
             if new:
-                self.state.reload()
+                self.state.reload(changed=changes.EVIDENCE_LINKS)
         if failures:
             lines = "\n".join(f"• {p.name}: {message(e)}" for p, e in failures)
             dialogs.warn(self, _("Some files could not be added:"), lines)
@@ -406,7 +407,8 @@ class EvidenceScreen(Screen):
 
         def done(doc: Any) -> None:
             self._saved(doc)
-            self.state.reload()  # the lacking list and the self-assessment's counts
+            # The lacking list and the self-assessment's counts follow.
+            self.state.reload(changed=changes.EVIDENCE_LINKS)
 
         OfficeOp(self.state, job).success(done).failure(self._show_error).run()
 

@@ -23,6 +23,7 @@ from parapp.domain.criteria import Part, ScoreKind
 from parapp.domain.figures import Source, printed_lost
 from parapp.domain.totals import Basis
 from parapp.i18n import _, format_date, format_max, label, message, ngettext
+from parapp.services import changes
 from ui import crash, screens, style
 from ui.fmt import points
 from ui.models import cells
@@ -132,6 +133,7 @@ def _panel(title: str) -> tuple[QFrame, QVBoxLayout]:
 
 class OverviewScreen(Screen):
     key = screens.OVERVIEW
+    shows = frozenset({changes.Data.ASSESSMENT, changes.Data.PLAN})  # the plan: overdue items
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(state, parent)

@@ -23,8 +23,9 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QWidget
 
 from parapp.domain.errors import DomainError
+from parapp.domain.remediation import PlanStatus
 from parapp.i18n import _, message, ngettext
-from parapp.services import issuing, office_lists, plan_items, plan_whatif, plans
+from parapp.services import changes, issuing, office_lists, plan_items, plan_whatif, plans
 from ui import dialogs, screens, style
 from ui.models.plan_items import COL_LOST, COL_RECOVERABLE, PlanItemsModel, Show
 from ui.screens.base import Screen, heading, page_layout
@@ -49,6 +50,8 @@ def _office_names(db: Office) -> list[str]:
 
 class PlanScreen(ItemActions, Screen):
     key = screens.PLAN
+    # The assessment: its year names the next plan, its scores give the what-if figures.
+    shows = frozenset({changes.Data.ASSESSMENT, changes.Data.PLAN})
     status_message = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -192,13 +195,14 @@ class PlanScreen(ItemActions, Screen):
         current = self.model.item(row_before)
         chosen = [i.id for r in self.table.selected_rows() if (i := self.model.item(r))]
         scroll = self.table.verticalScrollBar().value()
-        editable = plan is not None and plan.status == "draft" and listing.status == "draft"
+        draft = PlanStatus.DRAFT
+        editable = plan is not None and plan.status == draft and listing.status == draft
         self.model.set_items(
             [n.item for n in listing.items],
             year=listing.year,
             today=self.state.today,
             editable=editable,
-            trackable=listing.status in ("draft", "issued"),
+            trackable=listing.status in (PlanStatus.DRAFT, PlanStatus.ISSUED),
             areas={n.item.id: n.area_code for n in listing.items},
         )
         self.filters.set_choices(self.model.leads(), self._areas())
@@ -254,7 +258,7 @@ class PlanScreen(ItemActions, Screen):
                 _("Plan for {year} (not drafted yet)").format(year=self.next_year), self.next_year
             )
         for s in self.summaries:
-            status = _("issued") if s.status == "issued" else _("draft")
+            status = _("issued") if s.status == PlanStatus.ISSUED else _("draft")
             self.plan_box.addItem(
                 _("Plan for {year} · {status}").format(year=s.year, status=status), s.year
             )
@@ -263,9 +267,9 @@ class PlanScreen(ItemActions, Screen):
         self.plan_box.blockSignals(False)
 
     def _show_banner(self, plan: PlanView | None) -> None:
-        issued = plan is not None and plan.status != "draft"
+        issued = plan is not None and plan.status != PlanStatus.DRAFT
         self.banner.setVisible(issued)
-        self.revise_button.setVisible(issued and plan is not None and plan.status == "issued")
+        self.revise_button.setVisible(plan is not None and plan.status == PlanStatus.ISSUED)
         if not issued or plan is None:
             return
         self.banner.setText(issued_text(plan))
@@ -324,7 +328,7 @@ class PlanScreen(ItemActions, Screen):
 
     def _update_buttons(self, *_args: object) -> None:
         plan = self.plan
-        draft = plan is not None and plan.status == "draft" and self.model.editable
+        draft = plan is not None and plan.status == PlanStatus.DRAFT and self.model.editable
         removed = len(self.listing.removed) if self.listing else 0
         current = self.model.item(self.table.currentIndex().row()) is not None
         self.item_bar.show_state(draft, current, len(self._selected()), removed)
@@ -371,7 +375,9 @@ class PlanScreen(ItemActions, Screen):
             self.state.mark_saved(datetime.now())
             self.item_bar.notice("")
             done(result)
-            self.state.reload()  # the overview's overdue list follows; this screen too
+            # The overview's overdue list follows, and this screen; the assessment's view is
+            # not read again.
+            self.state.reload(changed=changes.PLAN_ITEMS)
 
         def failed(exc: BaseException) -> None:
             self.status_message.emit(message(exc))

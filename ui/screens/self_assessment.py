@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, can_edit
 from parapp.domain.figures import compute_figures
 from parapp.i18n import _, format_max, label
+from parapp.services import changes
 from ui import screens, style
 from ui.fmt import points
 from ui.models.columns import CODE_ROLE, COL_DECLARED, COL_SELF
@@ -64,6 +65,7 @@ def lock_reason(status: AssessmentStatus) -> str:
 
 class SelfAssessmentScreen(Screen):
     key = screens.SELF_ASSESSMENT
+    shows = frozenset({changes.Data.ASSESSMENT})  # evidence counts are in the view
     status_message = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from parapp.i18n import _, message, ngettext
-from parapp.services import evidence
+from parapp.services import changes, evidence
 from ui import dialogs
 from ui.operations import OfficeOp
 from ui.widgets.evidence_files import add_files_job, choose_files, named_copy, open_with_system
@@ -138,7 +138,7 @@ class CriterionEvidence(QWidget):
             done, failures = result
             if done:
                 state.mark_saved()
-                state.reload(year)
+                state.reload(year, changed=changes.EVIDENCE_LINKS)
                 self.status_message.emit(
                     ngettext(
                         "{n} document attached to {code}.", "{n} documents attached to {code}.",

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from parapp.domain.roles import Role
 from parapp.i18n import _
-from parapp.services import sync_import
+from parapp.services import changes, sync_import
 from ui import dialogs, style
 from ui.dialogs_sync import PlanDialog, outcome_line
 from ui.operations import OfficeOp
@@ -265,7 +265,7 @@ class ReceivePanel(QWidget):
 
     def _imported(self, outcomes: list[Outcome]) -> None:
         self._busy(False)
-        self.state.reload()
+        self.state.reload(changed=changes.SYNC_IMPORT)
         applied = [o for o in outcomes if o.status == "applied"]
         text = _("Imported {n} of {total} files.").format(n=len(applied), total=len(outcomes))
         self.last.setText(
@@ -281,7 +281,8 @@ class ReceivePanel(QWidget):
 
     def _import_failed(self, exc: BaseException) -> None:
         self._busy(False)
-        self.state.reload()  # files imported before a cancel stay imported
+        # Files imported before a cancel stay imported.
+        self.state.reload(changed=changes.SYNC_IMPORT)
         self.imported.emit([])
         if isinstance(exc, Cancelled):
             self.status_message.emit(
