@@ -17,7 +17,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QWidget
 
 from parapp.i18n import _, message
-from parapp.services import documents, issuing, plans
+from parapp.services import changes, documents, issuing, plans
 from parapp.services.documents import Choice, Editing
 from ui import dialogs, preferences, screens, style
 from ui.operations import OfficeOp
@@ -420,7 +420,7 @@ class DocumentsScreen(Screen):
         # Its new state first (issued: the banner), then the list, which takes longer.
         self._load(choice)
         self.reload()
-        self.state.reload()
+        self.state.reload(changed=changes.DOCUMENT_ISSUED)
 
 
 def _same(a: Choice, b: Choice) -> bool:
