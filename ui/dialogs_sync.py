@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from parapp.domain.roles import PackageOutcome
 from parapp.i18n import _, message, ngettext
 from parapp.services import sync_keys
 from parapp.services.sync_words import word
@@ -42,7 +43,8 @@ GROUP_FROM = 4  # this many plain changes of one kind share a line
 
 def importable(outcome: Outcome) -> bool:
     """Planned without conflicts: what "Nhập" will import."""
-    return outcome.status == "planned" and outcome.plan is not None and not outcome.plan.conflicts
+    plan = outcome.plan
+    return outcome.status == PackageOutcome.PLANNED and plan is not None and not plan.conflicts
 
 
 def plan_heading(name: str, plan: ImportPlan) -> str:
@@ -98,13 +100,13 @@ def change_lines(changes: Sequence[Any]) -> list[tuple[str, Any]]:
 def outcome_line(outcome: Outcome) -> str:
     """One sentence per file, for the summary after importing."""
     name = outcome.path.name
-    if outcome.status == "refused":
+    if outcome.status == PackageOutcome.REFUSED:
         return _("{file}: refused. {reason}").format(
             file=name, reason=message(outcome.error) if outcome.error else ""
         )
-    if outcome.status == "already":
+    if outcome.status == PackageOutcome.ALREADY:
         return _("{file}: already imported, nothing changed.").format(file=name)
-    if outcome.status == "applied":
+    if outcome.status == PackageOutcome.APPLIED:
         return _("{file}: imported.").format(file=name)
     return _("{file}: to be imported.").format(file=name)
 
@@ -120,9 +122,9 @@ class PlanDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(style.SPACING)
         ready = [o for o in self.outcomes if importable(o)]
-        refused = [o for o in self.outcomes if o.status == "refused" or
-                   (o.status == "planned" and not importable(o))]
-        already = [o for o in self.outcomes if o.status == "already"]
+        refused = [o for o in self.outcomes if o.status == PackageOutcome.REFUSED or
+                   (o.status == PackageOutcome.PLANNED and not importable(o))]
+        already = [o for o in self.outcomes if o.status == PackageOutcome.ALREADY]
         intro = QLabel(
             _("Nothing has been changed yet. This is what importing would do:")
             if ready
@@ -205,14 +207,14 @@ class PlanDialog(QDialog):
         name = outcome.path.name
         item.setToolTip(0, str(outcome.path))
         plan = outcome.plan
-        if outcome.status == "refused" or plan is None:
+        if outcome.status == PackageOutcome.REFUSED or plan is None:
             item.setText(0, _("{file}: refused").format(file=name))
             item.setForeground(0, QBrush(style.ERROR_TEXT))
             reason = QTreeWidgetItem(item, [message(outcome.error) if outcome.error else ""])
             reason.setForeground(0, QBrush(style.ERROR_TEXT))
             item.setExpanded(True)
             return
-        if outcome.status == "already":
+        if outcome.status == PackageOutcome.ALREADY:
             already = _("Already imported: nothing changes.")
             item.setText(0, f"{plan_heading(name, plan)}\n{already}")
             item.setForeground(0, QBrush(style.MUTED_TEXT))

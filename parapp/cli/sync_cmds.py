@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from parapp.domain.roles import PackageKind
+from parapp.domain.roles import PackageKind, PackageOutcome
 from parapp.i18n import _, message
 from parapp.services import sync_export as export_service
 from parapp.services import sync_import as import_service
@@ -164,7 +164,7 @@ def sync_import(args: argparse.Namespace) -> int:
                 _out(_("{file}: skipped. {reason}").format(file=name,
                                                           reason=message(outcome.error)))
                 continue
-            if outcome.status == "refused":
+            if outcome.status == PackageOutcome.REFUSED:
                 assert outcome.error is not None  # a refusal always says why
                 refused += 1
                 reason = with_hint(outcome.error, message(outcome.error))
@@ -172,7 +172,7 @@ def sync_import(args: argparse.Namespace) -> int:
                 continue
             plan = outcome.plan
             assert plan is not None
-            if outcome.status == "already":
+            if outcome.status == PackageOutcome.ALREADY:
                 _out(_("{file}: already imported, nothing changed.").format(file=name))
                 continue
             head = (_("{file}: would import {kind} from {sender}:") if args.dry_run

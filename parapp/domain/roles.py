@@ -40,3 +40,14 @@ ACCEPTS: dict[Role, frozenset[PackageKind]] = {
     Role.COMMUNE: frozenset({PackageKind.RESULT, PackageKind.CRITERIA_SET}),
     Role.APPRAISER: frozenset({PackageKind.SUBMISSION, PackageKind.PROGRESS}),
 }
+
+
+class PackageOutcome(StrEnum):
+    """What became of a package: the import's answer for each file, and the sync log's
+    ``outcome`` (which also records the sender's numbering reset, see sync_sequence)."""
+
+    PLANNED = "planned"  # checked and not imported yet: a dry run, or the clerk's yes awaited
+    APPLIED = "applied"  # imported
+    ALREADY = "already"  # imported before: nothing was done
+    REFUSED = "refused"  # not imported, with the reason
+    EXPORTED = "exported"  # written by this office (the log's outgoing lines)

@@ -38,7 +38,7 @@ from parapp.domain.assessment import (
 )
 from parapp.domain.completeness import unscored_leaves
 from parapp.domain.criteria import CriteriaSet, ScoreKind
-from parapp.domain.roles import Role
+from parapp.domain.roles import PackageOutcome, Role
 from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import UnitKind
@@ -401,7 +401,7 @@ def _last_received(s: Session, unit_code: str) -> datetime | None:
         select(func.max(SyncLogRow.logged_at)).where(
             SyncLogRow.sender_code == unit_code,
             SyncLogRow.direction == "in",
-            SyncLogRow.outcome == "applied",
+            SyncLogRow.outcome == PackageOutcome.APPLIED.value,
         )
     )
 

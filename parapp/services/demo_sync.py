@@ -14,7 +14,7 @@ from pathlib import Path
 
 from db.engine import Database, open_database
 from parapp.domain.criteria import CriteriaSet
-from parapp.domain.roles import PackageKind, Role
+from parapp.domain.roles import PackageKind, PackageOutcome, Role
 from parapp.domain.units import Unit, UnitKind
 
 from . import assessments, criteria, setup, sync_export, sync_import, sync_keys, sync_slip
@@ -31,7 +31,7 @@ APPRAISER = Unit(
 
 def _import(db: Database, path: Path) -> None:
     for _done, _total, outcome in sync_import.import_packages(db, [path]):
-        if outcome.status != "applied":
+        if outcome.status != PackageOutcome.APPLIED:
             raise ServiceError("The demo could not import {file}: {reason}", file=path.name,
                                reason=outcome.error or outcome.status)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Setting, SyncLogRow
 from parapp.domain.errors import Phrase
-from parapp.domain.roles import ACCEPTS, PackageKind, Role
+from parapp.domain.roles import ACCEPTS, PackageKind, PackageOutcome, Role
 from parapp.services.sync_words import WORDS
 from parapp.sync.package import OpenedPackage
 from parapp.sync.safety import NotForThisOffice, PackageError
@@ -120,7 +120,7 @@ _APPLIED = select(SyncLogRow.id, SyncLogRow.package_id, SyncLogRow.outcome,
     SyncLogRow.direction == "in",
     or_(
         and_(
-            SyncLogRow.outcome == "applied",
+            SyncLogRow.outcome == PackageOutcome.APPLIED.value,
             or_(
                 SyncLogRow.package_id == bindparam("package_id"),
                 and_(
@@ -154,10 +154,10 @@ def applied_before(s: Session, opened: OpenedPackage,
     rows = s.execute(_APPLIED, {"package_id": opened.package_id, "kind": opened.kind,
                                 "sender": opened.manifest["sender"]["unit_code"],
                                 "assessment": assessment_uuid}).all()
-    if any(r.outcome == "applied" and r.package_id == opened.package_id for r in rows):
+    if any(r.outcome == PackageOutcome.APPLIED and r.package_id == opened.package_id for r in rows):
         return True, Earlier(None, None, None)
     reset_id = max((r.id for r in rows if r.outcome == RESET_OUTCOME), default=0)
-    since = [r for r in rows if r.outcome == "applied" and r.id > reset_id]
+    since = [r for r in rows if r.outcome == PackageOutcome.APPLIED and r.id > reset_id]
     numbered = [r for r in since if r.sequence is not None]
     top = max(numbered, key=lambda r: r.sequence, default=None)
     made = [r.created_at for r in since if r.created_at is not None]

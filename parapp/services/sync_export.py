@@ -22,7 +22,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow, PlanRow, SyncLogRow
 from parapp.domain.assessment import AssessmentStatus
-from parapp.domain.roles import SENDS, PackageKind
+from parapp.domain.roles import SENDS, PackageKind, PackageOutcome
 from parapp.formats import criteria_json
 from parapp.sync import crypto
 from parapp.sync.package import MANIFEST, PackageInfo, write_package
@@ -60,7 +60,7 @@ def _log(db: Database, info: PackageInfo, kind: PackageKind, assessment_uuid: st
             assessment_uuid=assessment_uuid,
             created_at=datetime.fromisoformat(info.manifest["created_at"]).astimezone()
             .replace(tzinfo=None),
-            logged_at=now(), outcome="exported", sha256=info.sha256,
+            logged_at=now(), outcome=PackageOutcome.EXPORTED.value, sha256=info.sha256,
             file_name=str(info.path), summary_json=json.dumps(counts), message="",
             sequence=info.manifest.get("sequence")))
 

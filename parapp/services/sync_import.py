@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import SyncLogRow
 from parapp.domain.errors import DomainError
-from parapp.domain.roles import PackageKind, Role
+from parapp.domain.roles import PackageKind, PackageOutcome, Role
 from parapp.i18n import N_
 from parapp.sync import crypto
 from parapp.sync.package import MAX_MANIFEST_SIZE, OpenedPackage, read_package
@@ -87,7 +87,7 @@ class ImportPlan:
 @dataclass
 class Outcome:
     path: Path
-    status: str  # applied / already / refused / planned
+    status: PackageOutcome
     plan: ImportPlan | None = None
     error: DomainError | None = None
 
@@ -187,7 +187,7 @@ def check(s: Session, opening: Opening, batch: Batch) -> Prepared | Outcome:
     )
     already, earlier = applied_before(s, opened, assessment_uuid)
     if already:
-        return Outcome(opening.path, "already", plan)
+        return Outcome(opening.path, PackageOutcome.ALREADY, plan)
     check_order(opened, sender.unit_code, created, earlier)
     if opening.records is None:  # the same whatever the database holds: read once
         cset = cset_for(s, opened, batch) if opened.kind != PackageKind.CRITERIA_SET else None
@@ -219,7 +219,7 @@ def apply(s: Session, db: Database, prepared: Prepared, sha256: str) -> Outcome:
                 assessment_uuid=plan.assessment_uuid,
                 created_at=plan.created_at,
                 logged_at=now(),
-                outcome="applied",
+                outcome=PackageOutcome.APPLIED.value,
                 sha256=sha256,
                 file_name=opening.path.name,
                 summary_json=json.dumps({a: plan.count(a)
@@ -232,7 +232,7 @@ def apply(s: Session, db: Database, prepared: Prepared, sha256: str) -> Outcome:
     finally:
         for key in ("audit_source", "actor", "audit"):
             s.info.pop(key, None)
-    return Outcome(opening.path, "applied", plan)
+    return Outcome(opening.path, PackageOutcome.APPLIED, plan)
 
 
 def package_files(source: Path) -> list[Path]:
@@ -267,7 +267,7 @@ def import_packages(
         error = ServiceError("There is no package (.cchc file) in the folder {path}.",
                              path=folder)
         log_refusal(db, folder, error)
-        yield index, len(empty) + len(files), Outcome(folder, "refused", error=error)
+        yield index, len(empty) + len(files), Outcome(folder, PackageOutcome.REFUSED, error=error)
     # What killed imports left behind goes first; this import's own temporary files are
     # in a folder of its own, removed when it ends (see ``leftovers``).
     clear(db.paths.folder)
@@ -305,7 +305,7 @@ def _one(run: _Run, path: Path) -> Outcome:
     except Exception as exc:  # a refusal is an outcome: one file never stops the rest
         error, detail = refusal(run.db, path, exc)
         log_refusal(run.db, path, error, detail=detail)
-        return Outcome(path, "refused", error=error)
+        return Outcome(path, PackageOutcome.REFUSED, error=error)
     finally:
         if opening is not None:
             opening.discard()
@@ -317,7 +317,7 @@ def _check_and_apply(s: Session, run: _Run, opening: Opening) -> Outcome:
         return prepared
     if run.dry_run:
         sync_stage.verify_evidence(opening.opened)
-        return Outcome(opening.path, "planned", prepared.plan)
+        return Outcome(opening.path, PackageOutcome.PLANNED, prepared.plan)
     if prepared.plan.conflicts:
         first = prepared.plan.conflicts[0]
         raise PackageError("The package conflicts with data here: {reason}",

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import SyncCounterRow, SyncLogRow, TrustedKeyRow
+from parapp.domain.roles import PackageOutcome
 from parapp.domain.text import clean
 
 from .common import Need, ServiceError, now
@@ -66,8 +67,9 @@ class SenderState:
 
 def senders(db: Database, unit_code: str | None = None) -> list[SenderState]:
     """Every unit this office imported packages from (or reset), by unit code."""
+    counted = (PackageOutcome.APPLIED.value, RESET_OUTCOME)
     query = select(SyncLogRow).where(SyncLogRow.direction == "in",
-                                     SyncLogRow.outcome.in_(("applied", RESET_OUTCOME)))
+                                     SyncLogRow.outcome.in_(counted))
     if unit_code is not None:
         query = query.where(SyncLogRow.sender_code == unit_code)
     states: dict[str, dict[str, object]] = {}

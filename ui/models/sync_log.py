@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
-from parapp.domain.roles import Role
+from parapp.domain.roles import PackageOutcome, Role
 from parapp.i18n import N_, _, format_datetime
 from parapp.services.sync_log import EVERY_UNIT, LogLine
 from parapp.services.sync_words import word
@@ -103,9 +103,9 @@ class SyncLogModel(RowsModel):
                 tips.append(_("SHA-256: {sha}").format(sha=entry.sha256))
             return "\n".join(t for t in tips if t) or None
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME:
-            if entry.outcome == "refused":
+            if entry.outcome == PackageOutcome.REFUSED:
                 return style.ERROR_TEXT
-            if entry.outcome == "already":
+            if entry.outcome == PackageOutcome.ALREADY:
                 return style.MUTED_TEXT
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_PACKAGE:
             return style.MUTED_TEXT

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from parapp.domain.roles import Role
+from parapp.domain.roles import PackageOutcome, Role
 from parapp.i18n import _
 from parapp.services import changes, sync_import
 from ui import dialogs, style
@@ -266,7 +266,7 @@ class ReceivePanel(QWidget):
     def _imported(self, outcomes: list[Outcome]) -> None:
         self._busy(False)
         self.state.reload(changed=changes.SYNC_IMPORT)
-        applied = [o for o in outcomes if o.status == "applied"]
+        applied = [o for o in outcomes if o.status == PackageOutcome.APPLIED]
         text = _("Imported {n} of {total} files.").format(n=len(applied), total=len(outcomes))
         self.last.setText(
             "\n".join([_("Last import: {text}").format(text=text)]
