@@ -41,6 +41,7 @@ from parapp.domain.units import UnitKind
 from parapp.sync.safety import PackageError, short_names
 
 from .history import check_rows
+from .plan_rows import KIND_REMEDIATION
 from .submission import MAX_REASON, SubmissionNote
 
 MAX_TEXT = 20_000  # an explanation longer than ten pages is a broken file, not a clerk
@@ -214,7 +215,7 @@ def build_submission(s: Session, arow: AssessmentRow, history: list[dict[str, An
         links.setdefault(link.evidence_id, []).append(link.node_code)
     evidence = s.scalars(select(EvidenceRow).where(EvidenceRow.id.in_(links))).all()
     plan = s.scalars(select(PlanRow).where(PlanRow.assessment_id == arow.id,
-                                           PlanRow.kind == "remediation")).first()
+                                           PlanRow.kind == KIND_REMEDIATION)).first()
     return {
         "unit": unit_record(arow.unit),
         "assessment": assessment_record(arow),

@@ -33,6 +33,7 @@ from .common import Need, ServiceError, now, unit_row
 from .criteria import find_set_row
 from .evidence import store_path
 from .mapping import set_from_rows
+from .plan_rows import KIND_REMEDIATION
 from .setup import role_of
 from .storage import on_stick
 from .sync_apply import returned_reason_of
@@ -193,10 +194,10 @@ def _commune_package(db: Database, kind: PackageKind, out: Path, year: int | Non
             shas = [e["sha256"] for e in data["evidence"]]
         else:
             plan = s.scalars(select(PlanRow).where(PlanRow.assessment_id == arow.id,
-                                                   PlanRow.kind == "remediation")).first()
+                                                   PlanRow.kind == KIND_REMEDIATION)).first()
             if plan is None:
                 plan = s.scalars(select(PlanRow).where(PlanRow.unit_id == me.id,
-                                 PlanRow.kind == "remediation")
+                                 PlanRow.kind == KIND_REMEDIATION)
                                  .order_by(PlanRow.year.desc())).first()
             if plan is None:
                 raise ServiceError("There is no remediation plan to report on yet.")

@@ -16,6 +16,7 @@ from parapp.i18n import N_
 
 from . import sync_owner
 from .common import now
+from .plan_rows import KIND_REMEDIATION
 from .sync_changes import CONFLICT, NEW, UNCHANGED, UPDATED
 from .sync_changes import change as _change
 
@@ -27,7 +28,7 @@ def plan_changes(s: Session, plan_rec: dict[str, Any], unit: UnitRow) -> list[An
                         uuid=plan_rec["uuid"])]
     if row is None and s.scalars(select(PlanRow.id).where(
             PlanRow.unit_id == unit.id, PlanRow.year == plan_rec["year"],
-            PlanRow.kind == "remediation")).first() is not None:
+            PlanRow.kind == KIND_REMEDIATION)).first() is not None:
         return [_change(CONFLICT, N_("the {year} remediation plan of {unit}"),
                         N_("this office already holds another {year} remediation plan of "
                            "{unit} (made on another computer or after a reinstall)"),
@@ -64,7 +65,7 @@ def apply_plan(s: Session, rec: dict[str, Any], unit: UnitRow,
     stamp = now()
     row = s.scalars(select(PlanRow).where(PlanRow.uuid == rec["uuid"])).first()
     if row is None:
-        row = PlanRow(uuid=rec["uuid"], unit=unit, year=rec["year"], kind="remediation",
+        row = PlanRow(uuid=rec["uuid"], unit=unit, year=rec["year"], kind=KIND_REMEDIATION,
                       created_at=stamp, updated_at=stamp, document_json="{}")
         s.add(row)
     row.assessment_id = arow.id if arow is not None else row.assessment_id
