@@ -161,7 +161,7 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
 
     leaves = _leaves(pg_url, data)
     in_area = {a: sorted(c for c, (area, _v) in leaves.items() if area == a)
-               for a in ("1", "2", "6")}
+               for a in ("1", "2", "6", "7")}
     assert all(in_area.values()), in_area
     tuphap, taichinh = _as(pg_url, "tv_tuphap"), _as(pg_url, "tv_taichinh")
     office_of = {"tv_tuphap": tuphap, "tv_taichinh": taichinh}
@@ -231,9 +231,21 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
                             "WHERE assessment_id = %s AND node_code = %s", (aid, in_area["2"][0]))
         assert done.rowcount == 1
 
-    # The secretariat (a login of its own, not the database's owner) accepts the rest and
-    # publishes.
+    # The secretariat's own login has no CREATEROLE (docs/hub.md, "Accounts"): a login the
+    # server lacks is one sentence; one the IT staff made is adopted, and its member scores
+    # its area at once.
     secretariat = _as(pg_url, SECRETARIAT)
+    khcn = ("tv_khcn", "--name", "Sở Khoa học và Công nghệ")
+    err = _refused(secretariat, data, "hub", "member", "add", *khcn)
+    assert "createuser --pwprompt tv_khcn" in err, err
+    with psycopg.connect("postgresql:" + pg_url.split(":", 1)[1], autocommit=True) as conn:
+        conn.execute("CREATE ROLE tv_khcn LOGIN")
+    assert "đã có" in _ok(secretariat, data, "hub", "member", "add", *khcn)
+    _ok(secretariat, data, "hub", "assign", "--member", "tv_khcn", "--area", "7")
+    _ok(_as(pg_url, "tv_khcn"), data, "appraise", "score", UNIT, in_area["7"][0], "0",
+        "--comment", "KHCN", "--year", str(YEAR))
+
+    # The secretariat's login (not the database's owner) accepts the rest and publishes.
     _ok(secretariat, data, "appraise", "accept", UNIT, "--year", str(YEAR))
     _ok(secretariat, data, "appraise", "publish", "--year", str(YEAR), "--decision-number",
         "70/QĐ-UBND", "--decision-date", "15/03/2026", "--confirm-incomplete")
@@ -255,6 +267,8 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
             assert rows[code] == (leaves[code][1], comment), code
             assert (code, login, name) in audit, (code, audit)
     assert {login for code, login, _a in audit if code in in_area["1"]} == {SECRETARIAT}
+    assert rows[in_area["7"][0]] == ("0", "KHCN")
+    assert (in_area["7"][0], "tv_khcn", "Sở Khoa học và Công nghệ") in audit
     assert rows[other][0] == leaves[other][1]  # untouched by the refused attempts
 
     # A table a later migration adds (made by the owner) is readable by a member without
