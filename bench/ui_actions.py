@@ -185,18 +185,18 @@ def backups(db_path: Path) -> int:
 
 
 def close(window: Any, action: str) -> list[Figure]:
-    """Close as the person does (the window's close button), then end as ``ui.app`` does:
+    """Close as the person does (the window's close button), then end as the window does:
     the exit backup (if the data changed) and the worker stopped."""
     import shiboken6
 
-    from ui import app
+    from ui import after_paint
 
     path = window.state.db_path
     before = backups(path)
     began = time.perf_counter()
     figure = measure(f"{action}: window gone", window.close, lambda: not window.isVisible(),
                      lambda: False)
-    app.close_down(window.state, window, backup=True)
+    after_paint.close_down(window.state, window, backup=True)
     ended = (time.perf_counter() - began) * 1000
     made = backups(path) > before
     shiboken6.delete(window)

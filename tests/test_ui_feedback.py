@@ -17,7 +17,7 @@ from gui_support import OpenWindow, figures_shown, idle
 from db.location import DataPaths
 from parapp.i18n import _
 from parapp.services import plans
-from ui import app, dialogs, screens
+from ui import after_paint, dialogs, screens
 from ui.main_window import MainWindow
 from ui.screens.documents import DocumentsScreen
 
@@ -66,12 +66,12 @@ def test_closing_takes_the_exit_backup_only_of_changed_data(
     made = sorted(backups.iterdir())
     window = open_window(path, _settled)
     window.close()
-    app.close_down(window.state, window, backup=True)
+    after_paint.close_down(window.state, window, backup=True)
     assert sorted(backups.iterdir()) == made  # opening and looking changed nothing
 
     window = open_window(path, _settled)
     window.state.run(lambda: plans.update_document(window.state.db, 2026, place="Hữu Lũng"))
     qtbot.waitUntil(lambda: idle(window), timeout=WAIT_MS)  # type: ignore[attr-defined]
     window.close()
-    app.close_down(window.state, window, backup=True)
+    after_paint.close_down(window.state, window, backup=True)
     assert len(list(backups.iterdir())) > len(made)

@@ -4,28 +4,28 @@ Start-up order matters on office PCs: Qt and a few small modules are imported, t
 is shown with a "Đang mở dữ liệu…" page, and only after it has painted do we start the
 database thread, which imports SQLAlchemy, opens the database and loads the figures.
 Everything not needed for that first paint (crash handler, Qt's own strings, the task
-manager) is set up just after it.
+manager) is set up just after it, by ``ui.after_paint``: the one module imported late.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from argparse import Namespace
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import shiboken6
+from PySide6.QtWidgets import QApplication
+
+from parapp import i18n
+from parapp.services.paths import resolve_db_path
+from ui import qt_compat, screens, single_instance, style
+from ui.main_window import MainWindow
 from ui.options import window_options
-
-if TYPE_CHECKING:
-    from argparse import Namespace
-
-    from PySide6.QtWidgets import QApplication
-
-    from ui.main_window import MainWindow
-    from ui.state import AppState
-
-SMOKE_TIMEOUT_MS = 120_000
-AUTOBACKUP_CHECK_MS = 5 * 60_000  # parapp.services.autobackup.TIMER_MINUTES
+from ui.preferences import start_language
+from ui.state import AppState
 
 
 def files_to_open(argv: Sequence[str]) -> list[str]:
@@ -39,10 +39,7 @@ def open_packages(window: MainWindow, files: Sequence[str]) -> None:
     shown and nothing is imported before the clerk confirms)."""
     if not files:
         return
-    from ui import screens
-    from ui.screens.sync import TAB_RECEIVE
-
-    window.navigate(screens.SYNC, tab=TAB_RECEIVE)
+    window.navigate(screens.SYNC, tab=screens.TAB_RECEIVE)
     screen = window.screen(screens.SYNC)
     receive = getattr(screen, "receive", None)
     if receive is not None:
@@ -51,23 +48,12 @@ def open_packages(window: MainWindow, files: Sequence[str]) -> None:
 
 def _demo_database() -> Path:
     """A fresh demo office in a temporary folder (for ``--smoke`` without ``--db``)."""
-    import tempfile
-
+    # Only this smoke run builds a demo: it needs every service, the ORM with them.
     from parapp.services.demo import build_demo
 
     folder = Path(tempfile.mkdtemp(prefix="parapp-smoke-"))
     paths = dict(build_demo(folder / "demo"))
     return paths["commune-db"]
-
-
-def _icon_path() -> Path | None:
-    from parapp import resources
-
-    for name in ("icons/parapp.ico", "icons/parapp.png"):
-        path = resources.path(name)
-        if path.exists():
-            return path
-    return None
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -76,14 +62,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     options = window_options(args)
     if options is None:
         raise ValueError(f"not the window's options: {args}")
-    from parapp import i18n
-
     if options.lang:
         i18n.set_language(options.lang)
-    from PySide6.QtWidgets import QApplication
-
-    from ui import qt_compat, style
-
     qt_compat.apply()
     app = QApplication.instance() or QApplication(style.qt_arguments(sys.argv[0]))
     assert isinstance(app, QApplication)
@@ -91,135 +71,49 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("parapp")
     style.apply(app)
 
-    from parapp.services.paths import resolve_db_path
-    from ui.main_window import MainWindow
-    from ui.state import AppState
-
     demo = options.smoke and not options.db
     db_path = _demo_database() if demo else resolve_db_path(options.db or None)
-    from ui import single_instance
-
     # A second start on the same data brings the first window forward and exits.
     instance = single_instance.claim(db_path, args)
     if instance is None:
         return 0
-    from ui.preferences import start_language
-
     # The saved language (a file beside the database): the window's texts come next.
     lang = start_language(db_path, options.lang)
     if lang:
         i18n.set_language(lang)
     state = AppState(None, db_path)
     window = MainWindow(state)
-    window.first_painted.connect(lambda: _after_first_paint(app, window, state, options))
+    finish: list[Callable[[], None]] = []
+    window.first_painted.connect(
+        lambda: finish.append(_after_first_paint(app, window, state, options))
+    )
     # A package double-clicked while this window is open comes here from the second start.
     instance.activated.connect(lambda sent: open_packages(window, files_to_open(sent)))
     instance.listen(window)
-    if options.open_files:
-        from PySide6.QtCore import Qt
-
-        window.data_shown.connect(lambda: open_packages(window, options.open_files),
-                                  Qt.ConnectionType.SingleShotConnection)
     _show(app, window)
     code = app.exec()
     instance.close()
-    close_down(state, window, backup=not options.smoke)
-    import shiboken6
-
+    for close_down in finish:  # the window painted: end what the step after it started
+        close_down()
     # Delete the window while the application still exists; left to the interpreter's
     # exit, PySide's clean-up may destroy widgets in an order Qt does not survive.
     shiboken6.delete(window)
     if demo:
-        import shutil
-
         shutil.rmtree(db_path.parents[2], ignore_errors=True)  # the smoke run's temporary demo
     return code
 
 
-def close_down(state: AppState, window: MainWindow, *, backup: bool) -> None:
-    """After the window has closed: the exit backup (made only if the data changed) and
-    the database thread stopped (bench/ui_actions.py measures this too)."""
-    if state.has_tasks:
-        if backup:
-            _autobackup(state, window, at_exit=True)
-        state.tasks.shutdown()
-
-
 def _after_first_paint(
     app: QApplication, window: MainWindow, state: AppState, options: Namespace
-) -> None:
-    """Start the database thread and everything the first paint could do without."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QIcon
+) -> Callable[[], None]:
+    """The window's one deferred step: what the first paint did without is imported now
+    (``ui.after_paint``) and started; the function that ends it once the window closes."""
+    from ui import after_paint
 
-    from parapp import i18n
-    from ui import crash, dialogs, qt_strings
-
-    state.open()  # first: the database thread starts while we set up the rest
-    crash.install(lambda: state.log_dir, interactive=not options.smoke)
-    qt_strings.install()
-    app.setApplicationDisplayName(i18n._("PAR index of the commune"))
-    icon = _icon_path()
-    if icon is not None:
-        app.setWindowIcon(QIcon(str(icon)))
-    tasks = state.tasks
-    tasks.dialog_parent = window
-
-    def on_error(exc: BaseException) -> None:
-        from parapp.services.storage import explain
-
-        # A full disk or a read-only data folder, said plainly (not as a crash).
-        exc = explain(exc, state.db_path.parent) or exc
-        if hasattr(exc, "template") or isinstance(exc, OSError):
-            dialogs.show_error(window, exc)
-        else:
-            crash.report(exc, window)
-
-    tasks.default_error = on_error
-    if options.smoke:
-        window.data_shown.connect(lambda: QTimer.singleShot(0, lambda: app.exit(0)))
-        # An appraiser's office has no assessment of its own; a commune's must show one.
-        state.loaded.connect(
-            lambda: (state.snapshot is None or (state.view is None and not state.is_appraiser))
-            and app.exit(1)
-        )
-        QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: app.exit(2))
-    else:
-        _start_autobackup(window, state)
-
-
-def _start_autobackup(window: MainWindow, state: AppState) -> None:
-    """Ask every few minutes; the service backs up only when the data changed and the last
-    backup is 30 minutes old (parapp.services.autobackup), on the database thread."""
-    from PySide6.QtCore import QTimer
-
-    timer = QTimer(window)
-    timer.setInterval(AUTOBACKUP_CHECK_MS)
-    timer.timeout.connect(lambda: _autobackup(state, window))
-    timer.start()
-
-
-def _autobackup(state: AppState, window: MainWindow, *, at_exit: bool = False) -> None:
-    if state.snapshot is None:  # the database never opened: nothing of ours to back up
-        return
-    path = state.db_path
-
-    def job() -> object:
-        from parapp.services.autobackup import maybe_backup
-
-        return maybe_backup(path, at_exit=at_exit)
-
-    def failed(exc: BaseException) -> None:
-        # Say it once per session (a full disk would otherwise interrupt every 5 minutes).
-        if at_exit or getattr(state, "_autobackup_warned", False):
-            sys.stderr.write(f"automatic backup failed: {exc!r}\n")
-            return
-        state._autobackup_warned = True  # type: ignore[attr-defined]
-        from ui import dialogs
-
-        dialogs.show_error(window, exc)
-
-    state.run(job, None, failed)
+    after_paint.start(
+        app, window, state, options, lambda: open_packages(window, options.open_files)
+    )
+    return lambda: after_paint.close_down(state, window, backup=not options.smoke)
 
 
 def _show(app: QApplication, window: MainWindow) -> None:

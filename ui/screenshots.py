@@ -253,16 +253,10 @@ def _shoot_result_and_check(published: Path, draft: Path, shooter: Shooter) -> N
     """In Vietnamese and English: the commune's "Kết quả công bố" for 2025 (received in the
     appraiser's package, read-only) and 2024 (typed from the decision), then the 2026
     pre-submission check beside the table, a line chosen and its criterion selected."""
-    from parapp import i18n
-    from ui import screens
-    from ui.main_window import MainWindow
-    from ui.screens.self_assessment import SelfAssessmentScreen
-
     before = i18n.get_language()
     for language in ("vi", "en"):
         i18n.set_language(language)
         window = _open_window(published)
-        assert isinstance(window, MainWindow)
         window.navigate(screens.APPRAISAL)
         _idle(window)
         shooter.grab(window, f"published-result-{language}")
@@ -271,7 +265,6 @@ def _shoot_result_and_check(published: Path, draft: Path, shooter: Shooter) -> N
         shooter.grab(window, f"published-result-typed-{language}")
         _close(window)
         window = _open_window(draft)
-        assert isinstance(window, MainWindow)
         window.navigate(screens.SELF_ASSESSMENT)
         screen = window.screen(screens.SELF_ASSESSMENT)
         assert isinstance(screen, SelfAssessmentScreen)

@@ -40,6 +40,9 @@ class ScreenInfo(NamedTuple):
         return self.title, self.purpose, self.icon or self.key
 
 
+# The Sync screen's tabs, in order (here so the window can open one without importing it).
+TAB_SEND, TAB_RECEIVE, TAB_HISTORY, TAB_KEYS = range(4)
+
 OVERVIEW = "overview"
 SELF_ASSESSMENT = "self_assessment"
 EVIDENCE = "evidence"

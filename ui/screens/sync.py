@@ -33,7 +33,9 @@ from ui.widgets.sync_receive import ReceivePanel
 from ui.widgets.sync_send import SendPanel
 
 POLL_MS = 4000  # look for a newly plugged USB stick this often while the screen is shown
-TAB_SEND, TAB_RECEIVE, TAB_HISTORY, TAB_KEYS = range(4)
+TAB_SEND, TAB_RECEIVE, TAB_HISTORY, TAB_KEYS = (
+    screens.TAB_SEND, screens.TAB_RECEIVE, screens.TAB_HISTORY, screens.TAB_KEYS
+)
 
 
 class HistoryPanel(QWidget):
