@@ -45,6 +45,8 @@ def test_documents_and_issuing_show_progress_at_once(
     # Nothing has come back from the worker yet: no fields to type into, and it says why.
     assert screen.editing is None
     assert not screen.form.isEnabled()
+    assert not screen.print_button.isEnabled()
+    assert not screen.issue_actions.issue_button.isEnabled()
     assert screen.preview.busy_label.text() == _("Updating the preview…")
     assert screen.preview.message.text() == _("Preparing the preview…")
     qtbot.waitUntil(lambda: screen.preview.page_count > 0, timeout=WAIT_MS)  # type: ignore[attr-defined]

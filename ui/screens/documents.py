@@ -92,6 +92,7 @@ class DocumentsScreen(Screen):
         self.save_timer.setSingleShot(True)
         self.save_timer.setInterval(SAVE_DELAY_MS)
         self.save_timer.timeout.connect(self.save_now)
+        self._update_buttons()  # nothing to print or issue before a document is loaded
         self.refresh()
 
     def _buttons(self) -> QHBoxLayout:
