@@ -427,7 +427,9 @@ def build(args: argparse.Namespace) -> int:
     bundle = work / "bundle"
     site = bundle / SITE
     out_exe = out_dir / f"parapp-setup-{version}.exe"
-    report: dict = {"version": version, "python": sys.version.split()[0]}
+    # The bundled interpreter, and the one that ran this build (it only unpacks and copies).
+    report: dict = {"version": version, "python": PY_VERSION,
+                    "build_python": sys.version.split()[0]}
     log(f"parapp {version}: building {out_exe}")
     makensis = find_makensis()
     if work.exists():

@@ -180,4 +180,4 @@ def test_build_report_records_the_signatures(installer: Path) -> None:
         # Debian's CA list lacks Microsoft's roots, which the PSF's signing chains to since 2025
         assert sig["chain_ok"] or (sig["tool"] == "osslsigncode"
                                    and check.windows_pe.MICROSOFT_ISSUER in sig["issuer"]), sig
-    assert report["python"] and build.STEM == "python312"
+    assert report["python"] == build.PY_VERSION and build.STEM == "python312"
