@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _utf8_console()
     os.environ.setdefault("PYTHONUTF8", "1")
     try:
+        # One of the two is imported, never both: the window's Qt would slow every command,
+        # the command line's services the window's first paint.
         if window_options(args) is not None:
             from ui.app import run
 

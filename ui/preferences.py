@@ -10,7 +10,10 @@ paint.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import tempfile
 from pathlib import Path
 
 FILENAME = "language.txt"
@@ -39,9 +42,6 @@ def set_language(db_path: Path, code: str) -> Path:
     for start-up. Raises ValueError for an unknown code and OSError if the folder is not
     writable.
     """
-    import contextlib
-    import tempfile  # only when saving: start-up reads the file and needs neither
-
     code = code.strip().lower()
     if code not in LANGUAGES:
         raise ValueError(f"unsupported language {code!r}; use one of {', '.join(LANGUAGES)}")
@@ -79,8 +79,6 @@ def _folders_file(db_path: Path) -> Path:
 
 
 def _read_folders(db_path: Path) -> dict[str, str]:
-    import json
-
     try:
         data = json.loads(_folders_file(db_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -101,10 +99,6 @@ def last_folder(db_path: Path, kind: str) -> Path | None:
 def remember_folder(db_path: Path, kind: str, folder: Path) -> None:
     """Keep ``folder`` as the next save dialog's start for ``kind`` (a failure to write the
     preference is not worth a message: the dialog only starts elsewhere)."""
-    import contextlib
-    import json
-    import tempfile
-
     folders = _read_folders(db_path)
     folders[kind] = str(folder)
     target = _folders_file(db_path)

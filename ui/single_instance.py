@@ -14,6 +14,7 @@ out: the later start opens its own window, without a server.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -121,8 +122,6 @@ def _hand_over(name: str, argv: Sequence[str], lock: QLockFile) -> bool | None:
     """Send ``argv`` to the window holding the lock: True once it answered, None if the
     lock came free meanwhile (now ours), False if the holder never answered."""
     if sys.platform == "win32":  # pragma: no cover
-        import ctypes
-
         # Let the first window take the focus from us (Windows' foreground lock).
         ctypes.windll.user32.AllowSetForegroundWindow(-1)  # type: ignore[attr-defined]
     deadline = time.monotonic() + WAIT_S

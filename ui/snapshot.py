@@ -2,7 +2,8 @@
 share, and the functions that read it (the first one without the ORM: see ``_first``).
 
 Apart from ``ui.state`` because the state object is on the way to the first paint and none
-of this is.
+of this is. The services that load the ORM are imported inside the functions that need
+them (marked "the ORM"): the first figures come before SQLAlchemy (``first_snapshot``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parapp.domain.roles import Role
+from parapp.services.office import Office, open_office
+from parapp.services.quick_view import first_view
+from ui import preferences
 
 if TYPE_CHECKING:
     from parapp.domain.errors import DomainError
     from parapp.services.assessments import AssessmentView
-    from parapp.services.office import Office
     from parapp.services.periods import SetupStatus
     from parapp.services.plans import PlanView
 
@@ -44,15 +47,13 @@ class Snapshot:
 
 
 def open_db(path: Path) -> Office:
-    from parapp.services.office import open_office
-
     return open_office(path)
 
 
 def load_plan(db: Office) -> PlanView | None:
     """The latest remediation plan, if any (runs on the worker thread)."""
-    from parapp.services import plans
-    from parapp.services.common import NotFound
+    from parapp.services import plans  # the ORM (see the module's note)
+    from parapp.services.common import NotFound  # the ORM
 
     try:
         return plans.get_plan(db)
@@ -62,8 +63,10 @@ def load_plan(db: Office) -> PlanView | None:
 
 def load_snapshot(db: Office, year: int | None = None, *, with_plan: bool = True) -> Snapshot:
     """The assessment's view and (unless told not to) the plan; runs on the worker."""
+    # The ORM (see the module's note).
     from parapp.services import assessments
     from parapp.services.common import NotFound
+    from parapp.services.periods import setup_status
     from parapp.services.setup import role_of
 
     if role_of(db) is Role.APPRAISER:
@@ -75,8 +78,6 @@ def load_snapshot(db: Office, year: int | None = None, *, with_plan: bool = True
     except NotFound as exc:
         problem = exc
     if view is None:
-        from parapp.services.periods import setup_status
-
         status = setup_status(db)
         if status.needed:
             return Snapshot(None, None, problem, status)
@@ -86,8 +87,6 @@ def load_snapshot(db: Office, year: int | None = None, *, with_plan: bool = True
 def first_snapshot(db: Office) -> Snapshot:
     """The opening figures: read without the ORM when the start-up reader can answer
     (a commune's latest assessment), else through the services."""
-    from parapp.services.quick_view import first_view
-
     view = first_view(db.path)
     if view is not None:
         return Snapshot(view, None, None)
@@ -96,6 +95,7 @@ def first_snapshot(db: Office) -> Snapshot:
 
 def _appraiser_snapshot(db: Office, year: int | None) -> Snapshot:
     """The appraiser's hub has no view: its name and the year it works on."""
+    # The ORM (see the module's note).
     from parapp.services.appraisal import latest_year
     from parapp.services.common import NotFound
     from parapp.services.periods import setup_status
@@ -124,8 +124,7 @@ def no_database(path: Path) -> bool:
 def sync_language(db: Office, path: Path) -> None:
     """Keep the start-up copy of the language setting in step with the database
     (a restored backup may carry another choice); used from the next start."""
-    from parapp.services.setup import get_setting
-    from ui import preferences
+    from parapp.services.setup import get_setting  # the ORM (see the module's note)
 
     wanted = get_setting(db, "language")
     if wanted in preferences.LANGUAGES and preferences.read_language(path) != wanted:

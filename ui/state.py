@@ -3,6 +3,10 @@
 The database is opened on the worker thread after the window has painted; the first
 figures are read there without the ORM (``parapp.services.quick_view``), and SQLAlchemy
 loads on that thread just after, with the plan. Screens only ever see plain result objects.
+
+This module is on the way to the first paint (tests/test_layers.py); what it uses after
+that paint (the task manager, ``ui.snapshot`` and the services, the kinds of change) is
+imported inside the methods that run then, each marked "after the first paint".
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+
+from parapp.i18n import message
+from ui import bench
 
 if TYPE_CHECKING:
     from parapp.domain.roles import Role
@@ -50,7 +57,7 @@ class AppState(QObject):
     def tasks(self) -> TaskManager:
         """The database thread, started on first use (after the first paint)."""
         if self._tasks is None:
-            from ui.tasks import TaskManager
+            from ui.tasks import TaskManager  # after the first paint
 
             self._tasks = TaskManager(self)
         return self._tasks
@@ -86,12 +93,12 @@ class AppState(QObject):
         path = self.db_path
 
         def job() -> tuple[Office | None, Snapshot]:
-            from ui import bench
+            # After the first paint, on the database thread.
             from ui.snapshot import Snapshot, first_snapshot, no_database, open_db
 
             bench.mark("worker_start")
             if no_database(path):
-                from parapp.services.periods import setup_status
+                from parapp.services.periods import setup_status  # after the first paint
 
                 return None, Snapshot(None, None, None, setup_status(None))
             db = open_db(path)  # checked and migrated; SQLAlchemy is not loaded yet
@@ -114,8 +121,8 @@ class AppState(QObject):
         with_plan = self.view is not None
 
         def settle() -> PlanView | None:
-            from parapp.services import leftovers
-            from ui.snapshot import load_plan, sync_language
+            from parapp.services import leftovers  # after the first paint
+            from ui.snapshot import load_plan, sync_language  # after the first paint
 
             plan = load_plan(db) if with_plan else None
             sync_language(db, path)
@@ -127,21 +134,20 @@ class AppState(QObject):
 
     def _plan_loaded(self, plan: PlanView | None) -> None:
         if self.snapshot is not None and plan is not None:
-            from dataclasses import replace
+            from dataclasses import replace  # after the first paint
 
-            from parapp.services.changes import PLAN_ITEMS
+            from parapp.services.changes import PLAN_ITEMS  # after the first paint
 
             self.snapshot = replace(self.snapshot, plan=plan)
             self._tell(PLAN_ITEMS)
 
     def _open_failed(self, exc: BaseException) -> None:
-        from parapp.i18n import message
-        from parapp.services.storage import explain
+        from parapp.services.storage import explain  # after the first paint
 
         # A full disk or a read-only data folder is said as such, not as a crash.
         exc = explain(exc, self.db_path.parent) or exc
         if not hasattr(exc, "template"):
-            from ui import crash
+            from ui import crash  # after the first paint
 
             crash.report(exc)
         self.problem = message(exc)
@@ -150,7 +156,7 @@ class AppState(QObject):
 
     def adopt(self, db: Office) -> None:
         """The first run has set the office up in ``db``: load it as if just opened."""
-        from ui.snapshot import load_snapshot
+        from ui.snapshot import load_snapshot  # after the first paint
 
         self.run(lambda: (db, load_snapshot(db, with_plan=False)), self._opened)
 
@@ -161,7 +167,7 @@ class AppState(QObject):
         db = self.db
         if db is None:
             return
-        from parapp.services.changes import Data
+        from parapp.services.changes import Data  # after the first paint
 
         if year is None and changed is not None and Data.ASSESSMENT not in changed \
                 and self.view is not None:
@@ -171,24 +177,24 @@ class AppState(QObject):
             year = self.view.info.year if self.view else None
         if year is None and self.snapshot is not None and self.snapshot.is_appraiser:
             year = self.snapshot.year
-        from ui.snapshot import load_snapshot
+        from ui.snapshot import load_snapshot  # after the first paint
 
         self.tasks.run(lambda: load_snapshot(db, year), lambda s: self._reloaded(s, changed))
 
     def _reload_plan(self, db: Office, changed: Changed) -> None:
-        from parapp.services.changes import Data
+        from parapp.services.changes import Data  # after the first paint
 
         if Data.PLAN not in changed:
             self._tell(changed)  # nothing the snapshot holds: only the screens reload
             return
-        from ui.snapshot import load_plan
+        from ui.snapshot import load_plan  # after the first paint
 
         self.tasks.run(lambda: load_plan(db), lambda plan: self._plan_reloaded(plan, changed))
 
     def _plan_reloaded(self, plan: PlanView | None, changed: Changed) -> None:
         if self.snapshot is None:
             return
-        from dataclasses import replace
+        from dataclasses import replace  # after the first paint
 
         self.snapshot = replace(self.snapshot, plan=plan)
         self._tell(changed)
@@ -201,16 +207,16 @@ class AppState(QObject):
         """A fresh view returned by a save: share it with every screen."""
         if self.snapshot is None:
             return
-        from dataclasses import replace
+        from dataclasses import replace  # after the first paint
 
-        from parapp.services.changes import SCORES
+        from parapp.services.changes import SCORES  # after the first paint
 
         self.snapshot = replace(self.snapshot, view=view, problem=None, setup=None)
         self._tell(SCORES)
 
     def _tell(self, changed: Changed | None) -> None:
         """``changed``, then ``updated`` with what changed (None: everything)."""
-        from parapp.services.changes import EVERYTHING
+        from parapp.services.changes import EVERYTHING  # after the first paint
 
         self.changed.emit()
         self.updated.emit(EVERYTHING if changed is None else changed)

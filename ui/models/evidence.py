@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from parapp.domain.errors import DomainError
 from parapp.domain.text import clean, fold
 from parapp.i18n import _, format_date, format_decimal, message
+from parapp.services.evidence import parse_doc_date
 from ui import style
 from ui.models.rows import Index, RowsModel
 
@@ -189,8 +190,6 @@ class EvidenceModel(RowsModel):
             return False
         parsed: Any = text
         if col == COL_DATE:
-            from parapp.services.evidence import parse_doc_date
-
             try:
                 parsed = parse_doc_date(text)
             except DomainError as exc:
