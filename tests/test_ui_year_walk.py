@@ -280,6 +280,14 @@ def test_a_wards_whole_year_in_the_window(
     assert docs.chooser.currentText() == f"Kế hoạch khắc phục năm {year + 1} (đang soạn)"
     docs.form.number.setFocus()
     type_text(docs.form.number, "15")
+    wait(qtbot, lambda: documents_idle(docs))
+    # No signer's name yet: said at once, not after "Issue …?" was answered.
+    refused: list[str] = []
+    when_modal(QMessageBox, lambda box: refused.append(box.text()) or press_accept(box))
+    QTest.mouseClick(docs.issue_actions.issue_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: bool(refused) and idle(window))
+    assert refused == [f"Chưa thể ban hành Kế hoạch năm {year + 1} khi chưa có họ tên người ký; "
+                       "hãy nhập họ tên người ký trước."]
     docs.form.signer.name.setFocus()
     type_text(docs.form.signer.name, "Nguyễn Văn An")
     wait(qtbot, lambda: documents_idle(docs))

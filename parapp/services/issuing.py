@@ -207,6 +207,54 @@ def _store(db: Database, data: bytes) -> str:
     return sha
 
 
+def _issuable(
+    s: Session, year: int | None, kind: str, number: str | None, when: date
+) -> tuple[PlanRow, PlanView, str, str]:
+    """The plan's row and view, its symbol and the register number it would be issued
+    under, or the refusal :func:`issue_plan` gives."""
+    row = _plan_row(s, year, kind)
+    before = plan_view(row)
+    if row.status != PlanStatus.DRAFT:
+        raise ServiceError(
+            "The {year} plan has already been issued. To change it, make a new revision "
+            "with 'parapp plan revise'.",
+            year=row.year,
+        )
+    if not clean(before.document.signer.name):
+        raise ServiceError(
+            "The {year} plan cannot be issued without the signer's name; set it first.",
+            year=row.year,
+            annual=kind == KIND_ANNUAL,
+            need=Need.SIGNER_NAME,
+        )
+    symbol = clean(before.document.symbol) or DEFAULT_SYMBOL
+    if number is None:
+        return row, before, symbol, _next_number(_register(s, symbol, when.year))
+    chosen = clean(number)
+    if not _NUMBER.match(chosen) or int(chosen) == 0:
+        raise ServiceError(
+            "'{number}' is not a register number; write digits only, e.g. 15.",
+            number=number,
+        )
+    chosen = str(int(chosen))  # "07" and "7" are the same entry of the register
+    _check_number(s, chosen, symbol, when.year)
+    return row, before, symbol, chosen
+
+
+def check_issue(
+    db: Database,
+    year: int | None = None,
+    *,
+    number: str | None = None,
+    issued_on: date | None = None,
+    kind: str = KIND_REMEDIATION,
+) -> str:
+    """The number :func:`issue_plan` would give the plan (the register's next when None),
+    or its refusal, without issuing: the window asks to confirm only what can be issued."""
+    with db.session() as s:
+        return _issuable(s, year, kind, number, issued_on or date.today())[3]
+
+
 def issue_plan(
     db: Database,
     year: int | None = None,
@@ -221,34 +269,8 @@ def issue_plan(
     doc_kind = _doc_kind(kind)
     when = issued_on or date.today()
     with db.session() as s:
-        row = _plan_row(s, year, kind)
-        before = plan_view(row)
+        row, before, symbol, chosen = _issuable(s, year, kind, number, when)
         revision = row.revision
-        if row.status != PlanStatus.DRAFT:
-            raise ServiceError(
-                "The {year} plan has already been issued. To change it, make a new revision "
-                "with 'parapp plan revise'.",
-                year=row.year,
-            )
-        if not clean(before.document.signer.name):
-            raise ServiceError(
-                "The {year} plan cannot be issued without the signer's name; set it first.",
-                year=row.year,
-                annual=kind == KIND_ANNUAL,
-                need=Need.SIGNER_NAME,
-            )
-        symbol = clean(before.document.symbol) or DEFAULT_SYMBOL
-        if number is None:
-            chosen = _next_number(_register(s, symbol, when.year))
-        else:
-            chosen = clean(number)
-            if not _NUMBER.match(chosen) or int(chosen) == 0:
-                raise ServiceError(
-                    "'{number}' is not a register number; write digits only, e.g. 15.",
-                    number=number,
-                )
-            chosen = str(int(chosen))  # "07" and "7" are the same entry of the register
-            _check_number(s, chosen, symbol, when.year)
     stamped = replace(before, document=replace(before.document, number=chosen, issued_on=when))
     doc_id = str(uuid.uuid4())
     data, content = _render_final(db, stamped, with_appendix=with_appendix, doc_id=doc_id)

@@ -136,17 +136,18 @@ class IssueActions(QObject):
         values = screen.form.values()
         when = values.issued_on or screen.today()
         symbol = values.symbol or editing.document.symbol
-        if values.number:
-            self._confirm(editing, values.number, symbol, when)
-            return
-        # Left empty: the register's next number for the year of the date typed (the one
-        # shown on loading was for today's year and the symbol then stored), asked of the
-        # office now, so what the clerk confirms is what is issued.
-        OfficeOp(
-            screen.state, lambda office: issuing.suggest_number(office, symbol, when.year)
-        ).success(lambda number: self._confirm(editing, number, symbol, when)).failure(
-            self._failed
-        ).run()
+        year, kind = editing.choice.year, documents.PLAN_KINDS[editing.choice.kind]
+        typed = values.number or None
+
+        # Asked of the office after the form is saved: what issuing would refuse (no signer,
+        # a number already used) is said before the clerk is asked to confirm, and a number
+        # left empty is the register's next for the year of the date typed.
+        def check(office: Office) -> str:
+            return issuing.check_issue(office, year, number=typed, issued_on=when, kind=kind)
+
+        OfficeOp(screen.state, check).success(
+            lambda number: self._confirm(editing, number, symbol, when)
+        ).failure(self._failed).run()
 
     def _confirm(self, editing: Editing, number: str, symbol: str, when: date) -> None:
         screen = self.screen
