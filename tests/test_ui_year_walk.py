@@ -44,7 +44,7 @@ from year_walk_support import (
 
 from db.engine import open_database
 from parapp.domain.assessment import AssessmentStatus
-from parapp.i18n import format_date
+from parapp.i18n import _, format_date
 from parapp.services import (
     assessments,
     documents,
@@ -417,7 +417,12 @@ def test_the_appraisers_round_and_the_result_back_at_the_ward(
     QTest.mouseClick(unit.accept_button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: unit.opened is not None
          and unit.opened.view.info.status is AssessmentStatus.APPRAISED and idle(window))
-    assert asked[0].startswith("Phường Ba Đình còn 4 tiêu chí chưa chấm điểm")
+    # Every criterion is scored by now (C.1 … T.2 by the appraiser): the plain question.
+    assert asked == [_(
+        "The self score of every criterion of {unit} not appraised yet becomes its "
+        "appraised score. Criteria changed by the unit after appraisal are left for you. "
+        "Accept the self-scores?"
+    ).format(unit="Phường Ba Đình")]
     db = open_database(hub_path)
     try:
         score = assessments.view(db, year, "00004").scores["1.1.2"]

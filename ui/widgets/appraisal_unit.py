@@ -334,8 +334,9 @@ class UnitAppraisalPanel(QWidget):
             "Accept the self-scores?"
         ).format(unit=view.info.unit_name)
         yes = _("Accept the self-scores")
-        # Criteria nobody scored would count 0: the appraiser sees them and says so.
-        unscored = unscored_leaves(view.cset, view.scores)
+        # Criteria nobody scored would count 0: the appraiser sees them and says so. The
+        # table's scores, not those read when the unit was opened: what was typed since counts.
+        unscored = unscored_leaves(view.cset, self.model.scores)
         if unscored:
             question = unscored_question(view.info.unit_name, unscored)
             yes = _("Accept anyway")
