@@ -17,7 +17,7 @@ pytest.importorskip("pytestqt")
 from gui_support import OpenWindow, idle
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 from year_walk_support import (
     appraise_cell,
     appraiser_office,
@@ -29,6 +29,7 @@ from year_walk_support import (
     key,
     pdf_text,
     press_accept,
+    print_to,
     receive_in_window,
     set_up_on_first_run,
     settled,
@@ -55,6 +56,7 @@ from parapp.services import (
 from ui import screens
 from ui.models.appraisal_columns import COL_APPRAISED, COL_COMMENT, COL_SURVEY
 from ui.models.columns import COL_DECLARED, COL_EXPLANATION
+from ui.models.evidence import COL_DATE, COL_NUMBER
 from ui.models.plan_items import COL_DEADLINE, COL_PROGRESS, COL_SHORTCOMING
 from ui.screens.appraisal import AppraisalScreen
 from ui.screens.documents import DocumentsScreen
@@ -62,6 +64,7 @@ from ui.screens.evidence import EvidenceScreen
 from ui.screens.overview import OverviewScreen
 from ui.screens.plan import PlanScreen
 from ui.screens.self_assessment import SelfAssessmentScreen
+from ui.screens.settings import SettingsScreen
 from ui.screens.setup import SetupScreen
 from ui.screens.sync import SyncScreen
 from ui.widgets.appraisal_dialogs import PublishDialog
@@ -160,6 +163,17 @@ def test_a_wards_whole_year_in_the_window(
     QTest.mouseClick(ev.lacking.add_button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: ev.model.total == 1 and idle(window) and not ev.loading)
     assert lacking[0] not in ev.lacking.codes()
+    # Its number and date, typed in the list (as `evidence add --number … --date …`).
+    for column, text in ((COL_NUMBER, "05/KH-UBND"), (COL_DATE, f"8/1/{year}")):
+        index = ev.model.index(0, column)
+        ev.table.setCurrentIndex(index)
+        ev.table.edit(index)
+        editor = ev.table.open_editor()
+        assert isinstance(editor, QLineEdit)
+        editor.setText(text)
+        ev.table.commit_open_editor()
+        wait(qtbot, lambda: idle(window) and not ev.loading)
+    assert ev.model.index(0, COL_DATE).data() == f"08/01/{year}"
 
     def tick(picker: QWidget) -> None:
         assert isinstance(picker, CriteriaPicker)
@@ -220,7 +234,19 @@ def test_a_wards_whole_year_in_the_window(
     wait(qtbot, lambda: bool(sent) and idle(window))
     package = stick / "nop-00004-2026.cchc".replace("2026", str(year))
     assert package.is_file()
-    assert sync.send.card.isVisible()  # "… you can remove the USB stick", with its SHA-256
+    card = sync.send.card
+    assert card.isVisible()  # "… you can remove the USB stick", with its SHA-256
+    # The transfer slip (`sync slip`), saved and printed (to a PDF file here).
+    slip = tmp_path / "phieu-giao-nhan.pdf"
+    printed = tmp_path / "phieu-in.pdf"
+    card.ask_save_path = lambda _p, _c, _suggested, _f: str(slip)
+    card.ask_print = lambda _parent, printer: print_to(printer, printed)
+    slips: list[object] = []
+    card.slip_written.connect(slips.append)
+    QTest.mouseClick(card.slip_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: bool(slips) and idle(window))
+    assert "PHIẾU GIAO NHẬN" in pdf_text(slip).upper()
+    assert printed.read_bytes().startswith(b"%PDF")
 
     # The published decision, typed from the paper (most communes' way).
     window.navigate(screens.APPRAISAL)
@@ -336,6 +362,25 @@ def test_a_wards_whole_year_in_the_window(
     assert "Số: 20/BC-UBND" in text
     assert f"Thực hiện Kế hoạch số 15/KH-UBND ngày {today}" in text
     assert "đang thực hiện, đạt 50%" in text and "Đã rà soát một nửa hồ sơ" in text
+
+    # The self-assessment report, then a backup (Cài đặt › "Sao lưu ngay").
+    row = next(k for k in range(docs.chooser.count())
+               if getattr(docs.chooser.itemData(k), "kind", None) == documents.SELF_REPORT)
+    docs.chooser.setCurrentIndex(row)
+    wait(qtbot, lambda: docs.editing is not None
+         and docs.editing.choice.kind == documents.SELF_REPORT and documents_idle(docs))
+    self_report = tmp_path / "bao-cao-tu-danh-gia.pdf"
+    docs.ask_save_path = lambda _p, _c, _s, _f: str(self_report)
+    QTest.mouseClick(docs.pdf_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: self_report.exists() and documents_idle(docs))
+    assert "BÁO CÁO" in pdf_text(self_report)
+    window.navigate(screens.SETTINGS)
+    settings = window.screen(screens.SETTINGS)
+    assert isinstance(settings, SettingsScreen)
+    wait(qtbot, lambda: idle(window))
+    before = settings.backups.model.rowCount()
+    QTest.mouseClick(settings.backups.make_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: settings.backups.model.rowCount() == before + 1 and idle(window))
 
 
 # -- the appraiser's round -----------------------------------------------------------------

@@ -12,6 +12,7 @@ import pdfplumber
 from gui_support import WAIT_MS, idle
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
@@ -176,6 +177,14 @@ def documents_idle(screen: DocumentsScreen) -> bool:
     """Saved, rendered and nothing left on the worker."""
     return (not screen.save_timer.isActive() and screen.state.tasks.pending == 0
             and not screen._rendering)
+
+
+def print_to(printer: QPrinter, path: Path) -> bool:
+    """The print dialog answered: a printer writing a PDF file."""
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(100)
+    return True
 
 
 def pdf_text(path: Path) -> str:
