@@ -49,13 +49,16 @@ KIND_LABELS: dict[UnitKind, str] = {
 
 
 class StatusFilter(StrEnum):
+    """The hub's "Hiện" choices: three of their own, then one per status (``matches``
+    finds a status's filter by its value)."""
+
     ALL = "all"
     NOT_SUBMITTED = "not_submitted"
     TO_APPRAISE = "to_appraise"  # submitted, something left to (re-)appraise
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    APPRAISED = "appraised"
-    PUBLISHED = "published"
+    SUBMITTED = AssessmentStatus.SUBMITTED.value
+    RETURNED = AssessmentStatus.RETURNED.value
+    APPRAISED = AssessmentStatus.APPRAISED.value
+    PUBLISHED = AssessmentStatus.PUBLISHED.value
 
 
 def filter_choices() -> list[tuple[StatusFilter, str]]:
