@@ -52,12 +52,30 @@ def test_documents_and_issuing_show_progress_at_once(
     qtbot.waitUntil(lambda: screen.preview.page_count > 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
     assert screen.form.isEnabled()
 
+    said: list[str] = []
+    screen.status_message.connect(said.append)
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)  # "Ban hành"
-    screen.form.number.setText("42")
     screen.issue_actions.issue_button.click()
-    assert window.statusBar().currentMessage() == _("Issuing the plan…")
-    assert not screen.issue_actions.issue_button.isEnabled()  # issued once, however clicked
+    assert not screen.issue_actions.issue_button.isEnabled()  # taken at once, and once
     qtbot.waitUntil(screen.issue_actions.banner.isVisible, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert said[0] == _("Issuing the plan…")  # from the confirmation to the issued banner
+    assert said[-1].startswith(_("Issued No. {ref} of {date}.").split("{")[0])
+
+
+def test_issue_is_clickable_again_after_the_question_is_declined(
+    qtbot: object, open_window: OpenWindow, published_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window(published_db, _settled)
+    window.navigate(screens.DOCUMENTS)
+    screen = window.screen(screens.DOCUMENTS)
+    assert isinstance(screen, DocumentsScreen)
+    qtbot.waitUntil(lambda: screen.preview.page_count > 0, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, text, *_a, **_k: asked.append(text))
+    screen.issue_actions.issue_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert screen.issue_actions.issue_button.isEnabled()
+    assert not screen.form.read_only
 
 
 def test_closing_takes_the_exit_backup_only_of_changed_data(

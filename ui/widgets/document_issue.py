@@ -145,6 +145,7 @@ class IssueActions(QObject):
         def check(office: Office) -> str:
             return issuing.check_issue(office, year, number=typed, issued_on=when, kind=kind)
 
+        self.issue_button.setEnabled(False)  # at once: the click is taken, and taken once
         OfficeOp(screen.state, check).success(
             lambda number: self._confirm(editing, number, symbol, when)
         ).failure(self._failed).run()
@@ -160,6 +161,7 @@ class IssueActions(QObject):
             date=format_date(when),
         )
         if not dialogs.confirm(screen, question, _("Issue")):
+            self.update_buttons()
             return
         choice = editing.choice
         kind = documents.PLAN_KINDS[choice.kind]
@@ -169,9 +171,7 @@ class IssueActions(QObject):
             documents.set_pending_numbering(office, choice, "", None)
             return info
 
-        # Making the final PDF takes a moment: say so at once, and issue only once.
-        self.issue_button.setEnabled(False)
-        screen.status_message.emit(_("Issuing the plan…"))
+        screen.status_message.emit(_("Issuing the plan…"))  # the final PDF takes a moment
         OfficeOp(screen.state, job, label=_("Issuing the plan…")).success(self._issued).failure(
             self._failed
         ).run()
