@@ -22,6 +22,7 @@ from year_walk_support import (
     appraise_cell,
     appraiser_office,
     choose_folder,
+    click_nav,
     current_code,
     documents_idle,
     export_card_in_window,
@@ -190,8 +191,35 @@ def test_a_wards_whole_year_in_the_window(
     finally:
         db.close()
 
-    # The pre-submission check lists what is missing; submitted with a reason.
+    # Kiểm tra trước khi nộp: what is missing, one line per criterion.
     window.navigate(screens.SELF_ASSESSMENT)
+    window.activateWindow()  # the keyboard is back in the window once the dialogs closed
+    wait(qtbot, window.isActiveWindow, 5_000)
+    check = screen.check
+    QTest.mouseClick(screen.check_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: check.isVisibleTo(screen) and check.gaps is not None
+         and not check.running and idle(window))
+    lines = check.texts()
+    assert "1.3.1. Ban hành Kế hoạch kiểm tra CCHC đối với các bộ phận chuyên môn: chưa gắn " \
+        "tài liệu kiểm chứng và chưa có giải trình" in lines
+    assert not any(line.startswith(("1.1.1.", "1.1.2.", "3.1.1.")) for line in lines)
+    assert lines[check.row_of("3.1.2")].endswith("chưa chấm điểm")
+    # Enter on a line goes to the criterion: its value and explanation typed, it leaves the list.
+    check.missing.setFocus()
+    check.missing.setCurrentRow(check.row_of("3.1.2"))
+    key(check.missing, Qt.Key.Key_Return)
+    assert current_code(screen) == "3.1.2" and focused() is table
+    key(table, Qt.Key.Key_Return)
+    type_text(focused(), "5/5")
+    key(focused(), Qt.Key.Key_Tab)
+    wait(qtbot, lambda: table.currentIndex().column() == COL_EXPLANATION, 5_000)
+    type_text(focused(), "Đã thực hiện đủ 5/5 nội dung; biên bản kèm theo.")
+    key(focused(), Qt.Key.Key_Return)
+    wait(qtbot, lambda: check.row_of("3.1.2") == -1 and not check.running and idle(window))
+    remaining = check.texts()
+    assert len(remaining) == len(lines) - 1
+
+    # "Nộp" from the check: still incomplete, so with a reason.
     seen: dict[str, object] = {}
     reason = "Lĩnh vực 3 đến 7 chờ số liệu của các bộ phận."
 
@@ -202,15 +230,11 @@ def test_a_wards_whole_year_in_the_window(
         dialog.submit_button.click()
 
     when_modal(IncompleteDialog, submit)
-    QTest.mouseClick(screen.submit_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(check.submit_button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: screen.withdraw_button.isVisibleTo(screen) and idle(window))
-    lines = seen["lines"]
-    assert isinstance(lines, list)
-    assert "1.3.1. Ban hành Kế hoạch kiểm tra CCHC đối với các bộ phận chuyên môn: chưa gắn " \
-        "tài liệu kiểm chứng và chưa có giải trình" in lines
-    assert not any(line.startswith(("1.1.1.", "1.1.2.", "3.1.1.")) for line in lines)
-    assert any(line.startswith("3.1.2. ") and "chưa chấm điểm" in line for line in lines)
+    assert seen["lines"] == remaining  # the dialog lists what the check listed
     assert window.status_label.text() == "Trạng thái: đã nộp"
+    assert stored_scores(path, year)["3.1.2"].self_score == Decimal("1.5")  # type: ignore[attr-defined]
 
     # Sync › Send: the submission package written to the stick (a folder here).
     window.navigate(screens.SYNC)
@@ -248,8 +272,9 @@ def test_a_wards_whole_year_in_the_window(
     assert "PHIẾU GIAO NHẬN" in pdf_text(slip).upper()
     assert printed.read_bytes().startswith(b"%PDF")
 
-    # The published decision, typed from the paper (most communes' way).
-    window.navigate(screens.APPRAISAL)
+    # Kết quả công bố: the decision, typed from the paper (most communes' way).
+    click_nav(window, "Kết quả công bố")
+    assert window.current_key == screens.APPRAISAL
     hub_screen = window.screen(screens.APPRAISAL)
     assert isinstance(hub_screen, AppraisalScreen)
     panel = hub_screen.result_entry
@@ -432,7 +457,8 @@ def test_the_appraisers_round_and_the_result_back_at_the_ward(
     assert "lý do của đơn vị: Chưa đủ tài liệu kiểm chứng." in lines[1]
 
     # Thẩm định: the ward opened, two criteria appraised with a comment, the rest accepted.
-    window.navigate(screens.APPRAISAL)
+    click_nav(window, "Thẩm định / Tổng hợp")
+    assert window.current_key == screens.APPRAISAL
     wait(qtbot, lambda: hub.hub is not None and idle(window))
     unit_row = hub.units.unit("00004")
     assert unit_row is not None and unit_row.status is AssessmentStatus.SUBMITTED

@@ -75,6 +75,14 @@ def press_accept(box: QWidget) -> None:
     next(b for b in box.buttons() if box.buttonRole(b) == accept).click()
 
 
+def click_nav(window: MainWindow, text: str) -> None:
+    """Click the navigation entry that reads ``text`` (as the office's role shows it)."""
+    nav = window.nav
+    item = next(nav.item(r) for r in range(nav.count()) if nav.item(r).text() == text)
+    rect = nav.visualItemRect(item)
+    QTest.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
 def set_up_on_first_run(qtbot: object, window: MainWindow, search: str) -> None:
     """The first-run page: find the unit, keep the built-in criteria set, start."""
     page = window.setup_page
