@@ -53,7 +53,8 @@ def test_every_need_has_a_command_line_hint() -> None:
     assert set(HINTS) == set(Need)
     for need, hint in HINTS.items():
         fields = {f for _t, f, _s, _c in Formatter().parse(hint) if f}
-        assert fields <= {"annual", "sender"}, (need, fields)
+        # Fields the errors that carry each need always give (with_hint formats with them).
+        assert fields <= {"annual", "sender", "login"}, (need, fields)
         assert OPTION.search(hint) or "'parapp " in hint, (need, hint)
 
 

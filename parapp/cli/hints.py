@@ -24,6 +24,9 @@ HINTS: dict[Need, str] = {
     Need.TRUST_CARD: N_("Run 'parapp keys trust FILE --fingerprint …'."),
     Need.SENDER_RESET: N_("Run 'parapp sync sender reset {sender} --reason …'."),
     Need.YEAR: N_("Name it with --year."),
+    Need.MEMBER_NAME: N_('Give it with --name "…".'),
+    Need.SECRETARIAT: N_("Add --secretariat."),
+    Need.SERVER_LOGIN: N_("On the server: createuser --pwprompt {login}"),
 }
 
 

@@ -27,6 +27,9 @@ class Need(StrEnum):
     TRUST_CARD = "trust_card"  # trust the unit's card with its fingerprint
     SENDER_RESET = "sender_reset"  # accept an older sender's packages again
     YEAR = "year"  # which year (the appraiser's work waits in several)
+    MEMBER_NAME = "member_name"  # a council member's name, as others will see it
+    SECRETARIAT = "secretariat"  # the member is the secretariat
+    SERVER_LOGIN = "server_login"  # the server's IT staff create the login first
 
 
 class DomainError(ValueError):

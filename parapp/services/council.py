@@ -160,24 +160,24 @@ def add_member(db: Database, login: str, name: str, *, secretariat: bool = False
     it, created if this login may create logins, and given what a member needs."""
     login, name = _valid_login(login), clean(name)
     if not name:
-        raise ServiceError("Give the member's name (--name), as it will be shown to others.")
+        raise ServiceError("Give the member's name, as it will be shown to others.",
+                           need=Need.MEMBER_NAME)
     with db.session() as s:
         _server_session(s)
         if not secretariat and login in (server.current_login(s), server.owner(s)):
             # Its grants would be narrowed to a member's: the database would lose its
             # secretariat (the owner would revoke its own privileges).
             raise ServiceError(
-                "{login} is the secretariat's own login: add it with --secretariat.",
-                login=login,
+                "{login} is the secretariat's own login: add it as the secretariat.",
+                login=login, need=Need.SECRETARIAT,
             )
         created = False
         if not server.login_exists(s, login):
             if not server.may_create_logins(s):
                 raise ServiceError(
                     "The server has no login {login}, and yours cannot create logins: ask "
-                    "the IT staff to create it (createuser --pwprompt {login}), then add it "
-                    "again.",
-                    login=login,
+                    "the IT staff to create it on the server, then add it again.",
+                    login=login, need=Need.SERVER_LOGIN,
                 )
             server.create_login(s, login)
             created = True
@@ -229,7 +229,7 @@ def _year(s: Session, year: int | None) -> int:
     found = s.scalars(select(AssessmentRow.year).where(AssessmentRow.status.in_(received))
                       .order_by(AssessmentRow.year.desc())).first()
     if found is None:
-        raise ServiceError("Say which year (--year): no unit has submitted yet.", need=Need.YEAR)
+        raise ServiceError("Say which year: no unit has submitted yet.", need=Need.YEAR)
     return found
 
 
@@ -245,7 +245,7 @@ def _set_code(s: Session, year: int, set_code: str | None) -> str:
         .where(AssessmentRow.year == year)))
     codes = in_year or set(s.scalars(select(CriteriaSetRow.code)))
     if len(codes) != 1:
-        raise ServiceError("Say which criteria set (--set): this database has several.",
+        raise ServiceError("Say which criteria set: this database has several.",
                            need=Need.CRITERIA_SET)
     return codes.pop()
 
