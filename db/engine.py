@@ -5,12 +5,14 @@ The database is a SQLite file or, for a province's council, a PostgreSQL server
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from parapp.domain.errors import DomainError
 
@@ -22,6 +24,23 @@ from .schema import HEAD, REVISIONS, is_empty, read_revision
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session, sessionmaker
+
+
+T = TypeVar("T")
+
+# A server's SERIALIZABLE unit of work that lost to a concurrent one (40001), or a deadlock
+# (40P01): nothing of it was written, so running it again from the start is safe.
+RETRY_STATES = frozenset({"40001", "40P01"})
+# Two saves of one assessment that overlap both change its row, so one loses; a member
+# saving non-stop can make the other lose a few times in a row. 20 tries, at most 0,1 s
+# apart, end within ~1,5 s even then; at a person's pace one or two suffice.
+ATTEMPTS = 20
+
+
+def lost_to_concurrent(exc: BaseException) -> bool:
+    """Whether ``exc`` is a server's serialization failure or deadlock (never in a file:
+    its units of work wait for the write lock instead)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in RETRY_STATES
 
 
 class DatabaseError(DomainError):
@@ -150,6 +169,22 @@ class Database:
         """One unit of work: committed when the block ends, rolled back on any error."""
         with self._ready()() as session, session.begin():
             yield session
+
+    def retrying(self, work: Callable[[Session], T], attempts: int = ATTEMPTS) -> T:
+        """``work`` in one unit of work, run again (after a short random wait) when the
+        server refuses it for a concurrent change (see ``lost_to_concurrent``). ``work``
+        must read what it checks inside the unit of work, so a new run checks again."""
+        from sqlalchemy.exc import DBAPIError  # deferred with SQLAlchemy
+
+        for attempt in range(attempts):
+            try:
+                with self.session() as s:
+                    return work(s)
+            except DBAPIError as exc:
+                if attempt + 1 >= attempts or not lost_to_concurrent(exc):
+                    raise
+            time.sleep(random.uniform(0.002, min(0.1, 0.005 * 2**attempt)))
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:

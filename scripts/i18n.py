@@ -73,6 +73,7 @@ ERROR_CLASSES = (
     "NotForThisOffice",
     "IdentityError",
     "Incomplete",
+    "Conflict",  # parapp/services/appraisal_conflicts.py
 )
 KEYWORDS: dict[str, object] = {
     "_": DEFAULT_KEYWORDS["_"],

@@ -52,11 +52,9 @@ def _refused(db: str, data: Path, *args: str) -> str:
 # -- a member's PC: one process, one login, saving scores as a person types -----------------
 def work(argv: list[str]) -> None:
     """``URL GO_FILE CODES_JSON``: wait for GO_FILE, then score each code as the unit
-    scored itself, with a comment; print one JSON line per save. A save refused because
-    another change to the same assessment was committed in between (SERIALIZABLE) is
-    saved again, as the person would: the conflict rule proper is issue 18's point 4."""
-    from sqlalchemy.exc import OperationalError
-
+    scored itself, with a comment; print one JSON line per save. A save that loses to
+    another change of the same assessment (SERIALIZABLE) is run again by the service
+    itself: no error reaches the person (issue 18, point 4)."""
     from parapp.i18n import message
     from parapp.services.appraisal import appraise_node
     from parapp.services.common import ServiceError
@@ -68,20 +66,12 @@ def work(argv: list[str]) -> None:
         while not go.exists():
             time.sleep(0.01)
         for code, value, comment in codes:
-            retries = 0
-            while True:
-                try:
-                    appraise_node(office, UNIT, YEAR, code, Decimal(value), comment)
-                    print(json.dumps({"code": code, "ok": True, "retries": retries}), flush=True)
-                    break
-                except OperationalError as exc:
-                    if "serialize" not in str(exc) or retries > 50:
-                        raise
-                    retries += 1
-                except ServiceError as exc:
-                    print(json.dumps({"code": code, "refused": message(exc)},
-                                     ensure_ascii=False), flush=True)
-                    break
+            try:
+                appraise_node(office, UNIT, YEAR, code, Decimal(value), comment)
+                print(json.dumps({"code": code, "ok": True}), flush=True)
+            except ServiceError as exc:
+                print(json.dumps({"code": code, "refused": message(exc)},
+                                 ensure_ascii=False), flush=True)
     finally:
         office.close()
 

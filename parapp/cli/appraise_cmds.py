@@ -36,6 +36,7 @@ from parapp.services.appraisal import (
     unit_statuses,
 )
 from parapp.services.appraisal import add_unit as add
+from parapp.services.appraisal_conflicts import Seen
 from parapp.services.appraisal_publish import RANKING_SUFFIXES, export_ranking, ranking_inputs
 from parapp.services.appraisal_publish import publish as do_publish
 from parapp.services.appraisal_years import year_to_work_on
@@ -134,10 +135,16 @@ def add_unit(args: argparse.Namespace) -> int:
 
 def score(args: argparse.Namespace) -> int:
     value = h._number(args.score, "SCORE")
+    # What the person read before (``--was``): a score someone changed since is refused
+    # with who and when instead of being overwritten.
+    seen = None
+    if args.was is not None:
+        seen = Seen(None if args.was.strip() in ("", "-") else h._number(args.was, "--was"))
     with h._db(args) as db:
         year = _year_to_change(db, args, args.unit)
         done = appraise_node(
-            db, args.unit, year, args.code, value, args.comment or "", set_code=args.set_code
+            db, args.unit, year, args.code, value, args.comment or "", set_code=args.set_code,
+            seen=seen,
         )
 
     shown = done.appraised if done.appraised is not None else done.survey
@@ -293,6 +300,8 @@ def register(sub: Any) -> None:
     c.add_argument("code", help="criterion code, e.g. 1.2.1")
     c.add_argument("score", help="appraised score, e.g. 0,5")
     c.add_argument("--comment", default="")
+    c.add_argument("--was", metavar="SCORE",
+                   help="the score you saw ('-' for none): refused if someone changed it since")
     c.set_defaults(handler=score)
     confirm_help = N_("go ahead although some criteria have no score at all (counted 0)")
     c = with_year(acts.add_parser("accept", help="appraised = self for every unscored criterion"))

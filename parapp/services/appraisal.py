@@ -43,6 +43,7 @@ from parapp.domain.text import clean
 from parapp.domain.totals import Basis, compute_totals
 from parapp.domain.units import UnitKind
 
+from . import appraisal_conflicts as conflicts
 from . import council
 
 # The units part moved to appraisal_units; its names stay importable from here.
@@ -170,45 +171,63 @@ def appraise_node(
     year: int,
     code: str,
     score: Decimal | None,
-    comment: str = "",
+    comment: str | None = "",
     *,
     set_code: str | None = None,
+    seen: conflicts.Seen | None = None,
 ) -> NodeAppraisal:
     """Score one criterion (điểm thẩm định) with a comment; a survey-only criterion takes
-    ``score`` as its survey score. ``score`` None changes the comment only.
+    ``score`` as its survey score. ``score`` None changes the comment only; ``comment``
+    None keeps it.
 
     The range [0, max] and the rule's step are checked before anything is written (the
-    checks of :func:`apply_appraisals`); re-scoring clears "to re-appraise".
+    checks of :func:`apply_appraisals`); re-scoring clears "to re-appraise". ``seen``:
+    what the appraiser saw of the criterion; someone else's change since is refused
+    (:mod:`.appraisal_conflicts`). On a server a save that loses to a concurrent one is
+    run again, checks included.
     """
     if score is not None and not isinstance(score, Decimal):
         raise TypeError("score must be a Decimal")  # a float here would be a programming error
-    with db.session() as s:
-        row = hub_row(s, unit_code, year, set_code)
-        cset = set_from_rows(row.criteria_set)
-        code = clean(code)
-        survey_only = (
-            cset.has(code) and ScoreKind.SELF not in cset.node(code).score_kinds
-        )
-        entry = AppraisalEntry(
-            code=code,
-            appraised=None if survey_only else score,
-            survey=score if survey_only else None,
-            comment=clean(comment),
-        )
-        apply_appraisals(s, row, [entry])
-        _settle(s, row)
-        s.flush()
-        sc = _scores(s, row.id)[code]
-        return NodeAppraisal(
-            unit_code=row.unit.code,
-            code=code,
-            max_points=cset.node(code).max_points,
-            self_score=sc.self_score,
-            appraised=sc.appraised_score,
-            survey=sc.survey_score,
-            comment=sc.appraisal_comment,
-            status=AssessmentStatus(row.status),
-        )
+    return db.retrying(
+        lambda s: _appraise(s, unit_code, year, clean(code), score, comment, set_code, seen)
+    )
+
+
+def _appraise(
+    s: Session,
+    unit_code: str,
+    year: int,
+    code: str,
+    score: Decimal | None,
+    comment: str | None,
+    set_code: str | None,
+    seen: conflicts.Seen | None,
+) -> NodeAppraisal:
+    row = hub_row(s, unit_code, year, set_code)
+    cset = set_from_rows(row.criteria_set)
+    survey_only = cset.has(code) and ScoreKind.SELF not in cset.node(code).score_kinds
+    entry = AppraisalEntry(
+        code=code,
+        appraised=None if survey_only else score,
+        survey=score if survey_only else None,
+        comment=None if comment is None else clean(comment),
+    )
+    if seen is not None and cset.has(code):
+        conflicts.check(s, row, code, seen, score, entry.comment, survey=survey_only)
+    apply_appraisals(s, row, [entry])
+    _settle(s, row)
+    s.flush()
+    sc = _scores(s, row.id)[code]
+    return NodeAppraisal(
+        unit_code=row.unit.code,
+        code=code,
+        max_points=cset.node(code).max_points,
+        self_score=sc.self_score,
+        appraised=sc.appraised_score,
+        survey=sc.survey_score,
+        comment=sc.appraisal_comment,
+        status=AssessmentStatus(row.status),
+    )
 
 
 @dataclass(frozen=True)
