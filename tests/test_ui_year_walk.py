@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 from year_walk_support import (
     appraise_cell,
     appraiser_office,
+    choose_document,
     choose_folder,
     click_nav,
     current_code,
@@ -32,6 +33,7 @@ from year_walk_support import (
     press_accept,
     print_to,
     receive_in_window,
+    save_pdf,
     set_up_on_first_run,
     settled,
     setup_shown,
@@ -371,34 +373,18 @@ def test_a_wards_whole_year_in_the_window(
 
     window.navigate(screens.DOCUMENTS)
     wait(qtbot, lambda: documents_idle(docs))
-    row = next(k for k in range(docs.chooser.count())
-               if getattr(docs.chooser.itemData(k), "kind", None) == documents.PROGRESS_REPORT)
-    docs.chooser.setCurrentIndex(row)
-    wait(qtbot, lambda: docs.editing is not None
-         and docs.editing.choice.kind == documents.PROGRESS_REPORT and documents_idle(docs))
+    choose_document(qtbot, docs, documents.PROGRESS_REPORT)
     docs.form.number.setFocus()
     type_text(docs.form.number, "20")
     wait(qtbot, lambda: documents_idle(docs))
-    report = tmp_path / "bao-cao-tien-do.pdf"
-    docs.ask_save_path = lambda _p, _c, _s, _f: str(report)
-    QTest.mouseClick(docs.pdf_button, Qt.MouseButton.LeftButton)
-    wait(qtbot, lambda: report.exists() and documents_idle(docs))
-    text = pdf_text(report)
+    text = pdf_text(save_pdf(qtbot, docs, tmp_path / "bao-cao-tien-do.pdf"))
     assert "Số: 20/BC-UBND" in text
     assert f"Thực hiện Kế hoạch số 15/KH-UBND ngày {today}" in text
     assert "đang thực hiện, đạt 50%" in text and "Đã rà soát một nửa hồ sơ" in text
 
     # The self-assessment report, then a backup (Cài đặt › "Sao lưu ngay").
-    row = next(k for k in range(docs.chooser.count())
-               if getattr(docs.chooser.itemData(k), "kind", None) == documents.SELF_REPORT)
-    docs.chooser.setCurrentIndex(row)
-    wait(qtbot, lambda: docs.editing is not None
-         and docs.editing.choice.kind == documents.SELF_REPORT and documents_idle(docs))
-    self_report = tmp_path / "bao-cao-tu-danh-gia.pdf"
-    docs.ask_save_path = lambda _p, _c, _s, _f: str(self_report)
-    QTest.mouseClick(docs.pdf_button, Qt.MouseButton.LeftButton)
-    wait(qtbot, lambda: self_report.exists() and documents_idle(docs))
-    assert "BÁO CÁO" in pdf_text(self_report)
+    choose_document(qtbot, docs, documents.SELF_REPORT)
+    assert "BÁO CÁO" in pdf_text(save_pdf(qtbot, docs, tmp_path / "bao-cao-tu-danh-gia.pdf"))
     window.navigate(screens.SETTINGS)
     settings = window.screen(screens.SETTINGS)
     assert isinstance(settings, SettingsScreen)
@@ -451,10 +437,15 @@ def test_the_appraisers_round_and_the_result_back_at_the_ward(
     finally:
         db.close()
 
-    # The submission imported from the stick.
-    lines = receive_in_window(qtbot, window, package)
-    assert lines[0].startswith(f"nop-00004-{year}.cchc: hồ sơ tự đánh giá của Phường Ba Đình")
-    assert "lý do của đơn vị: Chưa đủ tài liệu kiểm chứng." in lines[1]
+    # The whole stick imported: the submission; the two cards are skipped with the reason.
+    lines = receive_in_window(qtbot, window, stick)
+    assert lines[0] == ("1 tệp sẽ được nhập. 2 tệp được bỏ qua: không có nội dung nào dành "
+                        "cho cơ quan này.")
+    assert lines[1].startswith(f"nop-00004-{year}.cchc: hồ sơ tự đánh giá của Phường Ba Đình")
+    assert "lý do của đơn vị: Chưa đủ tài liệu kiểm chứng." in lines[2]
+    assert lines[-4:-2] == ["the-dinh-danh-00004.cchc: bỏ qua", "Đây là thẻ định danh của đơn vị "
+                            "'00004', khóa của đơn vị này đã được tin cậy: không có gì để nhập."]
+    assert lines[-2] == "the-dinh-danh-01.cchc: bỏ qua"
 
     # Thẩm định: the ward opened, two criteria appraised with a comment, the rest accepted.
     click_nav(window, "Thẩm định / Tổng hợp")

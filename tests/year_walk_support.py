@@ -187,6 +187,23 @@ def documents_idle(screen: DocumentsScreen) -> bool:
             and not screen._rendering)
 
 
+def choose_document(qtbot: object, docs: DocumentsScreen, kind: str) -> None:
+    """Pick the document of ``kind`` in Văn bản's list and wait for its form and preview."""
+    row = next(k for k in range(docs.chooser.count())
+               if getattr(docs.chooser.itemData(k), "kind", None) == kind)
+    docs.chooser.setCurrentIndex(row)
+    wait(qtbot, lambda: docs.editing is not None and docs.editing.choice.kind == kind
+         and documents_idle(docs))
+
+
+def save_pdf(qtbot: object, docs: DocumentsScreen, path: Path) -> Path:
+    """"Lưu PDF…", the save dialog answered with ``path``."""
+    docs.ask_save_path = lambda _p, _c, _s, _f: str(path)
+    QTest.mouseClick(docs.pdf_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, lambda: path.exists() and documents_idle(docs))
+    return path
+
+
 def print_to(printer: QPrinter, path: Path) -> bool:
     """The print dialog answered: a printer writing a PDF file."""
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -267,27 +284,32 @@ def appraise_cell(
     wait(qtbot, lambda: editor() is None and hub.unit_page.pending == 0 and idle(window))
 
 
-def receive_in_window(qtbot: object, window: MainWindow, package: Path) -> list[str]:
-    """Sync › Receive › "Choose files…": the plan shown, "Import" pressed; the plan's lines."""
+def receive_in_window(
+    qtbot: object, window: MainWindow, chosen: Path, expected: str = "Đã nhập 1/1 tệp."
+) -> list[str]:
+    """Sync › Receive: a package ("Choose files…") or a whole folder ("Choose a folder…");
+    the plan shown, "Import" pressed. Its summary, then its lines."""
     window.navigate(screens.SYNC)
     sync = window.screen(screens.SYNC)
     assert isinstance(sync, SyncScreen)
     sync.list_volumes = lambda: []
     wait(qtbot, lambda: sync.context is not None and idle(window))
     sync.tabs.setCurrentIndex(TAB_RECEIVE)
-    sync.receive.ask_files = lambda _parent: [package]
+    sync.receive.ask_files = lambda _parent: [chosen]
+    sync.receive.ask_folder = lambda _parent, _caption: chosen
     lines: list[str] = []
     summary: list[str] = []
 
     def import_it(dialog: QWidget) -> None:
         assert isinstance(dialog, PlanDialog)
-        lines.extend(dialog.texts())
+        lines.extend([dialog.summary.text(), *dialog.texts()])
         assert dialog.import_button is not None
         when_modal(QMessageBox, lambda box: summary.append(box.text()) or box.accept())
         dialog.import_button.click()
 
     when_modal(PlanDialog, import_it)
-    QTest.mouseClick(sync.receive.files_button, Qt.MouseButton.LeftButton)
+    button = sync.receive.folder_button if chosen.is_dir() else sync.receive.files_button
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: bool(summary) and idle(window))
-    assert summary == ["Đã nhập 1/1 tệp."], summary
+    assert summary == [expected], (summary, lines)
     return lines

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from parapp.domain.roles import PackageOutcome
 from parapp.i18n import _, message, ngettext
 from parapp.services import sync_keys
+from parapp.services.sync_checks import NotForThisOffice
 from parapp.services.sync_words import word
 from ui import style
 from ui.models.sync_log import ROLES, monospace
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 ACTIONS = ("new", "updated", "unchanged", "conflict")
 EXPAND_UP_TO = 3  # files whose changes are listed open; more files start folded
 GROUP_FROM = 4  # this many plain changes of one kind share a line
+
+
+def skipped(outcome: Outcome) -> bool:
+    """The office's own card or package, or a card already trusted, found on the stick: not
+    a fault (the command line says "skipped" too), nothing in it for this office."""
+    return isinstance(outcome.error, NotForThisOffice)
 
 
 def importable(outcome: Outcome) -> bool:
@@ -100,6 +107,8 @@ def change_lines(changes: Sequence[Any]) -> list[tuple[str, Any]]:
 def outcome_line(outcome: Outcome) -> str:
     """One sentence per file, for the summary after importing."""
     name = outcome.path.name
+    if skipped(outcome):
+        return _("{file}: skipped. {reason}").format(file=name, reason=message(outcome.error))
     if outcome.status == PackageOutcome.REFUSED:
         return _("{file}: refused. {reason}").format(
             file=name, reason=message(outcome.error) if outcome.error else ""
@@ -122,8 +131,10 @@ class PlanDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(style.SPACING)
         ready = [o for o in self.outcomes if importable(o)]
-        refused = [o for o in self.outcomes if o.status == PackageOutcome.REFUSED or
-                   (o.status == PackageOutcome.PLANNED and not importable(o))]
+        passed = [o for o in self.outcomes if skipped(o)]
+        refused = [o for o in self.outcomes if not skipped(o) and (
+            o.status == PackageOutcome.REFUSED
+            or (o.status == PackageOutcome.PLANNED and not importable(o)))]
         already = [o for o in self.outcomes if o.status == PackageOutcome.ALREADY]
         intro = QLabel(
             _("Nothing has been changed yet. This is what importing would do:")
@@ -142,6 +153,9 @@ class PlanDialog(QDialog):
                              len(already)).format(n=len(already)) if already else "",
                     ngettext("{n} file is refused.", "{n} files are refused.",
                              len(refused)).format(n=len(refused)) if refused else "",
+                    ngettext("{n} file is skipped: nothing in it is for this office.",
+                             "{n} files are skipped: nothing in them is for this office.",
+                             len(passed)).format(n=len(passed)) if passed else "",
                 )
                 if part
             )
@@ -207,6 +221,13 @@ class PlanDialog(QDialog):
         name = outcome.path.name
         item.setToolTip(0, str(outcome.path))
         plan = outcome.plan
+        if skipped(outcome):
+            item.setText(0, _("{file}: skipped").format(file=name))
+            item.setForeground(0, QBrush(style.MUTED_TEXT))
+            reason = QTreeWidgetItem(item, [message(outcome.error)])
+            reason.setForeground(0, QBrush(style.MUTED_TEXT))
+            item.setExpanded(True)
+            return
         if outcome.status == PackageOutcome.REFUSED or plan is None:
             item.setText(0, _("{file}: refused").format(file=name))
             item.setForeground(0, QBrush(style.ERROR_TEXT))
