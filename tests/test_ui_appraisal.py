@@ -321,6 +321,54 @@ def test_out_of_range_score_shows_the_reason_and_saves_nothing(
     assert messages and messages[-1] == expected
     assert page.table.currentIndex() == index  # stays to be corrected
     assert node_scores(path) == before
+    # The cell keeps what was typed, red, until it is typed again.
+    assert index.data() == "99" and index.data(Qt.ItemDataRole.EditRole) == "99"
+
+
+def test_a_score_a_colleague_changed_since_is_refused_and_the_typed_value_kept(
+    qtbot: object, hub: tuple[Path, list[str]], open_window: Callable[[Path], MainWindow]
+) -> None:
+    """Issue 18, point 4: two saves of the same score never overwrite each other
+    silently; the later is refused with who and when, the typed value kept to re-apply."""
+    from parapp.services.appraisal import appraise_node
+    from parapp.services.setup import set_setting
+
+    path, (a, _b, _c) = hub
+    window = open_window(path)
+    screen = open_unit(qtbot, window, a)
+    page = screen.unit_page
+    code = first_full_leaf(screen)
+    # Meanwhile a colleague (another PC, here the same file) scores it and comments.
+    other = open_database(path)
+    try:
+        set_setting(other, "clerk_name", "Sở Tư pháp")
+        appraise_node(other, a, YEAR, code, Decimal(0), "Thiếu biên bản")
+        set_setting(other, "clerk_name", "")
+    finally:
+        other.close()
+    before = node_scores(path)
+    messages: list[str] = []
+    screen.status_message.connect(messages.append)
+    type_in_cell(qtbot, screen, code, COL_APPRAISED, "0,5")
+    qtbot.waitUntil(lambda: page.pending == 0 and idle(window), timeout=15_000)  # type: ignore[attr-defined]
+    assert node_scores(path) == before  # the colleague's value stays
+    index = page.model.index_of(code, COL_APPRAISED)
+    said = index.data(ERROR_ROLE)
+    assert said.startswith(f"Điểm tiêu chí {code} của "), said
+    assert " vừa được Sở Tư pháp sửa lúc " in said, said
+    assert said.endswith("điểm bạn nhập (0,50) chưa được ghi — xem lại rồi nhập lại."), said
+    assert messages and messages[-1] == said
+    assert index.data() == "0,5"  # what was typed, to re-apply
+    # The comment the colleague wrote is shown; the score saved is what it saved.
+    assert page.model.index_of(code, COL_COMMENT).data() == "Thiếu biên bản"
+    assert page.model.scores[code].appraised_score == Decimal(0)
+    # Typed again on what is now seen: saved, and the colleague's comment kept.
+    type_in_cell(qtbot, screen, code, COL_APPRAISED, "0,5")
+    qtbot.waitUntil(lambda: page.pending == 0 and idle(window), timeout=15_000)  # type: ignore[attr-defined]
+    saved = stored(path, a, code)
+    assert saved is not None
+    assert (saved.appraised_score, saved.appraisal_comment) == (Decimal("0.5"), "Thiếu biên bản")
+    assert index.data(ERROR_ROLE) is None and index.data() == "0,50"
 
 
 def test_accept_self_scores_after_confirming(

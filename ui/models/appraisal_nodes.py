@@ -56,6 +56,10 @@ class AppraisalNodesModel(NodeTreeModel):
         self.committer: Committer | None = None
         self.self_totals: Totals | None = None
         self.official: Totals | None = None
+        # What the appraiser typed in a refused cell (by the check here or by the service,
+        # a colleague's change among them): shown there, red, until typed again or
+        # corrected, never silently replaced by the stored value.
+        self._refused: dict[tuple[str, int], str] = {}
 
     # -- loading -------------------------------------------------------------------
     def set_data(
@@ -71,6 +75,7 @@ class AppraisalNodesModel(NodeTreeModel):
         self.evidence_counts = dict(evidence_counts)
         self.editable = editable
         self._errors.clear()
+        self._refused.clear()
         self._compute()
         self.endResetModel()
         self.totals_changed.emit()
@@ -78,7 +83,7 @@ class AppraisalNodesModel(NodeTreeModel):
     def clear(self) -> None:
         self.beginResetModel()
         self._build_tree(None)
-        self.scores, self._errors = {}, {}
+        self.scores, self._errors, self._refused = {}, {}, {}
         self.self_totals = self.official = None
         self.endResetModel()
 
@@ -92,10 +97,26 @@ class AppraisalNodesModel(NodeTreeModel):
         if self.cset is None or code not in self._ids:
             return
         self.scores[code] = score
-        self._errors = {k: v for k, v in self._errors.items() if k[0] != code}
+        # A refused cell keeps its typed value and reason (another cell's save of the same
+        # criterion must not take them away); it is cleared when typed in again.
+        self._errors = {k: v for k, v in self._errors.items()
+                        if k[0] != code or k in self._refused}
         self._compute()
         self._rows_changed(self._with_ancestors([code]))
         self.totals_changed.emit()
+
+    def keep_refused(self, code: str, col: int, text: str, reason: str) -> None:
+        """Show ``text`` (what was typed) in the cell, red with ``reason``, while the
+        scores hold what is stored."""
+        self._refused[(code, col)] = text
+        self.show_error(code, col, reason)
+
+    def typed_text(self, score: NodeScore, col: int) -> str:
+        """What a cell of ``col`` shows for ``score`` as the appraiser types it."""
+        if col == COL_COMMENT:
+            return score.appraisal_comment
+        value = score.survey_score if col == COL_SURVEY else score.appraised_score
+        return format_max(value) if value is not None else ""
 
     # -- what is editable ----------------------------------------------------------
     def is_editable(self, index: Index) -> bool:
@@ -120,6 +141,10 @@ class AppraisalNodesModel(NodeTreeModel):
         i = index.internalId()
         code = self._codes[i]
         col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole) and (
+            refused := self._refused.get((code, col))
+        ) is not None:
+            return refused
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(code, col)
         if role == Qt.ItemDataRole.EditRole:
@@ -276,10 +301,11 @@ class AppraisalNodesModel(NodeTreeModel):
             new = typed_value(self.cset.node(code), col, old, text)
         except DomainError as exc:
             reason = cells.refusal(code, exc)
-            self.show_error(code, col, reason)
+            self.keep_refused(code, col, text, reason)
             self.edit_refused.emit(code, col, reason)
             return False
-        if self._errors.pop((code, col), None) is not None:
+        refused = self._refused.pop((code, col), None) is not None
+        if self._errors.pop((code, col), None) is not None or refused:
             self.dataChanged.emit(index, index)
         if new is None or new == old:
             return True

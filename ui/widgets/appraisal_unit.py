@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -18,12 +19,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, NodeScore, can_edit
 from parapp.domain.completeness import unscored_leaves
+from parapp.domain.criteria import ScoreKind
 from parapp.i18n import _, format_max, label, message
 from parapp.services import appraisal, assessments, submission
 from parapp.services.appraisal import accept_self_scores, appraise_node, return_for_correction
+from parapp.services.appraisal_conflicts import Conflict, Seen
 from ui import dialogs, style
 from ui.fmt import points
-from ui.models.appraisal_columns import COL_APPRAISED, COL_SURVEY
+from ui.models.appraisal_columns import COL_COMMENT, COL_SURVEY
 from ui.models.appraisal_nodes import AppraisalNodesModel
 from ui.models.columns import CODE_ROLE
 from ui.operations import OfficeOp
@@ -273,17 +276,24 @@ class UnitAppraisalPanel(QWidget):
         if db is None or year is None or self.opened is None:
             return
         self.model.apply_local(code, new)
-        score = None
-        if col == COL_APPRAISED:
-            score = new.appraised_score
-        elif col == COL_SURVEY:
-            score = new.survey_score
-        comment = new.appraisal_comment
+        # A cell saves its own value only (a score leaves the comment as stored, and the
+        # other way round), with what the appraiser saw of the criterion: a colleague's
+        # change since is refused, not overwritten (issue 18, point 4).
+        survey = col == COL_SURVEY
+        score: Decimal | None = None
+        comment: str | None = None
+        if col == COL_COMMENT:
+            comment = new.appraisal_comment
+        else:
+            score = new.survey_score if survey else new.appraised_score
+        seen = Seen(old.survey_score if self._survey_only(code) else old.appraised_score,
+                    old.appraisal_comment)
         set_code = self.opened.view.info.set_code
         self.pending += 1
 
         def job(office: Any) -> Any:
-            return appraise_node(office, unit, year, code, score, comment, set_code=set_code)
+            return appraise_node(office, unit, year, code, score, comment, set_code=set_code,
+                                 seen=seen)
 
         def done(result: Any) -> None:
             self.pending -= 1
@@ -308,11 +318,20 @@ class UnitAppraisalPanel(QWidget):
             if not hasattr(exc, "template"):
                 raise exc
             reason = message(exc)
-            self.model.apply_local(code, old)
-            self.model.show_error(code, col, reason)
+            stored = old
+            if isinstance(exc, Conflict):  # what the colleague saved, under the typed value
+                stored = (replace(old, survey_score=exc.score) if self._survey_only(code)
+                          else replace(old, appraised_score=exc.score))
+                stored = replace(stored, appraisal_comment=exc.comment)
+            self.model.apply_local(code, stored)
+            self.model.keep_refused(code, col, self.model.typed_text(new, col), reason)
             self.status_message.emit(reason)
 
         OfficeOp(self.state, job).success(done).failure(failed).run()
+
+    def _survey_only(self, code: str) -> bool:
+        cset = self.model.cset
+        return cset is not None and ScoreKind.SELF not in cset.node(code).score_kinds
 
     def _set_status(self, status: AssessmentStatus) -> None:
         if self.opened is None or status is self.status:
