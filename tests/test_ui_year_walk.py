@@ -436,6 +436,7 @@ def test_the_appraisers_round_and_the_result_back_at_the_ward(
         package = sync_export.export(db, "submission", stick, year=year).info.path
     finally:
         db.close()
+    assert package.name == f"nop-00004-{year}.cchc"
 
     # The whole stick imported: the submission; the two cards are skipped with the reason.
     lines = receive_in_window(qtbot, window, stick)
