@@ -20,11 +20,11 @@ import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from parapp import i18n
-from parapp.services.paths import resolve_db_path
+from parapp.services.paths import default_data_dir, resolve_db_path
 from ui import qt_compat, screens, single_instance, style
 from ui.main_window import MainWindow
 from ui.options import window_options
-from ui.preferences import start_language
+from ui.preferences import saved_server, start_language
 from ui.state import AppState
 
 
@@ -56,6 +56,19 @@ def _demo_database() -> Path:
     return paths["commune-db"]
 
 
+def _database(given: str | None) -> str | None:
+    """``--db``, else the server saved in Settings (its keyring password added in this
+    process only), else None: the database file in the data folder."""
+    if given:
+        return given
+    saved = saved_server(default_data_dir())
+    if saved is None:
+        return None
+    from parapp.services.hub_connection import opening_url  # only for a saved server
+
+    return opening_url(saved)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Open the main window on the window's options (``ui.launcher``); the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -72,7 +85,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     style.apply(app)
 
     demo = options.smoke and not options.db
-    db_path = _demo_database() if demo else resolve_db_path(options.db or None)
+    db_path = _demo_database() if demo else resolve_db_path(_database(options.db))
     # A second start on the same data brings the first window forward and exits.
     instance = single_instance.claim(db_path, args)
     if instance is None:

@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 FILENAME = "language.txt"
 LANGUAGES = ("vi", "en")
@@ -116,3 +117,40 @@ def remember_folder(db_path: Path, kind: str, folder: Path) -> None:
 def start_folder(db_path: Path, kind: str, fallback: Path) -> Path:
     """Where a save dialog for ``kind`` opens: the last folder used, else ``fallback``."""
     return last_folder(db_path, kind) or fallback
+
+
+# -- the saved server connection (Settings' "Máy chủ (hub)") ------------------------------------
+# In the data folder itself, not beside a database: it chooses the database. The URL only;
+# a password is never written here (the keyring or libpq's .pgpass keep it).
+SERVER_FILENAME = "server.txt"
+
+
+def saved_server(data_dir: Path) -> str | None:
+    """The server URL the window opens when no ``--db`` is given, or None."""
+    try:
+        text = (data_dir / SERVER_FILENAME).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
+
+
+def save_server(data_dir: Path, url: str | None) -> Path:
+    """Open ``url`` at the next start (None: the database file again). Raises OSError if
+    the folder is not writable."""
+    if url is not None and urlsplit(url).password is not None:
+        raise ValueError("a server's password is never saved in the preferences")
+    target = data_dir / SERVER_FILENAME
+    if url is None:
+        target.unlink(missing_ok=True)
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".server-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(url + "\n")
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return target

@@ -41,6 +41,7 @@ from ui.widgets.document_signer import SignerFields
 from ui.widgets.settings_backups import BackupsPanel
 from ui.widgets.settings_departments import DepartmentsPanel
 from ui.widgets.settings_office import OfficeProfilePanel
+from ui.widgets.settings_server import ServerPanel
 from ui.widgets.settings_unit import UnitFields
 
 SAVE_DELAY_MS = 600
@@ -184,6 +185,16 @@ class SettingsScreen(Screen):
         self.backups.setMinimumHeight(260)
         box_layout.addWidget(self.backups)
         right.addWidget(box, 1)
+
+        box, box_layout = _group(_("Server (hub)"))
+        box_layout.addWidget(_note(_(
+            "An appraisal council's database on a PostgreSQL server, opened at the next "
+            "start instead of the file on this computer."
+        )))
+        self.server = ServerPanel(state)
+        self.server.status_message.connect(self.status_message)
+        box_layout.addWidget(self.server)
+        right.addWidget(box)
 
         box, box_layout = _group(_("Data folder"))
         form = QFormLayout()
