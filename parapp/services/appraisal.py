@@ -245,14 +245,14 @@ def accept_self_scores(
     set_code: str | None = None,
     confirm_incomplete: bool = False,
 ) -> Accepted:
-    """Appraised = self for every criterion not appraised yet (comment left empty).
+    """Appraised = self for every criterion not appraised yet (its comment kept).
 
     Criteria flagged for re-appraisal are not touched: the unit changed them after the
     appraiser had scored them, and accepting in bulk must not wave that through. Criteria
     nobody scored would count 0 once accepted: refused with their list (nothing changed)
     unless ``confirm_incomplete``.
     """
-    with db.session() as s:
+    def accept(s: Session) -> Accepted:
         row = hub_row(s, unit_code, year, set_code)
         council.require_secretariat(s)
         cset = set_from_rows(row.criteria_set)
@@ -269,7 +269,8 @@ def accept_self_scores(
                 need=Need.CONFIRM_INCOMPLETE,
             )
         entries = [
-            AppraisalEntry(code=code, appraised=sc.self_score, comment="")
+            # The comment stays as it is: a member may have written one meanwhile.
+            AppraisalEntry(code=code, appraised=sc.self_score, comment=None)
             for code in _self_leaves(cset)
             if (sc := scores.get(code)) is not None
             and sc.self_score is not None
@@ -286,6 +287,10 @@ def accept_self_scores(
         s.flush()
         _pending_count, reappraise = _pending(cset, _scores(s, row.id))
         return Accepted(len(entries), reappraise, AssessmentStatus(row.status))
+
+    # Run again when it loses to a member's save on the same unit: it reads again and
+    # leaves what the member scored meanwhile (only criteria not appraised are accepted).
+    return db.retrying(accept)
 
 
 def _reason_key(assessment_uuid: str) -> str:
