@@ -185,6 +185,22 @@ def test_new_revision_unfreezes_and_keeps_what_was_issued(db: Database, tmp_path
     assert old.status == "issued" and old.issued is not None and old.issued.revision == 1
 
 
+def test_documents_list_follows_issuing_and_revising(db: Database) -> None:
+    """The documents screen's list (read on each visit): each plan's latest year and status,
+    then the self-assessment report of the latest assessment and the plan's progress."""
+
+    def listed() -> list[tuple[str, int, str]]:
+        return [(c.kind, c.year, c.status.value) for c in documents.choices(db)]
+
+    annual = ("annual-plan", 2026, "draft")  # the demo drafted one
+    reports = [("self-report", 2025, "draft"), ("progress-report", 2026, "draft")]
+    assert listed() == [("remediation-plan", 2026, "draft"), annual, *reports]
+    issuing.issue_plan(db, 2026, issued_on=ISSUED_ON)
+    assert listed() == [("remediation-plan", 2026, "issued"), annual, *reports]
+    issuing.new_revision(db, 2026)
+    assert listed() == [("remediation-plan", 2026, "draft"), annual, *reports]
+
+
 # -- verify and sign ----------------------------------------------------------------------
 def test_verify_issued_and_changed_files(db: Database, tmp_path: Path) -> None:
     info = issuing.issue_plan(db, 2026, issued_on=ISSUED_ON)

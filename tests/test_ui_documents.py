@@ -191,6 +191,22 @@ def test_print_sends_every_page_to_the_printer(
     assert pages == screen.preview.page_count > 1
 
 
+def test_issued_number_reads_as_printed(
+    qtbot: object, documents_screen: Callable[[Path], DocumentsScreen], published_db: Path
+) -> None:
+    """Issued with the field left empty (the register's next, 1): the field reads "01" as the
+    banner and the document do, not "1"."""
+    screen = documents_screen(published_db)
+    assert screen.form.number.text() == ""
+    _answer_next_box(True, {})
+    screen.issue_actions.issue_button.click()
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: screen.editing is not None and screen.editing.frozen, timeout=WAIT_MS
+    )
+    assert "01/KH-UBND" in screen.issue_actions.banner_label.text()
+    assert screen.form.number.text() == "01"
+
+
 def test_issue_freezes_the_plan_and_it_can_be_signed_and_amended(
     qtbot: object,
     documents_screen: Callable[[Path], DocumentsScreen],

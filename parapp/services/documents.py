@@ -31,6 +31,7 @@ from .document_build import (
 )
 from .files import write_atomic
 from .issuing import IssuedInfo
+from .plan_rows import latest_year_status
 from .setup import get_setting, own_unit, set_setting
 
 REMEDIATION_PLAN = "remediation-plan"
@@ -80,15 +81,21 @@ class Editing:
 
 def choices(db: Database) -> list[Choice]:
     """The documents there are data for, in the order the screen lists them."""
-    out: list[Choice] = []
-    for kind, plan_kind in PLAN_KINDS.items():
-        with contextlib.suppress(ServiceError):
-            plan = plans.get_plan(db, None, plan_kind)
-            out.append(Choice(kind, plan.year, plan.status))
+    # Each latest year and status alone: the screen reloads this list on every visit.
+    with db.session() as s:
+        try:
+            latest = {kind: latest_year_status(s, kind) for kind in PLAN_KINDS.values()}
+        except ServiceError:  # no unit set up yet
+            return []
+    out = [
+        Choice(kind, *found)
+        for kind, plan_kind in PLAN_KINDS.items()
+        if (found := latest[plan_kind]) is not None
+    ]
     with contextlib.suppress(ServiceError):
-        out.append(Choice(SELF_REPORT, assessments.view(db).info.year))
-    with contextlib.suppress(ServiceError):
-        out.append(Choice(PROGRESS_REPORT, plans.get_plan(db).year))
+        out.append(Choice(SELF_REPORT, assessments.get_info(db).year))
+    if (remediation := latest[plans.KIND_REMEDIATION]) is not None:
+        out.append(Choice(PROGRESS_REPORT, remediation[0]))
     return out
 
 

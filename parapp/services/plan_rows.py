@@ -100,6 +100,18 @@ def plan_view(row: PlanRow) -> PlanView:
     )
 
 
+def latest_year_status(s: Session, kind: str) -> tuple[int, PlanStatus] | None:
+    """The year and status of the latest plan of ``kind`` (the one :func:`_plan_row` finds
+    without a year), without loading the plan: what a list of documents shows."""
+    found = s.execute(
+        select(PlanRow.year, PlanRow.status)
+        .where(PlanRow.unit_id == unit_row(s).id, PlanRow.kind == kind)
+        .order_by(PlanRow.year.desc())
+        .limit(1)
+    ).first()
+    return (found.year, PlanStatus(found.status)) if found else None
+
+
 def _plan_row(s: Session, year: int | None, kind: str = KIND_REMEDIATION) -> PlanRow:
     unit = unit_row(s)
     query = select(PlanRow).where(PlanRow.unit_id == unit.id, PlanRow.kind == kind)

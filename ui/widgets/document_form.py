@@ -26,6 +26,7 @@ from parapp.domain.remediation import Signer
 from parapp.domain.text import clean, parse_date
 from parapp.i18n import _, format_date
 from parapp.services.documents import Editing
+from parapp.services.issuing import printed_number
 from ui import style
 from ui.widgets.document_signer import SignerFields
 
@@ -206,7 +207,9 @@ class DocumentForm(QScrollArea):
         self._loading = True
         try:
             doc = editing.document
-            self.number.setText(editing.number)
+            # issued: the number as the banner and the document print it ("01", not "1")
+            number = printed_number(editing.number) if editing.frozen else editing.number
+            self.number.setText(number)
             if editing.is_plan:
                 self.show_suggested_number(editing.suggested_number)
                 _hint(self.issued_on, _("dd/mm/yyyy; empty: day of issue"))
