@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -452,3 +453,15 @@ class AreaAssignmentRow(Base):
     year: Mapped[int] = mapped_column(Integer)
     area_code: Mapped[str] = mapped_column(String(32))
     member: Mapped[CouncilMemberRow] = relationship()
+
+
+# -- added by migration 0011: evidence on a server (docs/hub.md) ------------------------------
+class EvidenceContentRow(Base):
+    """An evidence file's content, by its SHA-256: on a server, where every council PC reads
+    it (db/evidence_store.py); a database file keeps its files in the store folder and leaves
+    this table empty."""
+
+    __tablename__ = "evidence_contents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -11,7 +11,7 @@ REVISIONS: tuple[str, ...] = ("0001_initial", "0002_issued_documents", "0003_syn
                               "0004_sync_sequence", "0005_evidence_per_unit",
                               "0006_plan_item_shaping", "0007_office_departments",
                               "0008_office_profile_index_results", "0009_published_rankings",
-                              "0010_council")
+                              "0010_council", "0011_evidence_contents")
 HEAD = REVISIONS[-1]
 
 

@@ -4,7 +4,9 @@ Every table is copied row by row through the models' own column types, parents b
 children, into an empty database with the same schema (made by the migrations); then each
 table's row count and a checksum of its content are compared on both sides. The folders
 beside the database (evidence, issued documents, keys) are copied to the target's local
-folder: the private keys stay on this PC, never in a server's database.
+folder: the private keys stay on this PC, never in a server's database. Evidence files also
+go into a server's database, or come out of it into the new file's store, each checked by
+its SHA-256 (db/evidence_store.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
 
+from . import evidence_store
 from .engine import Database, DatabaseError, open_database
 from .location import DataPaths, mask_url, server_url
 from .models import Base
@@ -48,7 +51,9 @@ def _name(path: Path) -> str:
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)  # parents before children
+    # parents before children; evidence contents are copied from or to the store folder
+    # (db.evidence_store), since a file keeps them there
+    return [t for t in Base.metadata.sorted_tables if t is not evidence_store.TABLE]
 
 
 def _canonical(value: Any) -> str:
@@ -138,6 +143,12 @@ def copy_database(source: Path, target: Path) -> TransferReport:
                 for table in _tables():
                     _copy_rows(reader, writer, table)
                 _reset_sequences(writer)
+                if evidence_store.on_server(writer) and evidence_store.on_server(reader):
+                    _copy_rows(reader, writer, evidence_store.TABLE)
+                elif evidence_store.on_server(writer):  # each file checked by its SHA-256
+                    evidence_store.copy_to_server(reader, writer, DataPaths(source).evidence)
+                elif evidence_store.on_server(reader):
+                    evidence_store.copy_to_files(reader, DataPaths(target).evidence)
             before, after = checks(src), checks(dst)
         finally:
             dst.close()

@@ -17,7 +17,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.engine import Database
+from db import evidence_store
+from db.engine import Database, DatabaseError
+from db.evidence_store import store_path
 from db.models import AssessmentRow, EvidenceLinkRow, EvidenceRow
 from parapp.domain.assessment import AssessmentStatus, FieldGroup, require_editable
 from parapp.domain.criteria import CriteriaSet
@@ -100,10 +102,6 @@ def date_warnings(value: date | None, year: int) -> tuple[Phrase, ...]:
             year=str(year),
         ),
     )
-
-
-def store_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256[:2] / sha256
 
 
 def holds(target: Path, size: int) -> bool:
@@ -226,6 +224,7 @@ def add_evidence(
         # Files go in first: the store is append-only, so a failed transaction after this
         # leaves at worst an unreferenced file, never a row pointing at nothing.
         sha, size = _store(source, db.paths.evidence)
+        evidence_store.put(s.connection(), sha, store_path(db.paths.evidence, sha))
         row = s.scalars(
             select(EvidenceRow).where(
                 EvidenceRow.sha256 == sha, EvidenceRow.unit_id == arow.unit_id
@@ -305,9 +304,18 @@ def list_evidence(db: Database, year: int | None = None) -> list[EvidenceInfo]:
 
 
 def evidence_file(db: Database, sha256: str) -> Path:
+    """The stored file ``sha256`` on this PC; on a server, written into this PC's store from
+    the server's database first if it lacks it (checked by its SHA-256)."""
     path = store_path(db.paths.evidence, sha256)
     if not path.is_file():
-        raise ServiceError("The evidence file {sha} is missing from the store.", sha=sha256[:12])
+        try:
+            fetched = evidence_store.fetch(db, sha256)
+        except DatabaseError as exc:
+            raise ServiceError(exc.template, **exc.params) from exc
+        if fetched is None:
+            raise ServiceError("The evidence file {sha} is missing from the store.",
+                               sha=sha256[:12])
+        path = fetched
     return path
 
 

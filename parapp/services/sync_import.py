@@ -35,7 +35,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from db import evidence_store
 from db.engine import Database
+from db.evidence_store import store_path
 from db.models import SyncLogRow
 from parapp.domain.errors import DomainError
 from parapp.domain.roles import PackageKind, PackageOutcome, Role
@@ -209,6 +211,8 @@ def apply(s: Session, db: Database, prepared: Prepared, sha256: str) -> Outcome:
     s.info["actor"] = plan.sender_name or plan.sender_code
     try:
         sync_apply.apply(s, opened, opening.records, db.paths.evidence)
+        for sha in opened.evidence:  # on a server: where every council PC reads them
+            evidence_store.put(s.connection(), sha, store_path(db.paths.evidence, sha))
         s.add(
             SyncLogRow(
                 package_id=opened.package_id,
