@@ -307,6 +307,13 @@ def test_a_wards_whole_year_in_the_window(
     assert isinstance(plan, PlanScreen)
     wait(qtbot, lambda: idle(window) and not plan.loading)
     assert plan.plan is None and plan.draft_button.isVisible()
+    intro = plan.empty_text  # what the plan will hold: every line of it shown, none cut off
+    assert intro.height() >= intro.heightForWidth(intro.width()) > 2 * intro.fontMetrics().height()
+    # One lead unit for every item, from the office's list (`plan draft --lead …`).
+    leads = plan.draft_page.lead
+    lead = "Văn phòng HĐND và UBND"
+    assert leads.findText(lead) >= 0
+    leads.setCurrentIndex(leads.findText(lead))
     QTest.mouseClick(plan.draft_button, Qt.MouseButton.LeftButton)
     wait(qtbot, lambda: plan.plan is not None and idle(window) and not plan.loading)
     assert plan.plan is not None and plan.plan.year == year + 1
@@ -323,6 +330,16 @@ def test_a_wards_whole_year_in_the_window(
     key(plan.detail.deadline, Qt.Key.Key_Return)
     wait(qtbot, lambda: idle(window) and not plan.loading)
     assert plan.model.index(0, COL_DEADLINE).data() == f"Quý II/{year + 1}"
+    # … and its coordinating unit typed (`plan item edit 1 --coordinating …`).
+    line = plan.detail.coordinating.lineEdit()
+    line.setFocus()
+    line.selectAll()
+    type_text(line, "Công an phường")
+    key(line, Qt.Key.Key_Return)
+    wait(qtbot, lambda: idle(window) and not plan.loading)
+    first = plan.model.item(0)
+    assert first is not None and first.coordinating == "Công an phường"
+    assert {i.lead for i in plan.model.items} == {lead}
     assert f"30/06/{year + 1}" in plan.detail.meaning.text()
 
     # Văn bản: the plan issued with its number.

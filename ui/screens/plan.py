@@ -146,8 +146,8 @@ class PlanScreen(ItemActions, Screen):
             summaries = plans.list_plans(db)
             years = [p.year for p in summaries]
             year = wanted if wanted in years else (years[0] if years else None)
-            if year is None:
-                return summaries, None, None, []
+            if year is None:  # none drafted yet: the draft page offers the office's units
+                return summaries, None, None, _office_names(db)
             listing = plan_items.list_items(db, year)
             return summaries, plans.get_plan(db, year), listing, _office_names(db)
 
@@ -173,6 +173,7 @@ class PlanScreen(ItemActions, Screen):
         if self.plan is None or listing is None:
             self.listing = None
             self.pages.setCurrentIndex(0)
+            self.draft_page.set_units(names)
             view = self.state.view
             year = view.info.year if view else 0
             self.empty_text.setText(

@@ -223,10 +223,11 @@ class ItemActions:
         year = view.info.year
         previous = self.plan or None
         maintain = self.draft_page.maintain.isChecked()
+        chosen = self.draft_page.lead.currentText().strip()
 
         def job() -> Any:
             leads = Counter(i.lead for i in (previous.items if previous else ()) if i.lead)
-            lead = leads.most_common(1)[0][0] if leads else ""
+            lead = chosen or (leads.most_common(1)[0][0] if leads else "")
             return plans.draft_plan(db, year, default_lead=lead, include_full_marks=maintain)
 
         def done(plan: Any) -> None:

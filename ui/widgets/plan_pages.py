@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from parapp.i18n import _, format_date
 from parapp.services.issuing import printed_number
@@ -25,10 +33,18 @@ class DraftPage(QWidget):
         box.addStretch(1)
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setMaximumWidth(720)
+        self.text.setFixedWidth(640)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setStyleSheet("color: #5f6b7a; font-size: 12pt;")
-        box.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # The size as a font, not a style sheet, and centred by stretches, not by the
+        # layout's alignment: the layout then reserves the height of the lines at the
+        # label's own width (they were cut off at the page's).
+        self.text.setFont(style.scaled(self.text.font(), 1.2))
+        self.text.setStyleSheet("color: #5f6b7a;")
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.text)
+        centred.addStretch(1)
+        box.addLayout(centred)
         row = QHBoxLayout()
         row.addStretch(1)
         self.button = QPushButton(_("Draft the plan from the criteria that lost points"))
@@ -37,11 +53,32 @@ class DraftPage(QWidget):
         row.addWidget(self.button)
         row.addStretch(1)
         box.addLayout(row)
+        # Who leads the items (`plan draft --lead`): one unit for all, changed per item later.
+        lead_row = QHBoxLayout()
+        lead_row.addStretch(1)
+        lead_row.addWidget(QLabel(_("Lead unit of every item:")))
+        self.lead = QComboBox()
+        self.lead.setEditable(True)
+        self.lead.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lead.setMinimumContentsLength(34)
+        line = self.lead.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(_("none: chosen for each item afterwards"))
+        lead_row.addWidget(self.lead)
+        lead_row.addStretch(1)
+        box.addLayout(lead_row)
         self.maintain = QCheckBox(
             _("Also an item per area for its criteria at full marks (“tiếp tục duy trì”)")
         )
         box.addWidget(self.maintain, 0, Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(2)
+
+    def set_units(self, names: list[str]) -> None:
+        """The office's departments and officers to choose the lead from (typed text kept)."""
+        typed = self.lead.currentText()
+        self.lead.clear()
+        self.lead.addItems(names)
+        self.lead.setEditText(typed)
 
 
 def banner() -> QLabel:
