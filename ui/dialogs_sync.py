@@ -42,10 +42,15 @@ EXPAND_UP_TO = 3  # files whose changes are listed open; more files start folded
 GROUP_FROM = 4  # this many plain changes of one kind share a line
 
 
+def skip_reason(outcome: Outcome) -> NotForThisOffice | None:
+    """Why the file was skipped, if it was: the office's own card or package, or a card
+    already trusted, found on the stick; not a fault (the command line says "skipped" too),
+    nothing in it for this office."""
+    return outcome.error if isinstance(outcome.error, NotForThisOffice) else None
+
+
 def skipped(outcome: Outcome) -> bool:
-    """The office's own card or package, or a card already trusted, found on the stick: not
-    a fault (the command line says "skipped" too), nothing in it for this office."""
-    return isinstance(outcome.error, NotForThisOffice)
+    return skip_reason(outcome) is not None
 
 
 def importable(outcome: Outcome) -> bool:
@@ -107,8 +112,9 @@ def change_lines(changes: Sequence[Any]) -> list[tuple[str, Any]]:
 def outcome_line(outcome: Outcome) -> str:
     """One sentence per file, for the summary after importing."""
     name = outcome.path.name
-    if skipped(outcome):
-        return _("{file}: skipped. {reason}").format(file=name, reason=message(outcome.error))
+    why = skip_reason(outcome)
+    if why is not None:
+        return _("{file}: skipped. {reason}").format(file=name, reason=message(why))
     if outcome.status == PackageOutcome.REFUSED:
         return _("{file}: refused. {reason}").format(
             file=name, reason=message(outcome.error) if outcome.error else ""
@@ -221,10 +227,11 @@ class PlanDialog(QDialog):
         name = outcome.path.name
         item.setToolTip(0, str(outcome.path))
         plan = outcome.plan
-        if skipped(outcome):
+        why = skip_reason(outcome)
+        if why is not None:
             item.setText(0, _("{file}: skipped").format(file=name))
             item.setForeground(0, QBrush(style.MUTED_TEXT))
-            reason = QTreeWidgetItem(item, [message(outcome.error)])
+            reason = QTreeWidgetItem(item, [message(why)])
             reason.setForeground(0, QBrush(style.MUTED_TEXT))
             item.setExpanded(True)
             return

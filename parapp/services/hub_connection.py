@@ -11,6 +11,7 @@ written to the preferences, the database or the logs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from db.location import is_server_url, mask_url, server_path
@@ -116,7 +117,7 @@ def check(conn: ServerConnection, password: str = "") -> Checked:
 
 
 # -- the system's keyring ----------------------------------------------------------------
-def _keyring():  # type: ignore[no-untyped-def]
+def _keyring() -> ModuleType | None:
     """The keyring module when a usable backend is there, else None (no library, or only
     its 'fail' or 'null' backend, as on a Linux PC without a secret service)."""
     try:
