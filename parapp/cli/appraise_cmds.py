@@ -3,7 +3,7 @@
     parapp appraise units [--year Y] [--set CODE]
     parapp appraise add-units --province CODE
     parapp appraise add-unit --code CODE --name NAME --kind KIND     (historical units)
-    parapp appraise score UNIT CODE SCORE [--comment TEXT] [--year Y] [--set CODE]
+    parapp appraise score UNIT CODE SCORE [--comment TEXT] [--was OLD] [--year Y] [--set CODE]
     parapp appraise accept UNIT [--year Y] [--set CODE] [--confirm-incomplete]
     parapp appraise return UNIT --reason TEXT [--year Y] [--set CODE]
     parapp appraise publish --decision-number N --decision-date DD/MM/YYYY [--year Y] [--set]
