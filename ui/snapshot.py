@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from parapp.domain.roles import Role
 from parapp.services.office import Office, open_office
+from parapp.services.paths import server_url
 from parapp.services.quick_view import first_view
 from ui import preferences
 
@@ -114,7 +115,10 @@ def _appraiser_snapshot(db: Office, year: int | None) -> Snapshot:
 
 
 def no_database(path: Path) -> bool:
-    """No data file yet (or an empty one): the first run."""
+    """No data file yet (or an empty one): the first run. A server's stand-in path has
+    no file: the server says (open_db) whether its database is there."""
+    if server_url(path) is not None:
+        return False
     try:
         return path.stat().st_size == 0
     except FileNotFoundError:

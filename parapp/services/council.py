@@ -134,6 +134,40 @@ def require_areas(s: Session, row: AssessmentRow, cset: CriteriaSet,
             )
 
 
+@dataclass(frozen=True)
+class Role:
+    """What the login in use may do (the window hides what it may not)."""
+
+    login: str | None  # None: a database file
+    member: Member | None
+    secretariat: bool  # a database file, or no member yet: True
+
+
+def role(db: Database) -> Role:
+    with db.session() as s:
+        rights = _rights(s)
+    return Role(rights.login, rights.member, rights.secretariat)
+
+
+def closed_areas(db: Database, set_code: str, year: int,
+                 area_codes: Iterable[str]) -> dict[str, str]:
+    """The areas of ``area_codes`` the login in use may not score for ``set_code`` and
+    ``year``, each with the name of the member it is assigned to ("" when nobody);
+    empty for the secretariat (and in a file)."""
+    with db.session() as s:
+        rights = _rights(s)
+        if rights.secretariat:
+            return {}
+        holders = {
+            a.area_code: a.member
+            for a in s.scalars(select(AreaAssignmentRow).where(
+                AreaAssignmentRow.set_code == set_code, AreaAssignmentRow.year == year))
+        }
+        return {code: (holders[code].display_name if code in holders else "")
+                for code in area_codes
+                if code not in holders or holders[code].login != rights.login}
+
+
 # -- the secretariat's commands ------------------------------------------------------------
 def _server_session(s: Session) -> None:
     if server.current_login(s) is None:

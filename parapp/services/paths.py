@@ -5,7 +5,7 @@ which the database engine's modules would slow down (``parapp.services.office`` 
 from __future__ import annotations
 
 from db.location import DataPaths as OfficePaths
-from db.location import default_data_dir, resolve_db_path
+from db.location import default_data_dir, resolve_db_path, server_url
 from db.location import describe as describe_db
 
-__all__ = ["OfficePaths", "default_data_dir", "describe_db", "resolve_db_path"]
+__all__ = ["OfficePaths", "default_data_dir", "describe_db", "resolve_db_path", "server_url"]

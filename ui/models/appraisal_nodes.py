@@ -60,6 +60,7 @@ class AppraisalNodesModel(NodeTreeModel):
         # a colleague's change among them): shown there, red, until typed again or
         # corrected, never silently replaced by the stored value.
         self._refused: dict[tuple[str, int], str] = {}
+        self.closed_areas: dict[str, str] = {}  # area code -> its member's name ("" none)
 
     # -- loading -------------------------------------------------------------------
     def set_data(
@@ -68,9 +69,12 @@ class AppraisalNodesModel(NodeTreeModel):
         scores: dict[str, NodeScore],
         evidence_counts: dict[str, int],
         editable: bool,
+        closed_areas: dict[str, str] | None = None,
     ) -> None:
         self.beginResetModel()
         self._build_tree(cset)
+        # A council member's window: areas assigned to others (or to nobody) are read-only.
+        self.closed_areas = dict(closed_areas or {})
         self.scores = dict(scores)
         self.evidence_counts = dict(evidence_counts)
         self.editable = editable
@@ -84,6 +88,7 @@ class AppraisalNodesModel(NodeTreeModel):
         self.beginResetModel()
         self._build_tree(None)
         self.scores, self._errors, self._refused = {}, {}, {}
+        self.closed_areas = {}
         self.self_totals = self.official = None
         self.endResetModel()
 
@@ -123,7 +128,7 @@ class AppraisalNodesModel(NodeTreeModel):
         if not self.editable or not index.isValid() or self.cset is None:
             return False
         code = self._codes[index.internalId()]
-        if not self.cset.is_leaf(code):
+        if not self.cset.is_leaf(code) or self.cset.area_of(code).code in self.closed_areas:
             return False
         kinds = self.cset.node(code).score_kinds
         col = index.column()
@@ -190,6 +195,8 @@ class AppraisalNodesModel(NodeTreeModel):
         if col == COL_STT:
             return code
         if col == COL_TITLE:
+            if code in self.closed_areas:
+                return f"{node.title} ({self._closed_note(code)})"
             return node.title
         if col == COL_MAX:
             return format_max(node.max_points)
@@ -272,8 +279,17 @@ class AppraisalNodesModel(NodeTreeModel):
             return style.MUTED_TEXT
         return None
 
+    def _closed_note(self, area: str) -> str:
+        holder = self.closed_areas[area]
+        return _("assigned to {member}").format(member=holder) if holder else _(
+            "not assigned to anyone")
+
     def _tooltip(self, code: str, col: int) -> str | None:
         assert self.cset is not None
+        area = self.cset.area_of(code).code
+        if area in self.closed_areas:
+            return _("Read only: area {area} is {note}.").format(
+                area=area, note=self._closed_note(area))
         return tooltip(self.cset, self.scores.get(code), code, col)
 
     def _edit_value(self, code: str, col: int) -> str:

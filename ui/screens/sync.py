@@ -166,9 +166,20 @@ class SyncScreen(Screen):
         self._show_intro()
         self.send.set_context(context)
         self.receive.set_role(context.role)
+        self._council_member(context.council_member)
         self.history.set_context(context)
         self.keys.set_context(context)
         self.loaded.emit()
+
+    def _council_member(self, member: bool) -> None:
+        """A council member's window: sending and receiving packages are the
+        secretariat's, so their tabs are disabled with the reason."""
+        reason = _("Only the council's secretariat imports and sends packages.")
+        for panel in (self.send, self.receive):
+            panel.setEnabled(not member)
+            self.tabs.setTabToolTip(self.tabs.indexOf(panel), reason if member else "")
+        if member:
+            self.intro.setText(reason + " " + _("You appraise the areas assigned to you."))
 
     def _failed(self, exc: BaseException) -> None:
         self._loading = self._again = False

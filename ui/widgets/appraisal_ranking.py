@@ -31,6 +31,7 @@ from parapp.domain.assessment import AssessmentStatus
 from parapp.domain.errors import DomainError
 from parapp.domain.roles import PackageKind
 from parapp.i18n import _, message
+from parapp.services import council
 from parapp.services.appraisal import UnitStatus
 from parapp.services.appraisal_publish import (
     RANKING_SUFFIXES,
@@ -117,6 +118,8 @@ class RankingPanel(QWidget):
         self.signer_button.clicked.connect(self.edit_signer)
         self.signer_dialog: AppraiserSignerDialog | None = None
         buttons = (self.publish_button, self.export_button, self.signer_button, self.send_button)
+        self.member = False  # the login in use is a council member, not the secretariat
+        self._tips = {b: b.toolTip() for b in buttons}
         for button in buttons:
             bar.addWidget(button)
         layout.addLayout(bar)
@@ -157,6 +160,7 @@ class RankingPanel(QWidget):
         db = self.state.db
         if db is None:
             return
+        OfficeOp(self.state, council.role).success(self._role_loaded).run()
 
         def job(office: Any) -> RankingInputs | BaseException:
             try:
@@ -194,11 +198,19 @@ class RankingPanel(QWidget):
         self.split.setVisible(self.inputs is not None)
         self._update_buttons()
 
+    def _role_loaded(self, role: council.Role) -> None:
+        self.member = not role.secretariat
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         statuses = {u.status for u in self.units}
-        self.publish_button.setEnabled(AssessmentStatus.APPRAISED in statuses)
-        self.export_button.setEnabled(self.inputs is not None)
-        self.send_button.setEnabled(bool(statuses & SENDABLE))
+        allowed = not self.member  # a council member: the secretariat's buttons say why not
+        self.publish_button.setEnabled(allowed and AssessmentStatus.APPRAISED in statuses)
+        self.export_button.setEnabled(allowed and self.inputs is not None)
+        self.send_button.setEnabled(allowed and bool(statuses & SENDABLE))
+        self.signer_button.setEnabled(allowed)
+        for button, tip in self._tips.items():
+            button.setToolTip(tip if allowed else secretariat_only())
 
     # -- publishing ----------------------------------------------------------------
     def publish(self) -> None:
@@ -342,6 +354,10 @@ def _bullets(lines: list[str], limit: int = 12) -> str:
     if len(lines) > limit:
         out.append(_("… and {n} more").format(n=len(lines) - limit))
     return "\n".join(out)
+
+
+def secretariat_only() -> str:
+    return _("Only the council's secretariat publishes, exports and sends the results.")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ button); a value the service refuses is put back and its cell turns red with the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from parapp.domain.assessment import AssessmentStatus, FieldGroup, NodeScore, ca
 from parapp.domain.completeness import unscored_leaves
 from parapp.domain.criteria import ScoreKind
 from parapp.i18n import _, format_max, label, message
-from parapp.services import appraisal, assessments, submission
+from parapp.services import appraisal, assessments, council, submission
 from parapp.services.appraisal import accept_self_scores, appraise_node, return_for_correction
 from parapp.services.appraisal_conflicts import Conflict, Seen
 from ui import dialogs, style
@@ -52,6 +52,10 @@ class Opened:
     view: AssessmentView
     return_reason: str
     incomplete_reason: str = ""  # the unit submitted it incomplete, and said why
+    # A council member (docs/hub.md): not the secretariat, and the areas it may not score,
+    # each with the member it is assigned to ("" for nobody).
+    member: bool = False
+    closed_areas: dict[str, str] = field(default_factory=dict)
 
 
 def load_unit(db: Office, year: int, unit_code: str) -> Opened:
@@ -61,7 +65,10 @@ def load_unit(db: Office, year: int, unit_code: str) -> Opened:
     if view.info.status is AssessmentStatus.RETURNED:
         reason = appraisal.unit_return_reason(db, unit_code, year, view.info.set_code) or ""
     note = submission.read_note(db, view.info.id)
-    return Opened(view, reason, note.reason if note is not None else "")
+    member = not council.role(db).secretariat
+    closed = (council.closed_areas(db, view.info.set_code, year,
+                                   [r.code for r in view.cset.roots()]) if member else {})
+    return Opened(view, reason, note.reason if note is not None else "", member, closed)
 
 
 class UnitAppraisalPanel(QWidget):
@@ -160,7 +167,8 @@ class UnitAppraisalPanel(QWidget):
         other = self.opened is None or self.opened.view.info.id != opened.view.info.id
         self.opened = opened
         view = opened.view
-        self.model.set_data(view.cset, view.scores, view.evidence_counts, self._editable())
+        self.model.set_data(view.cset, view.scores, view.evidence_counts, self._editable(),
+                            opened.closed_areas)
         self.table.expandAll()
         if other:  # another unit starts at its first criterion, not where the last one was
             self.table.scrollToTop()
@@ -203,10 +211,15 @@ class UnitAppraisalPanel(QWidget):
         )
         editable = self._editable()
         self.model.editable = editable
-        self.accept_button.setEnabled(editable)
+        member = self.opened.member
+        self.accept_button.setEnabled(editable and not member)
         self.return_button.setEnabled(
-            info.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED)
+            not member and info.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED)
         )
+        secretariat_only = _("Only the council's secretariat accepts and returns results.")
+        self.accept_button.setToolTip(secretariat_only if member else _(
+            "The self score becomes the appraised score of every criterion not appraised yet."))
+        self.return_button.setToolTip(secretariat_only if member else "")
         self.hint.setVisible(editable)
         self.banner.setText(self._banner_text())
         self.banner.setVisible(bool(self.banner.text()))

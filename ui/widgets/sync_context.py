@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel
 
 from parapp.domain.roles import Role
-from parapp.services import setup, sync_keys, sync_log
+from parapp.services import council, setup, sync_keys, sync_log
 from parapp.services.appraisal import latest_year
 from parapp.services.common import NotFound
 from ui import style
@@ -29,6 +29,8 @@ class SyncContext:
     keys: list[KeyEntry] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
     latest_year: int | None = None  # appraiser: the latest year any unit submitted
+    # A council member on the hub (docs/hub.md): packages are the secretariat's.
+    council_member: bool = False
 
     @property
     def appraiser(self) -> bool:
@@ -62,7 +64,9 @@ def load_context(db: Office) -> SyncContext:
             latest = latest_year(db)
         except NotFound:
             latest = None
+    member = role is Role.APPRAISER and not council.role(db).secretariat
     return SyncContext(
+        council_member=member,
         role=role,
         unit_code=unit.code if unit else "",
         unit_name=unit.name if unit else "",
