@@ -197,3 +197,54 @@ def test_without_the_flag_no_keep_up_items(db: Database) -> None:
     assert plan.items and not any(i.keep_up for i in plan.items)
     assert [i.node_codes for i in plan.items] == [("1.1",), ("1.2",), ("2.1", "2.2"),
                                                   ("6.1", "6.2"), ("5.1", "5.2")]  # fmt: skip
+
+
+# -- a loss nobody published is not drafted (seen in the ward's year walk, issue 16) --------
+@pytest.fixture
+def partly_scored(tmp_path: Path) -> Database:
+    """Only two of area 1's criteria and one of area 2's self-scored; the decision publishes
+    the index and area 1's points only (the province printed no other area)."""
+    path = tmp_path / "ward" / "parapp.sqlite3"
+    setup.init_database(path, Unit("00004", "Phường Ba Đình", UnitKind.WARD))
+    database = open_database(path)
+    cset = CriteriaSet(
+        code="RIENG-2025", name="Bộ tiêu chí riêng", index_kind=IndexKind.PAR, period="2025",
+        version=1, nodes=NODES, status=SetStatus.PUBLISHED,
+    )  # fmt: skip
+    criteria.import_set(database, cset)
+    info = assessments.new_assessment(database, 2025)
+    assessments.set_self_scores(database, info.id, [
+        SelfEntry("1.1", typed=D("1")), SelfEntry("1.3", typed=D("2")),
+        SelfEntry("2.1", typed=D("2")),
+    ])  # fmt: skip
+    yield database
+    database.close()
+
+
+def _other(plan: plans.PlanView) -> list[str]:
+    return [i.area_code for i in plan.items if not i.node_codes]
+
+
+def test_criteria_nobody_scored_are_not_drafted_as_losses(partly_scored: Database,
+                                                          tmp_path: Path) -> None:
+    # Before any result: no area has a published loss, so nothing is "other content".
+    draft = plans.draft_plan(partly_scored, 2025)
+    assert _other(draft) == [], [(i.area_code, i.shortcoming) for i in draft.items]
+    assert [i.node_codes for i in draft.items] == [("1.1",)]  # the one loss scored
+    arrange_status(partly_scored, assessments.view(partly_scored, 2025).info.id,
+                   AssessmentStatus.SUBMITTED)
+    result = {
+        "format": results.RESULT_FORMAT, "format_version": 1, "year": 2025, "index": "80",
+        "decision_number": "70/QĐ-UBND", "decision_date": "2026-01-27",
+        "areas": [{"code": "1", "points": "4", "max": "6"}],
+    }  # fmt: skip
+    file = tmp_path / "ket-qua.json"
+    file.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+    results.import_result_file(partly_scored, file)
+    plan = plans.draft_plan(partly_scored, 2025, replace_existing=True)
+    # Area 1 lost 2 published points; its scored criteria name 1 (1.1): the other point is
+    # "other content". Areas 2 to 6 were not published: no item claims a loss there.
+    assert _other(plan) == ["1"], [(i.area_code, i.shortcoming) for i in plan.items]
+    [other] = [i for i in plan.items if not i.node_codes]
+    assert other.points_lost == D("1")
+    assert {i.area_code for i in plan.items} == {"1"}

@@ -79,8 +79,12 @@ class Row:
 
     @property
     def remainder(self) -> Decimal:
-        """Published loss its criteria do not name ("Nội dung khác bị trừ điểm")."""
-        return max(ZERO, self.lost - self.named_lost) if self.counted else ZERO
+        """Published loss its criteria do not name ("Nội dung khác bị trừ điểm"). A row
+        summed from criterion scores has none: what its criteria do not name there is
+        criteria nobody scored, which no appraiser deducted and no plan should claim."""
+        if not self.counted or self.source is not Source.PUBLISHED:
+            return ZERO
+        return max(ZERO, self.lost - self.named_lost)
 
     @property
     def excess(self) -> Decimal:
