@@ -119,6 +119,9 @@ def test_a_member_sees_only_its_areas_open_and_no_secretariat_buttons(
     assert not sync.send.isEnabled() and not sync.receive.isEnabled()
     assert "Tổ thư ký" in sync.tabs.tabToolTip(sync.tabs.indexOf(sync.receive))
     assert sync.keys.isEnabled()
+    member.navigate(screens.SETTINGS)  # the database named by its server, not a stand-in path
+    shown = member.screen(screens.SETTINGS).db_path_label.text()  # type: ignore[attr-defined]
+    assert shown == _as(pg_url, "tv_tuphap"), shown
 
     # The secretariat's window on the same server keeps every button and every area.
     secretariat = open_window(server_path(pg_url, data))  # type: ignore[operator]

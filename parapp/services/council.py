@@ -85,6 +85,11 @@ def _rights(s: Session) -> _Rights:
     return _Rights(who.login, member, secretariat)
 
 
+def is_secretariat(s: Session) -> bool:
+    """The login in use may do everything (a file, no member yet, or the secretariat)."""
+    return _rights(s).secretariat
+
+
 def require_secretariat(s: Session) -> None:
     """Importing, accepting, returning, publishing and exporting are the secretariat's."""
     rights = _rights(s)

@@ -24,6 +24,7 @@ from parapp.domain.remediation import PlanStatus
 from parapp.domain.text import clean
 from parapp.domain.units import UnitKind
 
+from . import council
 from .common import ServiceError
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ def _seed(s: Session) -> None:
     """Write the defaults of the office's kind once (an emptied list stays empty)."""
     if s.get(Setting, SEEDED_KEY) is not None:
         return
+    if not council.is_secretariat(s):
+        return  # a council member may not write the office's lists: the secretariat seeds
     unit = s.scalars(select(UnitRow).where(UnitRow.is_self.is_(True))).first()
     if unit is None:
         return  # nobody yet: seeded when the office is known

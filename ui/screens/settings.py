@@ -33,6 +33,7 @@ from parapp.domain.units import Unit
 from parapp.i18n import _, get_language
 from parapp.services import setup
 from parapp.services.office import Office, OfficePaths
+from parapp.services.paths import describe_db
 from ui import dialogs, preferences, screens, style
 from ui.operations import OfficeOp
 from ui.screens.base import Screen, heading, page_layout
@@ -231,7 +232,7 @@ class SettingsScreen(Screen):
 
     def _show_paths(self) -> None:
         paths = OfficePaths(self.state.db_path)
-        self.db_path_label.setText(str(paths.db))
+        self.db_path_label.setText(describe_db(paths.db))  # a server: its URL, masked
         self.evidence_label.setText(str(paths.evidence))
 
     # -- loading -------------------------------------------------------------------
