@@ -72,3 +72,21 @@ def test_usage_mistakes_are_one_vietnamese_sentence(tmp_path: Path, args: tuple[
     assert err.count("\n") == 1
     for english in ("argument", "invalid choice", "required", "not a year", "See '"):
         assert english not in err
+
+
+def test_every_option_and_argument_of_every_command_says_what_it_is_for() -> None:
+    """Each option and positional argument has a help text: one added without fails here."""
+    language.prepare(["--lang", "en"])
+    bare = [f"{parser.prog} {'/'.join(action.option_strings) or action.dest}"
+            for parser in _parsers(build_parser()) for action in parser._actions
+            if not isinstance(action, argparse._SubParsersAction)
+            and not (action.help and action.help.strip())]
+    assert not bare, "\n".join(bare)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_command_prints_its_help(lang: str) -> None:
+    """A help text or translation with a stray '%' (argparse formats them) breaks --help."""
+    language.prepare(["--lang", lang])
+    for parser in _parsers(build_parser()):
+        assert parser.format_help()

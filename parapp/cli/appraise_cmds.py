@@ -45,6 +45,7 @@ from parapp.services.common import NotFound, ServiceError
 
 from . import handlers as h
 from .handlers import _year
+from .options import SIGNER_MODE_HELP, add_period
 from .render import status_text
 
 
@@ -280,7 +281,7 @@ def register(sub: Any) -> None:
     acts = a.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     def with_year(c: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        c.add_argument("--period", "--year", dest="period", type=_year)
+        add_period(c, _year)
         c.add_argument("--set", dest="set_code", help="criteria set code")
         return c
 
@@ -290,16 +291,22 @@ def register(sub: Any) -> None:
     c.add_argument("--province", required=True, help="province code after 2025, e.g. 20")
     c.set_defaults(handler=add_units)
     c = acts.add_parser("add-unit", help="one unit by hand (a district of a past year)")
-    c.add_argument("--code", required=True)
-    c.add_argument("--name", required=True)
-    c.add_argument("--kind", required=True, choices=[k.value for k in UnitKind])
-    c.add_argument("--province", default="")
+    c.add_argument("--code", required=True, help="official unit code, e.g. 06172")
+    c.add_argument("--name", required=True, help="unit name, e.g. 'Xã Hoàng Văn Thụ'")
+    c.add_argument("--kind", required=True, choices=[k.value for k in UnitKind],
+                   help="the kind of unit")
+    c.add_argument("--province", default="", help="the province's name, e.g. 'Lạng Sơn'")
     c.set_defaults(handler=add_unit)
-    c = with_year(acts.add_parser("score", help="appraise one criterion"))
+    c = with_year(acts.add_parser(
+        "score",
+        help="appraise one criterion",
+        description="appraise one criterion\n\nexample:\n"
+        "  parapp appraise score 06172 1.1.1 0 --year 2025 --comment 'ban hành quá thời hạn'",
+    ))
     c.add_argument("unit", help="unit code")
     c.add_argument("code", help="criterion code, e.g. 1.2.1")
     c.add_argument("score", help="appraised score, e.g. 0,5")
-    c.add_argument("--comment", default="")
+    c.add_argument("--comment", default="", help="the appraiser's comment")
     c.add_argument("--was", metavar="SCORE",
                    help="the score you saw ('-' for none): refused if someone changed it since")
     c.set_defaults(handler=score)
@@ -310,7 +317,7 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=accept)
     c = with_year(acts.add_parser("return", help="return the assessment for correction"))
     c.add_argument("unit", help="unit code")
-    c.add_argument("--reason", required=True)
+    c.add_argument("--reason", required=True, help="why, and what the unit is to correct")
     c.set_defaults(handler=return_)
     c = with_year(acts.add_parser("publish", help="publish index, rank and band of all units"))
     c.add_argument("--decision-number", required=True, help="e.g. 70/QĐ-UBND")
@@ -323,9 +330,9 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=signer)
 
     c = sub.add_parser("ranking", help="the ranking of all units to .xlsx, .pdf or .docx")
-    c.add_argument("--period", "--year", dest="period", type=_year)
+    add_period(c, _year)
     c.add_argument("--set", dest="set_code", help="criteria set code")
-    c.add_argument("--out", required=True)
+    c.add_argument("--out", required=True, help="the file to write: .xlsx, .pdf or .docx")
     c.add_argument("--date", default=None, help="date printed on the document, dd/mm/yyyy")
     with_signer(c)
     c.set_defaults(handler=ranking)
@@ -333,7 +340,8 @@ def register(sub: Any) -> None:
 
 def with_signer(c: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The signer of the appraiser's documents; what is given is kept for the next time."""
-    c.add_argument("--signer-mode", choices=("TM", "KT", "Q", "TL", "TUQ", "direct"))
+    c.add_argument("--signer-mode", choices=("TM", "KT", "Q", "TL", "TUQ", "direct"),
+                   help=SIGNER_MODE_HELP)
     c.add_argument("--signer-body", help="for TM.: the collective body")
     c.add_argument(
         "--signer-head", help="whose authority KT./Q./TL./TUQ. stand for, e.g. 'GIÁM ĐỐC'"

@@ -305,7 +305,7 @@ def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersActi
         c.add_argument("--annual", action="store_true", help="the annual reform plan")
 
     c = plan.add_parser("render", help="print the plan to .pdf or .docx (issued: as issued)")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("--out", required=True, metavar="FILE", help="the file to write: .pdf or .docx")
     which(c)
     c.add_argument("--appendix", action="store_true", help="add the appendix table of tasks")
     c.set_defaults(handler=plan_render)
@@ -319,7 +319,7 @@ def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersActi
     c.set_defaults(handler=plan_issue)
 
     c = plan.add_parser("verify", help="is this PDF the issued one (or a signed copy of it)?")
-    c.add_argument("file")
+    c.add_argument("file", help="the PDF to check")
     c.set_defaults(handler=plan_verify)
 
     c = plan.add_parser("sign", help="digitally sign the issued PDF (PAdES) with a .p12 file")
@@ -330,7 +330,7 @@ def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersActi
         metavar="VAR",
         help="environment variable holding the passphrase (default PARAPP_P12_PASSPHRASE)",
     )
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("--out", required=True, metavar="FILE", help="where to write the signed PDF")
     which(c)
     c.add_argument("--reason", default="", help="reason recorded in the signature")
     c.add_argument("--location", default="", help="place recorded (default: the plan's)")
@@ -353,14 +353,14 @@ def add_commands(plan: argparse._SubParsersAction, sub: argparse._SubParsersActi
         dest="action", required=True, metavar="ACTION"
     )
     c = rep.add_parser("self-assessment", help="the self-assessment report")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("--out", required=True, metavar="FILE", help="the file to write: .pdf or .docx")
     c.add_argument("--period", "--year", dest="period", type=_year, help="assessed year")
     c.add_argument("--number", default="", help="register number (default: blank, a draft)")
     c.add_argument("--date", help="dd/mm/yyyy (default: today when --number is given)")
     c.set_defaults(handler=report_self_assessment)
 
     c = rep.add_parser("progress", help="progress of the remediation plan as of a date")
-    c.add_argument("--out", required=True, metavar="FILE")
+    c.add_argument("--out", required=True, metavar="FILE", help="the file to write: .pdf or .docx")
     c.add_argument("--as-of", help="dd/mm/yyyy (default: today)")
     c.add_argument("--year", type=_year, help="plan year (default: latest)")
     c.add_argument("--number", default="", help="register number (default: blank, a draft)")

@@ -18,6 +18,7 @@ from parapp.services import council, hub
 from parapp.services.office import resolve_db_path
 
 from .handlers import _db, _out, header
+from .options import PERIOD_HELP
 
 
 def move(args: argparse.Namespace) -> int:
@@ -103,7 +104,7 @@ def areas(args: argparse.Namespace) -> int:
 
 
 def _where(p: Any) -> None:
-    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--year", type=int, default=None, help=PERIOD_HELP)
     p.add_argument("--set", default=None, help="the criteria set's code")
 
 
@@ -129,7 +130,7 @@ def register(sub: Any) -> None:
     c = member_acts.add_parser("list", help="the members")
     c.set_defaults(handler=member_list)
     c = member_acts.add_parser("remove", help="remove a member and its areas")
-    c.add_argument("login")
+    c.add_argument("login", help="the member's server login")
     c.set_defaults(handler=member_remove)
 
     c = acts.add_parser("assign", help="give an area to a member (per criteria set and year)")
@@ -138,7 +139,7 @@ def register(sub: Any) -> None:
     _where(c)
     c.set_defaults(handler=assign)
     c = acts.add_parser("unassign", help="take an area back from its member")
-    c.add_argument("--area", required=True)
+    c.add_argument("--area", required=True, help="the area's code, e.g. 3")
     _where(c)
     c.set_defaults(handler=unassign)
     c = acts.add_parser("areas", help="who appraises which area")

@@ -59,8 +59,9 @@ def prepare(argv: Sequence[str]) -> None:
     argparse.ngettext = _ngettext  # type: ignore[attr-defined]
 
 
-class Formatter(argparse.HelpFormatter):
-    """Prints our help texts translated (they are English msgids in the parser)."""
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Prints our help texts translated (they are English msgids in the parser); a
+    description keeps its line breaks, so an example stays on a line of its own."""
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         return i18n._(action.help) if action.help else action.help

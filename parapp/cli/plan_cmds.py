@@ -12,7 +12,7 @@ import argparse
 from datetime import date
 
 from parapp.domain.remediation import PlanStatus
-from parapp.i18n import _, format_date
+from parapp.i18n import N_, _, format_date
 from parapp.services import issuing, plans
 from parapp.services import plan_items as pi
 from parapp.services.common import ServiceError
@@ -21,6 +21,8 @@ from parapp.services.plans import KIND_ANNUAL, KIND_REMEDIATION
 
 from .handlers import _date, _db, _out, _year
 from .render import where
+
+NUMBER_HELP = N_("the item's number, as 'plan items' lists it")
 
 
 def _kind(args: argparse.Namespace) -> str:
@@ -300,29 +302,30 @@ def add_commands(plan: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=item_add)
 
     c = item.add_parser("edit", help="change an item's wording")
-    c.add_argument("number", type=int)
+    c.add_argument("number", type=int, help=NUMBER_HELP)
     wording(c)
     which(c)
     c.set_defaults(handler=item_edit)
 
     c = item.add_parser("duplicate", help="copy an item right after it")
-    c.add_argument("number", type=int)
+    c.add_argument("number", type=int, help=NUMBER_HELP)
     which(c)
     c.set_defaults(handler=item_duplicate)
 
     c = item.add_parser("split", help="one shortcoming, several tasks: one item per task")
-    c.add_argument("number", type=int)
+    c.add_argument("number", type=int, help=NUMBER_HELP)
     c.add_argument("--task", action="append", help="a task (repeatable; default: its lines)")
     which(c)
     c.set_defaults(handler=item_split)
 
     c = item.add_parser("merge", help="several items into the first of them")
-    c.add_argument("numbers", type=int, nargs="+")
+    c.add_argument("numbers", type=int, nargs="+",
+                   help="the items' numbers; the first one takes in the others")
     which(c)
     c.set_defaults(handler=item_merge)
 
     c = item.add_parser("move", help="move an item within its area")
-    c.add_argument("number", type=int)
+    c.add_argument("number", type=int, help=NUMBER_HELP)
     where_to = c.add_mutually_exclusive_group(required=True)
     where_to.add_argument("--to", type=int, metavar="N", help="the number it takes")
     where_to.add_argument("--up", action="store_true", help="one place up")
@@ -331,7 +334,7 @@ def add_commands(plan: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=item_move)
 
     c = item.add_parser("remove", help="take an item out of the plan (restore undoes it)")
-    c.add_argument("number", type=int)
+    c.add_argument("number", type=int, help=NUMBER_HELP)
     which(c)
     c.set_defaults(handler=item_remove)
 
@@ -340,10 +343,15 @@ def add_commands(plan: argparse._SubParsersAction) -> None:
     which(c)
     c.set_defaults(handler=item_restore)
 
-    c = item.add_parser("progress", help="record progress: date, percent, note")
-    c.add_argument("number", type=int)
-    c.add_argument("--percent", type=int, required=True)
+    c = item.add_parser(
+        "progress",
+        help="record progress: date, percent, note",
+        description="record progress: date, percent, note\n\nexample:\n"
+        "  parapp plan item progress 3 --percent 50 --date 30/06/2026 --note 'đã ban hành quy chế'",
+    )
+    c.add_argument("number", type=int, help=NUMBER_HELP)
+    c.add_argument("--percent", type=int, required=True, help="how much is done, 0 to 100")
     c.add_argument("--date", help="dd/mm/yyyy (default: today)")
-    c.add_argument("--note", default="")
+    c.add_argument("--note", default="", help="what was done, e.g. 'đã ban hành quy chế'")
     which(c)
     c.set_defaults(handler=item_progress)

@@ -9,6 +9,7 @@ from parapp.i18n import _, format_datetime, format_points, label
 from parapp.services import evidence_pick, periods, score_entry
 
 from .handlers import _db, _out, _year, header
+from .options import add_period
 
 
 def assessment_list(args: argparse.Namespace) -> int:
@@ -59,12 +60,17 @@ def add_assessment_list(actions: argparse._SubParsersAction) -> None:
 
 
 def add_scores_set(actions: argparse._SubParsersAction) -> None:
-    c = actions.add_parser("set", help="type one criterion's self-assessment")
+    c = actions.add_parser(
+        "set",
+        help="type one criterion's self-assessment",
+        description="type one criterion's self-assessment\n\nexample:\n"
+        "  parapp scores set 1.1.1 Có --year 2025 --explanation 'Kế hoạch số 12/KH-UBND'",
+    )
     c.add_argument("code", help="criterion code, e.g. 1.2.1")
     c.add_argument("value", help="its declared data (Có, Không, a level, 45/50, a count) "
                    "or, for a criterion scored by judgement, its points (e.g. 0,5)")
     c.add_argument("--explanation", default=None, help="the explanation (giải trình)")
-    c.add_argument("--period", "--year", dest="period", type=_year)
+    add_period(c, _year)
     c.set_defaults(handler=scores_set)
 
 
@@ -73,11 +79,11 @@ def add_evidence_edits(actions: argparse._SubParsersAction) -> None:
     c.add_argument("document", help="the start of its code as 'evidence list' shows it, or "
                    "its number")
     c.add_argument("--nodes", required=True, help="criterion codes, comma-separated")
-    c.add_argument("--period", "--year", dest="period", type=_year)
+    add_period(c, _year)
     c.set_defaults(handler=evidence_unlink)
     c = actions.add_parser("remove", help="take a document off every criterion of the "
                            "assessment")
     c.add_argument("document", help="the start of its code as 'evidence list' shows it, or "
                    "its number")
-    c.add_argument("--period", "--year", dest="period", type=_year)
+    add_period(c, _year)
     c.set_defaults(handler=evidence_remove)

@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
     )
     c = s.add_parser("export", help="write a signed package (.cchc) to a file or folder")
     c.add_argument("--kind", required=True,
-                   choices=[k.value for k in PackageKind])
+                   choices=[k.value for k in PackageKind], help="what the package holds")
     c.add_argument("--to", help="the unit a result is for (appraiser)")
     c.add_argument("--year", type=int, help="the assessment's year (latest if not given)")
     c.add_argument("--all", action="store_true", help="results for every appraised unit")
@@ -43,15 +43,21 @@ def register(sub: Any) -> None:
     c.add_argument("--encrypt", action="store_true",
                    help="only the recipient can open it (its manifest stays readable)")
     c.set_defaults(handler=sync_export)
-    c = s.add_parser("import", help="import packages: files or folders of .cchc files")
-    c.add_argument("sources", nargs="+")
+    c = s.add_parser(
+        "import",
+        help="import packages: files or folders of .cchc files",
+        description="import packages: files or folders of .cchc files\n\nexample:\n"
+        "  parapp sync import /media/usb --dry-run",
+    )
+    c.add_argument("sources", nargs="+",
+                   help="the .cchc files, or folders holding them, e.g. /media/usb")
     c.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     c.add_argument("--details", action="store_true",
                    help="list every change of each package (default: the first few and counts)")
     c.set_defaults(handler=sync_import)
     c = s.add_parser("slip", help="print the transfer slip of a package (PDF)")
-    c.add_argument("package")
-    c.add_argument("--out", required=True)
+    c.add_argument("package", help="the package file (.cchc)")
+    c.add_argument("--out", required=True, help="where to write the PDF")
     c.set_defaults(handler=sync_slip)
     c = s.add_parser("log", help="packages sent and received, newest first")
     c.set_defaults(handler=sync_log)
@@ -72,18 +78,18 @@ def register(sub: Any) -> None:
     c = k.add_parser("show", help="this office's fingerprint and the trusted keys")
     c.set_defaults(handler=keys_show)
     c = k.add_parser("export-card", help="write this unit's card (public keys) to give out")
-    c.add_argument("--out", required=True)
+    c.add_argument("--out", required=True, help="where to write the card")
     c.set_defaults(handler=keys_export_card)
     c = k.add_parser("trust", help="trust a unit card after checking its fingerprint")
-    c.add_argument("card")
+    c.add_argument("card", help="the unit card file")
     c.add_argument("--fingerprint", required=True, help="as read from the sender's slip")
     c.set_defaults(handler=keys_trust)
     c = k.add_parser("export", help="the private keys, passphrase-protected, for a new PC")
-    c.add_argument("--out", required=True)
+    c.add_argument("--out", required=True, help="where to write the protected key file")
     c.add_argument("--passphrase-file", help="else the variable PARAPP_KEY_PASSPHRASE")
     c.set_defaults(handler=keys_export)
     c = k.add_parser("import", help="install keys exported from the old PC")
-    c.add_argument("file")
+    c.add_argument("file", help="the key file exported from the old PC")
     c.add_argument("--passphrase-file", help="else the variable PARAPP_KEY_PASSPHRASE")
     c.set_defaults(handler=keys_import)
 
