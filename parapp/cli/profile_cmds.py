@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from parapp.domain.office import FIELDS
@@ -124,7 +125,8 @@ def index_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_index_result_commands(result: argparse._SubParsersAction, year: object) -> None:
+def add_index_result_commands(result: argparse._SubParsersAction,
+                               year: Callable[[str], int]) -> None:
     """``result index …`` on the ``result`` group; ``year`` is the parser's year type."""
     idx = result.add_parser(
         "index", help="results of other indices (SIPAS, PAPI, DTI, DAN_VAN, OTHER)"
