@@ -12,17 +12,18 @@ Each member works in its own process under its own login, as on its own PC.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from db.location import server_path
-from tests.test_cli import ROOT
-from tests.test_hub_council import MEMBERS, SECRETARIAT, UNIT, YEAR, _as, _leaves, _ok
+from tests.hub_support import as_login, finish, ok, secretariat_office, start_worker
+from tests.test_hub_council import MEMBERS, SECRETARIAT, UNIT, YEAR, _leaves
+
+
+def _start(url: str, data: Path, go: Path, payload: object) -> subprocess.Popen[str]:
+    """A member's PC running ``saver``."""
+    return start_worker("tests.test_hub_conflicts:saver", url, data, go, payload)
 
 
 def saver(argv: list[str]) -> None:
@@ -54,37 +55,15 @@ def saver(argv: list[str]) -> None:
         office.close()
 
 
-def _start(url: str, data: Path, go: Path, saves: list[list[object]]) -> subprocess.Popen[str]:
-    env = dict(os.environ, PARAPP_DATA_DIR=str(data), PARAPP_LANG="vi")
-    script = "import sys; from tests.test_hub_conflicts import saver; saver(sys.argv[1:])"
-    return subprocess.Popen(
-        [sys.executable, "-c", script, url, str(go), json.dumps(saves)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-
-
-def _finish(proc: subprocess.Popen[str]) -> list[dict[str, object]]:
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0, err
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
-
-
 def _council(demo_db: Path, pg_url: str, data: Path) -> dict[str, tuple[str, str]]:
     """The secretariat's office on the server with the commune's submission, the two
     members on areas 2 and 6 and a secretariat login of its own; the unit's leaves."""
     demo = demo_db.parent.parent
-    shutil.copytree(demo / "appraiser" / "keys", server_path(pg_url, data).parent / "keys")
-    _ok(pg_url, data, "init", "--role", "appraiser", "--unit-code", "20", "--sample")
-    _ok(pg_url, data, "appraise", "add-units", "--province", "20")
-    from parapp.services.sync_keys import read_card
-
-    card = demo / "usb" / "the-dinh-danh-06172.cchc"
-    _ok(pg_url, data, "keys", "trust", str(card), "--fingerprint", read_card(card).fingerprint)
-    _ok(pg_url, data, "sync", "import", str(demo / "usb" / "nop-06172-2025.cchc"))
+    secretariat_office(pg_url, demo, data)
     for login, (name, area) in MEMBERS.items():
-        _ok(pg_url, data, "hub", "member", "add", login, "--name", name)
-        _ok(pg_url, data, "hub", "assign", "--member", login, "--area", area)
-    _ok(pg_url, data, "hub", "member", "add", SECRETARIAT, "--name", "Văn phòng Sở Nội vụ",
+        ok(pg_url, data, "hub", "member", "add", login, "--name", name)
+        ok(pg_url, data, "hub", "assign", "--member", login, "--area", area)
+    ok(pg_url, data, "hub", "member", "add", SECRETARIAT, "--name", "Văn phòng Sở Nội vụ",
         "--secretariat")
     return _leaves(pg_url, data)
 
@@ -115,9 +94,9 @@ def test_two_members_saving_different_areas_of_one_unit_at_once_all_succeed(
                 saves.append([code, value, seen[code]])
                 seen[code] = value
                 expected[code] = value
-        procs[login] = _start(_as(pg_url, login), data, go, saves)
+        procs[login] = _start(as_login(pg_url, login), data, go, saves)
     go.touch()
-    results = {login: _finish(p) for login, p in procs.items()}
+    results = {login: finish(p) for login, p in procs.items()}
     for login, lines in results.items():
         assert lines and all(line.get("ok") for line in lines), (login, lines)
     stored = _stored(pg_url)
@@ -139,11 +118,11 @@ def test_two_saves_of_the_same_score_the_later_is_refused_and_nothing_is_lost(
              SECRETARIAT: {c: leaves[c][1] for c in codes}}
     names = {"tv_tuphap": "Sở Tư pháp", SECRETARIAT: "Văn phòng Sở Nội vụ"}
     go = tmp_path / "go"
-    procs = {login: _start(_as(pg_url, login), data, go,
+    procs = {login: _start(as_login(pg_url, login), data, go,
                            [[c, values[c], None] for c in codes])
              for login, values in typed.items()}
     go.touch()
-    results = {login: {line["code"]: line for line in _finish(p)} for login, p in procs.items()}
+    results = {login: {line["code"]: line for line in finish(p)} for login, p in procs.items()}
     stored = _stored(pg_url)
     for code in codes:
         outcome = {login: results[login][code] for login in typed}
@@ -164,6 +143,6 @@ def test_two_saves_of_the_same_score_the_later_is_refused_and_nothing_is_lost(
     loser = next(login for login in typed
                  if not results[login][code].get("ok"))
     winner_value = next(typed[login][code] for login in typed if login != loser)
-    proc = _start(_as(pg_url, loser), data, go, [[code, typed[loser][code], winner_value]])
-    assert _finish(proc)[0].get("ok")
+    proc = _start(as_login(pg_url, loser), data, go, [[code, typed[loser][code], winner_value]])
+    assert finish(proc)[0].get("ok")
     assert Decimal(_stored(pg_url)[code]) == Decimal(typed[loser][code])  # type: ignore[arg-type]

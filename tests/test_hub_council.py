@@ -12,10 +12,7 @@ no server can be started.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from db.location import server_path
-from tests.test_cli import ROOT, run
+from tests.hub_support import as_login, finish, ok, refused, secretariat_office, start_worker
+from tests.test_cli import run
 
 UNIT, YEAR = "06172", 2025
 # The demo's criteria set: area 2 (institutional reform) to the justice department, area
@@ -32,24 +30,12 @@ MEMBERS = {"tv_tuphap": ("Sở Tư pháp", "2"), "tv_taichinh": ("Sở Tài chí
 SECRETARIAT = "snv_vanphong"
 
 
-def _as(url: str, login: str) -> str:
-    """The same database under another login (trusted on the test cluster's socket)."""
-    return url.replace("postgresql://parapp@", f"postgresql://{login}@", 1)
-
-
-def _ok(db: str, data: Path, *args: str) -> str:
-    code, out, err = run(db, *args, data_dir=data, timeout=120)  # type: ignore[arg-type]
-    assert code == 0, (args, err)
-    return out
-
-
-def _refused(db: str, data: Path, *args: str) -> str:
-    code, _out, err = run(db, *args, data_dir=data, timeout=120)  # type: ignore[arg-type]
-    assert code == 1 and "Traceback" not in err, (args, err)
-    return err
-
-
 # -- a member's PC: one process, one login, saving scores as a person types -----------------
+def _start(url: str, data: Path, go: Path, payload: object) -> subprocess.Popen[str]:
+    """A member's PC running ``work``."""
+    return start_worker("tests.test_hub_council:work", url, data, go, payload)
+
+
 def work(argv: list[str]) -> None:
     """``URL GO_FILE CODES_JSON``: wait for GO_FILE, then score each code as the unit
     scored itself, with a comment; print one JSON line per save. A save that loses to
@@ -74,23 +60,6 @@ def work(argv: list[str]) -> None:
                                  ensure_ascii=False), flush=True)
     finally:
         office.close()
-
-
-def _start(
-    url: str, data: Path, go: Path, codes: list[tuple[str, str, str]]
-) -> subprocess.Popen[str]:
-    env = dict(os.environ, PARAPP_DATA_DIR=str(data), PARAPP_LANG="vi")
-    script = "import sys; from tests.test_hub_council import work; work(sys.argv[1:])"
-    return subprocess.Popen(
-        [sys.executable, "-c", script, url, str(go), json.dumps(codes)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-
-
-def _finish(proc: subprocess.Popen[str]) -> list[dict[str, object]]:
-    out, err = proc.communicate(timeout=180)
-    assert proc.returncode == 0, err
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 def _leaves(url: str, data: Path) -> dict[str, tuple[str, str]]:
@@ -123,37 +92,30 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     data = tmp_path / "data"
     # The secretariat's office on the server, the commune's submission imported (as in
     # test_hub): the login that made the database, "parapp", owns it.
-    shutil.copytree(demo / "appraiser" / "keys", server_path(pg_url, data).parent / "keys")
-    _ok(pg_url, data, "init", "--role", "appraiser", "--unit-code", "20", "--sample")
-    _ok(pg_url, data, "appraise", "add-units", "--province", "20")
-    from parapp.services.sync_keys import read_card
-
-    card = demo / "usb" / "the-dinh-danh-06172.cchc"
-    _ok(pg_url, data, "keys", "trust", str(card), "--fingerprint", read_card(card).fingerprint)
-    _ok(pg_url, data, "sync", "import", str(demo / "usb" / "nop-06172-2025.cchc"))
+    secretariat_office(pg_url, demo, data)
 
     # Accounts and areas. The test cluster's "parapp" may create logins; a login that
     # exists already (an earlier run on this cluster) is adopted.
     for login, (name, area) in MEMBERS.items():
-        said = _ok(pg_url, data, "hub", "member", "add", login, "--name", name)
+        said = ok(pg_url, data, "hub", "member", "add", login, "--name", name)
         assert name in said and login in said, said
-        _ok(pg_url, data, "hub", "assign", "--member", login, "--area", area)
-    _ok(pg_url, data, "hub", "member", "add", SECRETARIAT, "--name", "Văn phòng Sở Nội vụ",
+        ok(pg_url, data, "hub", "assign", "--member", login, "--area", area)
+    ok(pg_url, data, "hub", "member", "add", SECRETARIAT, "--name", "Văn phòng Sở Nội vụ",
         "--secretariat")
-    listing = _ok(pg_url, data, "hub", "areas")
+    listing = ok(pg_url, data, "hub", "areas")
     assert "\ttv_tuphap\tSở Tư pháp" in listing and "\t6\t" in listing, listing
-    members = _ok(pg_url, data, "hub", "member", "list")
+    members = ok(pg_url, data, "hub", "member", "list")
     assert len(members.splitlines()) == 4, members
-    err = _refused(pg_url, data, "hub", "member", "add", "Tv-A", "--name", "A")
+    err = refused(pg_url, data, "hub", "member", "add", "Tv-A", "--name", "A")
     assert "'Tv-A' không dùng được làm tài khoản" in err, err
-    err = _refused(pg_url, data, "hub", "member", "add", "parapp", "--name", "Sở Nội vụ")
+    err = refused(pg_url, data, "hub", "member", "add", "parapp", "--name", "Sở Nội vụ")
     assert "--secretariat" in err, err
 
     leaves = _leaves(pg_url, data)
     in_area = {a: sorted(c for c, (area, _v) in leaves.items() if area == a)
                for a in ("1", "2", "6", "7")}
     assert all(in_area.values()), in_area
-    tuphap, taichinh = _as(pg_url, "tv_tuphap"), _as(pg_url, "tv_taichinh")
+    tuphap, taichinh = as_login(pg_url, "tv_tuphap"), as_login(pg_url, "tv_taichinh")
     office_of = {"tv_tuphap": tuphap, "tv_taichinh": taichinh}
 
     # At the same time: each member scores its own area, the secretariat area 1.
@@ -161,20 +123,20 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     work_of = {login: [(c, leaves[c][1], f"{MEMBERS[login][0]} đã xem") for c in in_area[area]]
                for login, (_n, area) in MEMBERS.items()}
     procs = {login: _start(office_of[login], data, go, codes) for login, codes in work_of.items()}
-    procs[SECRETARIAT] = _start(_as(pg_url, SECRETARIAT), data, go,
+    procs[SECRETARIAT] = _start(as_login(pg_url, SECRETARIAT), data, go,
                                 [(c, leaves[c][1], "") for c in in_area["1"]])
     go.touch()
-    results = {login: _finish(p) for login, p in procs.items()}
+    results = {login: finish(p) for login, p in procs.items()}
     for login, lines in results.items():
         assert lines and all(line.get("ok") for line in lines), (login, lines)
 
     # A member's score on the other's area: refused by the service, in one sentence.
     other = in_area["6"][0]
-    err = _refused(tuphap, data, "appraise", "score", UNIT, other, "0", "--year", str(YEAR))
+    err = refused(tuphap, data, "appraise", "score", UNIT, other, "0", "--year", str(YEAR))
     assert "Lĩnh vực 6 được giao cho Sở Tài chính; bạn không thể chấm điểm lĩnh vực này." \
         in err, err
     # An area nobody was given (the secretariat scores area 1 itself) is not the member's.
-    err = _refused(tuphap, data, "appraise", "score", UNIT, in_area["1"][0], "0",
+    err = refused(tuphap, data, "appraise", "score", UNIT, in_area["1"][0], "0",
                    "--year", str(YEAR))
     assert "Lĩnh vực 1 năm 2025 không được giao cho bạn" in err, err
     # Importing, accepting, returning and publishing are the secretariat's; so is
@@ -185,7 +147,7 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
                  ("appraise", "return", UNIT, "--reason", "Thiếu", "--year", str(YEAR)),
                  ("appraise", "publish", "--year", str(YEAR), "--decision-number", "1/QĐ",
                   "--decision-date", "15/03/2026", "--confirm-incomplete")):
-        err = _refused(taichinh, data, *args)
+        err = refused(taichinh, data, *args)
         assert "Chỉ Tổ thư ký Hội đồng thẩm định" in err and "tv_taichinh" in err, (args, err)
 
     # The same by hand in SQL, under the member's login: the server refuses it.
@@ -224,20 +186,20 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     # The secretariat's own login has no CREATEROLE (docs/hub.md, "Accounts"): a login the
     # server lacks is one sentence; one the IT staff made is adopted, and its member scores
     # its area at once.
-    secretariat = _as(pg_url, SECRETARIAT)
+    secretariat = as_login(pg_url, SECRETARIAT)
     khcn = ("tv_khcn", "--name", "Sở Khoa học và Công nghệ")
-    err = _refused(secretariat, data, "hub", "member", "add", *khcn)
+    err = refused(secretariat, data, "hub", "member", "add", *khcn)
     assert "createuser --pwprompt tv_khcn" in err, err
     with psycopg.connect("postgresql:" + pg_url.split(":", 1)[1], autocommit=True) as conn:
         conn.execute("CREATE ROLE tv_khcn LOGIN")
-    assert "đã có" in _ok(secretariat, data, "hub", "member", "add", *khcn)
-    _ok(secretariat, data, "hub", "assign", "--member", "tv_khcn", "--area", "7")
-    _ok(_as(pg_url, "tv_khcn"), data, "appraise", "score", UNIT, in_area["7"][0], "0",
+    assert "đã có" in ok(secretariat, data, "hub", "member", "add", *khcn)
+    ok(secretariat, data, "hub", "assign", "--member", "tv_khcn", "--area", "7")
+    ok(as_login(pg_url, "tv_khcn"), data, "appraise", "score", UNIT, in_area["7"][0], "0",
         "--comment", "KHCN", "--year", str(YEAR))
 
     # The secretariat's login (not the database's owner) accepts the rest and publishes.
-    _ok(secretariat, data, "appraise", "accept", UNIT, "--year", str(YEAR))
-    _ok(secretariat, data, "appraise", "publish", "--year", str(YEAR), "--decision-number",
+    ok(secretariat, data, "appraise", "accept", UNIT, "--year", str(YEAR))
+    ok(secretariat, data, "appraise", "publish", "--year", str(YEAR), "--decision-number",
         "70/QĐ-UBND", "--decision-date", "15/03/2026", "--confirm-incomplete")
 
     # The final state, read by the owner: every member's score and comment as saved, the
@@ -268,9 +230,9 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     finance = "postgresql:" + taichinh.split(":", 1)[1]
     with psycopg.connect(finance) as conn:
         conn.execute("SELECT count(*) FROM later_table")
-    said = _ok(pg_url, data, "hub", "member", "remove", "tv_taichinh")
+    said = ok(pg_url, data, "hub", "member", "remove", "tv_taichinh")
     assert "Sở Tài chính (tv_taichinh)" in said, said
-    assert "tv_taichinh" not in _ok(pg_url, data, "hub", "areas")
+    assert "tv_taichinh" not in ok(pg_url, data, "hub", "areas")
     for table in ("node_scores", "later_table"):
         with psycopg.connect(finance) as conn, \
                 pytest.raises(psycopg.errors.InsufficientPrivilege):

@@ -22,33 +22,16 @@ from parapp.i18n import message
 from parapp.services.common import ServiceError
 from parapp.services.evidence_open import copies_folder, open_copy
 from parapp.services.office import open_office
+from tests.hub_support import as_login, ok, secretariat_office
 from tests.test_cli import run
 
 MEMBER = "tv_khcn_ev"  # a council member's login (cluster-wide: adopted if it exists)
 
 
-def _ok(db: str | Path, data: Path, *args: str) -> str:
-    code, out, err = run(db, *args, data_dir=data, timeout=120)  # type: ignore[arg-type]
-    assert code == 0, (args, err)
-    return out
-
-
-def _as(url: str, login: str) -> str:
-    return url.replace("postgresql://parapp@", f"postgresql://{login}@", 1)
-
-
 def _secretariat_imports(pg_url: str, demo: Path, data: Path) -> None:
-    """On the secretariat's PC (local folder ``data``): set up, import the demo commune's
-    submission with its evidence, add a member."""
-    shutil.copytree(demo / "appraiser" / "keys", server_path(pg_url, data).parent / "keys")
-    _ok(pg_url, data, "init", "--role", "appraiser", "--unit-code", "20", "--sample")
-    _ok(pg_url, data, "appraise", "add-units", "--province", "20")
-    from parapp.services.sync_keys import read_card
-
-    card = demo / "usb" / "the-dinh-danh-06172.cchc"
-    _ok(pg_url, data, "keys", "trust", str(card), "--fingerprint", read_card(card).fingerprint)
-    _ok(pg_url, data, "sync", "import", str(demo / "usb" / "nop-06172-2025.cchc"))
-    _ok(pg_url, data, "hub", "member", "add", MEMBER, "--name", "Sở Khoa học và Công nghệ")
+    """The secretariat's office with the commune's submission and its evidence; a member."""
+    secretariat_office(pg_url, demo, data)
+    ok(pg_url, data, "hub", "member", "add", MEMBER, "--name", "Sở Khoa học và Công nghệ")
 
 
 def _evidence(office: object) -> list[tuple[str, str]]:
@@ -65,7 +48,7 @@ def test_a_member_on_another_pc_opens_the_evidence_the_secretariat_imported(
     imported = server_path(pg_url, first_pc).parent / "evidence"  # the secretariat's store
 
     # A member's PC: its own login, its own local folder, an empty evidence store.
-    member = open_office(server_path(_as(pg_url, MEMBER), tmp_path / "pc-member"))
+    member = open_office(server_path(as_login(pg_url, MEMBER), tmp_path / "pc-member"))
     try:
         files = _evidence(member)
         assert len(files) >= 2
@@ -122,7 +105,7 @@ def test_hub_move_carries_the_evidence_both_ways_checked(
             if p.is_file()}
     assert held, "the demo appraiser holds evidence"
     data = tmp_path / "data"
-    _ok(source, data, "hub", "move", "--to", pg_url)
+    ok(source, data, "hub", "move", "--to", pg_url)
     server = open_office(server_path(pg_url, data))
     try:
         with server.session() as s:
@@ -134,7 +117,7 @@ def test_hub_move_carries_the_evidence_both_ways_checked(
     # Back to a file, from the server's database alone (this PC's copies removed first).
     shutil.rmtree(server_path(pg_url, data).parent / "evidence")
     back = tmp_path / "back" / "parapp.sqlite3"
-    _ok(pg_url, data, "hub", "move", "--to", str(back))
+    ok(pg_url, data, "hub", "move", "--to", str(back))
     store = back.parent / "evidence"
     assert {p.name: p.read_bytes() for p in store.rglob("*") if p.is_file()} == held
     office = open_office(back)
