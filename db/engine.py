@@ -55,6 +55,22 @@ class NewerSchemaError(DatabaseError):
     pass
 
 
+class NotAllowedError(DatabaseError):
+    """The server refused a change to this login (a council member's, issue 18)."""
+
+
+# SQLSTATE 42501, insufficient_privilege: grants and row-level security are the guarantee;
+# the services check first where they can, and anything they do not check ends here.
+NOT_ALLOWED = "42501"
+
+
+def _not_allowed(exc: BaseException) -> NotAllowedError | None:
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) != NOT_ALLOWED:
+        return None
+    return NotAllowedError("Your server login may not make this change; only the appraisal "
+                           "council's secretariat can.")
+
+
 # How long a unit of work waits for another connection's write lock before it fails
 # ("database is locked"); tests shorten it.
 BUSY_TIMEOUT_MS = 10_000
@@ -167,8 +183,13 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed when the block ends, rolled back on any error."""
-        with self._ready()() as session, session.begin():
-            yield session
+        try:
+            with self._ready()() as session, session.begin():
+                yield session
+        except Exception as exc:
+            if refused := _not_allowed(exc):
+                raise refused from exc
+            raise
 
     def retrying(self, work: Callable[[Session], T], attempts: int = ATTEMPTS) -> T:
         """``work`` in one unit of work, run again (after a short random wait) when the
@@ -197,8 +218,13 @@ class Database:
         on any error."""
         sessions = self._ready()
         bind = self.engine.execution_options(**{SNAPSHOT: True})
-        with sessions(bind=bind) as session, session.begin():
-            yield session
+        try:
+            with sessions(bind=bind) as session, session.begin():
+                yield session
+        except Exception as exc:
+            if refused := _not_allowed(exc):
+                raise refused from exc
+            raise
 
     def close(self) -> None:
         with self._lock:

@@ -67,6 +67,7 @@ ERROR_CLASSES = (
     "Phrase",
     "DatabaseError",
     "NoDatabaseError",
+    "NotAllowedError",
     "NewerSchemaError",
     "BackupError",
     "PackageError",

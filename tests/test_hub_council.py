@@ -139,6 +139,11 @@ def test_two_members_and_the_secretariat_at_once_each_within_its_rights(
     err = refused(tuphap, data, "appraise", "score", UNIT, in_area["1"][0], "0",
                    "--year", str(YEAR))
     assert "Lĩnh vực 1 năm 2025 không được giao cho bạn" in err, err
+    # A change the program does not check first (the office's own lists), made under a
+    # member's login: the server refuses it, and the member reads one sentence.
+    err = refused(tuphap, data, "office", "departments", "add", "Phòng Tư pháp")
+    assert "Tài khoản máy chủ của bạn không được thực hiện thay đổi này" in err, err
+    assert "Phòng Tư pháp" not in ok(pg_url, data, "office", "departments", "list")
     # Importing, accepting, returning and publishing are the secretariat's; so is
     # managing the council.
     for args in (("sync", "import", str(demo / "usb" / "nop-06172-2025.cchc")),
