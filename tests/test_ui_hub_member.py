@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 
 from db.location import server_path
 from parapp.services.sync_keys import read_card
+from tests.hub_support import as_login as _as
 from tests.test_cli import run
-from tests.test_hub_council import _as
 from ui import screens
 from ui.main_window import MainWindow
 from ui.models.appraisal_columns import COL_APPRAISED, COL_COMMENT, COL_TITLE
