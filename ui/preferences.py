@@ -46,18 +46,7 @@ def set_language(db_path: Path, code: str) -> Path:
     code = code.strip().lower()
     if code not in LANGUAGES:
         raise ValueError(f"unsupported language {code!r}; use one of {', '.join(LANGUAGES)}")
-    target = language_file(db_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".language-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(code + "\n")
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    return target
+    return _write_line(language_file(db_path), code)
 
 
 def start_language(db_path: Path, given: str | None) -> str | None:
@@ -143,11 +132,17 @@ def save_server(data_dir: Path, url: str | None) -> Path:
     if url is None:
         target.unlink(missing_ok=True)
         return target
+    return _write_line(target, url)
+
+
+def _write_line(target: Path, line: str) -> Path:
+    """``target`` holds ``line`` whole or not at all (a temporary file renamed over it; the
+    services' write_atomic is not on the way to the first paint)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".server-", suffix=".tmp", dir=target.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(url + "\n")
+            handle.write(line + "\n")
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
